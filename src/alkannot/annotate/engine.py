@@ -1,0 +1,312 @@
+"""Genomic variant -> transcript -> protein, on either strand.
+
+One entry point, `annotate_allele`, takes a trimmed VCF allele and one transcript and returns an
+`Annotation`: HGVS c./p., the short protein form, SO consequence terms, exon/intron numbers, and
+whether REF agreed with the transcript sequence.  Anything that cannot be computed from the bundled
+model (unknown sequence, REF mismatch, an edit across a splice junction into unknown territory) is
+returned with `status="not_annotated"` and a reason, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from alkannot.annotate.protein import protein_change
+from alkannot.annotate.transcripts import Transcript, revcomp
+
+SPLICE_REGION_EXONIC = 3
+SPLICE_REGION_INTRONIC = 8
+
+# Reasons a record is listed but not annotated (keys of accounting.not_annotated).
+REASON_REF_MISMATCH = "ref_mismatch"
+REASON_NO_SEQUENCE = "reference_sequence_not_available"
+REASON_SYMBOLIC = "symbolic_or_breakend_allele"
+REASON_SPANNING = "spanning_deletion_allele"
+REASON_NO_ALT = "no_alt_allele"
+REASON_COMPLEX = "spans_exon_intron_boundary"
+
+
+@dataclass
+class Annotation:
+    gene: str
+    transcript: str
+    status: str = "annotated"
+    reason: str | None = None
+    hgvsc: str | None = None
+    hgvsp: str | None = None
+    protein_short: str | None = None
+    protein_position: int | None = None
+    protein_end: int | None = None
+    consequence: str | None = None
+    exon: str | None = None
+    intron: str | None = None
+    ref_check: str = "not_checked"  # "match" | "mismatch" | "not_checked" (sequence unknown)
+    flags: list[str] = field(default_factory=list)
+    # transcript-space edit, used to combine same-codon changes
+    t_start: int | None = None
+    t_end: int | None = None
+    t_alt: str | None = None
+
+
+def trim_allele(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """Drop shared trailing then leading bases, keeping one anchor base for indels (VCF style)."""
+    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
+        ref, alt = ref[1:], alt[1:]
+        pos += 1
+    return pos, ref, alt
+
+
+def to_interval(pos: int, ref: str, alt: str) -> tuple[int, int, str]:
+    """VCF allele -> 0-based half-open genomic interval replaced by `alt` (no anchor bases)."""
+    p, r, a = pos, ref, alt
+    while r and a and r[0] == a[0]:
+        r, a, p = r[1:], a[1:], p + 1
+    while r and a and r[-1] == a[-1]:
+        r, a = r[:-1], a[:-1]
+    start0 = p - 1
+    return start0, start0 + len(r), a
+
+
+# ---------------------------------------------------------------------------------------------
+# c. positions
+# ---------------------------------------------------------------------------------------------
+
+def _cpos_genomic(tx: Transcript, gpos: int) -> str:
+    t = tx.g_to_t(gpos)
+    if t is not None:
+        return tx.c_pos(t)
+    anc = tx.intron_anchor(gpos)
+    if anc is None:
+        # outside the transcript: HGVS uses c.-N for upstream, c.*N for downstream
+        if (gpos < tx.start) == (tx.strand == "+"):
+            d = (tx.start - gpos) if tx.strand == "+" else (gpos - tx.end)
+            first = tx.c_pos(0)
+            return f"{first}-{d}" if not first.startswith("-") else f"-{int(first[1:]) + d}"
+        d = (gpos - tx.end) if tx.strand == "+" else (tx.start - gpos)
+        return f"{tx.c_pos(tx.length - 1)}+{d}" if not tx.c_pos(tx.length - 1).startswith("*") \
+            else f"*{int(tx.c_pos(tx.length - 1)[1:]) + d}"
+    _, tidx, off = anc
+    return f"{tx.c_pos(tidx)}{'+' if off > 0 else '-'}{abs(off)}"
+
+
+def _prefix(tx: Transcript) -> str:
+    return "c." if tx.coding else "n."
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine
+# ---------------------------------------------------------------------------------------------
+
+def annotate_allele(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
+    """Annotate one (trimmed) VCF allele against one transcript."""
+    ann = Annotation(gene=tx.gene, transcript=tx.transcript_id)
+    # REF check over every REF base whose sequence we know.
+    checked = mism = 0
+    for i, base in enumerate(ref):
+        t = tx.g_to_t(pos + i)
+        if t is None:
+            continue
+        known = tx.sequence[t]
+        if known == "N":
+            continue
+        checked += 1
+        expect = base if tx.strand == "+" else revcomp(base)
+        mism += known != expect
+    if checked:
+        ann.ref_check = "mismatch" if mism else "match"
+    if mism:
+        ann.status, ann.reason = "not_annotated", REASON_REF_MISMATCH
+        return ann
+
+    g0, g1, ins = to_interval(pos, ref, alt)
+    if g0 == g1 and not ins:
+        ann.status, ann.reason = "not_annotated", REASON_NO_ALT
+        return ann
+
+    # Transcript-orientation interval [a, b) and inserted sequence, when fully exonic.
+    if g1 > g0:
+        ta, tb = tx.g_to_t(g0 + 1), tx.g_to_t(g1)
+        exonic = ta is not None and tb is not None and abs(tb - ta) == g1 - g0 - 1
+        if exonic:
+            a, b = (ta, tb + 1) if tx.strand == "+" else (tb, ta + 1)
+    else:
+        # insertion between genomic bases g0 and g0+1 (1-based): both must be exonic and adjacent
+        left, right = tx.g_to_t(g0), tx.g_to_t(g0 + 1)
+        exonic = left is not None and right is not None and abs(left - right) == 1
+        if exonic:
+            a = b = max(left, right)
+    t_ins = ins if tx.strand == "+" else revcomp(ins)
+
+    if not exonic:
+        ref_bases = ref[g0 - (pos - 1) : g1 - (pos - 1)]
+        return _annotate_non_exonic(tx, ann, g0, g1, ref_bases, ins)
+
+    # ---- exonic -------------------------------------------------------------------------------
+    seq = tx.sequence
+    # Shift only within the exon: across a junction it would name a different genomic change.
+    exon_no = tx.exon_number_of_tidx(a)  # an insertion's flanks are adjacent, so in one exon
+    a, b, t_ins = _shift_3prime(seq, a, b, t_ins, limit=tx.exon_bounds_t(exon_no)[1] + 1)
+    ann.t_start, ann.t_end, ann.t_alt = a, b, t_ins
+    ann.exon = f"{exon_no}/{len(tx.exons)}"
+    ann.hgvsc = _prefix(tx) + _hgvsc_exonic(tx, a, b, t_ins)
+    csqs = []
+    if tx.coding and b > tx.cds_start and a <= tx.cds_end and not (a == b and (a == tx.cds_start)):
+        inside = a >= tx.cds_start and b <= tx.cds_end + 1
+        if not inside:
+            csqs.append("coding_sequence_variant")
+            ann.hgvsp = "p.?"
+            ann.protein_short = "?"
+            ann.flags.append("partly_outside_cds")
+        else:
+            cds = tx.cds_seq()
+            ca, cb = a - tx.cds_start, b - tx.cds_start
+            # bases needed: from the edited codon to the end (frameshifts read on); require the
+            # edited codons themselves to be known
+            c0, c1 = (ca // 3) * 3, ((max(cb, ca + 1) + 2) // 3) * 3
+            if "N" in cds[c0:c1]:
+                ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
+                ann.hgvsp = None
+                return ann
+            alt_cds = cds[:ca] + t_ins + cds[cb:]
+            pc = protein_change(cds, alt_cds, ca)
+            if pc.unknown_sequence and pc.hgvsp == "p.?":
+                ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
+                return ann
+            ann.hgvsp, ann.protein_short, ann.protein_position = pc.hgvsp, pc.short, pc.position
+            ann.protein_end = pc.end_position
+            if pc.unknown_sequence:
+                ann.flags.append("protein_extends_into_unknown_sequence")
+            csqs.append(pc.consequence)
+    elif tx.coding:
+        csqs.append("5_prime_UTR_variant" if a < tx.cds_start or (a == b == tx.cds_start)
+                    else "3_prime_UTR_variant")
+    else:
+        csqs.append("non_coding_transcript_exon_variant")
+    if _near_exon_edge(tx, a, b):
+        csqs.append("splice_region_variant")
+    ann.consequence = "&".join(csqs)
+    return ann
+
+
+def _near_exon_edge(tx: Transcript, a: int, b: int) -> bool:
+    """Exonic edit within SPLICE_REGION_EXONIC bases of an internal exon boundary."""
+    for n in range(1, len(tx.exons) + 1):
+        s, e = tx.exon_bounds_t(n)
+        lo, hi = a, max(b - 1, a)
+        if n > 1 and lo < s + SPLICE_REGION_EXONIC and hi >= s:
+            return True
+        if n < len(tx.exons) and hi > e - SPLICE_REGION_EXONIC and lo <= e:
+            return True
+    return False
+
+
+def _shift_3prime(seq: str, a: int, b: int, ins: str, limit: int) -> tuple[int, int, str]:
+    """HGVS 3' rule in transcript orientation for pure deletions and insertions, up to transcript
+    index `limit` (exclusive: the exon end) and only over known sequence."""
+    if a == b and ins:
+        while a < limit and seq[a] != "N" and seq[a] == ins[0]:
+            ins = ins[1:] + ins[0]
+            a += 1
+            b += 1
+        return a, b, ins
+    if not ins and b > a:
+        while b < limit and seq[b] != "N" and seq[b] == seq[a]:
+            a += 1
+            b += 1
+    return a, b, ins
+
+
+def _hgvsc_exonic(tx: Transcript, a: int, b: int, ins: str) -> str:
+    seq = tx.sequence
+    cp = tx.c_pos
+    if a == b:  # insertion before index a
+        k = len(ins)
+        if a - k >= 0 and seq[a - k : a] == ins:
+            return f"{cp(a - 1)}dup" if k == 1 else f"{cp(a - k)}_{cp(a - 1)}dup"
+        return f"{cp(a - 1)}_{cp(a)}ins{ins}"
+    rng = cp(a) if b - a == 1 else f"{cp(a)}_{cp(b - 1)}"
+    if not ins:
+        return f"{rng}del"
+    if b - a == 1 and len(ins) == 1:
+        return f"{cp(a)}{seq[a]}>{ins}"
+    return f"{rng}delins{ins}"
+
+
+def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_bases: str,
+                         ins: str) -> Annotation:
+    """Intronic, splice-site, boundary-spanning or flanking changes: positions from coordinates."""
+    # Genomic ends in transcript orientation (5' first)
+    if g1 > g0:
+        lo, hi = g0 + 1, g1
+    else:
+        lo, hi = g0, g0 + 1  # insertion: flanking bases
+    five, three_ = (lo, hi) if tx.strand == "+" else (hi, lo)
+    p5, p3 = _cpos_genomic(tx, five), _cpos_genomic(tx, three_)
+    t_ins = ins if tx.strand == "+" else revcomp(ins)
+    if g1 == g0:
+        ann.hgvsc = f"{_prefix(tx)}{p5}_{p3}ins{t_ins}"
+    elif g1 - g0 == 1 and len(ins) == 1:
+        # SNV outside the exons: REF comes from the VCF (intron sequence is not bundled)
+        r = ref_bases if tx.strand == "+" else revcomp(ref_bases)
+        ann.hgvsc = f"{_prefix(tx)}{p5}{r}>{t_ins}"
+    else:
+        rng = p5 if g1 - g0 == 1 else f"{p5}_{p3}"
+        ann.hgvsc = f"{_prefix(tx)}{rng}{'delins' + t_ins if ins else 'del'}"
+        if not ins and tx.strand == "+":
+            # VCF left-alignment is 5' on a plus-strand transcript; without intron sequence we
+            # cannot apply the HGVS 3' rule here
+            ann.flags.append("not_3prime_shifted")
+
+    # Consequences from the intronic offsets of every affected position.
+    terms: list[str] = []
+    positions = range(lo, hi + 1)
+    exonic_hit = False
+    introns = set()
+    for g in positions:
+        t = tx.g_to_t(g)
+        if t is not None:
+            exonic_hit = True
+            continue
+        anc = tx.intron_anchor(g)
+        if anc is None:
+            terms.append("upstream_gene_variant" if (g < tx.start) == (tx.strand == "+") else
+                         "downstream_gene_variant")
+            continue
+        intron_no, _, off = anc
+        introns.add(intron_no)
+        if g1 == g0 and abs(off) == 1:
+            # an insertion next to the exon does not change the +1/+2 or -1/-2 bases themselves;
+            # it still sits in the splice region
+            terms.append("splice_region_variant")
+        elif off in (1, 2):
+            terms.append("splice_donor_variant")
+        elif off in (-1, -2):
+            terms.append("splice_acceptor_variant")
+        elif abs(off) <= SPLICE_REGION_INTRONIC:
+            terms.append("splice_region_variant")
+        else:
+            terms.append("intron_variant")
+    if exonic_hit:
+        terms.append("coding_sequence_variant" if tx.coding else "non_coding_transcript_exon_variant")
+        ann.flags.append("spans_exon_intron_boundary")
+        ann.hgvsp = "p.?"
+        ann.protein_short = "?"
+    order = ["splice_acceptor_variant", "splice_donor_variant", "coding_sequence_variant",
+             "non_coding_transcript_exon_variant", "splice_region_variant", "intron_variant",
+             "upstream_gene_variant", "downstream_gene_variant"]
+    uniq = [t for t in order if t in terms]
+    if "splice_region_variant" in uniq and "intron_variant" not in uniq and not exonic_hit:
+        uniq.append("intron_variant")
+    if any(t in uniq for t in ("splice_acceptor_variant", "splice_donor_variant")) and "intron_variant" in uniq:
+        uniq.remove("intron_variant")
+    ann.consequence = "&".join(uniq)
+    if introns:
+        ann.intron = f"{min(introns)}/{len(tx.exons) - 1}" if len(introns) == 1 else \
+            f"{min(introns)}-{max(introns)}/{len(tx.exons) - 1}"
+    if tx.coding and any(t in uniq for t in ("splice_acceptor_variant", "splice_donor_variant")):
+        ann.hgvsp = "p.?"  # effect on the protein cannot be predicted from the sequence
+        ann.protein_short = None
+    return ann
+

@@ -1,0 +1,297 @@
+"""Annotate every allele of a VCF in the target genes: the core of `alkannot annotate`.
+
+Reads records (io.vcf), annotates each allele on the gene's MANE transcript (annotate.engine),
+checks REF against the bundled sequence for the whole file, combines same-codon changes that are
+on one haplotype, and keeps the accounting that proves nothing was dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from alkannot.annotate.engine import (
+    REASON_NO_ALT,
+    REASON_SPANNING,
+    REASON_SYMBOLIC,
+    Annotation,
+    annotate_allele,
+)
+from alkannot.annotate.protein import protein_change
+from alkannot.annotate.transcripts import TranscriptSet, canonical_chrom, load_transcripts, resources_dir
+from alkannot.errors import InputError
+from alkannot.io.vcf import iter_records, open_vcf, split_record
+from alkannot.model import VariantCall
+
+PROTEIN_ALTERING = {
+    "missense_variant", "inframe_insertion", "inframe_deletion", "stop_gained", "frameshift_variant",
+    "start_lost", "stop_lost", "protein_altering_variant",
+}
+REASON_OUTSIDE = "outside_target_transcripts"
+
+
+@lru_cache(maxsize=None)
+def settings(path: str | None = None) -> dict:
+    p = Path(path) if path else resources_dir() / "settings.yaml"
+    return yaml.safe_load(p.read_text())
+
+
+@lru_cache(maxsize=None)
+def alk_regions(path: str | None = None) -> tuple[dict, ...]:
+    p = Path(path) if path else resources_dir() / "alk_regions.tsv"
+    with open(p) as fh:
+        rows = list(csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"))
+    return tuple({**r, "start": int(r["start"]), "end": int(r["end"])} for r in rows)
+
+
+def kinase_domain_bounds() -> tuple[int, int]:
+    kd = next(r for r in alk_regions() if r["region"] == "kinase_domain")
+    return kd["start"], kd["end"]
+
+
+def alk_region_of(pos: int | None, end: int | None = None) -> str | None:
+    """The most specific structural region containing the residue(s), or 'kinase_domain'."""
+    if pos is None:
+        return None
+    end = end or pos
+    best = None
+    for r in alk_regions():
+        if r["start"] <= end and pos <= r["end"]:
+            if best is None or (r["end"] - r["start"]) < (best["end"] - best["start"]):
+                best = r
+    return best["region"] if best else None
+
+
+@dataclass
+class AnnotationResult:
+    variants: list[dict]
+    accounting: dict
+    qc: dict
+    vcf_info: dict
+    calls: list[VariantCall] = field(default_factory=list)  # parallel to variants
+
+
+def _variant_dict(call: VariantCall, ann: Annotation | None, status: str, reason: str | None,
+                  pass_filters: set[str]) -> dict:
+    is_alk = ann is not None and ann.gene == "ALK"
+    kd_lo, kd_hi = kinase_domain_bounds()
+    in_kd = bool(is_alk and ann.status == "annotated" and ann.protein_position is not None
+                 and ann.protein_position <= kd_hi and (ann.protein_end or ann.protein_position) >= kd_lo
+                 and ann.hgvsp not in (None, "p.?"))
+    d = {
+        "gene": ann.gene if ann else None,
+        "chrom": call.chrom,
+        "pos": call.pos,
+        "ref": call.ref,
+        "alt": call.alt,
+        "transcript": ann.transcript if ann else None,
+        "hgvsc": ann.hgvsc if ann else None,
+        "hgvsp": ann.hgvsp if ann else None,
+        "protein_short": ann.protein_short if ann else None,
+        "protein_position": ann.protein_position if ann else None,
+        "consequence": ann.consequence if ann else None,
+        "exon": ann.exon if ann else None,
+        "intron": ann.intron if ann else None,
+        "vaf": round(call.vaf, 6) if call.vaf is not None else None,
+        "depth": call.depth,
+        "alt_reads": call.alt_reads,
+        "depth_source": call.depth_source,
+        "filter": call.filter,
+        "filter_pass": call.filter in pass_filters,
+        "alk_kinase_domain": in_kd,
+        "alk_region": alk_region_of(ann.protein_position, ann.protein_end) if in_kd else None,
+        "status": status,
+        "reason": reason,
+        "ref_check": ann.ref_check if ann else "not_checked",
+        "flags": list(ann.flags) if ann else [],
+        "id": call.record_id,
+        "line": call.line,
+        "vcf_pos": call.orig_pos,
+        "vcf_ref": call.orig_ref,
+        "vcf_alt": call.orig_alt,
+        "gt": call.gt,
+        "phase_set": call.phase_set,
+        "normal_alt_reads": call.normal_alt_reads,
+        "normal_depth": call.normal_depth,
+    }
+    return d
+
+
+def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = None,
+                 normal_sample: str | None = None, reference: str | None = None,
+                 pass_filters: list[str] | None = None, transcripts: TranscriptSet | None = None) -> AnnotationResult:
+    cfg = settings()
+    pass_set = set(pass_filters or cfg["pass_filters"])
+    vi = open_vcf(path, tumor_sample=tumor_sample, normal_sample=normal_sample)
+    if build is None:
+        if vi.header_build is None:
+            raise InputError("cannot tell the genome build from the header (no ##contig chr2 length)",
+                             path=path, fix="pass --build GRCh37 or --build GRCh38")
+        build = vi.header_build
+    elif vi.header_build and vi.header_build != build:
+        raise InputError(f"VCF does not match {build} (looks like {vi.header_build}): its ##contig chr2 length "
+                         f"is {vi.header_build}'s", path=path, fix=f"rerun with --build {vi.header_build}")
+    ts = transcripts or load_transcripts(build)
+    if reference:
+        import pysam
+
+        try:
+            fasta = pysam.FastaFile(reference)
+        except (OSError, ValueError) as e:
+            raise InputError(f"cannot open reference FASTA ({e})", path=reference,
+                             fix="give an indexed FASTA (samtools faidx)") from None
+        ts.fill_from_fasta(fasta)
+    genes = set(cfg["target_genes"])
+    txs = [t for t in ts.transcripts if t.gene in genes]
+    targets = [(t.chrom, t.start, t.end) for t in txs]
+    by_chrom: dict[str, list] = defaultdict(list)
+    for t in txs:
+        by_chrom[t.chrom].append(t)
+
+    records_read = 0
+    records_in_targets = 0
+    variants: list[dict] = []
+    calls: list[VariantCall] = []
+    anns: list[Annotation | None] = []
+    for line, rec in iter_records(vi, targets):
+        records_read += 1
+        c = canonical_chrom(rec.CHROM)
+        cands = by_chrom.get(c)
+        if not cands:
+            continue
+        pos, end = rec.POS, rec.POS + max(len(rec.REF), 1) - 1
+        hit = [t for t in cands if t.start <= end and pos <= t.end]
+        if not hit:
+            continue
+        records_in_targets += 1
+        for call in split_record(vi, rec, line):
+            tx = hit[0]
+            if call.alt in (".", "") or call.orig_alt == ".":
+                ann, status, reason = None, "not_annotated", REASON_NO_ALT
+            elif call.alt == "*":
+                ann, status, reason = None, "not_annotated", REASON_SPANNING
+            elif not set(call.alt.upper()) <= set("ACGTN") or not set(call.ref.upper()) <= set("ACGTN"):
+                ann, status, reason = None, "not_annotated", REASON_SYMBOLIC
+            else:
+                ann = annotate_allele(tx, call.pos, call.ref.upper(), call.alt.upper())
+                status, reason = ann.status, ann.reason
+            if ann is None:
+                ann = Annotation(gene=tx.gene, transcript=tx.transcript_id, status=status, reason=reason)
+            variants.append(_variant_dict(call, ann, status, reason, pass_set))
+            calls.append(call)
+            anns.append(ann)
+
+    qc = _ref_check(variants, path, build, calls, cfg)
+    _combine_same_codon(variants, calls, anns, ts)
+    acc = Counter(v["reason"] for v in variants if v["status"] == "not_annotated")
+    accounting = {
+        "records_read": records_read,
+        "records_in_targets": records_in_targets,
+        "alleles_in_targets": len(variants),
+        "annotated": sum(v["status"] == "annotated" for v in variants),
+        "not_annotated": dict(sorted(acc.items())),
+        "read_mode": "indexed_regions" if vi.indexed else "streamed",
+    }
+    vcf_info = {"tumor_sample": vi.tumor_sample, "normal_sample": (vi.samples[vi.normal_index]
+                                                                   if vi.normal_index is not None else None),
+                "samples": vi.samples, "indexed": vi.indexed, "build": build,
+                "header_build": vi.header_build}
+    return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls)
+
+
+def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantCall], cfg: dict) -> dict:
+    checked = [v for v in variants if v["ref_check"] in ("match", "mismatch")]
+    mism = [v for v in checked if v["ref_check"] == "mismatch"]
+    rate = len(mism) / len(checked) if checked else 0.0
+    qc = {"ref_checked": len(checked), "ref_mismatches": len(mism), "ref_mismatch_rate": round(rate, 4)}
+    if len(checked) >= cfg["ref_check_min"] and rate > cfg["ref_mismatch_max_rate"]:
+        other = "GRCh37" if build == "GRCh38" else "GRCh38"
+        ots = load_transcripts(other)
+        ok_other = tried_other = 0
+        for v, call in zip(variants, calls):
+            if v["ref_check"] not in ("match", "mismatch"):
+                continue
+            for t in ots.overlapping(call.chrom, call.pos, call.pos):
+                a = annotate_allele(t, call.pos, call.ref, call.alt) if set(call.alt) <= set("ACGTN") else None
+                if a is not None and a.ref_check != "not_checked":
+                    tried_other += 1
+                    ok_other += a.ref_check == "match"
+        looks = f" (looks like {other}: {ok_other}/{tried_other} REF alleles match it)" if tried_other and \
+            ok_other / tried_other > 1 - cfg["ref_mismatch_max_rate"] else ""
+        first = mism[0]
+        where = f"line {first['line']}" if first["line"] else f"{first['chrom']}:{first['pos']}"
+        raise InputError(f"VCF does not match {build}{looks}: {len(mism)}/{len(checked)} REF alleles in the target "
+                         f"genes disagree with the {build} sequence, first at {where}", path=path,
+                         fix=f"rerun with --build {other}" if looks else "check the genome build of the VCF")
+    return qc
+
+
+def _same_haplotype(a: VariantCall, b: VariantCall) -> bool | None:
+    """True/False when the VCF says cis/trans, None when it does not say."""
+    if a.pid and b.pid and a.pid == b.pid and a.pgt and b.pgt:
+        return a.pgt == b.pgt
+    if a.phased and b.phased and a.phase_set and a.phase_set == b.phase_set and a.gt and b.gt:
+        return a.gt == b.gt
+    if a.lps and b.lps and a.lps == b.lps:
+        return True
+    return None
+
+
+def _combine_same_codon(variants: list[dict], calls: list[VariantCall], anns: list[Annotation | None],
+                        ts: TranscriptSet) -> None:
+    """SNVs/MNVs touching one codon on one haplotype change one residue: report the combined change."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, (v, a) in enumerate(zip(variants, anns)):
+        if (a is None or v["status"] != "annotated" or a.t_start is None or a.t_end is None
+                or a.t_end - a.t_start != len(a.t_alt or "") or not v["consequence"]):
+            continue
+        tx = ts.by_gene(a.gene)
+        if not tx.coding or not (tx.cds_start <= a.t_start and a.t_end - 1 <= tx.cds_end):
+            continue
+        for codon in range((a.t_start - tx.cds_start) // 3, (a.t_end - 1 - tx.cds_start) // 3 + 1):
+            groups[(a.gene, codon)].append(i)
+    done = set()
+    for (gene, _codon), idx in sorted(groups.items()):
+        idx = sorted(set(idx))
+        if len(idx) < 2 or tuple(idx) in done:
+            continue
+        done.add(tuple(idx))
+        phases = [_same_haplotype(calls[i], calls[j]) for i in idx for j in idx if i < j]
+        if all(p is True for p in phases):
+            tx = ts.by_gene(gene)
+            cds = tx.cds_seq()
+            alt = list(cds)
+            for i in idx:
+                a = anns[i]
+                for k, base in enumerate(a.t_alt):
+                    alt[a.t_start - tx.cds_start + k] = base
+            first = min(anns[i].t_start for i in idx) - tx.cds_start
+            pc = protein_change(cds, "".join(alt), first)
+            names = [variants[i]["protein_short"] for i in idx]
+            for i in idx:
+                v = variants[i]
+                v["individual_hgvsp"] = v["hgvsp"]
+                v["hgvsp"], v["protein_short"] = pc.hgvsp, pc.short
+                v["protein_position"], v["consequence"] = pc.position, pc.consequence
+                v["flags"].append("combined_same_codon")
+                v["combined_from"] = names
+        else:
+            flag = "same_codon_trans" if any(p is False for p in phases) else "same_codon_unphased"
+            for i in idx:
+                variants[i]["flags"].append(flag)
+
+
+def alk_mutations(variants: list[dict]) -> list[str]:
+    """Short names of PASS, protein-altering ALK kinase-domain changes (one per combined change)."""
+    out = []
+    for v in variants:
+        if (v["gene"] == "ALK" and v["status"] == "annotated" and v["filter_pass"] and v["alk_kinase_domain"]
+                and v["consequence"] and set(v["consequence"].split("&")) & PROTEIN_ALTERING
+                and v["protein_short"] and v["protein_short"] not in out):
+            out.append(v["protein_short"])
+    return out

@@ -1,0 +1,62 @@
+"""Command-line entry point: `alkannot <command> ...`.
+
+Every command turns an InputError into one line on stderr and exit status 2; anything else is a bug
+and is shown as such (exit 3) with a hint to report it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from alkannot import __version__
+from alkannot.errors import InputError
+
+
+def _cmd_build_resources(a: argparse.Namespace) -> None:
+    from alkannot.annotate.transcripts import build_transcripts
+    from alkannot.io.atomic import atomic_write_text
+
+    res = build_transcripts(Path(a.gtf), Path(a.cds_fasta), a.build,
+                            Path(a.genome_fasta) if a.genome_fasta else None)
+    out = Path(a.out) / a.build / "transcripts.json"
+    atomic_write_text(out, json.dumps(res, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {out} ({len(res['transcripts'])} transcripts)", file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="alkannot", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"alkannot {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build-resources", help="build the transcript resource from GTF + CDS FASTA")
+    b.add_argument("--gtf", required=True)
+    b.add_argument("--cds-fasta", required=True)
+    b.add_argument("--genome-fasta")
+    b.add_argument("--build", required=True, choices=["GRCh37", "GRCh38"])
+    b.add_argument("--out", required=True)
+    b.set_defaults(func=_cmd_build_resources)
+
+    from alkannot import commands
+
+    commands.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    try:
+        a.func(a)
+    except InputError as e:
+        print(f"alkannot: error: {e.one_line()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

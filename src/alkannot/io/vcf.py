@@ -1,0 +1,357 @@
+"""VCF/BCF input with cyvcf2: target-region reading, tumour-sample choice, allele splitting and
+per-caller depth extraction.
+
+Indexed files (.tbi/.csi) are read by region, only over the target genes; others are streamed and
+filtered.  Each ALT of each record becomes one `VariantCall` (multi-allelic records are split, alleles
+trimmed).  Depth and allele fraction are taken from whatever the caller wrote, in this order:
+FORMAT AD (+DP/AF) -> Strelka2 tier counts -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from alkannot.annotate.engine import trim_allele
+from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.errors import InputError
+from alkannot.model import VariantCall
+
+# GRCh37/GRCh38 chr2 lengths: enough to tell the builds apart from a header.
+CHR2_LENGTH = {"GRCh37": 243199373, "GRCh38": 242193529}
+KEEP_INFO = ("CSQ", "ANN", "BCSQ", "SVTYPE")
+_MISSING_INT = -2147483648
+
+
+@dataclass
+class VcfInput:
+    path: str
+    vcf: object  # cyvcf2.VCF
+    samples: list[str]
+    tumor_index: int | None
+    normal_index: int | None
+    indexed: bool
+    contig_style: str  # "chr" or "bare"
+    header_build: str | None
+    n_header_lines: int
+    format_ids: set[str] = field(default_factory=set)
+    info_ids: set[str] = field(default_factory=set)
+    varscan: bool = False
+
+    @property
+    def tumor_sample(self) -> str | None:
+        return None if self.tumor_index is None else self.samples[self.tumor_index]
+
+
+def _check_readable(path: str) -> None:
+    if not os.path.exists(path):
+        raise InputError("file not found", path=path, fix="check the path in the sample sheet or command line")
+    if os.path.getsize(path) == 0:
+        raise InputError("file is empty (not even a VCF header)", path=path, fix="give a VCF with a header")
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        # Truncated gzip/BGZF is the commonest corrupt input: read it through once cheaply.
+        try:
+            with gzip.open(path, "rb") as g:
+                while g.read(1 << 20):
+                    pass
+        except (EOFError, OSError) as e:
+            raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
+                             fix="re-copy or re-compress it with bgzip") from None
+
+
+def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str | None = None,
+             check_compression: bool = True) -> VcfInput:
+    import cyvcf2
+
+    path = str(path)
+    if check_compression:
+        _check_readable(path)
+    try:
+        vcf = cyvcf2.VCF(path, gts012=False, lazy=True, strict_gt=False)
+    except (OSError, Exception) as e:  # cyvcf2 raises a plain Exception for unparsable headers
+        raise InputError(f"cannot read as VCF/BCF ({str(e).strip() or type(e).__name__})", path=path,
+                         fix="check the file is a VCF (.vcf/.vcf.gz) or BCF with a ##fileformat header") from None
+    raw = vcf.raw_header or ""
+    if not raw.startswith("##fileformat=VCF"):
+        raise InputError("missing '##fileformat=VCF' first header line", path=path, line=1,
+                         fix="give a VCF file")
+    header_lines = raw.rstrip("\n").split("\n")
+    samples = list(vcf.samples)
+    if len(samples) != len(set(samples)):
+        dup = sorted({s for s in samples if samples.count(s) > 1})
+        raise InputError(f"duplicate sample names in the header: {', '.join(dup)}", path=path,
+                         line=len(header_lines), fix="rename the samples with 'bcftools reheader'")
+    fmt_ids, info_ids = set(), set()
+    header_tumor = header_normal = None
+    contig_len = {}
+    for h in header_lines:
+        if h.startswith("##FORMAT=<ID="):
+            fmt_ids.add(h[13:].split(",", 1)[0])
+        elif h.startswith("##INFO=<ID="):
+            info_ids.add(h[11:].split(",", 1)[0])
+        elif h.startswith("##tumor_sample="):
+            header_tumor = h.split("=", 1)[1].strip()
+        elif h.startswith("##normal_sample="):
+            header_normal = h.split("=", 1)[1].strip()
+        elif h.startswith("##contig=<ID="):
+            body = h[13:].rstrip(">")
+            parts = dict(p.split("=", 1) for p in ("ID=" + body).split(",") if "=" in p)
+            if "length" in parts and parts["length"].isdigit():
+                contig_len[parts["ID"]] = int(parts["length"])
+    header_build = None
+    for name in ("chr2", "2"):
+        for build, ln in CHR2_LENGTH.items():
+            if contig_len.get(name) == ln:
+                header_build = build
+    seqnames = list(getattr(vcf, "seqnames", []) or contig_len)
+    style = "chr" if any(s.startswith("chr") for s in seqnames) else "bare"
+
+    t_idx = n_idx = None
+    if samples:
+        want = tumor_sample or header_tumor
+        if want is not None:
+            if want not in samples:
+                raise InputError(f"tumour sample '{want}' is not in the VCF (samples: {', '.join(samples)})",
+                                 path=path, line=len(header_lines),
+                                 fix="set the sheet's tumor_sample column or --tumor-sample to one of them")
+            t_idx = samples.index(want)
+        elif len(samples) == 1:
+            t_idx = 0
+        elif len(samples) == 2 and {s.upper() for s in samples} == {"TUMOR", "NORMAL"}:
+            t_idx = [s.upper() for s in samples].index("TUMOR")  # Strelka2/Manta convention
+        else:
+            raise InputError(f"{len(samples)} samples in the VCF and no tumour sample named "
+                             f"(samples: {', '.join(samples)})", path=path, line=len(header_lines),
+                             fix="set the sheet's tumor_sample column or --tumor-sample")
+        want_n = normal_sample or header_normal
+        if want_n is not None and want_n in samples and samples.index(want_n) != t_idx:
+            n_idx = samples.index(want_n)
+        elif want_n is None and len(samples) == 2:
+            n_idx = 1 - t_idx
+    indexed = any(os.path.exists(path + ext) for ext in (".tbi", ".csi")) and path.endswith((".gz", ".bgz", ".bcf"))
+    varscan = "RD" in fmt_ids and "FREQ" in fmt_ids
+    return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
+                    contig_style=style, header_build=header_build, n_header_lines=len(header_lines),
+                    format_ids=fmt_ids, info_ids=info_ids, varscan=varscan)
+
+
+def region_name(chrom: str, style: str) -> str:
+    c = canonical_chrom(chrom)
+    if style == "chr":
+        return "chrM" if c == "MT" else "chr" + c
+    return c
+
+
+def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[tuple[int | None, object]]:
+    """Yield (line number or None, cyvcf2 record) for records overlapping the targets.
+
+    Streaming yields every record (line numbers known); the caller filters by target so that the
+    records-read count covers the whole file.  Indexed reading only visits the targets.
+    """
+    if vi.indexed:
+        seen = set()
+        for chrom, start, end in sorted(targets):
+            region = f"{region_name(chrom, vi.contig_style)}:{start}-{end}"
+            try:
+                it = vi.vcf(region)
+            except Exception as e:
+                raise InputError(f"index query {region} failed ({e})", path=vi.path,
+                                 fix="re-index the file with 'tabix -p vcf' (records must be sorted)") from None
+            for rec in it:
+                key = (rec.CHROM, rec.POS, rec.REF, tuple(rec.ALT))
+                if key in seen:  # overlapping targets
+                    continue
+                seen.add(key)
+                yield None, rec
+    else:
+        line = vi.n_header_lines
+        for rec in vi.vcf:
+            line += 1
+            yield line, rec
+
+
+def _first(x):
+    if x is None:
+        return None
+    if isinstance(x, (tuple, list, np.ndarray)):
+        return x[0] if len(x) else None
+    return x
+
+
+def _int_or_none(v) -> int | None:
+    if v is None:
+        return None
+    try:
+        iv = int(v)
+    except (TypeError, ValueError):
+        return None
+    return None if iv < 0 else iv
+
+
+def _float_or_none(v) -> float | None:
+    if v is None:
+        return None
+    try:
+        fv = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(fv) else fv
+
+
+def _fmt(rec, key: str, s: int):
+    try:
+        arr = rec.format(key)
+    except (KeyError, Exception):
+        return None
+    if arr is None:
+        return None
+    return arr[s]
+
+
+def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: str) -> dict:
+    """alt_index is 1-based (allele number). Returns depth, alt_reads, vaf, depth_source."""
+    out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
+    fmt = vi.format_ids
+    if s is not None:
+        if "AD" in fmt and not vi.varscan:
+            ad = _fmt(rec, "AD", s)
+            if ad is not None and len(ad) > alt_index and _int_or_none(ad[alt_index]) is not None:
+                vals = [_int_or_none(x) for x in ad]
+                vals = [v for v in vals if v is not None]
+                out["alt_reads"] = _int_or_none(ad[alt_index])
+                dp = _int_or_none(_first(_fmt(rec, "DP", s))) if "DP" in fmt else None
+                out["depth"] = dp if dp is not None and dp >= sum(vals) else sum(vals)
+                af = _fmt(rec, "AF", s) if "AF" in fmt else None
+                afv = _float_or_none(af[alt_index - 1]) if af is not None and len(af) >= alt_index else None
+                out["vaf"] = afv if afv is not None else (out["alt_reads"] / sum(vals) if sum(vals) else None)
+                out["depth_source"] = "FORMAT/AD"
+                return out
+        if len(ref) == 1 and len(alt) == 1 and f"{alt}U" in fmt and "AU" in fmt:
+            # Strelka2 somatic SNV: {ACGT}U = (tier1, tier2) counts; tier 1 is what Strelka reports
+            tiers = {b: _fmt(rec, f"{b}U", s) for b in "ACGT"}
+            if all(t is not None for t in tiers.values()):
+                alt_n = _int_or_none(tiers[alt][0])
+                tot = sum(_int_or_none(t[0]) or 0 for t in tiers.values())
+                out.update(alt_reads=alt_n, depth=tot, vaf=(alt_n / tot if tot and alt_n is not None else None),
+                           depth_source="Strelka2 tier1 {ACGT}U")
+                return out
+        if "TIR" in fmt and "TAR" in fmt:
+            tir, tar = _fmt(rec, "TIR", s), _fmt(rec, "TAR", s)
+            if tir is not None and tar is not None:
+                a, r = _int_or_none(tir[0]), _int_or_none(tar[0])
+                if a is not None and r is not None:
+                    out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
+                               depth_source="Strelka2 tier1 TIR/TAR")
+                    return out
+        if "AO" in fmt and "RO" in fmt:
+            ao, ro = _fmt(rec, "AO", s), _first(_fmt(rec, "RO", s))
+            if ao is not None and len(ao) >= alt_index and _int_or_none(ro) is not None:
+                aos = [_int_or_none(x) or 0 for x in ao]
+                a = aos[alt_index - 1]
+                tot = _int_or_none(ro) + sum(aos)
+                out.update(alt_reads=a, depth=tot, vaf=a / tot if tot else None, depth_source="FreeBayes AO/RO")
+                return out
+        if vi.varscan:
+            ad, rd = _first(_fmt(rec, "AD", s)), _first(_fmt(rec, "RD", s))
+            a, r = _int_or_none(ad), _int_or_none(rd)
+            if a is not None and r is not None:
+                out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
+                           depth_source="VarScan2 AD/RD")
+                return out
+        if "AF" in fmt:
+            af = _fmt(rec, "AF", s)
+            if af is not None and len(af) >= alt_index:
+                out["vaf"] = _float_or_none(af[alt_index - 1])
+                if "DP" in fmt:
+                    out["depth"] = _int_or_none(_first(_fmt(rec, "DP", s)))
+                out["depth_source"] = "FORMAT/AF"
+                if out["vaf"] is not None:
+                    return out
+        if "DP" in fmt and out["depth"] is None:
+            out["depth"] = _int_or_none(_first(_fmt(rec, "DP", s)))
+    # INFO fallback
+    info = rec.INFO
+    af = info.get("AF") if "AF" in vi.info_ids else None
+    if af is not None:
+        afs = af if isinstance(af, tuple) else (af,)
+        if len(afs) >= alt_index:
+            out["vaf"] = _float_or_none(afs[alt_index - 1])
+            out["depth_source"] = out["depth_source"] or "INFO/AF"
+    if out["depth"] is None and "DP" in vi.info_ids:
+        out["depth"] = _int_or_none(info.get("DP"))
+    if out["vaf"] is not None and out["depth"] is not None and out["alt_reads"] is None:
+        out["alt_reads"] = int(round(out["vaf"] * out["depth"]))
+        out["depth_source"] = (out["depth_source"] or "") + " (alt reads = VAF x depth)"
+    return out
+
+
+def _gt_info(rec, s: int) -> tuple[str | None, bool]:
+    try:
+        g = rec.genotypes[s]
+    except Exception:
+        return None, False
+    alleles = ["." if a < 0 else str(a) for a in g[:-1]]
+    phased = bool(g[-1])
+    return ("|" if phased else "/").join(alleles), phased
+
+
+def _fmt_str(rec, key: str, s: int, fmt_ids: set[str]) -> str | None:
+    if key not in fmt_ids:
+        return None
+    v = _fmt(rec, key, s)
+    if v is None:
+        return None
+    if isinstance(v, (np.ndarray, list, tuple)):
+        v = v[0] if len(v) else None
+    if v is None:
+        return None
+    v = str(v)
+    if v in (".", "", str(_MISSING_INT)):
+        return None
+    return v
+
+
+def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
+    """One VariantCall per ALT allele (multi-allelic records split; alleles trimmed)."""
+    calls = []
+    filt = rec.FILTER or "PASS"
+    s = vi.tumor_index
+    gt, phased = _gt_info(rec, s) if s is not None else (None, False)
+    ps = _fmt_str(rec, "PS", s, vi.format_ids) if s is not None else None
+    pgt = _fmt_str(rec, "PGT", s, vi.format_ids) if s is not None else None
+    pid = _fmt_str(rec, "PID", s, vi.format_ids) if s is not None else None
+    lps = _fmt_str(rec, "LPS", s, vi.format_ids) if s is not None else None
+    info_keep = {}
+    for k in KEEP_INFO:
+        if k in vi.info_ids:
+            v = rec.INFO.get(k)
+            if v is not None:
+                info_keep[k] = v if isinstance(v, (str, int, float)) else ",".join(map(str, v))
+    alts = rec.ALT or []
+    if not alts:
+        alts = [None]
+    for i, alt in enumerate(alts, start=1):
+        ref = rec.REF
+        alt_s = alt if alt is not None else "."
+        pos, tref, talt = (rec.POS, ref, alt_s)
+        if alt is not None and _is_plain(ref) and _is_plain(alt_s):
+            pos, tref, talt = trim_allele(rec.POS, ref.upper(), alt_s.upper())
+        d = depth_for(vi, rec, s, i, tref, talt) if alt is not None else {}
+        call = VariantCall(chrom=rec.CHROM, pos=pos, ref=tref, alt=talt, filter=filt, line=line,
+                           record_id=rec.ID, gt=gt, phased=phased, phase_set=ps, pgt=pgt, pid=pid, lps=lps,
+                           info=info_keep, orig_pos=rec.POS, orig_ref=ref, orig_alt=alt_s, **d)
+        if vi.normal_index is not None and alt is not None:
+            nd = depth_for(vi, rec, vi.normal_index, i, tref, talt)
+            call.normal_alt_reads, call.normal_depth = nd.get("alt_reads"), nd.get("depth")
+        calls.append(call)
+    return calls
+
+
+def _is_plain(allele: str) -> bool:
+    return bool(allele) and all(c in "ACGTNacgtn" for c in allele)

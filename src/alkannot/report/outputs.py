@@ -1,0 +1,75 @@
+"""Per-sample machine-readable outputs: JSON (validated against the published schema) and TSVs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import lru_cache
+from importlib import resources as ires
+from pathlib import Path
+
+from alkannot.io.atomic import atomic_write_text
+
+SCHEMA_VERSION = "1.0.0"
+VARIANT_COLUMNS = [
+    "gene", "chrom", "pos", "ref", "alt", "transcript", "hgvsc", "hgvsp", "protein_short", "consequence",
+    "exon", "intron", "vaf", "depth", "alt_reads", "filter", "alk_kinase_domain", "alk_region", "status",
+    "reason", "flags", "ch_status", "compound",
+]
+DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes"]
+
+
+@lru_cache(maxsize=1)
+def sample_schema() -> dict:
+    return json.loads(ires.files("alkannot.schemas").joinpath("alkannot.schema.json").read_text())
+
+
+def validate_sample_json(data: dict) -> None:
+    import jsonschema
+
+    jsonschema.validate(data, sample_schema())
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return ";".join(_cell(x) for x in v)
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    # keep one record per line whatever the input carried
+    return str(v).replace("\t", " ").replace("\n", " ")
+
+
+def tsv_text(rows: list[dict], columns: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def write_sample_outputs(data: dict, out_dir: Path) -> dict[str, Path]:
+    sid = data["sample"]["id"]
+    out_dir = Path(out_dir)
+    paths = {
+        "json": out_dir / f"{sid}.alkannot.json",
+        "variants": out_dir / f"{sid}.variants.tsv",
+        "drugs": out_dir / f"{sid}.drugs.tsv",
+    }
+    validate_sample_json(data)
+    atomic_write_text(paths["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
+    if "drugs" in data:
+        rows = [{"drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
+                 "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
+                 "notes": v.get("notes", [])} for d, v in data["drugs"].items()]
+        atomic_write_text(paths["drugs"], tsv_text(rows, DRUG_COLUMNS))
+    else:
+        paths.pop("drugs")
+    # JSON last: its presence means the sample finished.
+    atomic_write_text(paths["json"], json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return paths
