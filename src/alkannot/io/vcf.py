@@ -109,7 +109,10 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
         for build, ln in CHR2_LENGTH.items():
             if contig_len.get(name) == ln:
                 header_build = build
-    seqnames = list(getattr(vcf, "seqnames", []) or contig_len)
+    indexed = any(os.path.exists(path + ext) for ext in (".tbi", ".csi")) and path.endswith((".gz", ".bgz", ".bcf"))
+    # Only an indexed file can list its contigs without a read-through (and asking an unindexed one
+    # makes htslib complain); streaming compares canonical names, so style only matters for queries.
+    seqnames = list(vcf.seqnames) if indexed else list(contig_len)
     style = "chr" if any(s.startswith("chr") for s in seqnames) else "bare"
 
     t_idx = n_idx = None
@@ -134,7 +137,6 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
             n_idx = samples.index(want_n)
         elif want_n is None and len(samples) == 2:
             n_idx = 1 - t_idx
-    indexed = any(os.path.exists(path + ext) for ext in (".tbi", ".csi")) and path.endswith((".gz", ".bgz", ".bcf"))
     varscan = "RD" in fmt_ids and "FREQ" in fmt_ids
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
                     contig_style=style, header_build=header_build, n_header_lines=len(header_lines),
@@ -156,8 +158,12 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
     """
     if vi.indexed:
         seen = set()
+        present = set(getattr(vi.vcf, "seqnames", []) or [])
         for chrom, start, end in sorted(targets):
-            region = f"{region_name(chrom, vi.contig_style)}:{start}-{end}"
+            name = region_name(chrom, vi.contig_style)
+            if present and name not in present:
+                continue  # contig absent from the index: nothing to read there
+            region = f"{name}:{start}-{end}"
             try:
                 it = vi.vcf(region)
             except Exception as e:

@@ -1,0 +1,56 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   - create .venv, install alkannot, run the workflow on test-data/, print where reports are
+#   make test   - same set-up, then the whole test suite (lint and workflow dry run included)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: demo test test-fast lint workflow-check system-deps test-cluster clean resources
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+# Debian packages used by the browser tests (skipped, with a reason, when unavailable).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian chromium for the headless-browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
+	    || echo "chromium could not be installed: browser tests will be skipped"; \
+	fi
+
+demo: $(STAMP)
+	snakemake --cores 2 --quiet rules
+	@echo
+	@echo "alkannot demo finished. Outputs:"
+	@for d in results/*/; do case "$$d" in results/patients/|results/cohort/) continue;; esac; \
+	  s=$$(basename $$d); echo "  $$d  ($$s.alkannot.json, $$s.variants.tsv$$( [ -f $$d/$$s.report.html ] && echo ", $$s.report.html"))"; done
+	@[ -d results/patients ] && echo "  results/patients/  (per-patient timelines)" || true
+	@[ -d results/cohort ] && echo "  results/cohort/summary.html, summary.tsv" || true
+
+lint: $(STAMP)
+	ruff check src tests benchmarks test-data
+	snakefmt --check Snakefile workflow/rules/*.smk
+
+workflow-check: $(STAMP)
+	snakemake --lint
+	snakemake --cores 1 --dry-run --quiet rules
+
+test: $(STAMP) system-deps lint workflow-check
+	pytest -q
+
+test-fast: $(STAMP)
+	pytest -q -x
+
+# Rebuild the bundled transcript resources from the reference kit (documented in README.md).
+resources: $(STAMP)
+	for b in GRCh37 GRCh38; do alkannot build-resources --gtf ../shared/refdata/$$b.genes.gtf \
+	  --cds-fasta ../shared/refdata/cds.fa --build $$b --out resources; done
+
+clean:
+	rm -rf results logs .snakemake benchmarks/out

@@ -1,0 +1,20 @@
+# alkannot: ALK TKI resistance annotation workflow (research use only).
+# Usage: snakemake --cores 2 [--configfile config/config.yaml]   (see README.md)
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/annotate.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        get_final_output(),
+    default_target: True

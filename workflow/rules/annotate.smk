@@ -1,0 +1,19 @@
+rule annotate:
+    """Annotate one sample's VCF (and CNV/SV/BAM when given): JSON + TSVs."""
+    input:
+        unpack(sample_inputs),
+    output:
+        json=f"{OUT}/{{sample}}/{{sample}}.alkannot.json",
+        variants=f"{OUT}/{{sample}}/{{sample}}.variants.tsv",
+    params:
+        args=annotate_args,
+        outdir=lambda wc: f"{OUT}/{wc.sample}",
+    log:
+        f"logs/annotate/{{sample}}.log",
+    benchmark:
+        f"benchmarks/out/annotate/{{sample}}.tsv"
+    conda:
+        "../envs/alkannot.yaml"
+    shell:
+        "alkannot annotate {input.vcf:q} {params.args} --out {params.outdir:q} 2> {log:q}"
+        " || {{ cat {log:q} >&2; exit 1; }}; tail -n 2 {log:q} >&2"

@@ -1,0 +1,1 @@
+# HTML reports (per sample, per patient, cohort) are added here.
