@@ -1,0 +1,264 @@
+"""The ALK resistance knowledge base: loading, validation and merging of user extensions.
+
+The knowledge lives in ``resources/kb/alk_kb.yaml`` (schema ``resources/kb/kb.schema.json``); this module only
+reads it.  User extension files (config key ``kb_extra``) use the same schema and are merged on top: they may
+add sources, aliases and statements but not change the bundled policy, and a statement id that already exists
+is an error rather than a silent override.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from alkannot.annotate.transcripts import resources_dir
+from alkannot.errors import InputError
+
+KB_FILE = "alk_kb.yaml"
+SCHEMA_FILE = "kb.schema.json"
+
+
+def kb_dir() -> Path:
+    return resources_dir() / "kb"
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    alterations: tuple[str, ...]
+    requires_phase: str  # 'cis' or 'any'
+    drug: str | None
+    effect: str
+    source: tuple[str, ...]
+    statement: str
+    strength: str
+    context: str = ""
+    frequency: str = ""
+    origin: str = ""
+    locator: str = ""
+    mechanism: str = ""
+    note: str = ""
+    file: str = ""
+
+    @property
+    def is_compound(self) -> bool:
+        return len(self.alterations) > 1
+
+    def evidence(self) -> dict[str, Any]:
+        """The evidence record the verdict engine reports for this statement."""
+        return {
+            "source": "; ".join(self.source),
+            "statement": self.statement,
+            "statement_id": self.id,
+            "alterations": list(self.alterations),
+            "effect": self.effect,
+        }
+
+
+@dataclass
+class KB:
+    version: str
+    sources: dict[str, str]
+    statements: list[Statement]
+    aliases: dict[str, str]
+    policy: dict[str, Any]
+    path: str
+    extensions: list[dict[str, Any]] = field(default_factory=list)
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "path": self.path,
+            "statements": len(self.statements),
+            "extensions": [dict(e) for e in self.extensions],
+        }
+
+    def by_id(self, statement_id: str) -> Statement:
+        for s in self.statements:
+            if s.id == statement_id:
+                return s
+        raise KeyError(statement_id)
+
+    def canonical(self, name: str) -> str:
+        """Published alias -> the name statements use (e.g. I1151Tins -> T1151dup)."""
+        return self.aliases.get(name, name)
+
+    def filtered(self, keep: Callable[[Statement], bool]) -> KB:
+        """A view with only some statements (e.g. Table 1 only); same policy and provenance."""
+        return KB(
+            self.version,
+            self.sources,
+            [s for s in self.statements if keep(s)],
+            self.aliases,
+            self.policy,
+            self.path,
+            list(self.extensions),
+        )
+
+
+_SCHEMA: dict[str, Any] | None = None
+
+
+def _schema() -> dict[str, Any]:
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = json.loads((kb_dir() / SCHEMA_FILE).read_text())
+    return _SCHEMA
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError(
+            "knowledge-base file not found", path=str(path), fix="check the kb_extra paths in the config"
+        )
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise InputError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            path=str(path),
+            line=None if line is None else line + 1,
+            fix="fix the YAML syntax",
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError(
+            "knowledge-base file must be a mapping with version, sources and statements", path=str(path)
+        )
+    return data
+
+
+def _validate(data: dict[str, Any], path: Path) -> None:
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    err = jsonschema.exceptions.best_match(errors)
+    loc = list(err.absolute_path)
+    where = "/".join(str(p) for p in loc) or "(top level)"
+    if len(loc) >= 2 and loc[0] == "statements" and isinstance(loc[1], int):
+        stmt = data["statements"][loc[1]]
+        sid = stmt.get("id", "?") if isinstance(stmt, dict) else "?"
+        where = f"statement '{sid}' (statements[{loc[1]}]{''.join(f'.{p}' for p in loc[2:])})"
+    raise InputError(
+        f"invalid knowledge base at {where}: {err.message}",
+        path=str(path),
+        fix=f"see {SCHEMA_FILE} and resources/kb/README.md",
+    )
+
+
+def _statements(data: dict[str, Any], path: Path, default_strength: str, origin: str) -> list[Statement]:
+    out = []
+    for raw in data.get("statements", []):
+        out.append(
+            Statement(
+                id=raw["id"],
+                alterations=tuple(raw["alterations"]),
+                requires_phase=raw.get("requires_phase", "any"),
+                drug=raw["drug"],
+                effect=raw["effect"],
+                source=tuple(raw["source"]),
+                statement=raw["statement"],
+                strength=raw.get("strength", default_strength),
+                context=raw.get("context", ""),
+                frequency=raw.get("frequency", ""),
+                origin=raw.get("origin", origin),
+                locator=raw.get("locator", ""),
+                mechanism=raw.get("mechanism", ""),
+                note=raw.get("note", ""),
+                file=str(path),
+            )
+        )
+    return out
+
+
+def _check_references(kb: KB, stmts: Iterable[Statement], path: Path) -> None:
+    for s in stmts:
+        missing = [src for src in s.source if src not in kb.sources]
+        if missing:
+            raise InputError(
+                f"statement '{s.id}' cites unknown source(s) {', '.join(missing)}",
+                path=str(path),
+                fix="add them under 'sources' (id -> full citation)",
+            )
+        if s.drug is not None and s.drug not in kb.policy["drugs"]:
+            raise InputError(f"statement '{s.id}' names unknown drug {s.drug}", path=str(path))
+
+
+def _merge(kb: KB, data: dict[str, Any], path: Path) -> None:
+    if "policy" in data:
+        raise InputError(
+            "extension files may not set 'policy' (thresholds live in the bundled KB)",
+            path=str(path),
+            fix="remove the policy block or propose the change to resources/kb/alk_kb.yaml",
+        )
+    for sid, cite in data.get("sources", {}).items():
+        if sid in kb.sources and kb.sources[sid] != cite:
+            raise InputError(
+                f"source id '{sid}' already exists with a different citation",
+                path=str(path),
+                fix="use a new source id",
+            )
+        kb.sources[sid] = cite
+    for alias, target in data.get("aliases", {}).items():
+        if alias in kb.aliases and kb.aliases[alias] != target:
+            raise InputError(f"alias '{alias}' already maps to {kb.aliases[alias]}", path=str(path))
+        kb.aliases[alias] = target
+    new = _statements(data, path, kb.policy["default_strength"], "extension")
+    known = {s.id: s.file for s in kb.statements}
+    seen: set[str] = set()
+    for s in new:
+        if s.id in known or s.id in seen:
+            where = known.get(s.id, str(path))
+            raise InputError(
+                f"statement id '{s.id}' clashes with a statement already loaded from {where}",
+                path=str(path),
+                fix="give the extension statement a new id",
+            )
+        seen.add(s.id)
+    _check_references(kb, new, path)
+    kb.statements.extend(new)
+    kb.extensions.append({"path": str(path), "version": str(data["version"]), "statements": len(new)})
+
+
+def load_kb(extra_paths: Iterable[str | Path] = (), base_path: str | Path | None = None) -> KB:
+    """Load the bundled KB (or ``base_path``), validate it, and merge the ``kb_extra`` extension files."""
+    path = Path(base_path) if base_path else kb_dir() / KB_FILE
+    data = _read(path)
+    _validate(data, path)
+    if "policy" not in data:
+        raise InputError("the base knowledge base needs a 'policy' block", path=str(path))
+    ids = [s["id"] for s in data["statements"]]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise InputError(
+            f"statement id '{dup[0]}' is used more than once", path=str(path), fix="ids must be unique"
+        )
+    policy = data["policy"]
+    kb = KB(
+        version=str(data["version"]),
+        sources=dict(data["sources"]),
+        statements=_statements(data, path, policy["default_strength"], "text"),
+        aliases=dict(data.get("aliases", {})),
+        policy=policy,
+        path=str(path),
+    )
+    _check_references(kb, kb.statements, path)
+    for flag in policy["therapy_flags"]:
+        for sid in flag["statements"]:
+            if sid not in ids:
+                raise InputError(
+                    f"therapy flag '{flag['id']}' cites unknown statement '{sid}'", path=str(path)
+                )
+    for extra in extra_paths:
+        epath = Path(extra)
+        edata = _read(epath)
+        _validate(edata, epath)
+        _merge(kb, edata, epath)
+    return kb

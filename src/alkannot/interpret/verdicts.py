@@ -1,0 +1,422 @@
+"""Per-drug ALK TKI verdicts from the knowledge base (research use only).
+
+Semantics (the rules themselves — effects, severities, thresholds — live in the KB ``policy`` block):
+
+* A statement *fires* when all its alterations were found.  A compound statement with ``requires_phase: cis``
+  fires only when the mutations are known to be in cis; ``unresolved`` phase leaves it as a note ("would
+  apply if in cis") and ``trans`` leaves it out.
+* For each drug, a fired compound statement replaces the single-mutation evidence of its members.
+* Each finding (a single mutation or a fired compound) gets a verdict from its well-supported statements:
+  resistant, sensitive, or conflicting when the sources disagree.  The drug verdict is the worst finding
+  by ``policy.severity_order``; no well-supported evidence means ``unknown``, never sensitive.
+* Off-target, histologic and prognostic findings add notes and mechanism entries; they never change a verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from alkannot.errors import InputError
+from alkannot.interpret.kb import KB, Statement
+
+PHASES = ("cis", "trans", "unresolved")
+PHASE_METHODS = ("reads", "vcf", "vaf", "none")
+
+
+# ---- inputs -------------------------------------------------------------------------------------
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for i in items:
+        if i not in out:
+            out.append(i)
+    return out
+
+
+def co_alteration_keys(co: dict[str, Any], kb: KB) -> list[str]:
+    """The KB alteration names one co-alteration matches: GENE:alteration plus generic classes (GENE:loss...)."""
+    gene = str(co.get("gene", "")).strip()
+    alt = str(co.get("alteration", "")).strip()
+    cat = str(co.get("category", "")).strip().lower()
+    if not gene or not alt:
+        raise InputError(f"co-alteration needs 'gene' and 'alteration': {co!r}")
+    keys = [f"{gene}:{alt}"]
+    for cls, rule in kb.policy["alteration_classes"].items():
+        if cat in rule.get("categories", []) or alt.lower() in rule.get("alterations", []):
+            keys.append(f"{gene}:{cls}")
+    return _unique(kb.canonical(k) for k in keys)
+
+
+@dataclass
+class _Phase:
+    phase: str
+    methods: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"phase {self.phase}, method {'/'.join(self.methods) or 'none'}"
+
+
+def _check_compounds(compounds: list[dict[str, Any]]) -> None:
+    for c in compounds:
+        if c.get("phase") not in PHASES:
+            raise InputError(
+                f"compound {c.get('mutations')} has phase {c.get('phase')!r}; expected one of {PHASES}"
+            )
+        if c.get("method", "none") not in PHASE_METHODS:
+            raise InputError(
+                f"compound {c.get('mutations')} has method {c.get('method')!r}; "
+                f"expected one of {PHASE_METHODS}"
+            )
+
+
+def resolve_phase(members: Iterable[str], compounds: list[dict[str, Any]]) -> _Phase:
+    """Phase of a set of mutations: cis when cis links join them all, trans when any pair is in trans."""
+    members = list(members)
+    parent = {m: m for m in members}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    cis_methods, trans_methods, other_methods = [], [], []
+    for c in compounds:
+        inside = [m for m in c["mutations"] if m in parent]
+        if len(inside) < 2:
+            continue
+        method = c.get("method", "none")
+        if c["phase"] == "cis":
+            for m in inside[1:]:
+                parent[find(m)] = find(inside[0])
+            cis_methods.append(method)
+        elif c["phase"] == "trans":
+            trans_methods.append(method)
+        else:
+            other_methods.append(method)
+    if len({find(m) for m in members}) == 1:
+        return _Phase("cis", _unique(cis_methods))
+    if trans_methods:
+        return _Phase("trans", _unique(trans_methods))
+    return _Phase("unresolved", _unique(other_methods + cis_methods))
+
+
+# ---- matching -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Match:
+    fired: list[tuple[Statement, _Phase | None]]
+    pending: list[tuple[Statement, _Phase]]  # cis needed, phase unresolved
+    blocked: list[tuple[Statement, _Phase]]  # cis needed, found in trans
+
+
+def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, Any]]) -> _Match:
+    pseudo = set(kb.policy.get("pseudo_alterations", []))
+    m = _Match([], [], [])
+    for s in kb.statements:
+        if pseudo & set(s.alterations) or not all(a in present for a in s.alterations):
+            continue
+        if not s.is_compound or s.requires_phase == "any":
+            m.fired.append((s, None))
+            continue
+        # Phase can only be assessed between ALK mutations (reads/VCF phasing of the kinase domain).
+        phase = resolve_phase(s.alterations, compounds) if set(s.alterations) <= alk else _Phase("unresolved")
+        {"cis": m.fired, "trans": m.blocked, "unresolved": m.pending}[phase.phase].append((s, phase))
+    return m
+
+
+# ---- per-drug verdicts --------------------------------------------------------------------------
+
+
+def _describe(s: Statement) -> str:
+    where = s.locator or "text"
+    freq = f"; {s.frequency}" if s.frequency else ""
+    return f"{s.effect} per {where} ({', '.join(s.source)}{freq}) [{s.id}]"
+
+
+def _label(alts: tuple[str, ...], phase: _Phase | None) -> str:
+    if len(alts) == 1:
+        return alts[0]
+    return " + ".join(alts) + (f" (compound, {phase.describe()})" if phase else " (compound)")
+
+
+def _finding_verdict(stmts: list[Statement], kb: KB) -> str | None:
+    kinds = {kb.policy["verdict_effects"][s.effect] for s in stmts}
+    if not kinds:
+        return None
+    return "conflicting" if len(kinds) > 1 else kinds.pop()
+
+
+def _by_alterations(
+    pairs: list[tuple[Statement, _Phase]], drug: str, effects: dict[str, str]
+) -> dict[tuple[str, ...], tuple[list[Statement], _Phase]]:
+    out: dict[tuple[str, ...], tuple[list[Statement], _Phase]] = {}
+    for s, ph in pairs:
+        if s.drug == drug and s.effect in effects:
+            out.setdefault(s.alterations, ([], ph))[0].append(s)
+    return out
+
+
+def _drug_verdict(drug: str, kb: KB, match: _Match, alk: list[str]) -> dict[str, Any]:
+    policy = kb.policy
+    effects = policy["verdict_effects"]
+    strong = set(policy["well_supported_strengths"])
+    order = policy["severity_order"]
+    reasons: list[str] = []
+    notes: list[str] = []
+    evidence: list[dict[str, Any]] = []
+
+    mine = [(s, ph) for s, ph in match.fired if s.drug == drug and s.effect in effects]
+    # Compounds override the single-mutation logic of their members, for this drug only.
+    covered = {a for s, _ in mine if s.is_compound for a in s.alterations}
+    findings: dict[tuple[str, ...], tuple[list[Statement], _Phase | None]] = {}
+    for s, ph in mine:
+        if not s.is_compound and s.alterations[0] in covered:
+            notes.append(
+                f"{s.alterations[0]}: single-mutation evidence [{s.id}] superseded by a compound rule"
+            )
+            continue
+        findings.setdefault(s.alterations, ([], ph))[0].append(s)
+
+    verdicts = []
+    for alts, (stmts, ph) in findings.items():
+        good = [s for s in stmts if s.strength in strong]
+        weak = [s for s in stmts if s.strength not in strong]
+        v = _finding_verdict(good, kb)
+        if v:
+            verdicts.append(v)
+            detail = "; ".join(_describe(s) for s in good)
+            reasons.append(f"{_label(alts, ph)}: {v} for {drug} — {detail}")
+        for s in weak:
+            notes.append(
+                f"weaker evidence, not used for the verdict: {_label(alts, ph)}: {s.effect} — "
+                f"{s.statement} ({s.context or 'weak'}) [{s.id}]"
+            )
+        evidence.extend(s.evidence() for s in good + weak)
+
+    for alts, (stmts, ph) in _by_alterations(match.pending, drug, effects).items():
+        v = _finding_verdict([s for s in stmts if s.strength in strong], kb) or "no verdict (weak evidence)"
+        notes.append(
+            f"compound rule would apply if in cis: {' + '.join(alts)} → {v} for {drug} "
+            f"[{', '.join(s.id for s in stmts)}]; {ph.describe()}, so the single-mutation evidence stands"
+        )
+    for alts, (stmts, ph) in _by_alterations(match.blocked, drug, effects).items():
+        notes.append(
+            f"compound rule not applied: {' + '.join(alts)} are in trans ({ph.describe()}) "
+            f"[{', '.join(s.id for s in stmts)}]"
+        )
+
+    for m in alk:
+        if not any(m in alts for alts in findings) and m not in covered:
+            notes.append(f"{m}: no knowledge-base statement for {drug}")
+
+    verdict = min(verdicts, key=order.index) if verdicts else "unknown"
+    if verdict == "unknown":
+        what = ", ".join(alk) if alk else "no ALK mutation reported"
+        reasons.append(
+            f"no well-supported knowledge-base evidence for {drug} ({what}); unknown is not sensitive"
+        )
+    elif len(verdicts) > 1:
+        reasons.insert(
+            0,
+            f"{len(verdicts)} findings; the worst well-supported verdict ({verdict}) wins "
+            f"(order: {' > '.join(order)})",
+        )
+    return {"verdict": verdict, "reasons": reasons, "evidence": evidence, "notes": notes}
+
+
+# ---- mechanisms and notes that do not change verdicts --------------------------------------------
+
+
+def _mechanism_type(s: Statement) -> str:
+    if s.mechanism:
+        return s.mechanism
+    if s.effect == "prognostic":
+        return "other"
+    if all(a.startswith("histology:") for a in s.alterations):
+        return "histologic"
+    if all(":" not in a or a.startswith("ALK:") for a in s.alterations):
+        return "on_target"
+    return "off_target"
+
+
+def _mechanisms(
+    match: _Match, alk: list[str], co: list[dict[str, Any]], co_keys: list[list[str]]
+) -> list[dict[str, Any]]:
+    groups: dict[tuple[str, tuple[str, ...]], list[Statement]] = {}
+    phases: dict[tuple[str, ...], _Phase | None] = {}
+    for s, ph in match.fired:
+        groups.setdefault((_mechanism_type(s), s.alterations), []).append(s)
+        phases[s.alterations] = ph
+    # Name class matches after what was found (TP53:mutation found as TP53:R273H).
+    found: dict[str, list[str]] = {}
+    for keys in co_keys:
+        for k in keys[1:]:
+            found.setdefault(k, []).append(keys[0])
+    out = []
+    for (kind, alts), stmts in groups.items():
+        name = ("ALK " if kind == "on_target" and ":" not in alts[0] else "") + _label(alts, phases[alts])
+        seen = _unique(f for a in alts for f in found.get(a, []) if f not in alts)
+        if seen:
+            name += f" [found: {', '.join(seen)}]"
+        if kind == "other" and all(s.effect == "prognostic" for s in stmts):
+            name += " (prognostic)"
+        out.append({"type": kind, "name": name, "evidence": [s.evidence() for s in stmts]})
+    matched = {a for _, alts in groups for a in alts}
+    for m in alk:
+        if m not in matched:
+            out.append({"type": "on_target", "name": f"ALK {m} (not in the knowledge base)", "evidence": []})
+    for c, keys in zip(co, co_keys):
+        if not any(k in matched for k in keys):
+            out.append({"type": "other", "name": f"{keys[0]} (not in the knowledge base)", "evidence": []})
+    return out
+
+
+def _global_notes(kb: KB, match: _Match) -> dict[str | None, list[str]]:
+    """Notes every drug gets (key None) and notes for one drug, from off-target and hint-bearing statements."""
+    strong = set(kb.policy["well_supported_strengths"])
+    prefix = kb.policy.get("off_target_note_prefix", "ALK-independent resistance suspected: ")
+    weak_prefix = kb.policy.get("weak_off_target_note_prefix", prefix)
+    notes: dict[str | None, list[str]] = {None: []}
+    off: dict[tuple[str, ...], list[Statement]] = {}
+    for s, _ in match.fired:
+        if s.effect == "off_target_mechanism":
+            off.setdefault(s.alterations, []).append(s)
+    # One note per finding: the drug-independent statement first, the drug-specific reports after it.
+    for alts, stmts in off.items():
+        stmts = sorted(stmts, key=lambda s: (s.strength not in strong, s.drug is not None))
+        p = prefix if any(s.strength in strong for s in stmts) else weak_prefix
+        drugs = _unique(s.drug for s in stmts if s.drug)
+        also = f" (also reported with {', '.join(drugs)})" if drugs else ""
+        notes[None].append(
+            f"{p}{' + '.join(alts)} — {stmts[0].statement}{also} [{', '.join(s.id for s in stmts)}]"
+        )
+    for s, _ in match.fired:
+        if s.note:
+            notes.setdefault(s.drug, []).append(f"{s.note} [{s.id}]")
+    return notes
+
+
+# ---- therapy context ----------------------------------------------------------------------------
+
+
+def _check_therapy(therapy: dict[str, Any] | None, drugs: list[str]) -> tuple[str | None, list[str]]:
+    therapy = therapy or {}
+    cur = therapy.get("current_tki")
+    prior = list(therapy.get("prior_tkis") or [])
+    norm = []
+    for d in ([cur] if cur else []) + prior:
+        d2 = str(d).strip().lower()
+        if d2 not in drugs:
+            raise InputError(
+                f"unknown ALK TKI {d!r} in therapy context", fix=f"use one of {', '.join(drugs)}"
+            )
+        norm.append(d2)
+    return (norm[0] if cur else None), (norm[1:] if cur else norm)
+
+
+def _therapy_context(
+    kb: KB,
+    therapy: dict[str, Any] | None,
+    alk: list[str],
+    match: _Match,
+    drugs_out: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    policy = kb.policy
+    cur, prior = _check_therapy(therapy, policy["drugs"])
+    last = cur or (prior[-1] if prior else None)
+    candidates = [
+        s for s, _ in match.fired + match.pending + match.blocked if s.effect == "observed_at_progression"
+    ]
+
+    def emerged_on(drug: str, mut: str) -> list[Statement]:
+        return [s for s in candidates if s.drug == drug and mut in s.alterations]
+
+    ctx: dict[str, Any] = {
+        "current_tki": cur,
+        "prior_tkis": prior,
+        "current_generation": policy["drug_generation"].get(cur) if cur else None,
+        "expected_on_current": [],
+        "not_expected_on_current": [],
+        "emerged_on_prior": {},
+        "flags": [],
+        "background": [],
+        "options": [],
+        "research_use_only": True,
+        "disclaimer": policy["disclaimer"],
+    }
+    if cur:
+        for m in alk:
+            hits = emerged_on(cur, m)
+            if hits:
+                ctx["expected_on_current"].append({"mutation": m, "statement_ids": [s.id for s in hits]})
+            else:
+                ctx["not_expected_on_current"].append(m)
+        ctx["background"] = [
+            s.evidence() for s in kb.statements if s.drug == cur and s.alterations == ("ALK:any_mutation",)
+        ]
+    for d in prior:
+        for m in alk:
+            if emerged_on(d, m):
+                ctx["emerged_on_prior"].setdefault(m, []).append(d)
+    if not alk and last:
+        for flag in policy["therapy_flags"]:
+            if flag["when"] == "no_alk_mutation" and last in flag["after_drugs"]:
+                ctx["flags"].append(
+                    {
+                        "id": flag["id"],
+                        "message": flag["message"],
+                        "after": last,
+                        "evidence": [kb.by_id(i).evidence() for i in flag["statements"]],
+                    }
+                )
+    for d, res in drugs_out.items():
+        if res["verdict"] == "sensitive":
+            opt = {"drug": d, "verdict": "sensitive", "evidence": res["evidence"], "notes": []}
+            if d == cur:
+                opt["notes"].append(f"{d} is the current TKI (progressing on it)")
+            elif d in prior:
+                opt["notes"].append(f"{d} was given before")
+            ctx["options"].append(opt)
+    return ctx
+
+
+# ---- entry point --------------------------------------------------------------------------------
+
+
+def evaluate(
+    alk_mutations: list[str],
+    compounds: list[dict],
+    co_alterations: list[dict],
+    kb: KB,
+    therapy: dict | None = None,
+) -> dict:
+    """Per-drug verdicts, mechanisms and therapy context for one sample (see module docstring).
+
+    Returns {"drugs": {drug: {"verdict", "reasons", "evidence", "notes"}}, "mechanisms": [...],
+    "kb_version": str, "kb": provenance, "therapy_context": {...}, "research_use_only": True}.
+    """
+    _check_compounds(compounds)
+    compounds = [{**c, "mutations": [kb.canonical(m) for m in c["mutations"]]} for c in compounds]
+    alk = _unique([kb.canonical(m) for m in alk_mutations] + [m for c in compounds for m in c["mutations"]])
+    co_keys = [co_alteration_keys(c, kb) for c in co_alterations]
+    present = set(alk) | {k for keys in co_keys for k in keys}
+    match = _match(kb, present, set(alk), compounds)
+
+    extra = _global_notes(kb, match)
+    drugs_out = {}
+    for d in kb.policy["drugs"]:
+        res = _drug_verdict(d, kb, match, alk)
+        res["notes"].extend(extra.get(d, []) + extra[None])
+        drugs_out[d] = res
+    return {
+        "drugs": drugs_out,
+        "mechanisms": _mechanisms(match, alk, co_alterations, co_keys),
+        "kb_version": kb.version,
+        "kb": kb.provenance(),
+        "therapy_context": _therapy_context(kb, therapy, alk, match, drugs_out),
+        "research_use_only": True,
+    }
