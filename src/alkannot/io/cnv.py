@@ -1,0 +1,336 @@
+"""Copy-number segments from the callers labs use, as one record type (`Segment`).
+
+Supported shapes, detected from the header row (or forced with ``fmt=``):
+
+* ``cnvkit``  CNVkit ``.cnr`` (bins), ``.cns`` / ``.call.cns`` (segments): ``chromosome start end gene log2``
+  (+ ``cn`` after ``cnvkit call``). CNVkit writes BED-style 0-based half-open starts; we add 1.
+* ``purple``  PURPLE ``*.purple.cnv.somatic.tsv``: ``chromosome start end copyNumber`` (1-based, absolute,
+  already purity/ploidy fitted).
+* ``pcgr``    PCGR ``*.cna.tsv``: ``Chromosome Start End nMajor nMinor`` (allele-specific absolute copy
+  numbers from a purity/ploidy caller; total = nMajor + nMinor).
+* ``seg``     SEG / generic segment tables (DNAcopy, GISTIC, maftools, ``cnvkit export seg``): chromosome,
+  start, end and a log2 value (``seg.mean``, ``Segment_Mean``, ``Seg.CN``, ``log2``) or an absolute copy
+  number (``copy_number``, ``cn``). Column names are matched case-insensitively ignoring ``._ ``.
+  SEG is 1-based. GISTIC's ``Seg.CN`` is log2(CN) - 1, i.e. a log2 ratio. Several samples in one file
+  need ``sample=``.
+* ``vcf``     CNV/DEL/DUP records (INFO/SVTYPE or a symbolic ALT) with FORMAT/CN (tumour sample) or
+  INFO/CN, e.g. DELLY. POS is the padding base of a symbolic allele, so the segment is POS+1..END.
+
+Gene-level tables (cBioPortal/GISTIC discrete calls, OncoKB examples) and GISTIC peak files are not
+segments and are rejected with an `InputError` saying so.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.errors import InputError
+
+FORMATS = ("cnvkit", "purple", "pcgr", "seg", "vcf")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One copy-number segment (or bin), 1-based inclusive, canonical chromosome name."""
+
+    chrom: str
+    start: int
+    end: int
+    log2: float | None  # log2 ratio against the reference (None when the caller gives only copies)
+    copy_number: float | None  # caller's copy number (absolute or relative, see `absolute`)
+    source_format: str
+    absolute: bool = False  # True: copy number already fitted for purity/ploidy (PURPLE, PCGR)
+    line: int | None = None  # line in the input file, for messages
+    sample: str | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+Region = tuple[str, int, int]
+
+# normalised header name -> field; normalisation: lower case, drop everything but letters/digits
+_CHROM = {"chrom", "chromosome", "chr", "contig", "seqnames", "seqname"}
+_START = {"start", "locstart", "startbp", "startpos", "segstart", "begin", "chromstart"}
+_END = {"end", "locend", "endbp", "endpos", "segend", "stop", "chromend"}
+_LOG2 = {"log2", "segmean", "segmentmean", "log2ratio", "segcn", "mean", "logr", "log2r"}
+_CN = {"copynumber", "cn", "totalcn", "tcn", "absolutecn", "copies"}
+_SAMPLE = {"id", "sample", "samplename", "sampleid", "tumorsamplebarcode"}
+_GENE_LEVEL = {"hugosymbol", "genesymbol", "gene"}
+
+_MISSING = {"", "na", "nan", "none", ".", "null"}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _open_text(path: Path):
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
+
+
+def _first_line(path: Path) -> tuple[int, str]:
+    with _open_text(path) as fh:
+        for ln, line in enumerate(fh, 1):
+            if line.strip():
+                return ln, line.rstrip("\n\r")
+    raise InputError("file is empty", path=str(path), fix="give a copy-number segment file")
+
+
+def detect_format(path: str | Path) -> str:
+    """Name the shape of a copy-number file from its header (one of FORMATS); InputError if none fits."""
+    path = Path(path)
+    ln, first = _first_line(path)
+    if first.startswith("##fileformat=VCF"):
+        return "vcf"
+    cols = [c.strip().lstrip("#") for c in first.split("\t")]
+    names = {c.lower() for c in cols}
+    normed = {_norm(c) for c in cols}
+    if {"chromosome", "start", "end", "log2"} <= names and "gene" in names:
+        return "cnvkit"
+    if {"chromosome", "start", "end", "copynumber"} <= names:
+        return "purple"
+    if {"chromosome", "start", "end", "nmajor", "nminor"} <= names:
+        return "pcgr"
+    if normed & _CHROM and normed & _START and normed & _END and normed & (_LOG2 | _CN):
+        return "seg"
+    if normed & _GENE_LEVEL and not normed & _START:
+        raise InputError(
+            "this is a gene-level copy-number table (one value per gene), not segments",
+            path=str(path), line=ln,
+            fix="give the caller's segment file (CNVkit .cns/.cnr, PURPLE .cnv.somatic.tsv, SEG, PCGR "
+                "cna.tsv or a CNV VCF)")
+    raise InputError(
+        f"unrecognised copy-number header ({' '.join(cols[:8])})", path=str(path), line=ln,
+        fix="expected columns chromosome/start/end plus log2 (CNVkit, SEG: seg.mean/Segment_Mean) or a "
+            "copy number (PURPLE copyNumber, PCGR nMajor+nMinor, copy_number), or a VCF with CNV records")
+
+
+def _overlaps(regions: list[Region] | None, chrom: str, start: int, end: int) -> bool:
+    if regions is None:
+        return True
+    return any(c == chrom and s <= end and start <= e for c, s, e in regions)
+
+
+def _float(value: str, path: Path, ln: int, column: str) -> float | None:
+    if value.strip().lower() in _MISSING:
+        return None
+    try:
+        x = float(value)
+    except ValueError:
+        raise InputError(f"column {column!r} is not a number: {value!r}", path=str(path), line=ln,
+                         fix="check the file is a copy-number table and not truncated") from None
+    return None if math.isnan(x) else x
+
+
+def _int(value: str, path: Path, ln: int, column: str) -> int:
+    try:
+        return int(float(value)) if "e" in value.lower() else int(value)
+    except ValueError:
+        raise InputError(f"column {column!r} is not an integer position: {value!r}", path=str(path),
+                         line=ln, fix="check the column order / header") from None
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str], list[str]]]:
+    """(line number, header, fields) for each data row of a tab-separated table with one header row."""
+    with _open_text(path) as fh:
+        header: list[str] | None = None
+        for ln, line in enumerate(fh, 1):
+            line = line.rstrip("\n\r")
+            if not line.strip():
+                continue
+            if header is None:
+                header = [c.strip().lstrip("#") for c in line.split("\t")]
+                continue
+            if line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) != len(header):
+                raise InputError(f"row has {len(fields)} columns, the header has {len(header)}",
+                                 path=str(path), line=ln, fix="the table must be tab-separated and rectangular")
+            yield ln, header, fields
+
+
+def _col(header: list[str], wanted: set[str]) -> int | None:
+    for i, name in enumerate(header):
+        if _norm(name) in wanted:
+            return i
+    return None
+
+
+_FIXED = {
+    "cnvkit": {"chrom": "chromosome", "start": "start", "end": "end", "log2": "log2"},
+    "purple": {"chrom": "chromosome", "start": "start", "end": "end", "cn": "copynumber"},
+    "pcgr": {"chrom": "chromosome", "start": "start", "end": "end", "nmajor": "nmajor", "nminor": "nminor"},
+}
+
+
+def _column_index(header: list[str], fmt: str, path: Path, ln: int) -> dict[str, int | None]:
+    """Field -> column index for a format; InputError naming the missing columns."""
+    lower = [h.lower() for h in header]
+    if fmt in _FIXED:
+        need = _FIXED[fmt]
+        missing = [name for name in need.values() if name not in lower]
+        idx: dict[str, int | None] = {k: lower.index(v) for k, v in need.items() if v in lower}
+        if fmt == "cnvkit":
+            idx["cn"] = lower.index("cn") if "cn" in lower else None
+    else:
+        idx = {"chrom": _col(header, _CHROM), "start": _col(header, _START), "end": _col(header, _END),
+               "log2": _col(header, _LOG2), "cn": _col(header, _CN), "sample": _col(header, _SAMPLE)}
+        missing = [k for k in ("chrom", "start", "end") if idx[k] is None]
+        if idx["log2"] is None and idx["cn"] is None:
+            missing.append("log2 or copy number")
+    if missing:
+        expected = " ".join(_FIXED[fmt].values()) if fmt in _FIXED else \
+            "chromosome start end + log2 (seg.mean/Segment_Mean/log2) or copy_number"
+        raise InputError(f"{fmt} table lacks column(s) {', '.join(missing)}", path=str(path), line=ln,
+                         fix=f"expected columns: {expected}")
+    return idx
+
+
+def _probes(header: list[str], fields: list[str]) -> int | None:
+    lower = [h.lower() for h in header]
+    if "probes" not in lower:
+        return None
+    try:
+        return int(fields[lower.index("probes")])
+    except ValueError:
+        return None
+
+
+def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str | None) -> list[Segment]:
+    out: list[Segment] = []
+    samples_seen: list[str] = []
+    idx: dict[str, int | None] = {}
+    for ln, header, f in _rows(path):
+        if not idx:
+            idx = _column_index(header, fmt, path, ln - 1)
+        sid = f[idx["sample"]] if idx.get("sample") is not None else None
+        if sid is not None:
+            if sid not in samples_seen:
+                samples_seen.append(sid)
+            if sample is not None and sid != sample:
+                continue
+        chrom = canonical_chrom(f[idx["chrom"]].strip())
+        start = _int(f[idx["start"]], path, ln, "start")
+        end = _int(f[idx["end"]], path, ln, "end")
+        if fmt == "cnvkit":
+            start += 1  # CNVkit tables are BED-like: 0-based half-open
+        if end < start and fmt == "cnvkit" and _probes(header, f) == 0:
+            continue  # CNVkit can emit an inverted zero-probe segment: it covers no bins, holds no data
+        if end < start:
+            raise InputError(f"segment end {end} before start {start}", path=str(path), line=ln,
+                             fix="check the coordinate columns")
+        if not _overlaps(regions, chrom, start, end):
+            continue
+        log2 = _float(f[idx["log2"]], path, ln, "log2") if idx.get("log2") is not None else None
+        if fmt == "pcgr":
+            a = _float(f[idx["nmajor"]], path, ln, "nMajor")
+            b = _float(f[idx["nminor"]], path, ln, "nMinor")
+            cn = None if a is None or b is None else a + b
+        else:
+            cn = _float(f[idx["cn"]], path, ln, "copy number") if idx.get("cn") is not None else None
+        out.append(Segment(chrom=chrom, start=start, end=end, log2=log2, copy_number=cn, source_format=fmt,
+                           absolute=fmt in ("purple", "pcgr"), line=ln, sample=sid))
+    if sample is None and len(samples_seen) > 1:
+        shown = ", ".join(samples_seen[:5]) + (" ..." if len(samples_seen) > 5 else "")
+        raise InputError(f"segment file holds {len(samples_seen)} samples ({shown})", path=str(path),
+                         fix="choose one with sample=<ID>")
+    if sample is not None and samples_seen and sample not in samples_seen:
+        raise InputError(f"sample {sample!r} not in the segment file", path=str(path),
+                         fix=f"choose one of: {', '.join(samples_seen[:10])}")
+    return out
+
+
+def pick_tumour_sample(samples: list[str], sample: str | None, path: Path) -> int | None:
+    """Index of the tumour sample: the one asked for, the only one, or the one named like a tumour."""
+    if not samples:
+        return None
+    if sample is not None:
+        if sample not in samples:
+            raise InputError(f"sample {sample!r} not in the VCF", path=str(path),
+                             fix=f"choose one of: {', '.join(samples)}")
+        return samples.index(sample)
+    if len(samples) == 1:
+        return 0
+    tum = [i for i, s in enumerate(samples) if re.search(r"tumou?r|(^|[_.-])t($|[_.-])", s, re.IGNORECASE)]
+    if len(tum) == 1:
+        return tum[0]
+    # Hartwig-style pairs name the reference ...R (or ...N) and the tumour ...T
+    tum = [i for i, s in enumerate(samples) if s.endswith("T")]
+    if len(tum) == 1 and all(s[-1:] in ("R", "N") for i, s in enumerate(samples) if i != tum[0]):
+        return tum[0]
+    raise InputError(f"VCF has samples {', '.join(samples)} and none is clearly the tumour", path=str(path),
+                     fix="choose one with sample=<name>")
+
+
+def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:
+    from cyvcf2 import VCF
+
+    try:
+        vcf = VCF(str(path))
+    except Exception as err:  # noqa: BLE001 - cyvcf2 raises bare Exception for unreadable files
+        raise InputError(f"cannot read VCF: {err}", path=str(path), fix="give a valid (b)gzipped/plain VCF") \
+            from None
+    has_fmt_cn = "##FORMAT=<ID=CN," in vcf.raw_header
+    si = pick_tumour_sample(list(vcf.samples), sample, path) if has_fmt_cn else None
+    out: list[Segment] = []
+    cnv_like = 0
+    for n, rec in enumerate(vcf, 1):
+        alt = rec.ALT[0] if rec.ALT else ""
+        svtype = rec.INFO.get("SVTYPE") or (alt[1:-1].split(":")[0] if alt.startswith("<") else None)
+        if svtype not in ("CNV", "DEL", "DUP"):
+            continue
+        cnv_like += 1
+        cn = None
+        if has_fmt_cn and si is not None:
+            v = rec.format("CN")
+            if v is not None:
+                x = float(v[si][0])
+                cn = x if x >= 0 and not math.isnan(x) else None  # DELLY writes -1 for "not estimated"
+        if cn is None and rec.INFO.get("CN") is not None:
+            cn = float(rec.INFO.get("CN"))
+        if cn is None:
+            continue  # a DEL/DUP without a copy-number estimate is an SV, read by io.sv instead
+        chrom = canonical_chrom(rec.CHROM)
+        start, end = rec.POS + 1, int(rec.INFO.get("END") or rec.end)
+        if not _overlaps(regions, chrom, start, end):
+            continue
+        out.append(Segment(chrom=chrom, start=start, end=end, log2=None, copy_number=cn, source_format="vcf",
+                           absolute=False, line=n, sample=vcf.samples[si] if si is not None else None))
+    if cnv_like and not out and regions is None:
+        raise InputError(f"{cnv_like} CNV/DEL/DUP records but none carries a copy number (FORMAT/CN or INFO/CN)",
+                         path=str(path), fix="give the caller's copy-number output instead")
+    if not cnv_like:
+        raise InputError("no CNV/DEL/DUP records in this VCF", path=str(path),
+                         fix="give a copy-number VCF (SVTYPE=CNV/DEL/DUP with CN) or a segment table")
+    return out
+
+
+def read_segments(path: str | Path, *, fmt: str = "auto", regions: Iterable[Region] | None = None,
+                  sample: str | None = None) -> list[Segment]:
+    """Read copy-number segments (1-based inclusive, canonical chromosome names).
+
+    `regions` (chrom, start, end) keeps only segments overlapping them, so large ``.cnr`` files stream
+    through without being held in memory. `sample` picks one sample from multi-sample SEG files/VCFs.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", path=str(path), fix="check the path")
+    if fmt == "auto":
+        fmt = detect_format(path)
+    elif fmt not in FORMATS:
+        raise InputError(f"unknown copy-number format {fmt!r}", path=str(path), fix=f"use one of {FORMATS}")
+    regs = [(canonical_chrom(c), int(s), int(e)) for c, s, e in regions] if regions is not None else None
+    if fmt == "vcf":
+        return _read_vcf(path, regs, sample)
+    return _read_table(path, fmt, regs, sample)
