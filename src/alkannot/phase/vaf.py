@@ -1,0 +1,90 @@
+"""Allele-fraction (pigeonhole) argument for phase: it can prove cis, never trans.
+
+If a fraction VAF_A of molecules carries A and VAF_B carries B, and A-molecules and B-molecules were
+disjoint, VAF_A + VAF_B could not exceed the share of molecules able to carry a mutation at all (the
+"capacity"). When the sum exceeds it, at least (VAF_A + VAF_B - capacity) of the molecules carry both.
+
+Capacity (conservative, so that a copy gain or a rough purity estimate does not fake cis):
+- no tumour fraction: 1.0 (`vaf_capacity`);
+- tumour fraction p: the tumour's share of molecules, t*p / (t*p + 2*(1-p)), with t = `vaf_tumor_copies`
+  (default 4: the locus may be doubled in the tumour). For a copy-neutral diploid tumour (t=2) this is p:
+  each heterozygous allele has VAF <= p/2 and two alleles on different copies sum to at most p.
+Sampling noise: with depth known each VAF is replaced by its one-sided Wilson lower bound (`vaf_z`);
+with only a VAF the sum must exceed the capacity by `vaf_margin_without_depth`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from alkannot.errors import InputError
+from alkannot.model import VariantCall
+from alkannot.phase.config import phase_config
+
+
+def call_vaf(call: VariantCall) -> tuple[float | None, int | None, int | None]:
+    """(VAF, alt reads, depth) from a call; VAF computed from AD when the caller gave none."""
+    vaf = call.vaf
+    if vaf is None and call.alt_reads is not None and call.depth:
+        vaf = call.alt_reads / call.depth
+    return vaf, call.alt_reads, call.depth
+
+
+def wilson_lower(alt: int, depth: int, z: float) -> float:
+    """One-sided Wilson score lower bound of a proportion."""
+    if depth <= 0:
+        return 0.0
+    p = alt / depth
+    denom = 1 + z * z / depth
+    centre = p + z * z / (2 * depth)
+    spread = z * math.sqrt(p * (1 - p) / depth + z * z / (4 * depth * depth))
+    return max(0.0, (centre - spread) / denom)
+
+
+def allele_capacity(tumor_fraction: float | None, cfg: dict) -> float:
+    if tumor_fraction is None:
+        return float(cfg["vaf_capacity"])
+    if not 0 < tumor_fraction <= 1:
+        raise InputError(f"tumour fraction {tumor_fraction} is not in (0, 1]",
+                         fix="give the tumour fraction as a proportion, e.g. 0.3")
+    t = cfg["vaf_tumor_copies"]
+    return min(float(cfg["vaf_capacity"]), t * tumor_fraction / (t * tumor_fraction + 2 * (1 - tumor_fraction)))
+
+
+def phase_from_vaf(a: VariantCall, b: VariantCall, *, tumor_fraction: float | None = None,
+                   config: dict | None = None, a_name: str = "A", b_name: str = "B") -> dict | None:
+    """{"phase": "cis"|"unresolved", "confidence", "confidence_label", "explanation", "vaf_a", "vaf_b",
+    "bound_a", "bound_b", "capacity", "min_fraction_both"}; None when a VAF is unknown."""
+    cfg = phase_config(config)
+    vaf_a, alt_a, dp_a = call_vaf(a)
+    vaf_b, alt_b, dp_b = call_vaf(b)
+    if vaf_a is None or vaf_b is None:
+        return None
+    capacity = allele_capacity(tumor_fraction, cfg)
+    with_depth = all(x is not None for x in (alt_a, dp_a, alt_b, dp_b)) and dp_a > 0 and dp_b > 0
+    if with_depth:
+        bound_a = wilson_lower(alt_a, dp_a, cfg["vaf_z"])
+        bound_b = wilson_lower(alt_b, dp_b, cfg["vaf_z"])
+        margin, how = 0.0, f"lower bounds (z={cfg['vaf_z']})"
+    else:
+        bound_a, bound_b = vaf_a, vaf_b
+        margin, how = cfg["vaf_margin_without_depth"], "VAFs (no depth given, margin added)"
+    cap_text = (f"capacity {capacity:.3f}" + (f" (tumour fraction {tumor_fraction}, up to "
+                f"{cfg['vaf_tumor_copies']} tumour copies)" if tumor_fraction is not None else ""))
+    total = bound_a + bound_b
+    out = {"vaf_a": round(vaf_a, 4), "vaf_b": round(vaf_b, 4), "bound_a": round(bound_a, 4),
+           "bound_b": round(bound_b, 4), "capacity": round(capacity, 4),
+           "min_fraction_both": round(max(0.0, total - capacity), 4)}
+    if total > capacity + margin:
+        out.update(phase="cis", confidence=0.95 if with_depth else None,
+                   confidence_label="moderate" if with_depth else "low",
+                   explanation=(f"cis by pigeonhole: {how} of {a_name} ({bound_a:.3f}) and {b_name} "
+                                f"({bound_b:.3f}) sum to {total:.3f} > {cap_text}, so at least "
+                                f"{total - capacity:.1%} of molecules carry both"))
+    else:
+        out.update(phase="unresolved", confidence=None, confidence_label=None,
+                   explanation=(f"{how} of {a_name} ({bound_a:.3f}) and {b_name} ({bound_b:.3f}) sum to "
+                                f"{total:.3f}, not above {cap_text}"
+                                + (f" + margin {margin}" if margin else "")
+                                + ": same or different alleles are both possible"))
+    return out
