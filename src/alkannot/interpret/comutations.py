@@ -1,0 +1,274 @@
+"""Co-occurring (off-target) mutations: which annotated variants are bypass, prognostic or
+transformation-risk events, and the TP53 + RB1 small-cell transformation flag.
+
+The genes, residues, classes and their evidence live in ``resources/co_alterations.yaml``; this module only
+applies them to the annotation engine's variant dicts (keys ``gene chrom pos ref alt transcript hgvsc
+protein_short protein_position consequence exon vaf filter status ...``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from alkannot.annotate.transcripts import load_transcripts, resources_dir
+from alkannot.errors import InputError
+
+DEFAULTS: dict[str, Any] = {
+    # Which variants count (everything else is still in the report's variant list, just not classified).
+    "pass_filters": ["PASS", "."],
+    "require_status": ["annotated"],
+    # Variants a matched normal showed to be CH/germline are not tumour co-mutations.
+    "exclude_ch_status": ["CH", "germline"],
+    # Variants carrying a specimen_filter (alkannot.interpret.ctdna.specimen_filters) must have passed it.
+    "require_specimen_pass": True,
+    # Build whose bundled transcripts give exon boundaries in c. numbering (identical for both builds).
+    "build": "GRCh38",
+}
+
+_PROT = re.compile(r"^([A-Z*])(\d+)")
+_HGVSC = re.compile(r"c\.(\d+)([+-]\d+)?(?:_(\d+)([+-]\d+)?)?")
+
+
+def load_co_alterations(path: str | Path | None = None) -> dict:
+    """The bundled rules (``resources/co_alterations.yaml``) or the file at ``path``."""
+    p = Path(path) if path else resources_dir() / "co_alterations.yaml"
+    try:
+        data = yaml.safe_load(p.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise InputError(f"cannot read co-alteration rules: {err}", path=str(p),
+                         fix="restore resources/co_alterations.yaml") from None
+    if not isinstance(data, dict) or "genes" not in data or "sources" not in data:
+        raise InputError("co-alteration rules need 'sources' and 'genes'", path=str(p))
+    return data
+
+
+def _settings(config: Mapping | None) -> dict:
+    cfg = dict(DEFAULTS)
+    if config:
+        cfg.update({k: v for k, v in config.items() if k in DEFAULTS or k == "co_alterations"})
+    return cfg
+
+
+def _consequences(v: Mapping) -> set[str]:
+    return set((v.get("consequence") or "").split("&")) - {""}
+
+
+def _consequence_set(rules: dict, spec: str | list[str]) -> set[str]:
+    if isinstance(spec, str):
+        return set(rules["consequence_sets"][spec])
+    return set(spec)
+
+
+def variant_ref(v: Mapping) -> str:
+    return f"{v.get('chrom')}:{v.get('pos')}:{v.get('ref')}>{v.get('alt')}"
+
+
+def counts_as_somatic_call(v: Mapping, config: Mapping | None = None) -> tuple[bool, str | None]:
+    """(True, None) when a variant is eligible for interpretation, else (False, why)."""
+    cfg = _settings(config)
+    if (v.get("filter") or ".") not in cfg["pass_filters"]:
+        return False, f"filter {v.get('filter')}"
+    if cfg["require_status"] and v.get("status") not in cfg["require_status"]:
+        return False, f"status {v.get('status')}"
+    if v.get("ch_status") in cfg["exclude_ch_status"]:
+        return False, f"ch_status {v.get('ch_status')}"
+    sf = v.get("specimen_filter")
+    if cfg["require_specimen_pass"] and sf is not None and sf != "pass":
+        return False, f"specimen_filter {sf}"
+    return True, None
+
+
+def _protein_position(v: Mapping) -> int | None:
+    if v.get("protein_position") is not None:
+        return int(v["protein_position"])
+    m = _PROT.match(v.get("protein_short") or "")
+    return int(m.group(2)) if m else None
+
+
+def _exon_number(v: Mapping) -> int | None:
+    m = re.match(r"(\d+)", str(v.get("exon") or ""))
+    return int(m.group(1)) if m else None
+
+
+def _same_transcript(v: Mapping, accession: str | None) -> bool:
+    """Residue and exon rules are in MANE numbering: a variant annotated on another transcript
+    (e.g. MET NM_001127500, residues +18) must not be matched against them."""
+    tx = v.get("transcript")
+    if not tx or not accession:
+        return True
+    return tx.split(".")[0] == accession.split(".")[0]
+
+
+def _hgvsc_span(hgvsc: str | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    if not hgvsc:
+        return None
+    m = _HGVSC.search(hgvsc.split(":")[-1])
+    if not m:
+        return None
+    a = (int(m.group(1)), int(m.group(2) or 0))
+    b = (int(m.group(3)), int(m.group(4) or 0)) if m.group(3) else a
+    return min(a, b), max(a, b)
+
+
+def exon_c_bounds(gene: str, exon: int, build: str = "GRCh38") -> tuple[int, int]:
+    """First and last c. position of a coding exon of the bundled MANE transcript."""
+    t = load_transcripts(build).by_gene(gene)
+    if t is None or not t.coding:
+        raise InputError(f"no coding transcript bundled for {gene}", fix="rebuild the transcript resource")
+    a, b = t.exon_bounds_t(exon)
+    return a - t.cds_start + 1, b - t.cds_start + 1
+
+
+def _exon_skipping_hit(v: Mapping, rule: Mapping, gene: str, build: str) -> str | None:
+    """Why the variant disrupts the exon's splice sites (None when it does not)."""
+    span = _hgvsc_span(v.get("hgvsc"))
+    if span is None:
+        return None
+    lo, hi = span
+    c_start, c_end = exon_c_bounds(gene, int(rule["exon"]), build)
+    w = rule.get("windows", {})
+
+    def covers(a: tuple[int, int], b: tuple[int, int]) -> bool:  # span overlaps [a, b]
+        return lo <= b and a <= hi
+
+    if covers((c_start, -int(w.get("acceptor_intronic", 2))), (c_start, -1)):
+        return f"exon {rule['exon']} splice acceptor (c.{c_start}-1/-2)"
+    if covers((c_end, 1), (c_end, int(w.get("donor_intronic", 2)))):
+        return f"exon {rule['exon']} splice donor (c.{c_end}+1/+2)"
+    if w.get("donor_last_exonic_base") and covers((c_end, 0), (c_end, 0)):
+        return f"last base of exon {rule['exon']} (c.{c_end}, donor consensus)"
+    indel = len(v.get("ref") or "") != len(v.get("alt") or "")
+    win = int(w.get("acceptor_indel_window", 0))
+    if indel and win and covers((c_start, -win), (c_start, -1)):
+        return f"indel in the intron {int(rule['exon']) - 1} acceptor region (c.{c_start}-{win} to -1)"
+    return None
+
+
+def _rule_matches(v: Mapping, rule: Mapping, gene: str, rules: dict, build: str) -> str | None:
+    """None when the rule does not apply, else a short note on why it does."""
+    kind = rule["kind"]
+    if kind == "exon_skipping":
+        return _exon_skipping_hit(v, rule, gene, build)
+    csq = _consequences(v)
+    if not csq & _consequence_set(rules, rule.get("consequences", "protein_altering")):
+        return None
+    if kind == "consequence":
+        return "consequence " + "&".join(sorted(csq))
+    if kind == "hotspot":
+        ps = v.get("protein_short")
+        if ps and ps in rule.get("alleles", []):
+            return f"allele {ps}"
+        pos = _protein_position(v)
+        if pos is not None and pos in rule.get("residues", []):
+            return f"residue {pos}"
+        return None
+    if kind == "exon_indel":
+        return f"in-frame indel in exon {rule['exon']}" if _exon_number(v) == int(rule["exon"]) else None
+    raise InputError(f"unknown co-alteration rule kind {kind!r} (rule {rule.get('id')})",
+                     fix="use hotspot, exon_indel, exon_skipping or consequence")
+
+
+def _evidence(items: Iterable[Mapping], sources: Mapping[str, str]) -> list[dict]:
+    out = []
+    for e in items:
+        out.append({"source": e["source"], "refs": list(e.get("refs", [])),
+                    "citation": " ".join(str(sources.get(e["source"], e["source"])).split()),
+                    "statement": " ".join(str(e["statement"]).split())})
+    return out
+
+
+def _alteration(v: Mapping, rule_alt: str) -> str:
+    if rule_alt != "protein":
+        return rule_alt
+    return v.get("protein_short") or (v.get("hgvsc") or "").split(":")[-1] or v.get("consequence") or "?"
+
+
+def _entry(v: Mapping, gene: str, **kw: Any) -> dict:
+    return {"gene": gene, "category": "mutation", "variant_ref": variant_ref(v), "vaf": v.get("vaf"),
+            "protein": v.get("protein_short"), "hgvsc": v.get("hgvsc"), "transcript": v.get("transcript"),
+            "ch_status": v.get("ch_status"), **kw}
+
+
+def classify_variant(v: Mapping, rules: dict, build: str = "GRCh38") -> dict | None:
+    """The co-alteration entry for one (eligible) variant, or None when its gene is not listed or the
+    variant is not protein-altering."""
+    gene = v.get("gene")
+    spec = rules["genes"].get(gene)
+    if spec is None:
+        return None
+    accession = spec.get("transcript")
+    same_tx = _same_transcript(v, accession)
+    if same_tx:
+        for rule in spec["rules"]:
+            why = _rule_matches(v, rule, gene, rules, build)
+            if why:
+                return _entry(v, gene, alteration=_alteration(v, rule["alteration"]), role=rule["role"],
+                              hotspot=bool(rule.get("hotspot", False)), **{"class": rule.get("class")},
+                              rule=rule["id"], match=why, evidence=_evidence(rule["evidence"], rules["sources"]))
+    um = rules.get("unmatched_protein_altering", {})
+    if um.get("report") and _consequences(v) & _consequence_set(rules, "protein_altering"):
+        note = "" if same_tx else (f" Annotated on {v.get('transcript')}; the rules use {accession} numbering, "
+                                   "so residue rules were not applied.")
+        return _entry(v, gene, alteration=_alteration(v, "protein"), role=um["role"], hotspot=False,
+                      **{"class": None}, rule="unmatched_protein_altering", match=None,
+                      evidence=[{"source": "co_alterations.yaml", "refs": [], "citation": "",
+                                 "statement": " ".join(um["statement"].split()) + note}])
+    return None
+
+
+def classify_co_mutations(variants: list[dict], config: Mapping | None = None) -> list[dict]:
+    """Co-alteration entries for the eligible variants (PASS, annotated, not CH/germline, specimen filter
+    passed - all configurable, see ``DEFAULTS``), in input order.
+
+    Each entry: ``gene, alteration, category ("mutation"), role, hotspot, class, rule, match, variant_ref,
+    vaf, protein, hgvsc, transcript, ch_status, evidence [{source, refs, citation, statement}]``.
+    ``config`` may carry ``co_alterations`` (an already loaded rules dict) and any key of ``DEFAULTS``.
+    """
+    cfg = _settings(config)
+    rules = cfg.get("co_alterations") or load_co_alterations()
+    out = []
+    for v in variants:
+        ok, _ = counts_as_somatic_call(v, cfg)
+        if not ok:
+            continue
+        entry = classify_variant(v, rules, cfg["build"])
+        if entry is not None:
+            out.append(entry)
+    return out
+
+
+def transformation_flags(co_alterations: list[dict], copy_number: Iterable[Mapping] = (),
+                         rules: Mapping | None = None) -> list[dict]:
+    """Histologic-transformation flags (TP53 + RB1 inactivation -> SCLC transformation risk).
+
+    ``copy_number`` holds gene-level calls shaped ``{"gene": "RB1", "call": "deep_deletion", ...}``.
+    Each flag: ``flag, rule, genes, basis [{gene, kind ("mutation"|"copy_number"), alteration, variant_ref}],
+    statement, evidence``.
+    """
+    rules = rules or load_co_alterations()
+    cn = list(copy_number)
+    flags = []
+    for tr in rules.get("transformation_rules", []):
+        basis: list[dict] = []
+        satisfied = True
+        for gene, need in tr["requires"].items():
+            hits = [{"gene": gene, "kind": "mutation", "alteration": c["alteration"],
+                     "variant_ref": c.get("variant_ref")}
+                    for c in co_alterations if c.get("gene") == gene and c.get("role") in need.get("roles", [])]
+            hits += [{"gene": gene, "kind": "copy_number", "alteration": c.get("call"), "variant_ref": None}
+                     for c in cn if c.get("gene") == gene
+                     and str(c.get("call", "")).lower() in need.get("copy_number_calls", [])]
+            if not hits:
+                satisfied = False
+                break
+            basis += hits
+        if satisfied:
+            flags.append({"flag": tr["flag"], "rule": tr["id"], "genes": list(tr["requires"]), "basis": basis,
+                          "statement": " ".join(tr["statement"].split()),
+                          "evidence": _evidence(tr["evidence"], rules["sources"])})
+    return flags

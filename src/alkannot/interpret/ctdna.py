@@ -1,0 +1,484 @@
+"""Plasma (ctDNA) caveats: specimen thresholds, tumour fraction, clonal haematopoiesis, and per-hotspot
+depth with the limit of detection that makes "not detected" mean something.
+
+Thresholds live in ``resources/specimen_thresholds.yaml``, CH genes in ``resources/ch_genes.yaml``, the ALK
+resistance hotspots in ``resources/hotspots.tsv`` (codons only: genomic positions come from the bundled
+transcript of the build at run time). Every function returns new dicts; nothing is dropped.
+
+Limit of detection (``binomial_lod``): the smallest VAF f such that a site sequenced to depth n yields at
+least k alt reads with probability >= c, X ~ Binomial(n, f):  P(X >= k) = 1 - sum_{i<k} C(n,i) f^i (1-f)^(n-i)
+>= c. P(X >= k) increases with f, so f is found by bisection. For large n this is close to the Poisson
+value f = lambda/n with P(Poisson(lambda) >= k) = c (k=3, c=0.95: lambda = 6.296, so 2,400x -> 0.26%).
+It ignores sequencing error and UMI family collapsing, so it is a floor, not an assay claim.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from alkannot.annotate.transcripts import canonical_chrom, load_transcripts, resources_dir
+from alkannot.errors import InputError
+from alkannot.interpret.comutations import counts_as_somatic_call, variant_ref
+
+# ---------------------------------------------------------------------------------------------
+# Resources
+# ---------------------------------------------------------------------------------------------
+
+
+def _load_yaml(name: str, path: str | Path | None) -> dict:
+    """Parsed resource; bundled files are read once (callers must not mutate the result)."""
+    if path is None:
+        return _load_bundled(str(resources_dir() / name), name)
+    return _read_yaml(Path(path), name)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_bundled(path: str, name: str) -> dict:
+    return _read_yaml(Path(path), name)
+
+
+def _read_yaml(p: Path, name: str) -> dict:
+    try:
+        data = yaml.safe_load(p.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise InputError(f"cannot read {name}: {err}", path=str(p), fix=f"restore resources/{name}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{name} is not a YAML mapping", path=str(p))
+    return data
+
+
+def load_thresholds(path: str | Path | None = None) -> dict:
+    return _load_yaml("specimen_thresholds.yaml", path)
+
+
+def load_ch_genes(path: str | Path | None = None) -> dict:
+    return _load_yaml("ch_genes.yaml", path)
+
+
+def _merged(section: str, config: Mapping | None) -> dict:
+    """Bundled section of specimen_thresholds.yaml, overridden key by key by ``config[section]``
+    (or by ``config`` itself when it has no such section)."""
+    base = dict(load_thresholds()[section])
+    if config:
+        over = config.get(section, config)
+        for k, v in over.items():
+            if isinstance(v, Mapping) and isinstance(base.get(k), Mapping):
+                base[k] = {**base[k], **v}
+            elif k in base:
+                base[k] = v
+    return base
+
+
+def specimen_class(specimen: str | None) -> str:
+    """'plasma', 'tissue' or 'default' for a sample-sheet specimen name."""
+    s = (specimen or "").strip().lower()
+    for cls, names in load_thresholds()["specimen_aliases"].items():
+        if s in names:
+            return cls
+    return "default"
+
+
+# ---------------------------------------------------------------------------------------------
+# Specimen filters
+# ---------------------------------------------------------------------------------------------
+
+
+def specimen_filter_reason(v: Mapping, t: Mapping) -> str:
+    """'pass' or the reasons (joined by '; ') a variant misses the thresholds ``t``."""
+    why = []
+    vaf, alt, depth = v.get("vaf"), v.get("alt_reads"), v.get("depth")
+    if vaf is None:
+        why.append("no VAF")
+    elif vaf < t["min_vaf"]:
+        why.append(f"VAF {vaf:.4g} < min_vaf {t['min_vaf']}")
+    if alt is not None and alt < t["min_alt_reads"]:
+        why.append(f"alt reads {alt} < min_alt_reads {t['min_alt_reads']}")
+    if depth is not None and depth < t["min_depth"]:
+        why.append(f"depth {depth} < min_depth {t['min_depth']}")
+    return "; ".join(why) if why else "pass"
+
+
+def specimen_filters(variants: list[dict], specimen: str | None, config: Mapping | None = None) -> list[dict]:
+    """Copies of ``variants`` with ``specimen_filter`` ("pass" or the reason) and ``specimen_class``.
+
+    Thresholds: ``filters.<class>`` of specimen_thresholds.yaml (plasma: min_vaf 0.001, min_alt_reads 3,
+    min_depth 200; tissue/default: 0.02, 5, 50), overridable with ``config={"filters": {...}}``.
+    """
+    cls = specimen_class(specimen)
+    t = _merged("filters", config)[cls]
+    return [{**v, "specimen_class": cls, "specimen_filter": specimen_filter_reason(v, t)} for v in variants]
+
+
+# ---------------------------------------------------------------------------------------------
+# Clonal haematopoiesis
+# ---------------------------------------------------------------------------------------------
+
+
+def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterable[str] | None = None) -> str | None:
+    """"CH" (seen in the matched WBC/normal), "germline" (normal VAF near heterozygous), "possible_CH"
+    (plasma variant in a CH gene without a clearing normal), or None.
+
+    ``ch_genes`` is the loaded ``ch_genes.yaml`` (thresholds under ``matched_normal``) or a plain gene list
+    (bundled thresholds); None loads the bundled file.
+    """
+    bundled = load_ch_genes()
+    if ch_genes is None or isinstance(ch_genes, Mapping):
+        data = ch_genes or bundled
+        genes = set(data["genes"])
+    else:
+        data, genes = bundled, set(ch_genes)
+    t = {**bundled["matched_normal"], **data.get("matched_normal", {})}
+    n_alt, n_depth = variant.get("normal_alt_reads"), variant.get("normal_depth")
+    n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
+    if n_alt:
+        if n_vaf is not None and n_vaf >= t["germline_min_normal_vaf"]:
+            return "germline"
+        if n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"]):
+            return "CH"
+    if specimen_class(specimen) != "plasma" or variant.get("gene") not in genes:
+        return None
+    if n_depth is not None and n_depth >= t["min_normal_depth_to_clear"] and not n_alt:
+        return None  # the WBC was deep enough and shows nothing: tumour-derived
+    return "possible_CH"
+
+
+def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | None = None) -> list[dict]:
+    data = ch_genes or load_ch_genes()
+    return [{**v, "ch_status": ch_status(v, specimen, data)} for v in variants]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tumour fraction
+# ---------------------------------------------------------------------------------------------
+
+
+def _likely_germline(vaf: float, ranges: list[list[float]]) -> bool:
+    return any(lo <= vaf <= hi for lo, hi in ranges)
+
+
+def tumor_fraction(variants: list[dict], given: float | None = None, specimen: str | None = None,
+                   config: Mapping | None = None) -> dict:
+    """{value, method ("sheet"|"max_somatic_vaf"|"none"), note, source_variant}.
+
+    ``given`` (from the sample sheet) wins. Otherwise a crude estimate: 2 x the highest VAF among eligible
+    somatic calls (PASS, annotated, not CH/possible_CH/germline, specimen filter passed), capped at 1. It
+    assumes that variant is clonal, heterozygous and copy-neutral; copy gains, LOH or a subclonal maximum
+    make it wrong. In plasma without a matched normal, VAFs in ``likely_germline_vaf_ranges`` are skipped.
+    """
+    if given is not None:
+        if not 0 <= given <= 1:
+            raise InputError(f"tumour fraction {given} is not between 0 and 1",
+                             fix="give the tumour fraction as a fraction (e.g. 0.12 for 12%)")
+        return {"value": float(given), "method": "sheet", "note": "tumour fraction from the sample sheet",
+                "source_variant": None}
+    tf_cfg = _merged("tumor_fraction", config)
+    plasma = specimen_class(specimen) == "plasma"
+    best = None
+    for v in variants:
+        ok, _ = counts_as_somatic_call(v)
+        vaf = v.get("vaf")
+        if not ok or vaf is None or v.get("ch_status") in ("CH", "possible_CH", "germline"):
+            continue
+        if plasma and v.get("normal_depth") is None and _likely_germline(vaf, tf_cfg["likely_germline_vaf_ranges"]):
+            continue
+        if best is None or vaf > best["vaf"]:
+            best = v
+    if best is None:
+        return {"value": None, "method": "none", "source_variant": None,
+                "note": "no tumour fraction given and no eligible somatic variant to estimate it"}
+    value = min(1.0, 2 * best["vaf"])
+    return {"value": value, "method": "max_somatic_vaf", "source_variant": variant_ref(best),
+            "note": (f"crude estimate: 2 x max somatic VAF ({best['vaf']:.3g}, {best.get('gene')} "
+                     f"{best.get('protein_short') or ''}".rstrip() + "), capped at 1; assumes a clonal "
+                     "heterozygous copy-neutral variant")}
+
+
+def apply_tumor_fraction(variants: list[dict], tf: Mapping, config: Mapping | None = None) -> list[dict]:
+    """Copies of ``variants`` with ``vaf_relative_to_tf`` (VAF / TF) and ``subclonal``
+    (ratio < ``tumor_fraction.subclonal_fraction``, default 0.25 = cancer-cell fraction below 50% for a
+    heterozygous variant); both None when TF or VAF is unknown."""
+    frac = _merged("tumor_fraction", config)["subclonal_fraction"]
+    value = tf.get("value")
+    out = []
+    for v in variants:
+        rel = (v["vaf"] / value) if (value and v.get("vaf") is not None) else None
+        out.append({**v, "vaf_relative_to_tf": rel, "subclonal": (rel < frac) if rel is not None else None})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Limit of detection
+# ---------------------------------------------------------------------------------------------
+
+
+def prob_at_least(k: int, n: int, f: float) -> float:
+    """P(X >= k), X ~ Binomial(n, f), summed in log space (n may be tens of thousands)."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    if f <= 0:
+        return 0.0
+    if f >= 1:
+        return 1.0
+    lf, l1f = math.log(f), math.log1p(-f)
+    below = sum(math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lf
+                         + (n - i) * l1f) for i in range(k))
+    return max(0.0, 1.0 - below)
+
+
+def binomial_lod(depth: int | None, min_alt_reads: int = 3, confidence: float = 0.95) -> float | None:
+    """Smallest VAF detectable with >= min_alt_reads alt reads at the given confidence (None when
+    depth < min_alt_reads: nothing is detectable)."""
+    if depth is None or depth < min_alt_reads or depth <= 0:
+        return None
+    lo, hi = 0.0, 1.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if prob_at_least(min_alt_reads, depth, mid) >= confidence:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def fmt_pct(x: float) -> str:
+    """0.00262 -> '0.26%', 0.012 -> '1.2%', 0.35 -> '35%'."""
+    p = x * 100
+    return f"{p:.0f}%" if p >= 10 else f"{p:.2g}%"
+
+
+# ---------------------------------------------------------------------------------------------
+# Hotspot coverage
+# ---------------------------------------------------------------------------------------------
+
+_CODE = dict(zip(
+    (a + b + c for a in "TCAG" for b in "TCAG" for c in "TCAG"),
+    "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"))
+_THREE = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E", "Gly": "G",
+          "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F", "Pro": "P", "Ser": "S",
+          "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V"}
+
+
+def load_hotspots(path: str | Path | None = None) -> list[dict]:
+    p = Path(path) if path else resources_dir() / "hotspots.tsv"
+    try:
+        lines = [ln for ln in p.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    except OSError as err:
+        raise InputError(f"cannot read hotspot list: {err}", path=str(p), fix="restore resources/hotspots.tsv")
+    rows = []
+    for i, r in enumerate(csv.DictReader(lines, delimiter="\t"), 2):
+        try:
+            rows.append({"mutation": r["mutation"], "gene": r["gene"], "codon": int(r["codon"]),
+                         "ref_aa": r["ref_aa"], "alts": [a for a in (r["alts"] or "").split(",") if a],
+                         "kind": r["kind"], "alias": r.get("alias") or None, "source": r.get("source")})
+        except (KeyError, ValueError, TypeError) as err:
+            raise InputError(f"bad hotspot row ({err})", path=str(p),
+                             fix="columns: mutation gene codon ref_aa alts kind alias source") from None
+    return rows
+
+
+def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None) -> tuple[str, list[int]]:
+    """(canonical chrom, the codon's three genomic positions in transcript order) from the bundled MANE
+    transcript; checks ``ref_aa`` against the bundled translation where the sequence is known."""
+    t = load_transcripts(build).by_gene(gene)
+    if t is None or not t.coding:
+        raise InputError(f"no coding {gene} transcript bundled for {build}", fix="rebuild the resources")
+    first = t.cds_start + 3 * (codon - 1)
+    if first + 2 > t.cds_end:
+        raise InputError(f"{gene} codon {codon} is outside the CDS of {t.transcript_id}")
+    seq = t.sequence[first:first + 3]
+    if ref_aa and "N" not in seq and _CODE.get(seq) != ref_aa:
+        raise InputError(f"{gene} codon {codon} is {_CODE.get(seq)} in {t.transcript_id}, not {ref_aa}",
+                         path=str(resources_dir() / "hotspots.tsv"), fix="fix the hotspot's codon or ref_aa")
+    return t.chrom, [t.t_to_g(first + i) for i in range(3)]
+
+
+def _matches_hotspot(v: Mapping, h: Mapping) -> bool:
+    if v.get("gene") != h["gene"]:
+        return False
+    ps = v.get("protein_short") or ""
+    hgvsp = v.get("hgvsp") or ""
+    label = f"{h['ref_aa']}{h['codon']}"
+    if h["kind"] == "missense":
+        return ps in {label + a for a in h["alts"]}
+    three = next((k for k, x in _THREE.items() if x == h["ref_aa"]), "")
+    suffix = h["kind"]  # dup / del
+    return ps == label + suffix or f"{three}{h['codon']}{suffix})" in hgvsp or hgvsp.endswith(
+        f"{three}{h['codon']}{suffix}")
+
+
+def _alignment_contig(names: Iterable[str], chrom: str) -> str | None:
+    for n in names:
+        if canonical_chrom(n) == chrom:
+            return n
+    return None
+
+
+def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: str | None = None,
+               min_mapq: int = 20, min_baseq: int = 20) -> list[int]:
+    """Depth at each 1-based position (A+C+G+T with base quality >= min_baseq) counting only primary,
+    non-duplicate, QC-passed reads with mapping quality >= min_mapq."""
+    import pysam
+
+    own = not isinstance(alignment, pysam.AlignmentFile)
+    if own:
+        try:
+            bam = pysam.AlignmentFile(str(alignment), reference_filename=reference)
+        except (OSError, ValueError) as err:
+            raise InputError(f"cannot open alignment: {err}", path=str(alignment),
+                             fix="give an indexed BAM/CRAM (and the reference FASTA for CRAM)") from None
+    else:
+        bam = alignment
+    try:
+        contig = _alignment_contig(bam.references, chrom)
+        if contig is None:
+            return [0 for _ in positions]
+
+        def keep(read) -> bool:
+            return not (read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_duplicate
+                        or read.is_qcfail) and read.mapping_quality >= min_mapq
+
+        lo, hi = min(positions), max(positions)
+        try:
+            counts = bam.count_coverage(contig, lo - 1, hi, quality_threshold=min_baseq, read_callback=keep)
+        except ValueError as err:
+            raise InputError(f"cannot read coverage from the alignment: {err}",
+                             path=str(getattr(bam, "filename", b"").decode(errors="replace")),
+                             fix="index the BAM/CRAM (samtools index)") from None
+        return [int(sum(c[p - lo] for c in counts)) for p in positions]
+    finally:
+        if own:
+            bam.close()
+
+
+def gvcf_depth_records(path: str | Path, sample: str | None = None) -> list[dict]:
+    """{chrom, start, end, depth} per record of a gVCF-style file: reference blocks span to INFO/END;
+    depth is FORMAT MIN_DP (blocks), else FORMAT DP, else INFO DP, else the sum of FORMAT AD."""
+    import pysam
+
+    try:
+        vf = pysam.VariantFile(str(path))
+    except (OSError, ValueError) as err:
+        raise InputError(f"cannot open gVCF: {err}", path=str(path), fix="give a (b)gzipped or plain gVCF") from None
+    out = []
+    with vf:
+        samples = list(vf.header.samples)
+        s = sample if sample is not None else (samples[0] if samples else None)
+        if s is not None and s not in samples:
+            raise InputError(f"sample {s!r} not in gVCF (has {', '.join(samples)})", path=str(path),
+                             fix="name a sample present in the gVCF")
+        for rec in vf:
+            depth = None
+            fmt = rec.samples[s] if s is not None else {}
+            for key in ("MIN_DP", "DP"):
+                if key in fmt and fmt[key] is not None:
+                    depth = int(fmt[key])
+                    break
+            if depth is None and "DP" in rec.info:
+                depth = int(rec.info["DP"])
+            if depth is None and "AD" in fmt and fmt["AD"] is not None:
+                depth = sum(x for x in fmt["AD"] if x is not None)
+            end = rec.stop  # pysam folds INFO/END into stop (0-based exclusive == 1-based inclusive END)
+            out.append({"chrom": canonical_chrom(rec.chrom), "start": rec.pos, "end": end, "depth": depth})
+    return out
+
+
+def depths_from_gvcf_records(records: Iterable[Mapping], chrom: str, positions: list[int]) -> list[int | None]:
+    """Depth at each position from gVCF records; a position no record covers has depth 0 (a gVCF lists
+    every position it called) - pass None-depth records through as None."""
+    recs = [r for r in records if canonical_chrom(str(r["chrom"])) == chrom]
+    out: list[int | None] = []
+    for p in positions:
+        hit = [r for r in recs if int(r.get("start", r.get("pos"))) <= p <= int(r.get("end", r.get("pos")))]
+        if not hit:
+            out.append(0)
+        else:
+            ds = [r.get("depth") for r in hit]
+            out.append(None if any(d is None for d in ds) else min(int(d) for d in ds))
+    return out
+
+
+def hotspot_text(mutation: str, status: str, depth: int | None, lod: float | None, vaf: float | None,
+                 detected_as: str | None = None) -> str:
+    if status == "detected":
+        v = f"VAF {fmt_pct(vaf)}" if vaf is not None else "VAF unknown"
+        return f"{detected_as or mutation} detected at {v}" + (f" ({depth:,}×)" if depth else "")
+    if status == "not_covered":
+        return f"{mutation} not assessable: not covered (0×)"
+    if status == "unknown_coverage":
+        return f"{mutation} not detected; depth unknown (no BAM or gVCF depth given), LoD not computed"
+    lod_txt = f"LoD ≈ {fmt_pct(lod)}" if lod is not None else "LoD not computable"
+    if status == "low_coverage":
+        return f"{mutation} not reliably assessable: low coverage at {depth:,}× ({lod_txt})"
+    return f"{mutation} not detected at {depth:,}× ({lod_txt})"
+
+
+def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None = None,
+                     variants: list[dict] | None = None, gvcf_depths: Any = None,
+                     config: Mapping | None = None, hotspots: list[dict] | None = None) -> list[dict]:
+    """Per ALK resistance hotspot: depth at the codon (minimum over its three bases) from the BAM/CRAM
+    (``alignment``), else from gVCF records (``gvcf_depths``: a path or records {chrom,start,end,depth}),
+    whether a PASS call matches it (``variants``), the binomial LoD and a sentence.
+
+    Keys: mutation, gene, codon, alias, chrom, pos (lowest genomic base of the codon), end, depth,
+    depth_source ("alignment"|"gvcf"|"variant"|None), detected, detected_as, variant_ref, vaf, lod, status
+    (detected | not_detected | not_covered | low_coverage | unknown_coverage), filtered_calls, text.
+    """
+    cfg = _merged("hotspot_coverage", config)
+    k, conf = int(cfg["min_alt_reads"]), float(cfg["confidence"])
+    records = None
+    if alignment is None and gvcf_depths is not None:
+        records = gvcf_depth_records(gvcf_depths) if isinstance(gvcf_depths, (str, Path)) else list(gvcf_depths)
+    out = []
+    for h in hotspots if hotspots is not None else load_hotspots():
+        chrom, gpos = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
+        if alignment is not None:
+            depths: list[int | None] = list(bam_depths(alignment, chrom, gpos, reference=reference,
+                                                       min_mapq=int(cfg["min_mapq"]),
+                                                       min_baseq=int(cfg["min_baseq"])))
+            source = "alignment"
+        elif records is not None:
+            depths, source = depths_from_gvcf_records(records, chrom, gpos), "gvcf"
+        else:
+            depths, source = [None, None, None], None
+        depth = None if any(d is None for d in depths) else min(depths)
+        hits = [v for v in (variants or []) if _matches_hotspot(v, h)]
+        passing = [v for v in hits if counts_as_somatic_call(v, {"exclude_ch_status": []})[0]]
+        call = max(passing, key=lambda v: v.get("vaf") or 0) if passing else None
+        if call is not None and depth is None and call.get("depth") is not None:
+            depth, source = int(call["depth"]), "variant"
+        lod = binomial_lod(depth, k, conf)
+        if call is not None:
+            status = "detected"
+        elif depth is None:
+            status = "unknown_coverage"
+        elif depth == 0:
+            status = "not_covered"
+        elif depth < int(cfg["min_depth"]):
+            status = "low_coverage"
+        else:
+            status = "not_detected"
+        text = hotspot_text(h["mutation"], status, depth, lod, call.get("vaf") if call else None,
+                            call.get("protein_short") if call else None)
+        filtered = [{"variant_ref": variant_ref(v), "protein": v.get("protein_short"), "filter": v.get("filter"),
+                     "reason": counts_as_somatic_call(v, {"exclude_ch_status": []})[1]}
+                    for v in hits if v not in passing]
+        if filtered:
+            text += "; a call here failed filters (" + ", ".join(f"{f['protein']}: {f['reason']}"
+                                                                   for f in filtered) + ")"
+        out.append({"mutation": h["mutation"], "gene": h["gene"], "codon": h["codon"], "alias": h["alias"],
+                    "chrom": chrom, "pos": min(gpos), "end": max(gpos), "depth": depth, "depth_source": source,
+                    "detected": call is not None, "detected_as": call.get("protein_short") if call else None,
+                    "variant_ref": variant_ref(call) if call else None,
+                    "vaf": call.get("vaf") if call else None, "lod": lod, "status": status,
+                    "filtered_calls": filtered, "text": text})
+    return out
+

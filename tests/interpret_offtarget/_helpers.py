@@ -1,0 +1,26 @@
+"""Shared helpers for the off-target / ctDNA interpretation tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+CASES = Path(__file__).resolve().parent / "cases"
+# <repo>/../shared (the read-only domain kit); tests needing it skip when it is absent.
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+
+BASE_VARIANT = {
+    "gene": None, "chrom": "chr2", "pos": 1, "ref": "C", "alt": "T", "transcript": None, "hgvsc": None,
+    "hgvsp": None, "protein_short": None, "protein_position": None, "consequence": "missense_variant",
+    "exon": None, "vaf": 0.1, "depth": 1000, "alt_reads": 100, "filter": "PASS", "alk_kinase_domain": False,
+    "alk_region": None, "status": "annotated", "reason": None, "normal_alt_reads": None, "normal_depth": None,
+}
+
+
+def variant(**kw) -> dict:
+    return {**BASE_VARIANT, **kw}
+
+
+def load_cases(name: str) -> list[dict]:
+    return yaml.safe_load((CASES / name).read_text())
