@@ -112,7 +112,8 @@ def main() -> None:
     # P001: progression on crizotinib (L1196M), then on alectinib (G1202R + L1196M in cis, with reads)
     t1 = [row(b, "ALK", "L1196M", 0.21, 620), row(b, "TP53", "R273H", 0.35, 540)]
     (HERE / "P001_T1.vcf").write_text(mutect2_vcf(b, "P001_T1_tumor", t1))
-    g, l = row(b, "ALK", "G1202R", 0.18, 900), row(b, "ALK", "L1196M", 0.19, 880)
+    # depths match the simulated BAM (alkannot.phase.simulate "cis": 20 of 40 fragments carry both)
+    g, l = row(b, "ALK", "G1202R", 0.5, 40), row(b, "ALK", "L1196M", 0.5, 40)
     # Mutect2 phases nearby variants with PGT/PID: both on one haplotype ("0|1", same PID)
     first = min((g, l), key=lambda x: x["pos"])
     for x in (g, l):
@@ -124,6 +125,88 @@ def main() -> None:
           row(b, "TP53", "R248Q", 0.011, 2600, normal_alt=14, normal_dp=1100),
           row(b, "NRAS", "Q61K", 0.006, 2300, normal_alt=0, normal_dp=950)]
     (HERE / "P002_plasma.vcf").write_text(mutect2_vcf(b, "P002_cfDNA", pl, normal="P002_WBC"))
+    # P003: progression on alectinib without an ALK mutation: MET amplification (CNVkit segments),
+    # EML4-ALK variant 3 (Manta-style BND pair, EML4 intron 6 -> ALK intron 19) and a TP53 mutation
+    (HERE / "P003_T1.vcf").write_text(mutect2_vcf(b, "P003_T1_tumor", [row(b, "TP53", "R175H", 0.41, 510)]))
+    (HERE / "P003_T1.cns").write_text(
+        "chromosome\tstart\tend\tgene\tlog2\tdepth\tprobes\tweight\n"
+        "chr2\t29190000\t29925000\tALK\t0.02\t410\t60\t58.1\n"
+        "chr7\t55010000\t55215000\tEGFR\t-0.05\t398\t40\t38.9\n"
+        "chr7\t116660000\t116800000\tMET\t2.41\t2210\t36\t35.2\n"
+        "chr17\t7660000\t7690000\tTP53\t-0.61\t260\t20\t19.4\n")
+    (HERE / "P003_T1.sv.vcf").write_text(
+        "##fileformat=VCFv4.2\n##source=Manta\n##contig=<ID=chr2,length=242193529>\n"
+        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">\n'
+        '##INFO=<ID=MATEID,Number=.,Type=String,Description="ID of mate breakend">\n'
+        '##FORMAT=<ID=PR,Number=.,Type=Integer,Description="Spanning paired-read support">\n'
+        '##FORMAT=<ID=SR,Number=.,Type=Integer,Description="Split reads">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tP003_T1_tumor\n"
+        "chr2\t29224000\tMantaBND:1:0:1:0:0:0:0\tA\tA]chr2:42270000]\t.\tPASS\t"
+        "SVTYPE=BND;MATEID=MantaBND:1:0:1:0:0:0:1\tPR:SR\t30,12:18,9\n"
+        "chr2\t42270000\tMantaBND:1:0:1:0:0:0:1\tG\tG]chr2:29224000]\t.\tPASS\t"
+        "SVTYPE=BND;MATEID=MantaBND:1:0:1:0:0:0:0\tPR:SR\t30,12:18,9\n")
+    # BAMs: read-backed phase for P001_T2; deep plasma coverage of ALK exons 20-24 for P002
+    from alkannot.phase.simulate import simulate_case
+
+    sim = simulate_case("cis", HERE / "tmp_sim")
+    for key, name in (("bam", "P001_T2.bam"), ("bai", "P001_T2.bam.bai")):
+        Path(sim[key]).replace(HERE / name)
+    for f in (HERE / "tmp_sim").iterdir():
+        f.unlink()
+    (HERE / "tmp_sim").rmdir()
+    plasma_bam(b, HERE / "P002_plasma.bam", exons=range(20, 25), depth=2400, alt={"I1171N": 0.008})
+
+
+def plasma_bam(build: str, path: Path, exons, depth: int, alt: dict[str, float], read_len: int = 50) -> None:
+    """Reads tiling ALK exons (reference alleles, from the bundled sequence) at about `depth`x, with
+    the listed missense changes at the given fractions. Exon edges get less coverage, as in real panels."""
+    import random
+
+    import pysam
+
+    rng = random.Random(7)
+    tx = load_transcripts(build).by_gene("ALK")
+    alts = {}
+    for change, frac in alt.items():
+        _, pos, _, a = snv_for(build, "ALK", change)
+        alts[pos] = (a, frac)
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"},
+              "SQ": [{"SN": "chr2", "LN": CONTIG[build]}], "RG": [{"ID": "plasma", "SM": "P002_cfDNA"}]}
+    reads = []
+    step = 5
+    copies = depth * step // read_len
+    for n in exons:
+        s, e = sorted(tx.exons[n - 1])
+        genomic = "".join(revcomp(tx.sequence[tx.g_to_t(g)]) for g in range(s, e + 1))
+        # reads may start in the flanking intron (sequence not bundled): those bases are soft-clipped
+        for start in range(s - read_len + 20, e - 18, step):
+            a0, a1 = max(start, s), min(start + read_len - 1, e)
+            lclip, rclip = a0 - start, start + read_len - 1 - a1
+            for k in range(copies):
+                seq = list(genomic[a0 - s : a1 - s + 1])
+                for pos, (a, frac) in alts.items():
+                    if a0 <= pos <= a1 and rng.random() < frac:
+                        seq[pos - a0] = a
+                cigar = (f"{lclip}S" if lclip else "") + f"{a1 - a0 + 1}M" + (f"{rclip}S" if rclip else "")
+                reads.append((a0, "N" * lclip + "".join(seq) + "N" * rclip, cigar, k))
+    reads.sort()
+    tmp = path.with_suffix(".unsorted.bam")
+    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
+        for i, (start, seq, cigar, k) in enumerate(reads):
+            r = pysam.AlignedSegment(out.header)
+            r.query_name = f"p{i}"
+            r.flag = 16 if k % 2 else 0
+            r.reference_id = 0
+            r.reference_start = start - 1
+            r.mapping_quality = 60
+            r.cigarstring = cigar
+            r.query_sequence = seq
+            r.query_qualities = pysam.qualitystring_to_array("I" * read_len)
+            r.set_tag("RG", "plasma")
+            out.write(r)
+    if tmp.exists():
+        tmp.unlink()
+    pysam.index(str(path))
 
 
 if __name__ == "__main__":

@@ -60,14 +60,115 @@ def sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
-def build_sample_result(spec: SampleSpec) -> dict:
+def _check_spec(spec: SampleSpec) -> None:
     check_sample_id(spec.id)
     if spec.specimen not in SPECIMENS:
         raise InputError(f"specimen {spec.specimen!r} is not one of {', '.join(SPECIMENS)}",
                          fix="use tissue, plasma or csf")
+    if spec.tumor_fraction is not None and not 0 < spec.tumor_fraction <= 1:
+        raise InputError(f"tumour fraction {spec.tumor_fraction} is outside (0, 1]",
+                         fix="give a fraction such as 0.35, not a percentage")
+    for role in ("vcf", "alignment", "cnv", "sv", "reference"):
+        p = getattr(spec, role)
+        if p and not os.path.exists(p):
+            raise InputError(f"{role} file not found", path=p, fix="check the path in the sample sheet")
+
+
+def _kb(extra: tuple[str, ...]):
+    from alkannot.interpret.kb import load_kb
+
+    if extra not in _KB_CACHE:
+        _KB_CACHE[extra] = load_kb(list(extra))
+    return _KB_CACHE[extra]
+
+
+_KB_CACHE: dict = {}
+
+
+def _copy_number(spec: SampleSpec, build: str) -> list[dict]:
+    if not spec.cnv:
+        return []
+    from alkannot.interpret.copy_number import gene_copy_number, gene_regions
+    from alkannot.io.cnv import read_segments
+
+    segs = read_segments(spec.cnv, regions=gene_regions(build))
+    return gene_copy_number(segs, build, purity=spec.tumor_fraction)
+
+
+def _fusions(spec: SampleSpec, build: str) -> list[dict]:
+    if not spec.sv:
+        return []
+    from alkannot.interpret.fusions import annotate_fusions, relevant
+    from alkannot.io.sv import read_fusions
+
+    return relevant(annotate_fusions(read_fusions(spec.sv, build), build))
+
+
+def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusions: list[dict]) -> list[dict]:
+    """Everything off-target, in the vocabulary the knowledge base matches on."""
+    out = [{"gene": c["gene"], "alteration": c["alteration"], "category": "mutation",
+            "detail": c.get("variant_ref")} for c in co_mutations]
+    for c in copy_number:
+        if c.get("finding"):
+            alt = "amplification" if c["call"] == "amplification" else c["call"]
+            out.append({"gene": c["gene"], "alteration": alt, "category": "copy_number",
+                        "detail": f"copy number {c.get('copy_number_purity_adjusted') or c.get('copy_number')}"})
+    for f in fusions:
+        if f.get("name") == "EML4-ALK" and f.get("variant"):
+            # "v3a/b" (exon 6a vs 6b cannot be told from a DNA breakpoint) is variant 3 for the KB
+            variant = "v3" if f["variant"].startswith("v3") else f["variant"].split(" ")[0]
+            out.append({"gene": "EML4-ALK", "alteration": variant, "category": "fusion",
+                        "detail": f.get("exons")})
+        elif f.get("category") == "off_target":
+            gene = next((g for g in (f.get("partner_3p"), f.get("partner_5p")) if g and g != "ALK"), None)
+            if gene:
+                out.append({"gene": gene, "alteration": "fusion", "category": "fusion", "detail": f.get("name")})
+    return out
+
+
+def build_sample_result(spec: SampleSpec) -> dict:
+    from alkannot.interpret.comutations import classify_co_mutations, transformation_flags
+    from alkannot.interpret.ctdna import (
+        annotate_ch,
+        apply_tumor_fraction,
+        hotspot_coverage,
+        specimen_filters,
+        tumor_fraction,
+    )
+    from alkannot.interpret.verdicts import evaluate
+    from alkannot.phase import decide_compounds
+
+    _check_spec(spec)
+    kb = _kb(tuple(spec.kb_extra))
     res = annotate_vcf(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
                        reference=spec.reference, pass_filters=spec.pass_filters)
     build = res.vcf_info["build"]
+
+    # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence
+    variants = annotate_ch(res.variants, spec.specimen)
+    variants = specimen_filters(variants, spec.specimen)
+    tf = tumor_fraction(variants, spec.tumor_fraction, spec.specimen)
+    variants = apply_tumor_fraction(variants, tf)
+    alk = alk_mutations(variants)
+
+    # compound phase for every set of ALK kinase-domain mutations
+    by_name = {}
+    for v, call in zip(variants, res.calls):
+        if v["protein_short"] in alk and v["protein_short"] not in by_name:
+            by_name[v["protein_short"]] = {"protein_short": v["protein_short"], "call": call}
+    compounds = decide_compounds(list(by_name.values()), alignment=spec.alignment, reference=spec.reference,
+                                 tumor_fraction=spec.tumor_fraction) if len(by_name) > 1 else []
+    for v in variants:
+        v["compound"] = [f"{'+'.join(c['mutations'])} ({c['phase']})" for c in compounds
+                         if v["protein_short"] in c["mutations"]]
+
+    copy_number = _copy_number(spec, build)
+    fusions = _fusions(spec, build)
+    co_mut = classify_co_mutations(variants, {"build": build})
+    transformation = transformation_flags(co_mut, copy_number)
+    verdicts = evaluate(alk, compounds, _kb_co_alterations(co_mut, copy_number, fusions), kb,
+                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
+    hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
     for role in ("alignment", "cnv", "sv", "reference"):
         p = getattr(spec, role)
@@ -85,10 +186,23 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "inputs": inputs,
         "resources": {"build": build, "transcripts": f"resources/{build}/transcripts.json",
                       "reference_fasta": os.path.basename(spec.reference) if spec.reference else None},
-        "variants": res.variants,
-        "alk_mutations": alk_mutations(res.variants),
+        "variants": variants,
+        "alk_mutations": alk,
         "accounting": res.accounting,
-        "qc": res.qc,
+        "qc": {**res.qc, "hotspots_not_covered": [h["mutation"] for h in hotspots
+                                                  if h["status"] in ("not_covered", "low_coverage")]},
+        "compound": compounds,
+        "drugs": verdicts["drugs"],
+        "mechanisms": verdicts["mechanisms"],
+        "kb_version": verdicts["kb_version"],
+        "kb": verdicts["kb"],
+        "therapy_context": verdicts["therapy_context"],
+        "research_use_only": True,
+        "co_alterations": co_mut,
+        "transformation_flags": transformation,
+        "copy_number": copy_number,
+        "fusions": fusions,
+        "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots},
     }
     return data
 
