@@ -113,12 +113,12 @@ def main() -> None:
     t1 = [row(b, "ALK", "L1196M", 0.21, 620), row(b, "TP53", "R273H", 0.35, 540)]
     (HERE / "P001_T1.vcf").write_text(mutect2_vcf(b, "P001_T1_tumor", t1))
     # depths match the simulated BAM (alkannot.phase.simulate "cis": 20 of 40 fragments carry both)
-    g, l = row(b, "ALK", "G1202R", 0.5, 40), row(b, "ALK", "L1196M", 0.5, 40)
+    g, lm = row(b, "ALK", "G1202R", 0.5, 40), row(b, "ALK", "L1196M", 0.5, 40)
     # Mutect2 phases nearby variants with PGT/PID: both on one haplotype ("0|1", same PID)
-    first = min((g, l), key=lambda x: x["pos"])
-    for x in (g, l):
+    first = min((g, lm), key=lambda x: x["pos"])
+    for x in (g, lm):
         x.update(pgt="0|1", pid=f"{first['pos']}_{first['ref']}_{first['alt']}", pos_ps=first["pos"])
-    t2 = [g, l, row(b, "TP53", "R273H", 0.33, 700), row(b, "KRAS", "G12D", 0.04, 650, filter="weak_evidence")]
+    t2 = [g, lm, row(b, "TP53", "R273H", 0.33, 700), row(b, "KRAS", "G12D", 0.04, 650, filter="weak_evidence")]
     (HERE / "P001_T2.vcf").write_text(mutect2_vcf(b, "P001_T2_tumor", t2))
     # P002: plasma after lorlatinib; low VAFs; TP53 variant also in the white-blood-cell sample (CH)
     pl = [row(b, "ALK", "I1171N", 0.008, 2400, normal_alt=0, normal_dp=900),

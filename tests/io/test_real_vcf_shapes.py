@@ -3,9 +3,9 @@ accounting adds up and the record counts equal an independent count (pysam/htsli
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
-import gzip
 import pytest
 
 from alkannot.annotate.transcripts import canonical_chrom, load_transcripts

@@ -8,7 +8,7 @@ from alkannot.errors import InputError
 from alkannot.phase.config import DEFAULTS, phase_config
 from alkannot.phase.reads import SiteAllele, call_from_counts, combine_mates, judge_site, read_layout
 
-M, I, D, S = 0, 1, 2, 4
+M, I, D, S = 0, 1, 2, 4  # noqa: E741 (CIGAR op letters)
 # Reference (0-based 100..111): A C G T A C G T A C G T ; reads start at 100 unless noted.
 #  id, site (1-based VCF), cigar, read sequence, start, expected allele, reason
 SITE_CASES = [

@@ -5,15 +5,15 @@ rule annotate:
     output:
         json=f"{OUT}/{{sample}}/{{sample}}.alkannot.json",
         variants=f"{OUT}/{{sample}}/{{sample}}.variants.tsv",
-    params:
-        args=annotate_args,
-        outdir=lambda wc: f"{OUT}/{wc.sample}",
     log:
         f"logs/annotate/{{sample}}.log",
     benchmark:
         f"benchmarks/out/annotate/{{sample}}.tsv"
     conda:
         "../envs/alkannot.yaml"
+    params:
+        args=annotate_args,
+        outdir=lambda wc: f"{OUT}/{wc.sample}",
     shell:
         "alkannot annotate {input.vcf:q} {params.args} --out {params.outdir:q} 2> {log:q}"
         " || {{ cat {log:q} >&2; exit 1; }}; tail -n 2 {log:q} >&2"

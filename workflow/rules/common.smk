@@ -5,7 +5,9 @@ from snakemake.utils import validate
 validate(config, schema="../schemas/config.schema.yaml")
 
 samples = (
-    pd.read_csv(config["samples"], sep="\t", dtype=str, keep_default_na=False, comment="#")
+    pd.read_csv(
+        config["samples"], sep="\t", dtype=str, keep_default_na=False, comment="#"
+    )
     .set_index("sample", drop=False)
     .sort_index()
 )
@@ -71,7 +73,11 @@ def annotate_args(wildcards):
 
 
 def patients_with_timelines():
-    counts = samples[samples.get("patient", "") != ""].groupby("patient").size() if "patient" in samples else []
+    counts = (
+        samples[samples.get("patient", "") != ""].groupby("patient").size()
+        if "patient" in samples
+        else []
+    )
     return sorted(p for p, n in counts.items() if n >= 2) if len(counts) else []
 
 

@@ -272,9 +272,9 @@ def load_hotspots(path: str | Path | None = None) -> list[dict]:
     try:
         lines = [ln for ln in p.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     except OSError as err:
-        raise InputError(f"cannot read hotspot list: {err}", path=str(p), fix="restore resources/hotspots.tsv")
+        raise InputError(f"cannot read hotspot list: {err}", path=str(p), fix="restore resources/hotspots.tsv") from err
     rows = []
-    for i, r in enumerate(csv.DictReader(lines, delimiter="\t"), 2):
+    for r in csv.DictReader(lines, delimiter="\t"):
         try:
             rows.append({"mutation": r["mutation"], "gene": r["gene"], "codon": int(r["codon"]),
                          "ref_aa": r["ref_aa"], "alts": [a for a in (r["alts"] or "").split(",") if a],

@@ -269,7 +269,7 @@ def _mechanisms(
     for m in alk:
         if m not in matched:
             out.append({"type": "on_target", "name": f"ALK {m} (not in the knowledge base)", "evidence": []})
-    for c, keys in zip(co, co_keys):
+    for _c, keys in zip(co, co_keys):
         if not any(k in matched for k in keys):
             out.append({"type": "other", "name": f"{keys[0]} (not in the knowledge base)", "evidence": []})
     return out
