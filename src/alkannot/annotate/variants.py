@@ -153,6 +153,10 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     for t in txs:
         by_chrom[t.chrom].append(t)
 
+    from alkannot.annotate.external import compare as compare_external
+    from alkannot.annotate.external import header_formats
+
+    ext_formats = header_formats(vi.vcf.raw_header or "")
     records_read = 0
     records_in_targets = 0
     variants: list[dict] = []
@@ -182,7 +186,15 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                 status, reason = ann.status, ann.reason
             if ann is None:
                 ann = Annotation(gene=tx.gene, transcript=tx.transcript_id, status=status, reason=reason)
-            variants.append(_variant_dict(call, ann, status, reason, pass_set))
+            vd = _variant_dict(call, ann, status, reason, pass_set)
+            if ext_formats and call.info:
+                ext = compare_external(call.info, ext_formats, call.orig_alt or call.alt,
+                                       {tx.transcript_id, tx.ensembl_transcript_id}, vd["protein_short"])
+                if ext:
+                    vd["external_annotations"] = ext
+                    if any(not e["agrees"] for e in ext) and vd["status"] == "annotated":
+                        vd["flags"].append("external_annotation_disagrees")
+            variants.append(vd)
             calls.append(call)
             anns.append(ann)
 
