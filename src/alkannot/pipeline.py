@@ -158,6 +158,11 @@ def build_sample_result(spec: SampleSpec) -> dict:
             by_name[v["protein_short"]] = {"protein_short": v["protein_short"], "call": call}
     compounds = decide_compounds(list(by_name.values()), alignment=spec.alignment, reference=spec.reference,
                                  tumor_fraction=spec.tumor_fraction) if len(by_name) > 1 else []
+    # the published name beside the HGVS one (T1151dup is the literature's "I1151Tins")
+    shown = kb.policy.get("display_aliases", {})
+    for v in variants:
+        alias = shown.get(v["protein_short"]) if v["gene"] == "ALK" else None
+        v["protein_aliases"] = [alias] if alias else []
     for v in variants:
         v["compound"] = [f"{'+'.join(c['mutations'])} ({c['phase']})" for c in compounds
                          if v["protein_short"] in c["mutations"]]

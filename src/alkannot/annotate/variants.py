@@ -8,6 +8,7 @@ on one haplotype, and keeps the accounting that proves nothing was dropped.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -128,6 +129,13 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     cfg = settings()
     pass_set = set(pass_filters or cfg["pass_filters"])
     vi = open_vcf(path, tumor_sample=tumor_sample, normal_sample=normal_sample)
+    if vi.header_build is None:
+        hint = reference_hint(vi.vcf.raw_header or "")
+        if hint and build and hint[0] != build:
+            raise InputError(f"VCF does not match {build} (looks like {hint[0]}): its header names the "
+                             f"reference {hint[1]!r}", path=path,
+                             fix=f"rerun with --build {hint[0]}, or fix the header if it is wrong")
+        build = build or (hint[0] if hint else None)
     if build is None:
         if vi.header_build is None:
             raise InputError("cannot tell the genome build from the header (no ##contig chr2 length)",
@@ -214,6 +222,21 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                 "samples": vi.samples, "indexed": vi.indexed, "build": build,
                 "header_build": vi.header_build}
     return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls)
+
+
+_HINTS = (("GRCh38", re.compile(r"grch38|hg38|hs38|b38", re.I)),
+          ("GRCh37", re.compile(r"grch37|hg19|hs37|b37|human_g1k_v37", re.I)))
+
+
+def reference_hint(raw_header: str) -> tuple[str, str] | None:
+    """(build, text) from ##reference / ##assembly / liftOver target lines, when they name one build."""
+    for line in raw_header.splitlines():
+        if line.startswith(("##reference=", "##assembly=", "##new_reference_genome=")):
+            value = line.split("=", 1)[1].strip()
+            found = {b for b, rx in _HINTS if rx.search(value)}
+            if len(found) == 1:
+                return found.pop(), value
+    return None
 
 
 def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantCall], cfg: dict) -> dict:
