@@ -1,0 +1,325 @@
+"""Per-sample HTML report: one self-contained file rendered from the ``alkannot.json`` dict.
+
+The file carries its CSS and SVG inline and no script, under a Content-Security-Policy that forbids every
+fetch, so it opens the same from a USB stick as from a web server. Everything from the input dict is
+treated as hostile text: Jinja2 autoescaping is on, no template uses ``|safe``, and the SVG builders escape
+what they draw. Missing or empty sections render as "not assessed"; nothing here invents a result.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from alkannot.report.svg import kinase_domain_map, map_markers, resolve_regions
+
+# The six drugs of the JSON contract's ``drugs`` object, in order of approval (the review's Table 1 order).
+DRUGS = ("crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib")
+# Verdict -> (symbol, text): the cell always carries text as well as colour.
+VERDICTS = {
+    "resistant": ("✗", "resistant"),
+    "sensitive": ("✓", "sensitive"),
+    "conflicting": ("⚠", "conflicting"),
+    "unknown": ("?", "unknown"),
+}
+MECHANISM_TYPES = {
+    "on_target": "On-target (ALK)",
+    "off_target": "Off-target (bypass / downstream)",
+    "histologic": "Histologic transformation",
+    "other": "Other",
+}
+# Hotspot statuses that mean the locus was looked at deeply enough to call; anything else is "not covered".
+COVERED_STATUSES = frozenset({"detected", "not_detected", "covered"})
+
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+       "form-action 'none'; frame-ancestors 'none'")
+
+# Always cited: the review the knowledge base implements.
+REVIEW_CITATION = {
+    "text": "Tabbò F, Reale ML, Bironzo P, Scagliotti GV. Resistance to anaplastic lymphoma kinase inhibitors: "
+            "knowing the enemy is half the battle won. Transl Lung Cancer Res 2020. doi:10.21037/tlcr-20-372",
+    "url": "https://doi.org/10.21037/tlcr-20-372",
+}
+
+NOT_ASSESSED = "not assessed"
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting helpers (pure; used as Jinja filters and by the timeline/cohort renderers)
+# ---------------------------------------------------------------------------------------------
+
+def as_float(v) -> float | None:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def fmt_vaf(v) -> str:
+    """VAF is a fraction in the JSON; shown as a percentage. Non-numbers are shown as given."""
+    x = as_float(v)
+    if x is None:
+        return "—" if v in (None, "") else str(v)
+    return f"{x * 100:.2f}%" if x < 0.1 else f"{x * 100:.1f}%"
+
+
+def fmt_num(v, digits: int = 0) -> str:
+    x = as_float(v)
+    if x is None:
+        return "—" if v in (None, "") else str(v)
+    return f"{x:,.{digits}f}"
+
+
+def fmt_rate(v) -> str:
+    x = as_float(v)
+    return "—" if x is None else f"{x * 100:.3f}%"
+
+
+_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[-._;()/:A-Za-z0-9]+[A-Za-z0-9)])")
+_PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
+
+
+def citation_url(text: str) -> str | None:
+    """A link we build ourselves from a DOI or PMID in the text; never a URL taken from the input."""
+    m = _DOI_RE.search(text or "")
+    if m:
+        return "https://doi.org/" + m.group(1)
+    m = _PMID_RE.search(text or "")
+    if m:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{m.group(1)}/"
+    return None
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("alkannot", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate)
+    # CSP is our own constant (not input-derived); Markup keeps its quotes readable in the page source.
+    env.globals.update(CSP=Markup(CSP), NOT_ASSESSED=NOT_ASSESSED)
+    return env
+
+
+# ---------------------------------------------------------------------------------------------
+# View model: the input dict normalised so the template never meets a missing key
+# ---------------------------------------------------------------------------------------------
+
+def _list(v) -> list:
+    return list(v) if isinstance(v, (list, tuple)) else []
+
+
+def _dict(v) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
+def _text(v) -> str:
+    return "" if v is None else str(v)
+
+
+def evidence_items(ev) -> list[dict]:
+    """Evidence may be a list of {source, statement} dicts or of plain strings."""
+    out = []
+    for e in _list(ev):
+        if isinstance(e, dict):
+            out.append({"source": _text(e.get("source")), "statement": _text(e.get("statement"))})
+        else:
+            out.append({"source": "", "statement": _text(e)})
+    return out
+
+
+def drug_cells(drugs: dict) -> list[dict]:
+    drugs = _dict(drugs)
+    names = list(DRUGS) + sorted(k for k in drugs if k not in DRUGS)
+    cells = []
+    for name in names:
+        d = _dict(drugs.get(name))
+        verdict = _text(d.get("verdict")) if d else ""
+        kind = verdict if verdict in VERDICTS else "unknown"
+        symbol, _ = VERDICTS[kind]
+        cells.append({
+            "drug": name, "kind": kind if d else "na", "symbol": symbol if d else "–",
+            "verdict": verdict or NOT_ASSESSED,
+            "reasons": [_text(r) for r in _list(d.get("reasons"))],
+            "evidence": evidence_items(d.get("evidence")),
+            "notes": [_text(n) for n in _list(d.get("notes"))],
+        })
+    return cells
+
+
+def mechanism_groups(mechs) -> list[dict]:
+    groups: dict[str, list[dict]] = {}
+    for m in _list(mechs):
+        m = _dict(m)
+        t = _text(m.get("type")) or "other"
+        groups.setdefault(t, []).append({"name": _text(m.get("name")), "evidence": evidence_items(m.get("evidence"))})
+    order = list(MECHANISM_TYPES) + sorted(t for t in groups if t not in MECHANISM_TYPES)
+    return [{"type": t, "title": MECHANISM_TYPES.get(t, t), "entries": groups[t]} for t in order if t in groups]
+
+
+_HOTSPOT_RE = re.compile(r"^([A-Z])(\d+)([A-Za-z*/]+)$")
+
+
+def hotspot_names(mutation: str) -> set[str]:
+    """Short names a hotspot row stands for: "L1196M/F" -> {"L1196M/F", "L1196M", "L1196F"}."""
+    names = {mutation}
+    m = _HOTSPOT_RE.match(mutation or "")
+    if m and "/" in m.group(3):
+        names.update(f"{m.group(1)}{m.group(2)}{alt}" for alt in m.group(3).split("/") if alt)
+    return names
+
+
+def hotspot_index(ctdna) -> dict[str, dict]:
+    """Hotspot-coverage rows by every short mutation name they cover (first row wins)."""
+    index: dict[str, dict] = {}
+    for h in map(_dict, _list(_dict(ctdna).get("hotspot_coverage"))):
+        for name in sorted(hotspot_names(_text(h.get("mutation")))):
+            index.setdefault(name, h)
+    return index
+
+
+def variant_rows(variants, ctdna: dict) -> list[dict]:
+    lod = hotspot_index(ctdna)
+    rows = []
+    for v in map(_dict, _list(variants)):
+        short = _text(v.get("protein_short"))
+        hs = lod.get(short, {})
+        rows.append({
+            "gene": _text(v.get("gene")),
+            "locus": f"{_text(v.get('chrom'))}:{_text(v.get('pos'))} {_text(v.get('ref'))}>{_text(v.get('alt'))}",
+            "transcript": _text(v.get("transcript")),
+            "hgvsc": _text(v.get("hgvsc")), "hgvsp": _text(v.get("hgvsp")), "short": short,
+            "consequence": _text(v.get("consequence")), "exon": _text(v.get("exon")),
+            "region": _text(v.get("alk_region")), "kinase": bool(v.get("alk_kinase_domain")),
+            "vaf": v.get("vaf"), "depth": v.get("depth"), "alt_reads": v.get("alt_reads"),
+            "lod": v.get("lod", hs.get("lod")),
+            "filter": _text(v.get("filter")), "specimen_filter": _text(v.get("specimen_filter")),
+            "flags": [_text(f) for f in _list(v.get("flags"))],
+            "ch": _text(v.get("ch_status")),
+            "annotated": v.get("status") != "not_annotated",
+            "reason": _text(v.get("reason")),
+        })
+    return rows
+
+
+def compound_rows(compounds) -> list[dict]:
+    rows = []
+    for c in map(_dict, _list(compounds)):
+        ev = _dict(c.get("evidence"))
+        rows.append({
+            "mutations": [_text(m) for m in _list(c.get("mutations"))],
+            "phase": _text(c.get("phase")) or "unresolved", "method": _text(c.get("method")) or "none",
+            "counts": [(k, ev.get(k)) for k in ("alt_alt", "alt_ref", "ref_alt", "ref_ref")],
+            "confidence": _text(ev.get("confidence")), "explanation": _text(ev.get("explanation")),
+        })
+    return rows
+
+
+def hotspot_rows(ctdna: dict) -> tuple[list[dict], list[str]]:
+    rows, not_covered = [], []
+    for h in map(_dict, _list(_dict(ctdna).get("hotspot_coverage"))):
+        status = _text(h.get("status"))
+        row = {"mutation": _text(h.get("mutation")), "depth": h.get("depth"), "lod": h.get("lod"),
+               "status": status or NOT_ASSESSED, "text": _text(h.get("text")),
+               "covered": status in COVERED_STATUSES}
+        rows.append(row)
+        if not row["covered"]:
+            not_covered.append(row["mutation"])
+    return rows, not_covered
+
+
+def citations(data: dict) -> list[dict]:
+    sources: set[str] = set()
+    for d in map(_dict, _dict(data.get("drugs")).values()):
+        sources.update(e["source"] for e in evidence_items(d.get("evidence")))
+    for coll in ("mechanisms", "co_alterations"):
+        for m in map(_dict, _list(data.get(coll))):
+            sources.update(e["source"] for e in evidence_items(m.get("evidence")))
+    cites = [{"text": s, "url": citation_url(s)} for s in sorted(s for s in sources if s.strip())]
+    # The review is always listed first; evidence sources citing parts of it (tables, its references) follow.
+    return [REVIEW_CITATION] + [c for c in cites if c["text"] != REVIEW_CITATION["text"]]
+
+
+def sample_view(data: dict, regions) -> dict:
+    """Normalise one sample dict into the template's view model."""
+    data = _dict(data)
+    s = _dict(data.get("sample"))
+    ctdna = _dict(data.get("ctdna"))
+    hotspots, not_covered = hotspot_rows(ctdna)
+    alk_muts = [_text(m) for m in _list(data.get("alk_mutations"))]
+    _, unplaced = map_markers(_list(data.get("variants")), alk_muts)
+    acc = _dict(data.get("accounting"))
+    kb = _dict(data.get("kb"))
+    res = _dict(data.get("resources"))
+    tf = _dict(ctdna.get("tumor_fraction"))
+    tc = _dict(data.get("therapy_context"))
+    return {
+        "sample": {
+            "id": _text(s.get("id")) or "unnamed sample", "patient": _text(s.get("patient")),
+            "specimen": _text(s.get("specimen")), "timepoint": _text(s.get("timepoint")),
+            "build": _text(s.get("build")), "current_tki": _text(s.get("current_tki")),
+            "prior_tkis": [_text(t) for t in _list(s.get("prior_tkis"))],
+        },
+        "mechanisms": mechanism_groups(data.get("mechanisms")),
+        "mechanisms_assessed": "mechanisms" in data,
+        "drugs": drug_cells(data.get("drugs")),
+        "therapy": {"current_tki": _text(tc.get("current_tki") or s.get("current_tki")),
+                    "flags": [_text(f) for f in _list(tc.get("flags"))],
+                    "options": [_text(o) for o in _list(tc.get("options"))]},
+        "alk_mutations": alk_muts,
+        "map_svg": kinase_domain_map(_list(data.get("variants")), _list(data.get("compound")), regions, alk_muts),
+        "regions": regions,
+        "unplaced": unplaced,
+        "variants": variant_rows(data.get("variants"), ctdna),
+        "variants_assessed": "variants" in data,
+        "compounds": compound_rows(data.get("compound")),
+        "co_alterations": [
+            {"gene": _text(c.get("gene")), "alteration": _text(c.get("alteration")),
+             "category": _text(c.get("category")), "role": _text(c.get("role")), "vaf": c.get("vaf"),
+             "evidence": evidence_items(c.get("evidence"))}
+            for c in map(_dict, _list(data.get("co_alterations")))],
+        "copy_number": [
+            {"gene": _text(c.get("gene")), "log2": c.get("log2"), "cn": c.get("copy_number"),
+             "call": _text(c.get("call")), "caveat": _text(c.get("caveat"))}
+            for c in map(_dict, _list(data.get("copy_number")))],
+        "fusions": [
+            {k: _text(f.get(k)) for k in ("name", "variant", "exons", "partner_5p", "partner_3p", "category",
+                                           "notes")}
+            for f in map(_dict, _list(data.get("fusions")))],
+        "ctdna": {"assessed": bool(ctdna), "tf_value": tf.get("value"), "tf_method": _text(tf.get("method")),
+                  "tf_note": _text(tf.get("note"))},
+        "hotspots": hotspots, "not_covered": not_covered,
+        "qc": {k: _dict(data.get("qc")).get(k) for k in ("ref_mismatch_rate", "ref_checked", "ref_mismatches")},
+        "accounting": {"records_read": acc.get("records_read"), "records_in_targets": acc.get("records_in_targets"),
+                       "annotated": acc.get("annotated"),
+                       "not_annotated": sorted((_text(k), v) for k, v in _dict(acc.get("not_annotated")).items())},
+        "methods": {
+            "alkannot_version": _text(data.get("alkannot_version")),
+            "schema_version": _text(data.get("schema_version")),
+            "kb_version": _text(kb.get("version") or data.get("kb_version")),
+            "kb_extensions": [_text(e) for e in _list(kb.get("extensions"))],
+            "build": _text(res.get("build") or s.get("build")),
+            "transcripts": _text(res.get("transcripts") or res.get("transcripts_source")
+                                 or res.get("transcripts source")),
+            "inputs": [{"role": _text(i.get("role")), "path": _text(i.get("path")), "sha256": _text(i.get("sha256"))}
+                       for i in map(_dict, _list(data.get("inputs")))],
+            "regions_source": sorted({r.source for r in regions if r.source}),
+        },
+        "citations": citations(data),
+    }
+
+
+def render_sample_html(data: dict, *, resources: Path | None = None) -> str:
+    """One self-contained HTML report for one sample's ``alkannot.json`` dict.
+
+    ALK region spans come from ``data['alk_regions']`` or ``<resources>/alk_regions.tsv`` (default: the
+    package's resources dir); without either the map shows the kinase domain without structural regions.
+    """
+    regions = resolve_regions(data if isinstance(data, dict) else {}, resources)
+    return environment().get_template("sample.html.j2").render(v=sample_view(data, regions))
