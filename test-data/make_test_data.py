@@ -112,8 +112,9 @@ def main() -> None:
     # P001: progression on crizotinib (L1196M), then on alectinib (G1202R + L1196M in cis, with reads)
     t1 = [row(b, "ALK", "L1196M", 0.21, 620), row(b, "TP53", "R273H", 0.35, 540)]
     (HERE / "P001_T1.vcf").write_text(mutect2_vcf(b, "P001_T1_tumor", t1))
-    # depths match the simulated BAM (alkannot.phase.simulate "cis": 20 of 40 fragments carry both)
-    g, lm = row(b, "ALK", "G1202R", 0.5, 40), row(b, "ALK", "L1196M", 0.5, 40)
+    # depths match the simulated BAM (alkannot.phase.simulate "cis": 20 of 40 read pairs carry both;
+    # both mates cover both sites, so 80 reads, 40 with the ALT)
+    g, lm = row(b, "ALK", "G1202R", 0.5, 80), row(b, "ALK", "L1196M", 0.5, 80)
     # Mutect2 phases nearby variants with PGT/PID: both on one haplotype ("0|1", same PID)
     first = min((g, lm), key=lambda x: x["pos"])
     for x in (g, lm):

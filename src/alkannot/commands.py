@@ -41,7 +41,57 @@ def _default_id(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", base) or "sample"
 
 
+def _load_jsons(paths: list[str]) -> list[dict]:
+    from alkannot.errors import InputError
+
+    out = []
+    for p in paths:
+        try:
+            with open(p) as fh:
+                out.append(json.load(fh))
+        except (OSError, json.JSONDecodeError) as e:
+            raise InputError(f"cannot read alkannot JSON ({e})", path=p,
+                             fix="give the .alkannot.json files written by 'alkannot annotate'") from None
+    return out
+
+
+def _patient(a: argparse.Namespace) -> None:
+    from alkannot.io.atomic import atomic_write_text
+    from alkannot.report.timeline import render_patient_html
+
+    atomic_write_text(a.out, render_patient_html(_load_jsons(a.json)))
+    print(f"wrote {a.out}", file=sys.stderr)
+
+
+def _cohort(a: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from alkannot.io.atomic import atomic_write_text
+    from alkannot.report.cohort import render_cohort
+    from alkannot.report.maf import write_cohort_maf
+
+    samples = _load_jsons(a.json)
+    html, tsv, mqc = render_cohort(samples)
+    out = Path(a.outdir)
+    atomic_write_text(out / "summary.tsv", tsv)
+    for name, text in sorted(mqc.items()):
+        atomic_write_text(out / name, text)
+    write_cohort_maf(samples, out / "cohort.maf.tsv")
+    atomic_write_text(out / "summary.html", html)  # last: its presence means the cohort finished
+    print(f"wrote {out}/summary.html, summary.tsv, cohort.maf.tsv, {', '.join(sorted(mqc))}", file=sys.stderr)
+
+
 def register(sub) -> None:
+    p = sub.add_parser("patient-report", help="per-patient timeline HTML from a patient's sample JSONs")
+    p.add_argument("json", nargs="+", help=".alkannot.json files of one patient")
+    p.add_argument("--out", required=True, help="output HTML")
+    p.set_defaults(func=_patient)
+
+    p = sub.add_parser("cohort-report", help="cohort summary (HTML, TSV, MAF, MultiQC files) from sample JSONs")
+    p.add_argument("json", nargs="+", help=".alkannot.json files")
+    p.add_argument("--outdir", required=True)
+    p.set_defaults(func=_cohort)
+
     p = sub.add_parser("annotate", help="annotate one VCF/BCF: ALK kinase-domain changes and co-alterations")
     p.add_argument("input", help="VCF, VCF.gz or BCF (indexed files are read by region)")
     p.add_argument("--build", choices=["GRCh37", "GRCh38"], help="genome build (default: from the header)")

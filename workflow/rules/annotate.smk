@@ -5,6 +5,13 @@ rule annotate:
     output:
         json=f"{OUT}/{{sample}}/{{sample}}.alkannot.json",
         variants=f"{OUT}/{{sample}}/{{sample}}.variants.tsv",
+        drugs=f"{OUT}/{{sample}}/{{sample}}.drugs.tsv",
+        html=report(
+            f"{OUT}/{{sample}}/{{sample}}.report.html",
+            caption="../report/sample.rst",
+            category="Samples",
+            labels={"sample": "{sample}"},
+        ),
     log:
         f"logs/annotate/{{sample}}.log",
     benchmark:

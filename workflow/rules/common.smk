@@ -87,5 +87,10 @@ def get_final_output():
         out += [
             f"{OUT}/{s}/{s}.alkannot.json",
             f"{OUT}/{s}/{s}.variants.tsv",
+            f"{OUT}/{s}/{s}.drugs.tsv",
+            f"{OUT}/{s}/{s}.report.html",
         ]
+    out += [f"{OUT}/patients/{p}.html" for p in patients_with_timelines()]
+    if len(samples):
+        out += [f"{OUT}/cohort/summary.html", f"{OUT}/cohort/summary.tsv"]
     return out

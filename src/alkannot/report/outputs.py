@@ -61,6 +61,9 @@ def write_sample_outputs(data: dict, out_dir: Path) -> dict[str, Path]:
         "variants": out_dir / f"{sid}.variants.tsv",
         "drugs": out_dir / f"{sid}.drugs.tsv",
     }
+    # a rerun must not leave an older run's files beside the new ones if this one fails half-way
+    for p in list(paths.values()) + [out_dir / f"{sid}.report.html"]:
+        p.unlink(missing_ok=True)
     validate_sample_json(data)
     atomic_write_text(paths["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
     if "drugs" in data:
@@ -70,6 +73,10 @@ def write_sample_outputs(data: dict, out_dir: Path) -> dict[str, Path]:
         atomic_write_text(paths["drugs"], tsv_text(rows, DRUG_COLUMNS))
     else:
         paths.pop("drugs")
+    from alkannot.report.html import render_sample_html
+
+    paths["html"] = out_dir / f"{sid}.report.html"
+    atomic_write_text(paths["html"], render_sample_html(data))
     # JSON last: its presence means the sample finished.
     atomic_write_text(paths["json"], json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return paths
