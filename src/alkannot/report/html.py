@@ -115,6 +115,19 @@ def _list(v) -> list:
     return list(v) if isinstance(v, (list, tuple)) else []
 
 
+def _therapy_flag(f) -> str:
+    """Therapy flags are {id, message, ...} from the verdict engine (plain strings in older JSON)."""
+    return _text(f.get("message") or f.get("id")) if isinstance(f, dict) else _text(f)
+
+
+def _therapy_option(o) -> str:
+    """{drug, verdict, evidence: [{statement_id...}]} -> 'brigatinib: sensitive (T1.brigatinib.act.I1171N)'."""
+    if not isinstance(o, dict):
+        return _text(o)
+    ids = [_text(e.get("statement_id") or e.get("source")) for e in _list(o.get("evidence")) if isinstance(e, dict)]
+    return f"{_text(o.get('drug'))}: {_text(o.get('verdict'))}" + (f" ({', '.join(ids)})" if ids else "")
+
+
 def _dict(v) -> dict:
     return v if isinstance(v, dict) else {}
 
@@ -270,8 +283,8 @@ def sample_view(data: dict, regions) -> dict:
         "mechanisms_assessed": "mechanisms" in data,
         "drugs": drug_cells(data.get("drugs")),
         "therapy": {"current_tki": _text(tc.get("current_tki") or s.get("current_tki")),
-                    "flags": [_text(f) for f in _list(tc.get("flags"))],
-                    "options": [_text(o) for o in _list(tc.get("options"))]},
+                    "flags": [_therapy_flag(f) for f in _list(tc.get("flags"))],
+                    "options": [_therapy_option(o) for o in _list(tc.get("options"))]},
         "alk_mutations": alk_muts,
         "map_svg": kinase_domain_map(_list(data.get("variants")), _list(data.get("compound")), regions, alk_muts),
         "regions": regions,
