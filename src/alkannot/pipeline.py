@@ -186,7 +186,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "sample": {
             "id": spec.id, "patient": spec.patient, "specimen": spec.specimen, "timepoint": spec.timepoint,
             "build": build, "current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis),
-            "tumor_sample": res.vcf_info["tumor_sample"], "tumor_fraction": spec.tumor_fraction,
+            "tumor_sample": res.vcf_info["tumor_sample"], "normal_sample": res.vcf_info["normal_sample"],
+            "tumor_fraction": spec.tumor_fraction,
         },
         "inputs": inputs,
         "resources": {"build": build, "transcripts": f"resources/{build}/transcripts.json",
@@ -214,4 +215,4 @@ def build_sample_result(spec: SampleSpec) -> dict:
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:
     data = build_sample_result(spec)
-    return write_sample_outputs(data, Path(out_dir))
+    return write_sample_outputs(data, Path(out_dir), input_vcf=spec.vcf)

@@ -6,6 +6,9 @@ rule annotate:
         json=f"{OUT}/{{sample}}/{{sample}}.alkannot.json",
         variants=f"{OUT}/{{sample}}/{{sample}}.variants.tsv",
         drugs=f"{OUT}/{{sample}}/{{sample}}.drugs.tsv",
+        maf=f"{OUT}/{{sample}}/{{sample}}.maf.tsv",
+        vcf=f"{OUT}/{{sample}}/{{sample}}.alkannot.vcf.gz",
+        tbi=f"{OUT}/{{sample}}/{{sample}}.alkannot.vcf.gz.tbi",
         html=report(
             f"{OUT}/{{sample}}/{{sample}}.report.html",
             caption="../report/sample.rst",

@@ -53,7 +53,7 @@ def tsv_text(rows: list[dict], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-def write_sample_outputs(data: dict, out_dir: Path) -> dict[str, Path]:
+def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = None) -> dict[str, Path]:
     sid = data["sample"]["id"]
     out_dir = Path(out_dir)
     paths = {
@@ -62,7 +62,8 @@ def write_sample_outputs(data: dict, out_dir: Path) -> dict[str, Path]:
         "drugs": out_dir / f"{sid}.drugs.tsv",
     }
     # a rerun must not leave an older run's files beside the new ones if this one fails half-way
-    for p in list(paths.values()) + [out_dir / f"{sid}.report.html"]:
+    for p in list(paths.values()) + [out_dir / f"{sid}{ext}" for ext in
+                                     (".report.html", ".maf.tsv", ".alkannot.vcf.gz", ".alkannot.vcf.gz.tbi")]:
         p.unlink(missing_ok=True)
     validate_sample_json(data)
     atomic_write_text(paths["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
@@ -74,9 +75,17 @@ def write_sample_outputs(data: dict, out_dir: Path) -> dict[str, Path]:
     else:
         paths.pop("drugs")
     from alkannot.report.html import render_sample_html
+    from alkannot.report.maf import write_maf
 
     paths["html"] = out_dir / f"{sid}.report.html"
     atomic_write_text(paths["html"], render_sample_html(data))
+    paths["maf"] = out_dir / f"{sid}.maf.tsv"
+    write_maf(data, paths["maf"])
+    if input_vcf:
+        from alkannot.report.vcf_out import write_annotated_vcf
+
+        paths["vcf"] = out_dir / f"{sid}.alkannot.vcf.gz"
+        write_annotated_vcf(input_vcf, data, str(paths["vcf"]), build=data["sample"]["build"])
     # JSON last: its presence means the sample finished.
     atomic_write_text(paths["json"], json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return paths

@@ -1,0 +1,300 @@
+"""MAF (Mutation Annotation Format) export, for cBioPortal, maftools and other MAF readers.
+
+Column names, coordinates and the Variant_Classification vocabulary follow vcf2maf (mskcc/vcf2maf,
+`vcf2maf.pl`), the converter those tools are tested against:
+- alleles carry no anchor base; '-' stands for the empty allele of an insertion or deletion;
+- SNP/DNP/TNP/ONP: Start..End = the changed bases; DEL: the deleted bases; INS: the two bases
+  flanking the insertion (Start = the base before it);
+- the most severe SO term (Ensembl's order, as in vcf2maf `GetEffectPriority`) is mapped to a
+  Variant_Classification by vcf2maf's `GetVariantClassification` rules;
+- HGVSp without the predicted-change parentheses, HGVSp_Short with one-letter amino acids, and
+  `p.X<codon>_splice` for splice donor/acceptor changes.
+One row per allele of the JSON's `variants`, except alleles MAF cannot express (no ALT, `*`,
+symbolic/breakend): those are counted in a `#` comment line at the top, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from alkannot.errors import InputError
+from alkannot.io.atomic import atomic_write_text
+
+MAF_VERSION = "2.4"
+# Standard MAF columns in vcf2maf's order, then alkannot's own (lower case, like vcf2maf's extras).
+STANDARD_COLUMNS = [
+    "Hugo_Symbol", "Entrez_Gene_Id", "Center", "NCBI_Build", "Chromosome", "Start_Position", "End_Position",
+    "Strand", "Variant_Classification", "Variant_Type", "Reference_Allele", "Tumor_Seq_Allele1",
+    "Tumor_Seq_Allele2", "dbSNP_RS", "dbSNP_Val_Status", "Tumor_Sample_Barcode", "Matched_Norm_Sample_Barcode",
+    "Match_Norm_Seq_Allele1", "Match_Norm_Seq_Allele2", "Tumor_Validation_Allele1", "Tumor_Validation_Allele2",
+    "Match_Norm_Validation_Allele1", "Match_Norm_Validation_Allele2", "Verification_Status",
+    "Validation_Status", "Mutation_Status", "Sequencing_Phase", "Sequence_Source", "Validation_Method", "Score",
+    "BAM_File", "Sequencer", "Tumor_Sample_UUID", "Matched_Norm_Sample_UUID", "HGVSc", "HGVSp", "HGVSp_Short",
+    "Transcript_ID", "Exon_Number", "t_depth", "t_ref_count", "t_alt_count", "n_depth", "n_ref_count",
+    "n_alt_count",
+]
+EXTRA_COLUMNS = [
+    "Consequence", "Protein_position", "INTRON", "FILTER", "t_alt_freq", "vcf_id", "vcf_pos", "vcf_ref",
+    "vcf_alt", "alkannot_status", "alkannot_reason", "alk_kinase_domain", "alk_region", "ch_status",
+    "compound", "flags",
+]
+MAF_COLUMNS = STANDARD_COLUMNS + EXTRA_COLUMNS
+# What maftools::read.maf refuses to load without.
+MAFTOOLS_REQUIRED = [
+    "Hugo_Symbol", "Chromosome", "Start_Position", "End_Position", "Reference_Allele", "Tumor_Seq_Allele2",
+    "Variant_Classification", "Variant_Type", "Tumor_Sample_Barcode",
+]
+
+# vcf2maf GetEffectPriority (Ensembl's severity order); lower is more severe.  Terms alkannot does
+# not emit are kept so a consequence string from elsewhere still ranks; unknown terms rank last.
+EFFECT_PRIORITY = {
+    "transcript_ablation": 1, "exon_loss_variant": 1, "splice_donor_variant": 2, "splice_acceptor_variant": 2,
+    "stop_gained": 3, "frameshift_variant": 3, "stop_lost": 3, "start_lost": 4, "initiator_codon_variant": 4,
+    "disruptive_inframe_insertion": 5, "disruptive_inframe_deletion": 5, "inframe_insertion": 5,
+    "inframe_deletion": 5, "missense_variant": 6, "conservative_missense_variant": 6,
+    "rare_amino_acid_variant": 6, "transcript_amplification": 7, "stop_retained_variant": 8,
+    "synonymous_variant": 8, "splice_region_variant": 9, "incomplete_terminal_codon_variant": 10,
+    "protein_altering_variant": 11, "coding_sequence_variant": 11, "mature_miRNA_variant": 11,
+    "exon_variant": 11, "5_prime_UTR_variant": 12, "5_prime_UTR_premature_start_codon_gain_variant": 12,
+    "3_prime_UTR_variant": 12, "non_coding_exon_variant": 13, "non_coding_transcript_exon_variant": 13,
+    "non_coding_transcript_variant": 14, "nc_transcript_variant": 14, "intron_variant": 14,
+    "intragenic_variant": 14, "NMD_transcript_variant": 15, "upstream_gene_variant": 16,
+    "downstream_gene_variant": 16, "intergenic_variant": 19,
+}
+# vcf2maf GetVariantClassification, rules tried in this order (first match wins).
+_SIMPLE_CLASSES = [
+    ({"splice_acceptor_variant", "splice_donor_variant", "transcript_ablation", "exon_loss_variant"},
+     "Splice_Site"),
+    ({"stop_gained"}, "Nonsense_Mutation"),
+]
+_LATE_CLASSES = [
+    ({"missense_variant", "coding_sequence_variant", "conservative_missense_variant", "rare_amino_acid_variant"},
+     "Missense_Mutation"),
+    ({"transcript_amplification", "intron_variant", "INTRAGENIC", "intragenic_variant"}, "Intron"),
+    ({"splice_region_variant"}, "Splice_Region"),
+    ({"incomplete_terminal_codon_variant", "synonymous_variant", "stop_retained_variant",
+      "NMD_transcript_variant"}, "Silent"),
+    ({"mature_miRNA_variant", "exon_variant", "non_coding_exon_variant", "non_coding_transcript_exon_variant",
+      "non_coding_transcript_variant", "nc_transcript_variant"}, "RNA"),
+    ({"5_prime_UTR_variant", "5_prime_UTR_premature_start_codon_gain_variant"}, "5'UTR"),
+    ({"3_prime_UTR_variant"}, "3'UTR"),
+    ({"TF_binding_site_variant", "regulatory_region_variant", "regulatory_region", "intergenic_variant",
+      "intergenic_region"}, "IGR"),
+    ({"upstream_gene_variant"}, "5'Flank"),
+    ({"downstream_gene_variant"}, "3'Flank"),
+]
+AA3TO1 = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Asx": "B", "Cys": "C", "Glu": "E", "Gln": "Q",
+          "Glx": "Z", "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
+          "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Xxx": "X", "Ter": "*",
+          "Sec": "U"}
+_AA3 = re.compile("|".join(AA3TO1))
+
+
+def most_severe(consequence: str | None) -> str | None:
+    terms = [t for t in re.split(r"[&,]", consequence or "") if t]
+    return min(terms, key=lambda t: EFFECT_PRIORITY.get(t, 20)) if terms else None
+
+
+def variant_classification(effect: str | None, var_type: str, inframe: bool | None) -> str:
+    """vcf2maf's mapping of one SO term to a MAF Variant_Classification."""
+    if not effect:
+        return "Targeted_Region"  # no annotation (vcf2maf: "in case VEP was skipped")
+    for terms, cls in _SIMPLE_CLASSES:
+        if effect in terms:
+            return cls
+    pav = effect == "protein_altering_variant"
+    if (effect == "frameshift_variant" or (pav and not inframe)) and var_type in ("DEL", "INS"):
+        return "Frame_Shift_Del" if var_type == "DEL" else "Frame_Shift_Ins"
+    if effect == "stop_lost":
+        return "Nonstop_Mutation"
+    if effect in ("initiator_codon_variant", "start_lost"):
+        return "Translation_Start_Site"
+    if effect.endswith("inframe_insertion") or (pav and inframe and var_type == "INS"):
+        return "In_Frame_Ins"
+    if effect.endswith("inframe_deletion") or (pav and inframe and var_type == "DEL"):
+        return "In_Frame_Del"
+    for terms, cls in _LATE_CLASSES:
+        if effect in terms:
+            return cls
+    return "Targeted_Region"
+
+
+def maf_alleles(pos: int, ref: str, alt: str) -> dict:
+    """VCF-style allele (anchor base kept) -> MAF Start/End, alleles, Variant_Type, inframe."""
+    ref, alt = ref.upper(), alt.upper()
+    while ref and alt and ref[0] == alt[0] and ref != alt:
+        ref, alt, pos = ref[1:], alt[1:], pos + 1
+    ref, alt = ref or "-", alt or "-"
+    rl, al = (0 if ref == "-" else len(ref)), (0 if alt == "-" else len(alt))
+    if rl == al:
+        var_type = {1: "SNP", 2: "DNP", 3: "TNP"}.get(al, "ONP")
+        return {"start": pos, "end": pos + al - 1, "ref": ref, "alt": alt, "type": var_type, "inframe": None}
+    if rl < al:
+        start, end = (pos - 1, pos) if ref == "-" else (pos, pos + rl - 1)
+        var_type = "INS"
+    else:
+        start, end, var_type = pos, pos + rl - 1, "DEL"
+    return {"start": start, "end": end, "ref": ref, "alt": alt, "type": var_type, "inframe": abs(rl - al) % 3 == 0}
+
+
+def hgvsp_maf(hgvsp: str | None) -> str | None:
+    """'p.(Gly1202Arg)' -> 'p.Gly1202Arg' (vcf2maf/VEP style, no predicted-change parentheses)."""
+    if not hgvsp:
+        return None
+    m = re.fullmatch(r"p\.\((.*)\)", hgvsp)
+    return f"p.{m.group(1)}" if m else hgvsp
+
+
+def hgvsp_short(hgvsp: str | None, effect: str | None = None, hgvsc: str | None = None) -> str | None:
+    if effect in ("splice_acceptor_variant", "splice_donor_variant") and hgvsc:
+        m = re.match(r"c\.(\d+)", hgvsc)
+        if m:
+            c = max(int(m.group(1)), 1)
+            return f"p.X{(c + c % 3 + 1) // 3}_splice"  # vcf2maf: round((c + c%3) / 3)
+    long = hgvsp_maf(hgvsp)
+    return _AA3.sub(lambda m: AA3TO1[m.group(0)], long) if long else None
+
+
+def _genotype_indices(gt: str | None) -> list[int] | None:
+    if not gt:
+        return None
+    parts = re.split(r"[/|]", gt)
+    if any(not p.isdigit() for p in parts):
+        return None
+    return [int(p) for p in parts]
+
+
+def _record_groups(variants: list[dict]) -> dict[int, tuple[int, int]]:
+    """variant index -> (1-based ALT number within its record, number of ALTs in the record)."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, v in enumerate(variants):
+        key = ("line", v["line"]) if v.get("line") is not None else \
+            ("key", v.get("chrom"), v.get("vcf_pos"), v.get("vcf_ref"))
+        groups[key].append(i)
+    return {i: (k + 1, len(idx)) for idx in groups.values() for k, i in enumerate(idx)}
+
+
+def unrepresentable(v: dict) -> str | None:
+    """Why MAF cannot hold this allele (None when it can)."""
+    for a in (v.get("ref") or "", v.get("alt") or ""):
+        if not a or not set(a.upper()) <= set("ACGTN"):
+            return v.get("reason") or "not_a_sequence_allele"
+    return None
+
+
+def _minus(a: int | None, b: int | None, n_alts: int) -> int | None:
+    # Reads not supporting this ALT count as REF reads only when the record has one ALT.
+    return a - b if a is not None and b is not None and n_alts == 1 and a >= b else None
+
+
+def maf_rows(data: dict, *, center: str = ".") -> list[dict]:
+    """One MAF row (column -> value, None = empty) per representable allele of `data['variants']`."""
+    sample = data["sample"]
+    build = sample.get("build") or data.get("resources", {}).get("build")
+    variants = data["variants"]
+    groups = _record_groups(variants)
+    rows = []
+    for i, v in enumerate(variants):
+        if unrepresentable(v):
+            continue
+        a = maf_alleles(v["pos"], v["ref"], v["alt"])
+        effect = most_severe(v.get("consequence")) if v.get("status") == "annotated" else None
+        allele_no, n_alts = groups[i]
+        gt = _genotype_indices(v.get("gt"))
+        allele1 = a["alt"] if gt and all(g == allele_no for g in gt) else a["ref"]
+        rs = [x for x in (v.get("id") or "").split(";") if x.startswith("rs")]
+        rows.append({
+            "Hugo_Symbol": v.get("gene") or "Unknown",
+            "Entrez_Gene_Id": 0,  # vcf2maf's "unknown"; readers fall back to Hugo_Symbol
+            "Center": center,
+            "NCBI_Build": build,
+            "Chromosome": v["chrom"],
+            "Start_Position": a["start"],
+            "End_Position": a["end"],
+            "Strand": "+",
+            "Variant_Classification": variant_classification(effect, a["type"], a["inframe"]),
+            "Variant_Type": a["type"],
+            "Reference_Allele": a["ref"],
+            "Tumor_Seq_Allele1": allele1,
+            "Tumor_Seq_Allele2": a["alt"],
+            "dbSNP_RS": ",".join(rs) or None,
+            "Tumor_Sample_Barcode": sample["id"],
+            "Matched_Norm_Sample_Barcode": sample.get("normal_sample"),
+            "HGVSc": v.get("hgvsc"),
+            "HGVSp": hgvsp_maf(v.get("hgvsp")),
+            "HGVSp_Short": hgvsp_short(v.get("hgvsp"), effect, v.get("hgvsc")),
+            "Transcript_ID": v.get("transcript"),
+            "Exon_Number": v.get("exon"),
+            "t_depth": v.get("depth"),
+            "t_ref_count": _minus(v.get("depth"), v.get("alt_reads"), n_alts),
+            "t_alt_count": v.get("alt_reads"),
+            "n_depth": v.get("normal_depth"),
+            "n_ref_count": _minus(v.get("normal_depth"), v.get("normal_alt_reads"), n_alts),
+            "n_alt_count": v.get("normal_alt_reads"),
+            "Consequence": v.get("consequence"),
+            "Protein_position": v.get("protein_position"),
+            "INTRON": v.get("intron"),
+            "FILTER": v.get("filter"),
+            "t_alt_freq": v.get("vaf"),
+            "vcf_id": v.get("id"),
+            "vcf_pos": v.get("vcf_pos"),
+            "vcf_ref": v.get("vcf_ref"),
+            "vcf_alt": v.get("vcf_alt"),
+            "alkannot_status": v.get("status"),
+            "alkannot_reason": v.get("reason"),
+            "alk_kinase_domain": v.get("alk_kinase_domain"),
+            "alk_region": v.get("alk_region"),
+            "ch_status": v.get("ch_status"),
+            "compound": v.get("compound") or None,
+            "flags": v.get("flags") or None,
+        })
+    return rows
+
+
+def not_in_maf(data: dict) -> Counter:
+    """Reason -> number of alleles of `data` that MAF cannot express."""
+    return Counter(r for r in map(unrepresentable, data["variants"]) if r)
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return ";".join(_cell(x) for x in v)
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    # MAF has no quoting: one record per line, one field per tab, whatever the input carried
+    return " ".join(str(v).replace("\t", " ").split("\n"))
+
+
+def maf_text(datas: list[dict], *, center: str = ".") -> str:
+    lines = [f"#version {MAF_VERSION}"]
+    skipped: Counter = Counter()
+    body = []
+    for d in datas:
+        skipped += not_in_maf(d)
+        body += ["\t".join(_cell(r.get(c)) for c in MAF_COLUMNS) for r in maf_rows(d, center=center)]
+    if skipped:
+        what = ", ".join(f"{k}: {n}" for k, n in sorted(skipped.items()))
+        lines.append(f"#alkannot: {sum(skipped.values())} allele(s) not expressible in MAF ({what}); "
+                     "they are listed in the per-sample JSON and variants.tsv")
+    lines.append("\t".join(MAF_COLUMNS))
+    return "\n".join(lines + body) + "\n"
+
+
+def write_maf(data: dict, out_path: str, *, center: str = ".") -> None:
+    """Write one sample's MAF (`results/{sample}/{sample}.maf.tsv`)."""
+    atomic_write_text(out_path, maf_text([data], center=center))
+
+
+def write_cohort_maf(datas: list[dict], out_path: str, *, center: str = ".") -> None:
+    """Write one MAF for many samples (rows in the order given); sample ids must be unique."""
+    ids = Counter(d["sample"]["id"] for d in datas)
+    dup = sorted(k for k, n in ids.items() if n > 1)
+    if dup:
+        raise InputError(f"sample id(s) {', '.join(dup)} appear more than once in the cohort", path=out_path,
+                         fix="give each sample (timepoint) its own id; Tumor_Sample_Barcode must be unique")
+    atomic_write_text(out_path, maf_text(datas, center=center))

@@ -1,0 +1,237 @@
+"""The annotated VCF: the input's records in the target genes with alkannot's calls as INFO fields.
+
+Other tools (bcftools, IGV, a lab's own filters) read this file, so it follows the VCF rules rather
+than ours: one INFO value per ALT allele (Number=A, '.' where there is nothing to say), values
+percent-encoded as VCF 4.3 section 1.2 asks, records sorted, bgzipped and tabix-indexed.  Records
+are taken from the input file itself (re-read with pysam) so every FORMAT/INFO value the caller
+wrote is kept as written; only the ALKANNOT_* fields are added.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from alkannot import __version__
+from alkannot.annotate.transcripts import canonical_chrom, load_transcripts
+from alkannot.errors import InputError
+from alkannot.io.atomic import atomic_path
+
+# VCF 4.3 §1.2: characters with a special meaning are written as %XX.  Spaces are encoded too: many
+# parsers still follow VCF 4.2, which forbids whitespace in INFO.
+_ESCAPES = {"%": "%25", ":": "%3A", ";": "%3B", "=": "%3D", ",": "%2C", "\r": "%0D", "\n": "%0A",
+            "\t": "%09", " ": "%20"}
+MISSING = "."
+_PLAIN = re.compile(r"[ACGTNacgtn*]+")
+
+
+def vcf_escape(value: object) -> str:
+    """One INFO value, percent-encoded; None/empty -> '.'."""
+    if value is None:
+        return MISSING
+    if isinstance(value, (list, tuple)):
+        # several values for one allele (compound names) are '|'-separated: ',' separates alleles
+        value = "|".join(str(v) for v in value if v not in (None, ""))
+    s = str(value)
+    if s == "":
+        return MISSING
+    return "".join(_ESCAPES.get(c, c) for c in s)
+
+
+def _kd_region(v: dict) -> str | None:
+    return (v.get("alk_region") or "kinase_domain") if v.get("alk_kinase_domain") else None
+
+
+def _status(v: dict) -> str | None:
+    return "annotated" if v.get("status") == "annotated" else (v.get("reason") or v.get("status"))
+
+
+# (INFO id, Description, value of one allele).  Order is the order of the header lines.
+INFO_FIELDS: list[tuple[str, str, Callable[[dict], object]]] = [
+    ("ALKANNOT_GENE", "Gene whose MANE Select transcript alkannot annotated this allele on",
+     lambda v: v.get("gene")),
+    ("ALKANNOT_TRANSCRIPT", "Transcript of ALKANNOT_HGVSC/ALKANNOT_HGVSP (RefSeq MANE Select)",
+     lambda v: v.get("transcript")),
+    ("ALKANNOT_HGVSC", "HGVS c. (or n.) change on ALKANNOT_TRANSCRIPT, 3'-shifted", lambda v: v.get("hgvsc")),
+    ("ALKANNOT_HGVSP", "HGVS p. change, three-letter, predicted (in parentheses); same-codon changes on one "
+     "haplotype are combined", lambda v: v.get("hgvsp")),
+    ("ALKANNOT_CSQ", "Sequence Ontology consequence terms, '&'-separated", lambda v: v.get("consequence")),
+    ("ALKANNOT_KD_REGION", "ALK kinase-domain structural region (e.g. solvent_front, gatekeeper; kinase_domain "
+     "when no narrower region applies); '.' outside the ALK kinase domain", _kd_region),
+    ("ALKANNOT_COMPOUND", "Compound ALK mutations this allele is part of, with phase, '|'-separated "
+     "(e.g. G1202R+L1196M%20(cis))", lambda v: v.get("compound") or None),
+    ("ALKANNOT_CH", "Clonal haematopoiesis status from the matched white-blood-cell sample (possible_CH, CH, "
+     "germline); '.' when not assessed or tumour-derived", lambda v: v.get("ch_status")),
+    ("ALKANNOT_STATUS", "'annotated', or why the allele was not annotated (e.g. ref_mismatch, "
+     "symbolic_or_breakend_allele, spanning_deletion_allele, reference_sequence_not_available)", _status),
+]
+
+
+def info_values(variants: list[dict | None]) -> dict[str, tuple[str, ...] | None]:
+    """INFO id -> one escaped value per ALT (None when every allele has nothing to say)."""
+    out: dict[str, tuple[str, ...] | None] = {}
+    for key, _desc, get in INFO_FIELDS:
+        vals = tuple(vcf_escape(get(v)) if v is not None else MISSING for v in variants)
+        out[key] = vals if any(x != MISSING for x in vals) else None
+    return out
+
+
+def _targets(build: str) -> dict[str, list[tuple[int, int]]]:
+    # The same rule as annotate.variants.annotate_vcf: a record is in the targets when its REF span
+    # overlaps a bundled transcript of a target gene.
+    from alkannot.annotate.variants import settings
+
+    genes = set(settings()["target_genes"])
+    by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for t in load_transcripts(build).transcripts:
+        if t.gene in genes:
+            by_chrom[t.chrom].append((t.start, t.end))
+    return by_chrom
+
+
+def _in_targets(targets: dict[str, list[tuple[int, int]]], chrom: str, pos: int, ref: str | None) -> bool:
+    end = pos + max(len(ref or ""), 1) - 1
+    return any(s <= end and pos <= e for s, e in targets.get(canonical_chrom(chrom), ()))
+
+
+class _Matcher:
+    """Finds the result's variant for each ALT of a re-read record: by line, else by record key."""
+
+    def __init__(self, variants: list[dict]):
+        self.by_line: dict[int, list[int]] = defaultdict(list)
+        self.by_key: dict[tuple, list[int]] = defaultdict(list)
+        for i, v in enumerate(variants):
+            if v.get("line") is not None:
+                self.by_line[v["line"]].append(i)
+            self.by_key[(v["chrom"], v.get("vcf_pos"), v.get("vcf_ref"), v.get("vcf_alt"))].append(i)
+        self.variants = variants
+        self.used: set[int] = set()
+
+    def find(self, line: int, chrom: str, pos: int, ref: str, alt: str) -> dict | None:
+        for i in self.by_line.get(line, ()):
+            v = self.variants[i]
+            if (v["chrom"], v.get("vcf_pos"), v.get("vcf_ref"), v.get("vcf_alt")) == (chrom, pos, ref, alt):
+                self.used.add(i)
+                return v
+        # indexed input has no line numbers; duplicate records share a key and get the same values
+        for i in self.by_key.get((chrom, pos, ref, alt), ()):
+            if self.variants[i].get("line") in (None, line):
+                self.used.add(i)
+                return self.variants[i]
+        return None
+
+
+def _open_input(path: str):
+    import pysam
+
+    try:
+        return pysam.VariantFile(path)
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot re-read the VCF to write the annotated copy ({e})", path=path,
+                         fix="check the file is readable VCF/BCF") from None
+
+
+def _header_line_count(path: str, vf) -> int:
+    """Header lines as in the file, so record k (1-based) is on line n + k, the numbering the JSON uses.
+
+    htslib's own header text may hold extra lines (it adds ##FILTER=<ID=PASS>), so text files are
+    counted as written; BCF has no lines and uses htslib's header, as io.vcf does.
+    """
+    if vf.format != "VCF":
+        return len(str(vf.header).rstrip("\n").split("\n"))
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    n = 0
+    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+        for raw in fh:
+            if not raw.startswith(b"#"):
+                break
+            n += 1
+    return n
+
+
+def _prepare_header(header, data: dict, build: str, path: str) -> None:
+    header.add_line(f"##alkannot_version={data.get('alkannot_version') or __version__}")
+    header.add_line(f"##alkannot_build={build}")
+    header.add_line(f"##alkannot_sample={vcf_escape(data['sample']['id'])}")
+    for key, desc, _get in INFO_FIELDS:
+        if key in header.info:
+            meta = header.info[key]
+            if meta.number != "A" or meta.type != "String":
+                raise InputError(f"the VCF already defines INFO/{key} as Number={meta.number},Type={meta.type}",
+                                 path=path, fix="remove the old ALKANNOT_* fields with 'bcftools annotate -x'")
+            continue  # re-annotating our own output: reuse the definition, replace the values
+        header.info.add(key, "A", "String", desc)
+
+
+def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str) -> None:
+    """Write `out_path` (.vcf.gz) and `out_path`.tbi: the input's target-gene records + ALKANNOT_* INFO.
+
+    Raises InputError if the result does not belong to this VCF (build differs, or a variant of the
+    result matches no record), so a mismatched pair never yields a half-annotated file.
+    """
+    import pysam
+
+    if data["sample"].get("build") not in (None, build):
+        raise InputError(f"result is for {data['sample']['build']} but --build is {build}", path=input_vcf,
+                         fix="write the VCF with the build the sample was annotated on")
+    vf = _open_input(input_vcf)
+    try:
+        keep = _annotated_records(vf, input_vcf, data, build)
+        out_path = Path(out_path)
+        # The VCF is renamed into place first, then its index (exit order of the two blocks).
+        with atomic_path(str(out_path) + ".tbi") as tmp_tbi, atomic_path(out_path) as tmp_vcf:
+            with pysam.VariantFile(str(tmp_vcf), "wz", header=vf.header) as out:
+                for rec in keep:
+                    out.write(rec)
+            os.unlink(tmp_tbi)
+            pysam.tabix_index(str(tmp_vcf), preset="vcf", force=True, index=str(tmp_tbi))
+    finally:
+        vf.close()
+
+
+def _annotated_records(vf, input_vcf: str, data: dict, build: str) -> list:
+    """The target-gene records of `vf`, ALKANNOT_* INFO set, sorted; `vf.header` gains the definitions."""
+    import pysam
+
+    targets = _targets(build)
+    matcher = _Matcher(data["variants"])
+    n_header = _header_line_count(input_vcf, vf)
+    _prepare_header(vf.header, data, build, input_vcf)
+    keep = []
+    verbosity = pysam.set_verbosity(0)  # htslib already warned about this file when it was annotated
+    try:
+        for k, rec in enumerate(vf, start=1):
+            if not _in_targets(targets, rec.chrom, rec.pos, rec.ref):
+                continue
+            line = n_header + k  # same numbering as io.vcf.iter_records
+            alts = rec.alts or ()
+            if not alts:
+                matcher.find(line, rec.chrom, rec.pos, rec.ref, ".")  # nothing to write (Number=A)
+            vals = info_values([matcher.find(line, rec.chrom, rec.pos, rec.ref, a) for a in alts])
+            for key, v in vals.items():
+                if key in rec.info:
+                    del rec.info[key]
+                if v is not None:
+                    rec.info[key] = v
+            keep.append((rec.rid, rec.pos, k, rec))
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot re-read the VCF ({e})", path=input_vcf, fix="check the file") from None
+    finally:
+        pysam.set_verbosity(verbosity)
+    missing = [v for i, v in enumerate(data["variants"]) if i not in matcher.used]
+    if missing:
+        m = missing[0]
+        raise InputError(f"{len(missing)} variant(s) of the result are not records of this VCF, first "
+                         f"{m['chrom']}:{m.get('vcf_pos')} {m.get('vcf_ref')}>{m.get('vcf_alt')}", path=input_vcf,
+                         fix="pass the VCF the sample was annotated from")
+    keep.sort(key=lambda x: x[:3])
+    if "END" not in vf.header.info and any(not _PLAIN.fullmatch(a) for *_, r in keep for a in r.alleles):
+        # pysam writes INFO/END for symbolic alleles and would define it in the *reader's* header
+        # mid-write, after the writer copied it; define it up front instead.
+        vf.header.info.add("END", 1, "Integer", "End position of the variant described in this record")
+    return [rec for *_, rec in keep]

@@ -1,0 +1,146 @@
+"""MAF rows, coordinates and vocabulary against hand-computed cases, vcf2maf's rules and a real MAF."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from report_formats_helpers import DATA, REPO, SAMPLES
+
+from alkannot.errors import InputError
+from alkannot.report.maf import (
+    MAF_COLUMNS,
+    MAFTOOLS_REQUIRED,
+    hgvsp_short,
+    maf_alleles,
+    maf_rows,
+    most_severe,
+    variant_classification,
+    write_cohort_maf,
+    write_maf,
+)
+
+SHARED = REPO / ".." / "shared"
+MSK_MAF = SHARED / "truth" / "vcf_shapes" / "msk_access_ctdna" / "example_output.maf.txt"
+# Columns of the MSK-ACCESS example that are that pipeline's own additions, not MAF/vcf2maf columns.
+MSK_ONLY = {"RefSeq", "Codons", "Hotspot", "DMP", "CH", "call_confidence", "ExAC_AF"}
+VOCABULARY = {
+    "Missense_Mutation", "Nonsense_Mutation", "Nonstop_Mutation", "Translation_Start_Site", "Frame_Shift_Del",
+    "Frame_Shift_Ins", "In_Frame_Del", "In_Frame_Ins", "Splice_Site", "Splice_Region", "Silent", "Intron",
+    "5'UTR", "3'UTR", "5'Flank", "3'Flank", "RNA", "IGR", "Targeted_Region",
+}
+
+
+def table(name: str) -> list[dict]:
+    with open(DATA / name) as fh:
+        return list(csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"))
+
+
+def read_maf(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", comment="#", dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("case", table("expected_maf.tsv"), ids=lambda c: f"{c['vcf_pos']}>{c['vcf_alt']}")
+def test_shapes_rows_match_hand_computed(tmp_path, results, case):
+    out = tmp_path / "SHAPES.maf.tsv"
+    write_maf(results["SHAPES"], str(out))
+    maf = read_maf(out)
+    row = maf[(maf.vcf_pos == case["vcf_pos"]) & (maf.vcf_alt == case["vcf_alt"])]
+    assert len(row) == 1
+    for col, want in case.items():
+        if want != "":
+            assert row.iloc[0][col] == want, col
+
+
+def test_unexpressible_alleles_are_counted_not_dropped(tmp_path, results):
+    out = tmp_path / "SHAPES.maf.tsv"
+    write_maf(results["SHAPES"], str(out))
+    lines = out.read_text().splitlines()
+    assert lines[0] == "#version 2.4"
+    assert lines[1].startswith("#alkannot: 1 allele(s) not expressible in MAF (symbolic_or_breakend_allele: 1)")
+    assert len(read_maf(out)) == len(results["SHAPES"]["variants"]) - 1
+
+
+@pytest.mark.parametrize("sid", list(SAMPLES))
+def test_maftools_columns_present_and_filled(tmp_path, results, sid):
+    out = tmp_path / f"{sid}.maf.tsv"
+    write_maf(results[sid], str(out))
+    maf = read_maf(out)
+    assert list(maf.columns) == MAF_COLUMNS and len(set(MAF_COLUMNS)) == len(MAF_COLUMNS)
+    assert len(maf) == len(maf_rows(results[sid])) > 0
+    for col in MAFTOOLS_REQUIRED:
+        assert (maf[col] != "").all(), col
+    assert set(maf.Variant_Classification) <= VOCABULARY
+    assert (maf.Tumor_Sample_Barcode == sid).all() and (maf.NCBI_Build == "GRCh38").all()
+
+
+def test_normal_counts(results):
+    row = next(r for r in maf_rows(results["P002_plasma"]) if r["Hugo_Symbol"] == "TP53")
+    assert (row["n_depth"], row["n_alt_count"], row["n_ref_count"]) == (1100, 14, 1086)
+
+
+@pytest.mark.parametrize("case", table("variant_classification_cases.tsv"),
+                         ids=lambda c: f"{c['consequence'] or 'none'}-{c['variant_type']}")
+def test_variant_classification(case):
+    inframe = {"true": True, "false": False, "": None}[case["inframe"]]
+    assert variant_classification(most_severe(case["consequence"]), case["variant_type"], inframe) \
+        == case["expected"]
+
+
+@pytest.mark.parametrize("hgvsp,effect,hgvsc,want", [
+    ("p.(Gly1202Arg)", "missense_variant", "c.3604G>A", "p.G1202R"),
+    ("p.(Gly1202=)", "synonymous_variant", "c.3606A>G", "p.G1202="),
+    ("p.(Gly1202Ter)", "stop_gained", "c.3604G>T", "p.G1202*"),
+    ("p.(Thr1151dup)", "inframe_insertion", "c.3451_3453dup", "p.T1151dup"),
+    ("p.?", "splice_acceptor_variant", "c.3173-1G>A", "p.X1058_splice"),  # vcf2maf: round((c + c%3)/3)
+    ("p.?", "splice_donor_variant", "c.3172+1G>A", "p.X1058_splice"),
+    (None, "intron_variant", "c.3173-20G>A", None),
+])
+def test_hgvsp_short(hgvsp, effect, hgvsc, want):
+    assert hgvsp_short(hgvsp, effect, hgvsc) == want
+
+
+def test_cohort_maf_one_header_all_samples(tmp_path, results):
+    out = tmp_path / "cohort.maf.tsv"
+    datas = [results[s] for s in ("P001_T1", "P001_T2", "P002_plasma")]
+    write_cohort_maf(datas, str(out))
+    assert out.read_text().count("Hugo_Symbol\t") == 1
+    maf = read_maf(out)
+    assert list(maf.Tumor_Sample_Barcode.unique()) == ["P001_T1", "P001_T2", "P002_plasma"]
+    assert len(maf) == sum(len(maf_rows(d)) for d in datas)
+    with pytest.raises(InputError, match="more than once"):
+        write_cohort_maf([results["P001_T1"], results["P001_T1"]], str(tmp_path / "dup.maf.tsv"))
+    assert not (tmp_path / "dup.maf.tsv").exists()
+
+
+def _msk() -> pd.DataFrame:
+    if not MSK_MAF.exists():
+        pytest.skip(f"shared truth data not found at {MSK_MAF} (the /work/shared checkout beside the repo)")
+    return read_maf(MSK_MAF)
+
+
+def test_column_names_match_a_real_maf():
+    extra = set(_msk().columns) - set(MAF_COLUMNS)
+    assert extra == MSK_ONLY, f"columns spelt differently from the MSK-ACCESS MAF: {extra - MSK_ONLY}"
+
+
+def test_coordinates_round_trip_real_maf_rows():
+    """Every row of the real MAF, turned back into an anchored VCF allele, gives the same MAF columns."""
+    rows = _msk().drop_duplicates(["Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele2"])
+    kinds = set()
+    for r in rows.itertuples():
+        start, ref, alt = int(r.Start_Position), r.Reference_Allele, r.Tumor_Seq_Allele2
+        if ref == "-":  # insertion after Start: anchor on Start
+            pos, vref, valt = start, "N", "N" + alt
+        elif alt == "-":  # deletion of Start..End: anchor on the base before
+            pos, vref, valt = start - 1, "N" + ref, "N"
+        else:
+            pos, vref, valt = start, ref, alt
+        got = maf_alleles(pos, vref, valt)
+        assert (got["start"], got["end"], got["ref"], got["alt"]) == \
+            (start, int(r.End_Position), ref, alt), r
+        kinds.add(got["type"])
+        assert r.Variant_Classification in VOCABULARY
+    assert {"SNP", "DNP", "INS", "DEL"} <= kinds

@@ -1,0 +1,140 @@
+"""The annotated VCF as other tools read it: bcftools view/query, Number=A order, escaping, index."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from report_formats_helpers import DATA, SAMPLES, need_bcftools, run
+
+from alkannot.errors import InputError
+from alkannot.report.vcf_out import INFO_FIELDS, vcf_escape, write_annotated_vcf
+
+INFO_IDS = [k for k, _d, _f in INFO_FIELDS]
+
+
+def bcftools(*args: str) -> str:
+    exe = need_bcftools()
+    return subprocess.run([exe, *args], check=True, capture_output=True, text=True).stdout
+
+
+def write(tmp_path: Path, sid: str, data: dict, vcf: Path | None = None) -> Path:
+    out = tmp_path / sid / f"{sid}.alkannot.vcf.gz"
+    write_annotated_vcf(str(vcf or SAMPLES[sid]["vcf"]), data, str(out), build="GRCh38")
+    return out
+
+
+def query(path: Path, fields: list[str]) -> list[list[str]]:
+    fmt = "\t".join(["%CHROM", "%POS", "%REF", "%ALT"] + [f"%INFO/{f}" for f in fields]) + "\n"
+    return [ln.split("\t") for ln in bcftools("query", "-f", fmt, str(path)).splitlines()]
+
+
+def expected_per_record(data: dict, field: str) -> dict[tuple, str]:
+    """(chrom, vcf_pos, vcf_ref) -> the comma-joined Number=A value bcftools should print."""
+    get = next(f for k, _d, f in INFO_FIELDS if k == field)
+    recs: dict[tuple, list[str]] = {}
+    for v in data["variants"]:
+        recs.setdefault((v["chrom"], v["vcf_pos"], v["vcf_ref"]), []).append(vcf_escape(get(v)))
+    return {k: ",".join(vals) if any(x != "." for x in vals) else "." for k, vals in recs.items()}
+
+
+@pytest.mark.parametrize("sid", list(SAMPLES))
+def test_bcftools_reads_every_field_in_alt_order(tmp_path, results, sid):
+    data = results[sid]
+    out = write(tmp_path, sid, data)
+    assert Path(str(out) + ".tbi").exists()
+    header = bcftools("view", "-h", str(out))
+    for key in INFO_IDS:
+        assert f"##INFO=<ID={key},Number=A,Type=String," in header
+    assert "##alkannot_build=GRCh38" in header and "##alkannot_version=" in header
+    rows = query(out, INFO_IDS)
+    assert len(rows) == data["accounting"]["records_in_targets"]
+    for i, key in enumerate(INFO_IDS):
+        want = expected_per_record(data, key)
+        got = {(r[0], int(r[1]), r[2]): r[4 + i] for r in rows}
+        assert got == want, key
+    # nothing but alkannot's own files in the output folder (temp files renamed away)
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name, out.name + ".tbi"]
+
+
+def test_multiallelic_keeps_alt_order(tmp_path, results):
+    out = write(tmp_path, "SHAPES", results["SHAPES"])
+    rows = {(r[1], r[3]): r[4:] for r in query(out, ["ALKANNOT_HGVSP", "ALKANNOT_CSQ", "ALKANNOT_HGVSC"])}
+    assert rows[("29220747", "T,A")] == ["p.(Gly1202Arg),p.(Gly1202Ter)", "missense_variant,stop_gained",
+                                         "c.3604G>A,c.3604G>T"]
+
+
+def test_sorted_indexed_and_only_target_records(tmp_path, results):
+    out = write(tmp_path, "SHAPES", results["SHAPES"])
+    rows = query(out, ["ALKANNOT_STATUS"])
+    # input order is chr12, chr2 (unsorted), chr1 (outside the targets); header order is chr1, chr2, chr12
+    assert [(r[0], int(r[1])) for r in rows] == [("chr2", 29220745), ("chr2", 29220747), ("chr2", 29220900),
+                                                 ("chr2", 29222405), ("chr12", 25245350)]
+    assert bcftools("view", "-H", "-r", "chr12:25245350", str(out)).startswith("chr12\t25245350\t")
+    assert bcftools("view", "-H", "-r", "chr1", str(out)) == ""
+    status = {(r[0], int(r[1])): r[4] for r in rows}
+    assert status[("chr2", 29220900)] == "symbolic_or_breakend_allele"
+
+
+def test_input_columns_and_sample_name_pass_through(tmp_path, results):
+    out = write(tmp_path, "SHAPES", results["SHAPES"])
+    assert bcftools("query", "-l", str(out)).splitlines() == ["TUMOR 1;x=y"]
+    line = bcftools("query", "-f", "%ID\t%FILTER\t%INFO/NOTE\t[%AD]\n", "-r", "chr12", str(out)).strip()
+    assert line == "rs121913529\tweak_evidence\ta%3Bb%3Dc\t600,50"
+
+
+def _escape_cases():
+    rows = [ln.rstrip("\n").split("\t") for ln in (DATA / "vcf_escape_cases.tsv").read_text().splitlines()
+            if not ln.startswith("#")]
+    return [(g.replace("<TAB>", "\t"), w) for g, w in rows[1:]]
+
+
+@pytest.mark.parametrize("given,written", _escape_cases())
+def test_vcf_escape(given, written):
+    assert vcf_escape(given) == written
+    assert written == "." or unquote(written) == given
+
+
+def test_odd_values_round_trip_through_bcftools(tmp_path, results):
+    data = {**results["SHAPES"], "variants": [dict(v) for v in results["SHAPES"]["variants"]]}
+    odd = ["G1202R+L1196M (cis)", "x;y=z,w%"]
+    kras = next(v for v in data["variants"] if v["gene"] == "KRAS")
+    kras["compound"] = odd
+    out = write(tmp_path, "SHAPES", data)
+    row = next(r for r in query(out, ["ALKANNOT_COMPOUND"]) if r[0] == "chr12")
+    assert row[4] == "G1202R+L1196M%20(cis)|x%3By%3Dz%2Cw%25"
+    assert [unquote(x) for x in row[4].split("|")] == odd
+
+
+def test_indexed_input_and_reannotating_our_own_output(tmp_path, results):
+    first = write(tmp_path, "SHAPES", results["SHAPES"])
+    again = run("SHAPES", vcf=first)  # indexed: no line numbers, matched by record key
+    assert all(v["line"] is None for v in again["variants"])
+    second = tmp_path / "again.vcf.gz"
+    write_annotated_vcf(str(first), again, str(second), build="GRCh38")
+    header = bcftools("view", "-h", str(second))
+    assert all(header.count(f"##INFO=<ID={k},") == 1 for k in INFO_IDS)
+    assert query(second, INFO_IDS) == query(first, INFO_IDS)
+
+
+def test_result_from_another_vcf_is_refused_and_writes_nothing(tmp_path, results):
+    out = tmp_path / "x.alkannot.vcf.gz"
+    with pytest.raises(InputError, match="not records of this VCF"):
+        write_annotated_vcf(str(SAMPLES["SHAPES"]["vcf"]), results["P002_plasma"], str(out), build="GRCh38")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_mismatch_is_refused(tmp_path, results):
+    with pytest.raises(InputError, match="GRCh38 but --build is GRCh37"):
+        write_annotated_vcf(str(SAMPLES["SHAPES"]["vcf"]), results["SHAPES"], str(tmp_path / "x.vcf.gz"),
+                            build="GRCh37")
+
+
+def test_bcf_input(tmp_path, results):
+    bcf = tmp_path / "shapes.bcf"
+    bcftools("view", "-Ob", "-o", str(bcf), str(SAMPLES["SHAPES"]["vcf"]))
+    data = run("SHAPES", vcf=bcf)
+    out = write(tmp_path, "SHAPES", data, vcf=bcf)
+    assert query(out, INFO_IDS) == query(write(tmp_path / "vcf", "SHAPES", results["SHAPES"]), INFO_IDS)
