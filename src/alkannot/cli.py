@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -45,8 +46,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _one_line_usage_errors(parser: argparse.ArgumentParser) -> None:
+    """argparse prints the whole usage before its error; keep the one-line contract instead."""
+
+    def error(message: str, prog: str = parser.prog) -> None:
+        print(f"alkannot: error: {prog}: {message} (see '{prog} --help')", file=sys.stderr)
+        sys.exit(2)
+
+    parser.error = error  # type: ignore[method-assign]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _one_line_usage_errors(sub)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    _one_line_usage_errors(parser)
     a = parser.parse_args(argv)
     try:
         a.func(a)
@@ -55,6 +71,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as e:
+        # unreadable input or unwritable output (permissions, a file where --out wants a directory)
+        name = e.filename or ""
+        msg = f"{name}: {e.strerror or e}" if name else str(e)
+        if isinstance(e, FileExistsError):
+            msg = f"{name}: exists and is not a directory"
+        print(f"alkannot: error: {' '.join(msg.split())} (check the path and its permissions)", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - a bug: one line, not a traceback, unless asked for
+        if os.environ.get("ALKANNOT_DEBUG"):
+            raise
+        what = " ".join(f"{type(e).__name__}: {e}".split())[:300]
+        print(f"alkannot: error: internal error ({what}); this is a bug in alkannot {__version__}, please report "
+              "it with the command line (rerun with ALKANNOT_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 3
     return 0
 
 

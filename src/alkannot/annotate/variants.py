@@ -22,6 +22,7 @@ from alkannot.annotate.engine import (
     REASON_SYMBOLIC,
     Annotation,
     annotate_allele,
+    trim_allele,
 )
 from alkannot.annotate.protein import protein_change
 from alkannot.annotate.transcripts import TranscriptSet, canonical_chrom, load_transcripts, resources_dir
@@ -170,15 +171,22 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     variants: list[dict] = []
     calls: list[VariantCall] = []
     anns: list[Annotation | None] = []
+    # records outside this build's targets but inside the other build's, kept (a few) for the
+    # wrong-build check: a GRCh37 file read as GRCh38 mostly misses the GRCh38 exons
+    other_spans = defaultdict(list)
+    for t in load_transcripts("GRCh37" if build == "GRCh38" else "GRCh38").transcripts:
+        other_spans[t.chrom].append((t.start, t.end))
+    elsewhere: list[tuple[str, int, str, str]] = []
     for line, rec in iter_records(vi, targets):
         records_read += 1
         c = canonical_chrom(rec.CHROM)
-        cands = by_chrom.get(c)
-        if not cands:
-            continue
         pos, end = rec.POS, rec.POS + max(len(rec.REF), 1) - 1
+        cands = by_chrom.get(c, ())
         hit = [t for t in cands if t.start <= end and pos <= t.end]
         if not hit:
+            if len(elsewhere) < 1000 and any(s <= end and pos <= e for s, e in other_spans.get(c, ())):
+                for alt in rec.ALT or ():
+                    elsewhere.append((rec.CHROM, pos, rec.REF, alt))
             continue
         records_in_targets += 1
         for call in split_record(vi, rec, line):
@@ -206,7 +214,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
             calls.append(call)
             anns.append(ann)
 
-    qc = _ref_check(variants, path, build, calls, cfg)
+    qc = _ref_check(variants, path, build, calls, cfg, elsewhere)
     _combine_same_codon(variants, calls, anns, ts)
     acc = Counter(v["reason"] for v in variants if v["status"] == "not_annotated")
     accounting = {
@@ -239,7 +247,8 @@ def reference_hint(raw_header: str) -> tuple[str, str] | None:
     return None
 
 
-def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantCall], cfg: dict) -> dict:
+def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantCall], cfg: dict,
+               elsewhere: list[tuple[str, int, str, str]] = ()) -> dict:
     checked = [v for v in variants if v["ref_check"] in ("match", "mismatch")]
     mism = [v for v in checked if v["ref_check"] == "mismatch"]
     rate = len(mism) / len(checked) if checked else 0.0
@@ -263,6 +272,23 @@ def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantC
         raise InputError(f"VCF does not match {build}{looks}: {len(mism)}/{len(checked)} REF alleles in the target "
                          f"genes disagree with the {build} sequence, first at {where}", path=path,
                          fix=f"rerun with --build {other}" if looks else "check the genome build of the VCF")
+    if len(checked) < cfg["ref_check_min"]:
+        # Too few alleles in this build's known exons to judge: a GRCh37 file read as GRCh38 lands in
+        # introns, where nothing can be checked. Ask whether the other build explains the records.
+        other = "GRCh37" if build == "GRCh38" else "GRCh38"
+        ots, hits = load_transcripts(other), 0
+        alleles = [(c.chrom, c.pos, c.ref, c.alt) for c in calls] + list(elsewhere)
+        for chrom, pos, ref, alt in alleles:
+            if not (set(ref) | set(alt)) <= set("ACGTN"):
+                continue
+            pos, ref, alt = trim_allele(pos, ref.upper(), alt.upper())
+            if any(annotate_allele(t, pos, ref, alt).ref_check == "match"
+                   for t in ots.overlapping(chrom, pos, pos)):
+                hits += 1
+        if hits >= cfg["ref_check_min"] and hits > len(checked):
+            raise InputError(f"VCF does not match {build} (looks like {other}): {hits} alleles fall in {other} "
+                             f"exons with matching REF, {len(checked)} in {build} exons", path=path,
+                             fix=f"rerun with --build {other}")
     return qc
 
 

@@ -95,7 +95,8 @@ def specimen_filter_reason(v: Mapping, t: Mapping) -> str:
     why = []
     vaf, alt, depth = v.get("vaf"), v.get("alt_reads"), v.get("depth")
     if vaf is None:
-        why.append("no VAF")
+        if t.get("require_vaf", True):
+            why.append("no VAF")
     elif vaf < t["min_vaf"]:
         why.append(f"VAF {vaf:.4g} < min_vaf {t['min_vaf']}")
     if alt is not None and alt < t["min_alt_reads"]:

@@ -9,8 +9,12 @@ FORMAT AD (+DP/AF) -> Strelka2 tier counts -> FreeBayes AO/RO -> VarScan AD/RD/F
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import os
+import re
+import tempfile
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -41,6 +45,7 @@ class VcfInput:
     format_ids: set[str] = field(default_factory=set)
     info_ids: set[str] = field(default_factory=set)
     varscan: bool = False
+    header_text: list[str] | None = None  # the file's own header lines (text VCFs), for diagnosing records
 
     @property
     def tumor_sample(self) -> str | None:
@@ -50,11 +55,27 @@ class VcfInput:
 def _check_readable(path: str) -> None:
     if not os.path.exists(path):
         raise InputError("file not found", path=path, fix="check the path in the sample sheet or command line")
+    if os.path.isdir(path):
+        raise InputError("is a directory, not a VCF file", path=path, fix="give the VCF file itself")
     if os.path.getsize(path) == 0:
         raise InputError("file is empty (not even a VCF header)", path=path, fix="give a VCF with a header")
     with open(path, "rb") as fh:
-        magic = fh.read(2)
-    if magic == b"\x1f\x8b":
+        head = fh.read(18)
+    if head[:2] == b"\x1f\x8b":
+        index = next((path + ext for ext in (".tbi", ".csi") if os.path.exists(path + ext)), None)
+        # BGZF = gzip with a 'BC' extra field. Plain gzip streams fine, but an index over it is
+        # meaningless: htslib then finds no records in any region and says nothing.
+        bgzf = len(head) >= 14 and head[3] & 4 and head[12:14] == b"BC"
+        if index and not bgzf:
+            raise InputError("compressed with plain gzip, not bgzip, so its index cannot be used", path=path,
+                             fix=f"recompress and re-index: zcat {path} | bgzip > new.vcf.gz && tabix -p vcf "
+                                 "new.vcf.gz (or delete the index to stream the file)")
+        # whole seconds, as htslib compares: copies and checkouts write both files within one second
+        if index and int(os.path.getmtime(index)) < int(os.path.getmtime(path)):
+            # htslib only warns; a stale index silently returns no (or the wrong) records.
+            raise InputError(f"index {os.path.basename(index)} is older than the file, so it may not describe it",
+                             path=path, fix=f"re-index it: tabix -f -p vcf {path} (sort first with "
+                                            "'bcftools sort' if tabix says the file is unsorted)")
         # Truncated gzip/BGZF is the commonest corrupt input: read it through once cheaply.
         try:
             with gzip.open(path, "rb") as g:
@@ -65,6 +86,162 @@ def _check_readable(path: str) -> None:
                              fix="re-copy or re-compress it with bgzip") from None
 
 
+# ---------------------------------------------------------------------------------------------
+# htslib messages
+# ---------------------------------------------------------------------------------------------
+# htslib writes its own [W::...]/[E::...] lines straight to file descriptor 2. Every problem we care
+# about becomes one InputError instead, so htslib is silenced while we read, and when a record fails
+# to parse it is re-parsed alone with htslib's messages captured, to quote the reason.
+
+_HTS_LOG_OFF, _HTS_LOG_ERROR = 0, 1
+# cyvcf2's Python-level twin of that noise: an indexed region without records is normal here.
+warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
+
+
+def _hts_lib():
+    import cyvcf2
+
+    try:
+        return ctypes.CDLL(cyvcf2.cyvcf2.__file__)  # htslib is linked into the extension module
+    except OSError:
+        return None
+
+
+def _set_hts_log_level(level: int) -> int | None:
+    lib = _hts_lib()
+    if lib is None or not hasattr(lib, "hts_set_log_level"):
+        return None
+    old = lib.hts_get_log_level()
+    lib.hts_set_log_level(level)
+    return old
+
+
+def _htslib_says(header: list[str], record: str) -> str | None:
+    """htslib's own error text for one record line (parsed alone under the file's header)."""
+    import cyvcf2
+
+    with tempfile.TemporaryDirectory() as d:
+        one = os.path.join(d, "one.vcf")
+        with open(one, "w", encoding="utf-8", errors="replace") as fh:
+            fh.write("\n".join(header) + "\n" + record + "\n")
+        cap = os.path.join(d, "stderr")
+        old_level = _set_hts_log_level(_HTS_LOG_ERROR)
+        saved = os.dup(2)
+        try:
+            with open(cap, "wb") as c:
+                os.dup2(c.fileno(), 2)
+                try:
+                    for _ in cyvcf2.VCF(one):
+                        pass
+                except Exception:  # noqa: BLE001 - the failure is what we want to describe
+                    pass
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if old_level is not None:
+                _set_hts_log_level(old_level)
+        msgs = [m for m in open(cap, encoding="utf-8", errors="replace").read().splitlines() if m.startswith("[E::")]
+    if not msgs:
+        return None
+    return re.sub(r"^\[E::[^\]]*\]\s*", "", msgs[-1]).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Header checks (text VCFs): line numbers and plain words before htslib sees the file
+# ---------------------------------------------------------------------------------------------
+
+_FIXED = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]
+_NUMBER = re.compile(r"^(\d+|[ARG.])$")
+_TYPES = {"INFO": {"Integer", "Float", "Flag", "Character", "String"},
+          "FORMAT": {"Integer", "Float", "Character", "String"}}
+_META_FIELD = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|[^,]*)\s*(?:,|$)')
+
+
+def _text_lines(path: str) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+        yield from fh
+
+
+def _is_bcf(path: str) -> bool:
+    try:
+        first = next(_text_lines(path), b"")
+    except (OSError, EOFError):
+        return False
+    return first.startswith(b"BCF")
+
+
+def _structured(body: str) -> dict[str, str] | None:
+    """'ID=AD,Number=R,...' -> dict, or None when it is not key=value pairs."""
+    out, i = {}, 0
+    while i < len(body):
+        m = _META_FIELD.match(body, i)
+        if not m or m.end() == i:
+            return None
+        out[m.group(1)] = m.group(2)
+        i = m.end()
+    return out
+
+
+def scan_header(path: str) -> list[str] | None:
+    """The header lines of a text VCF, checked; None for BCF (htslib checks its binary header)."""
+    if _is_bcf(path):
+        return None
+    lines: list[str] = []
+    for ln, raw in enumerate(_text_lines(path), 1):
+        if ln == 1 and not raw.startswith(b"##fileformat=VCF"):
+            raise InputError("missing '##fileformat=VCF' first header line", path=path, line=1,
+                             fix="give a VCF file (this does not look like one)")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            bad = raw[e.start : e.start + 1].hex().upper()
+            raise InputError(f"header is not UTF-8 text (byte 0x{bad})", path=path, line=ln,
+                             fix="VCF must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8") from None
+        text = text.rstrip("\r\n")
+        if text.startswith("##"):
+            key = text[2:].split("=", 1)[0]
+            if key in ("INFO", "FORMAT"):
+                _check_definition(text, key, path, ln)
+            lines.append(text)
+            continue
+        if text.startswith("#CHROM"):
+            cols = text.split("\t")
+            if cols[:8] != _FIXED or (len(cols) > 8 and cols[8] != "FORMAT"):
+                raise InputError("the #CHROM line is not the 8 tab-separated VCF columns "
+                                 "(#CHROM POS ID REF ALT QUAL FILTER INFO [FORMAT samples...])", path=path, line=ln,
+                                 fix="the file must be tab-separated; re-export it from the caller, not a spreadsheet")
+            samples = cols[9:]
+            dup = sorted({s for s in samples if samples.count(s) > 1})
+            if dup:
+                raise InputError(f"duplicate sample names in the header: {', '.join(dup)}", path=path, line=ln,
+                                 fix="rename the samples with 'bcftools reheader -s'")
+            lines.append(text)
+            return lines
+        raise InputError("a line before the '#CHROM' header line is not a '##' header line", path=path, line=ln,
+                         fix="the header must end with the tab-separated '#CHROM POS ID ...' line")
+    raise InputError("no '#CHROM ...' header line (the file ends inside the header)", path=path,
+                     line=len(lines) or None, fix="the header must end with the tab-separated '#CHROM' line")
+
+
+def _check_definition(text: str, key: str, path: str, ln: int) -> None:
+    body = text[len(key) + 3 :]
+    fields = _structured(body[1:-1]) if body.startswith("<") and body.endswith(">") else None
+    problem = None
+    if fields is None or "ID" not in fields:
+        problem = "is not <ID=...,Number=...,Type=...,Description=\"...\">"
+    elif not re.match(r"^([A-Za-z_][A-Za-z0-9_.]*|1000G)$", fields["ID"]):
+        problem = f"has an invalid ID {fields['ID']!r}"
+    elif not _NUMBER.match(fields.get("Number", "")):
+        problem = f"has Number={fields.get('Number')!r} (must be an integer, A, R, G or .)"
+    elif fields.get("Type") not in _TYPES[key]:
+        problem = f"has Type={fields.get('Type')!r} (must be one of {', '.join(sorted(_TYPES[key]))})"
+    if problem:
+        raise InputError(f"##{key} header line {problem}", path=path, line=ln,
+                         fix="fix the header line (see the VCF specification, section 1.4)")
+
+
 def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str | None = None,
              check_compression: bool = True) -> VcfInput:
     import cyvcf2
@@ -72,6 +249,8 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
     path = str(path)
     if check_compression:
         _check_readable(path)
+    header_text = scan_header(path)
+    _set_hts_log_level(_HTS_LOG_OFF)  # problems surface as InputErrors, not htslib's own lines
     try:
         vcf = cyvcf2.VCF(path, gts012=False, lazy=True, strict_gt=False)
     except (OSError, Exception) as e:  # cyvcf2 raises a plain Exception for unparsable headers
@@ -82,11 +261,13 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
         raise InputError("missing '##fileformat=VCF' first header line", path=path, line=1,
                          fix="give a VCF file")
     header_lines = raw.rstrip("\n").split("\n")
+    # htslib's header may gain lines (e.g. ##FILTER=<ID=PASS>); record line numbers use the file's own
+    n_header = len(header_text) if header_text is not None else len(header_lines)
     samples = list(vcf.samples)
     if len(samples) != len(set(samples)):
         dup = sorted({s for s in samples if samples.count(s) > 1})
         raise InputError(f"duplicate sample names in the header: {', '.join(dup)}", path=path,
-                         line=len(header_lines), fix="rename the samples with 'bcftools reheader'")
+                         line=n_header, fix="rename the samples with 'bcftools reheader'")
     fmt_ids, info_ids = set(), set()
     header_tumor = header_normal = None
     contig_len = {}
@@ -121,7 +302,7 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
         if want is not None:
             if want not in samples:
                 raise InputError(f"tumour sample '{want}' is not in the VCF (samples: {', '.join(samples)})",
-                                 path=path, line=len(header_lines),
+                                 path=path, line=n_header,
                                  fix="set the sheet's tumor_sample column or --tumor-sample to one of them")
             t_idx = samples.index(want)
         elif len(samples) == 1:
@@ -130,7 +311,7 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
             t_idx = [s.upper() for s in samples].index("TUMOR")  # Strelka2/Manta convention
         else:
             raise InputError(f"{len(samples)} samples in the VCF and no tumour sample named "
-                             f"(samples: {', '.join(samples)})", path=path, line=len(header_lines),
+                             f"(samples: {', '.join(samples)})", path=path, line=n_header,
                              fix="set the sheet's tumor_sample column or --tumor-sample")
         want_n = normal_sample or header_normal
         if want_n is not None and want_n in samples and samples.index(want_n) != t_idx:
@@ -139,8 +320,8 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
             n_idx = 1 - t_idx
     varscan = "RD" in fmt_ids and "FREQ" in fmt_ids
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
-                    contig_style=style, header_build=header_build, n_header_lines=len(header_lines),
-                    format_ids=fmt_ids, info_ids=info_ids, varscan=varscan)
+                    contig_style=style, header_build=header_build, n_header_lines=n_header,
+                    format_ids=fmt_ids, info_ids=info_ids, varscan=varscan, header_text=header_text)
 
 
 def region_name(chrom: str, style: str) -> str:
@@ -154,7 +335,8 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
     """Yield (line number or None, cyvcf2 record) for records overlapping the targets.
 
     Streaming yields every record (line numbers known); the caller filters by target so that the
-    records-read count covers the whole file.  Indexed reading only visits the targets.
+    records-read count covers the whole file.  Indexed reading only visits the targets.  Every
+    record is checked (check_record); a record htslib cannot parse is an InputError naming its line.
     """
     if vi.indexed:
         seen = set()
@@ -169,17 +351,99 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
             except Exception as e:
                 raise InputError(f"index query {region} failed ({e})", path=vi.path,
                                  fix="re-index the file with 'tabix -p vcf' (records must be sorted)") from None
-            for rec in it:
+            last = 0
+            while True:
+                try:
+                    rec = next(it)
+                except StopIteration:
+                    break
+                except Exception:
+                    raise InputError(f"a record in {region} cannot be parsed (after position {last})",
+                                     path=vi.path, fix="check the file with 'bcftools view' and fix that record; "
+                                                       "then re-compress and re-index it") from None
+                if rec.POS < last or canonical_chrom(rec.CHROM) != canonical_chrom(chrom):
+                    raise InputError(f"index does not match the file: {region} returned {rec.CHROM}:{rec.POS} "
+                                     f"after position {last}", path=vi.path,
+                                     fix="sort and re-index: bcftools sort -Oz -o sorted.vcf.gz FILE && "
+                                         "tabix -p vcf sorted.vcf.gz")
+                last = rec.POS
                 key = (rec.CHROM, rec.POS, rec.REF, tuple(rec.ALT))
                 if key in seen:  # overlapping targets
                     continue
                 seen.add(key)
+                check_record(vi, rec, None)
                 yield None, rec
     else:
         line = vi.n_header_lines
-        for rec in vi.vcf:
+        it = iter(vi.vcf)
+        while True:
             line += 1
+            try:
+                rec = next(it)
+            except StopIteration:
+                break
+            except Exception:
+                raw = _raw_line(vi.path, line) if vi.header_text is not None else None
+                if raw is not None and not raw.strip():
+                    continue  # htslib fails on a second blank line; it holds no data either
+                raise _record_error(vi, line) from None
+            if rec.CHROM == "":
+                # a blank line: htslib hands it over as an empty record (whose REF must not even be
+                # touched: cyvcf2 crashes); it holds no data, so it is not counted as a record
+                continue
+            check_record(vi, rec, line)
             yield line, rec
+
+
+def _raw_line(path: str, line: int) -> str | None:
+    for ln, raw in enumerate(_text_lines(path), 1):
+        if ln == line:
+            return raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    return None
+
+
+def _record_error(vi: VcfInput, line: int) -> InputError:
+    """Why htslib could not parse the record on `line` (streamed text VCF), in plain words."""
+    fix = "fix or remove this record (bcftools view stops at it too)"
+    raw = _raw_line(vi.path, line) if vi.header_text is not None else None
+    if raw is None:
+        return InputError("record cannot be parsed", path=vi.path, line=line if vi.header_text else None, fix=fix)
+    cols = raw.split("\t")
+    want = 8 if not vi.samples else 9 + len(vi.samples)
+    if len(cols) < 8 or (vi.samples and len(cols) < 9):
+        spaced = " (separated by spaces, not tabs?)" if len(cols) == 1 and " " in raw else ""
+        return InputError(f"record has {len(cols)} tab-separated column(s), the header has {want}{spaced}",
+                          path=vi.path, line=line, fix=fix)
+    if not cols[1].isdigit():
+        return InputError(f"POS {cols[1][:40]!r} is not a whole number", path=vi.path, line=line, fix=fix)
+    said = _htslib_says(vi.header_text, raw)
+    what = f"record cannot be parsed: {said}" if said else f"record cannot be parsed: {raw[:80]!r}"
+    return InputError(what, path=vi.path, line=line, fix=fix)
+
+
+_REF_OK = re.compile(r"^[ACGTNRYSWKMBDHVacgtnryswkmbdhv]+$")  # VCF allows IUPAC codes in REF
+_ALT_OK = re.compile(
+    r"^(?:[ACGTNacgtn]+|\*|\.|<[^<>,\s]+>"  # bases, spanning deletion, missing, symbolic
+    r"|[ACGTNacgtn]+(?:/[ACGTNacgtn]+)+"  # VarScan2 writes 'A/T' at some sites: listed, not refused
+    r"|[ACGTNacgtn]*[\[\]][^\[\]\s]+:\d+[\[\]][ACGTNacgtn]*"  # breakend t[p[ / ]p]t
+    r"|\.[ACGTNacgtn]+|[ACGTNacgtn]+\.)$"  # single breakends
+)
+
+
+def check_record(vi: VcfInput, rec, line: int | None) -> None:
+    """REF/ALT alphabet and UTF-8: what htslib accepts but a variant record must not contain."""
+    where = {"path": vi.path, "line": line}
+    if not _REF_OK.match(rec.REF or ""):
+        raise InputError(f"REF {str(rec.REF)[:40]!r} is not a DNA sequence", **where,
+                         fix="REF must be bases (A, C, G, T, N); fix or remove this record")
+    for alt in rec.ALT or []:
+        if not _ALT_OK.match(alt):
+            raise InputError(f"ALT {alt[:40]!r} is not a VCF allele (bases, <ID>, breakend, '*' or '.'; "
+                             "several ALTs are comma-separated)", **where, fix="fix or remove this record")
+    for name, value in (("CHROM", rec.CHROM), ("ID", rec.ID), ("FILTER", rec.FILTER)):
+        if value and "\ufffd" in value:  # cyvcf2 decodes with errors='replace'
+            raise InputError(f"{name} is not UTF-8 text", **where,
+                             fix="VCF must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8")
 
 
 def _first(x):

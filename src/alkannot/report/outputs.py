@@ -66,26 +66,33 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
                                      (".report.html", ".maf.tsv", ".alkannot.vcf.gz", ".alkannot.vcf.gz.tbi")]:
         p.unlink(missing_ok=True)
     validate_sample_json(data)
-    atomic_write_text(paths["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
-    if "drugs" in data:
-        rows = [{"drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
-                 "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
-                 "notes": v.get("notes", [])} for d, v in data["drugs"].items()]
-        atomic_write_text(paths["drugs"], tsv_text(rows, DRUG_COLUMNS))
-    else:
-        paths.pop("drugs")
-    from alkannot.report.html import render_sample_html
-    from alkannot.report.maf import write_maf
+    try:
+        atomic_write_text(paths["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
+        if "drugs" in data:
+            rows = [{"drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
+                     "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
+                     "notes": v.get("notes", [])} for d, v in data["drugs"].items()]
+            atomic_write_text(paths["drugs"], tsv_text(rows, DRUG_COLUMNS))
+        else:
+            paths.pop("drugs")
+        from alkannot.report.html import render_sample_html
+        from alkannot.report.maf import write_maf
 
-    paths["html"] = out_dir / f"{sid}.report.html"
-    atomic_write_text(paths["html"], render_sample_html(data))
-    paths["maf"] = out_dir / f"{sid}.maf.tsv"
-    write_maf(data, paths["maf"])
-    if input_vcf:
-        from alkannot.report.vcf_out import write_annotated_vcf
+        paths["html"] = out_dir / f"{sid}.report.html"
+        atomic_write_text(paths["html"], render_sample_html(data))
+        paths["maf"] = out_dir / f"{sid}.maf.tsv"
+        write_maf(data, paths["maf"])
+        if input_vcf:
+            from alkannot.report.vcf_out import write_annotated_vcf
 
-        paths["vcf"] = out_dir / f"{sid}.alkannot.vcf.gz"
-        write_annotated_vcf(input_vcf, data, str(paths["vcf"]), build=data["sample"]["build"])
+            paths["vcf"] = out_dir / f"{sid}.alkannot.vcf.gz"
+            paths["tbi"] = out_dir / f"{sid}.alkannot.vcf.gz.tbi"
+            write_annotated_vcf(input_vcf, data, str(paths["vcf"]), build=data["sample"]["build"])
+    except BaseException:
+        # no partial outputs: a sample either has all its files or none
+        for p in paths.values():
+            p.unlink(missing_ok=True)
+        raise
     # JSON last: its presence means the sample finished.
     atomic_write_text(paths["json"], json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return paths

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -130,7 +131,7 @@ def _open_input(path: str):
 
     try:
         return pysam.VariantFile(path)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, NotImplementedError) as e:
         raise InputError(f"cannot re-read the VCF to write the annotated copy ({e})", path=path,
                          fix="check the file is readable VCF/BCF") from None
 
@@ -179,6 +180,42 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
     if data["sample"].get("build") not in (None, build):
         raise InputError(f"result is for {data['sample']['build']} but --build is {build}", path=input_vcf,
                          fix="write the VCF with the build the sample was annotated on")
+    pysam.set_verbosity(0)  # htslib already spoke about this file when it was annotated
+    with tempfile.TemporaryDirectory(prefix="alkannot-vcf-") as tmpdir:
+        clean = _clean_copy(input_vcf, Path(tmpdir))
+        if clean is not None:
+            # line numbers of the cleaned copy differ from the original's: match by record instead
+            data = {**data, "variants": [{**v, "line": None} for v in data["variants"]]}
+        _write(clean or input_vcf, data, out_path, build)
+
+
+def _clean_copy(path: str, tmpdir: Path) -> str | None:
+    """A plain-text copy without blank lines when pysam cannot stream the file as it is (plain gzip
+    rather than BGZF, or blank lines that the annotator skips but htslib stops at); else None."""
+    with open(path, "rb") as fh:
+        head = fh.read(18)
+    gz = head[:2] == b"\x1f\x8b"
+    bgzf = gz and len(head) >= 16 and head[12:14] == b"BC"
+    if head[:3] == b"BCF" or bgzf and not _has_blank_lines(path, gz=True):
+        return None
+    if not gz and not _has_blank_lines(path, gz=False):
+        return None
+    out = tmpdir / "input.vcf"
+    with (gzip.open(path, "rb") if gz else open(path, "rb")) as src, open(out, "wb") as dst:
+        for raw in src:
+            if raw.strip():
+                dst.write(raw)
+    return str(out)
+
+
+def _has_blank_lines(path: str, *, gz: bool) -> bool:
+    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+        return any(not raw.strip() for raw in fh)
+
+
+def _write(input_vcf: str, data: dict, out_path: str, build: str) -> None:
+    import pysam
+
     vf = _open_input(input_vcf)
     try:
         keep = _annotated_records(vf, input_vcf, data, build)
