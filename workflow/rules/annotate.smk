@@ -23,7 +23,7 @@ rule annotate:
         "../envs/alkannot.yaml"
     params:
         args=annotate_args,
-        outdir=lambda wc: f"{OUT}/{wc.sample}",
+        outdir=lambda w, output: os.path.dirname(output.json),
     shell:
         "alkannot annotate {input.vcf:q} {params.args} --out {params.outdir:q} 2> {log:q}"
         " || {{ cat {log:q} >&2; exit 1; }}; tail -n 2 {log:q} >&2"

@@ -1,4 +1,5 @@
 # Sample-sheet logic and config validation: the only place that knows the sheet's columns.
+import os
 import pandas as pd
 from snakemake.utils import validate
 

@@ -41,6 +41,6 @@ rule cohort_report:
     conda:
         "../envs/alkannot.yaml"
     params:
-        outdir=f"{OUT}/cohort",
+        outdir=lambda w, output: os.path.dirname(output.html),
     shell:
         "alkannot cohort-report {input:q} --outdir {params.outdir:q} 2> {log:q}"
