@@ -34,7 +34,7 @@ demo: $(STAMP)
 	@[ -d results/cohort ] && echo "  results/cohort/summary.html, summary.tsv" || true
 
 lint: $(STAMP)
-	ruff check src tests benchmarks test-data
+	ruff check src tests test-data $(wildcard benchmarks)
 	snakefmt --check Snakefile workflow/rules/*.smk
 
 workflow-check: $(STAMP)
