@@ -8,7 +8,9 @@ on one haplotype, and keeps the accounting that proves nothing was dropped.
 from __future__ import annotations
 
 import csv
+import os
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -177,8 +179,13 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     for t in load_transcripts("GRCh37" if build == "GRCh38" else "GRCh38").transcripts:
         other_spans[t.chrom].append((t.start, t.end))
     elsewhere: list[tuple[str, int, str, str]] = []
+    # progress on a terminal only (never in logs): long streamed inputs take seconds
+    progress = sys.stderr.isatty() and not vi.indexed and os.path.getsize(path) > 20_000_000
     for line, rec in iter_records(vi, targets):
         records_read += 1
+        if progress and records_read % 250_000 == 0:
+            print(f"\r{os.path.basename(path)}: {records_read:,} records read", end="", file=sys.stderr,
+                  flush=True)
         c = canonical_chrom(rec.CHROM)
         pos, end = rec.POS, rec.POS + max(len(rec.REF), 1) - 1
         cands = by_chrom.get(c, ())
@@ -214,6 +221,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
             calls.append(call)
             anns.append(ann)
 
+    if progress:
+        print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
     qc = _ref_check(variants, path, build, calls, cfg, elsewhere)
     _combine_same_codon(variants, calls, anns, ts)
     acc = Counter(v["reason"] for v in variants if v["status"] == "not_annotated")
