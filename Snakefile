@@ -9,6 +9,12 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+# patient and cohort reports are quick and read many files: never cluster jobs of their own
+localrules:
+    patient_report,
+    cohort_report,
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/annotate.smk"
 include: "workflow/rules/report.smk"

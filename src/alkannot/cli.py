@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     from alkannot import commands
 
     commands.register(sub)
+    from alkannot import batch
+
+    batch.register(sub)
     return p
 
 

@@ -73,6 +73,17 @@ def annotate_args(wildcards):
     return " ".join(args)
 
 
+def batch_flags():
+    """Run-wide flags of `alkannot annotate-batch` (per-sample values come from the sheet)."""
+    import shlex
+
+    args = [f"--pass-filters {shlex.quote(','.join(config['pass_filters']))}"]
+    if config.get("reference"):
+        args.append(f"--reference {shlex.quote(config['reference'])}")
+    args += [f"--kb-extra {shlex.quote(p)}" for p in config.get("kb_extra", [])]
+    return " ".join(args)
+
+
 def patients_with_timelines():
     counts = (
         samples[samples.get("patient", "") != ""].groupby("patient").size()

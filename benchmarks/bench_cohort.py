@@ -1,0 +1,109 @@
+"""End-to-end cohort benchmark: N panel samples through `snakemake --cores 2` in a scratch working dir.
+
+    python benchmarks/generate.py                     # once: benchmarks/out/inputs/cohort/
+    python benchmarks/bench_cohort.py --mode per-sample [--scheduler greedy|ilp] [--samples 1000]
+    python benchmarks/bench_cohort.py --mode batch [--batch-size 50]
+
+Runs the repository's Snakefile (per-sample) or a copy of it with benchmarks/batch_rules.smk instead of
+the per-sample annotate rule (batch) in benchmarks/out/cohort_<mode>/, from scratch, and prints one TSV row:
+mode, scheduler, samples, jobs, wall seconds, sum of the annotate jobs' own wall seconds (Snakemake
+`benchmark:` files), load average before/after. Appends the row to benchmarks/out/cohort.tsv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = ROOT / "benchmarks" / "out" / "inputs" / "cohort"
+BATCH_SNAKEFILE = """\
+from snakemake.utils import min_version
+
+configfile: "config/config.yaml"
+
+include: "{root}/workflow/rules/common.smk"
+
+config["annotate_batch_size"] = {batch_size}  # after common.smk's schema validation
+
+include: "{root}/benchmarks/batch_rules.smk"
+include: "{root}/workflow/rules/report.smk"
+
+rule all:
+    default_target: True
+    input:
+        get_final_output(),
+"""
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mode", choices=["per-sample", "batch"], default="per-sample")
+    ap.add_argument("--scheduler", choices=["greedy", "ilp"], default="greedy")
+    ap.add_argument("--samples", type=int, default=1000)
+    ap.add_argument("--batch-size", type=int, default=50)
+    ap.add_argument("--cores", type=int, default=2)
+    a = ap.parse_args(argv)
+    sheet = INPUTS / "samples.tsv"
+    if not sheet.exists():
+        sys.exit(f"{sheet} missing: run benchmarks/generate.py first")
+    work = ROOT / "benchmarks" / "out" / f"cohort_{a.mode}"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "config").mkdir(parents=True)
+    lines = sheet.read_text().splitlines()
+    (work / "samples.tsv").write_text("\n".join(lines[: a.samples + 1]) + "\n")
+    shutil.copy(ROOT / "config" / "config.yaml", work / "config" / "config.yaml")
+    snakefile = ROOT / "Snakefile"
+    if a.mode == "batch":
+        snakefile = work / "Snakefile"
+        snakefile.write_text(BATCH_SNAKEFILE.format(root=ROOT, batch_size=a.batch_size))
+    env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    cmd = [str(ROOT / ".venv" / "bin" / "snakemake"), "-s", str(snakefile), "--directory", str(work),
+           "--cores", str(a.cores), "--scheduler", a.scheduler, "--quiet", "rules",
+           # the repository's workflow profile is applied too (found next to the Snakefile); for batch mode
+           # the copied Snakefile sits elsewhere, so name it
+           "--workflow-profile", str(ROOT / "profiles" / "default"),
+           "--config", f"samples={work / 'samples.tsv'}", "outdir=results"]
+    before = loadavg()
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = loadavg()
+    (work / "snakemake.log").write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        print(proc.stderr[-3000:], file=sys.stderr)
+        return proc.returncode
+    bench = list((work / "benchmarks" / "out").rglob("*.tsv"))
+    job_s = {}
+    for p in bench:
+        with open(p) as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))
+        key = p.parent.name if p.parent.name != "out" else p.stem
+        job_s[key] = job_s.get(key, 0.0) + sum(float(r["s"]) for r in rows)
+    row = {"mode": a.mode, "scheduler": a.scheduler, "samples": a.samples, "cores": a.cores,
+           "batch_size": a.batch_size if a.mode == "batch" else "", "wall_s": f"{wall:.1f}",
+           "job_seconds": ";".join(f"{k}={v:.0f}" for k, v in sorted(job_s.items())),
+           "load_before": before, "load_after": after, "nproc": os.cpu_count()}
+    out = ROOT / "benchmarks" / "out" / "cohort.tsv"
+    new = not out.exists()
+    with open(out, "a") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(row), delimiter="\t")
+        if new:
+            w.writeheader()
+        w.writerow(row)
+    print("\t".join(str(v) for v in row.values()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
