@@ -4,8 +4,8 @@
     python benchmarks/bench_cohort.py --mode per-sample [--scheduler greedy|ilp] [--samples 1000]
     python benchmarks/bench_cohort.py --mode batch [--batch-size 50]
 
-Runs the repository's Snakefile (per-sample) or a copy of it with benchmarks/batch_rules.smk instead of
-the per-sample annotate rule (batch) in benchmarks/out/cohort_<mode>/, from scratch, and prints one TSV row:
+Runs the repository's Snakefile, per sample (`annotate_batch_size: 0`) or in batches
+(`annotate_batch_size: N`), in benchmarks/out/cohort_<mode>/, from scratch, and prints one TSV row:
 mode, scheduler, samples, jobs, wall seconds, sum of the annotate jobs' own wall seconds (Snakemake
 `benchmark:` files), load average before/after. Appends the row to benchmarks/out/cohort.tsv.
 """
@@ -23,25 +23,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ROOT / "benchmarks" / "out" / "inputs" / "cohort"
-BATCH_SNAKEFILE = """\
-from snakemake.utils import min_version
-
-configfile: "config/config.yaml"
-
-include: "{root}/workflow/rules/common.smk"
-
-config["annotate_batch_size"] = {batch_size}  # after common.smk's schema validation
-
-include: "{root}/benchmarks/batch_rules.smk"
-include: "{root}/workflow/rules/report.smk"
-
-rule all:
-    default_target: True
-    input:
-        get_final_output(),
-"""
-
-
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -64,16 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     (work / "samples.tsv").write_text("\n".join(lines[: a.samples + 1]) + "\n")
     shutil.copy(ROOT / "config" / "config.yaml", work / "config" / "config.yaml")
     snakefile = ROOT / "Snakefile"
-    if a.mode == "batch":
-        snakefile = work / "Snakefile"
-        snakefile.write_text(BATCH_SNAKEFILE.format(root=ROOT, batch_size=a.batch_size))
+    batch = a.batch_size if a.mode == "batch" else 0
     env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     cmd = [str(ROOT / ".venv" / "bin" / "snakemake"), "-s", str(snakefile), "--directory", str(work),
            "--cores", str(a.cores), "--scheduler", a.scheduler, "--quiet", "rules",
-           # the repository's workflow profile is applied too (found next to the Snakefile); for batch mode
-           # the copied Snakefile sits elsewhere, so name it
            "--workflow-profile", str(ROOT / "profiles" / "default"),
-           "--config", f"samples={work / 'samples.tsv'}", "outdir=results"]
+           "--config", f"samples={work / 'samples.tsv'}", "outdir=results", f"annotate_batch_size={batch}"]
     before = loadavg()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True)
