@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from alkannot.annotate.engine import (
     REASON_NO_ALT,
     REASON_SPANNING,
@@ -30,6 +28,7 @@ from alkannot.annotate.protein import protein_change
 from alkannot.annotate.transcripts import TranscriptSet, canonical_chrom, load_transcripts, resources_dir
 from alkannot.errors import InputError
 from alkannot.io.vcf import iter_records, open_vcf, split_record
+from alkannot.io.yamlfile import load_yaml
 from alkannot.model import VariantCall
 
 PROTEIN_ALTERING = {
@@ -42,7 +41,7 @@ REASON_OUTSIDE = "outside_target_transcripts"
 @lru_cache(maxsize=None)
 def settings(path: str | None = None) -> dict:
     p = Path(path) if path else resources_dir() / "settings.yaml"
-    return yaml.safe_load(p.read_text())
+    return load_yaml(p.read_text())
 
 
 @lru_cache(maxsize=None)
@@ -162,7 +161,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     targets = [(t.chrom, t.start, t.end) for t in txs]
     by_chrom: dict[str, list] = defaultdict(list)
     for t in txs:
-        by_chrom[t.chrom].append(t)
+        by_chrom[t.chrom].append((t.start, t.end, t))  # start/end are computed: do it once
 
     from alkannot.annotate.external import compare as compare_external
     from alkannot.annotate.external import header_formats
@@ -176,20 +175,23 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     # records outside this build's targets but inside the other build's, kept (a few) for the
     # wrong-build check: a GRCh37 file read as GRCh38 mostly misses the GRCh38 exons
     other_spans = defaultdict(list)
+    other_targets = []
     for t in load_transcripts("GRCh37" if build == "GRCh38" else "GRCh38").transcripts:
-        other_spans[t.chrom].append((t.start, t.end))
+        if t.gene in genes:
+            other_spans[t.chrom].append((t.start, t.end))
+            other_targets.append((t.chrom, t.start, t.end))
     elsewhere: list[tuple[str, int, str, str]] = []
-    # progress on a terminal only (never in logs): long streamed inputs take seconds
+    # a note on a terminal only (never in logs): long streamed inputs take seconds
     progress = sys.stderr.isatty() and not vi.indexed and os.path.getsize(path) > 20_000_000
-    for line, rec in iter_records(vi, targets):
+    if progress:
+        print(f"\r{os.path.basename(path)}: reading {os.path.getsize(path) / 1e6:,.0f} MB ...", end="",
+              file=sys.stderr, flush=True)
+    for line, rec in iter_records(vi, targets + other_targets):
         records_read += 1
-        if progress and records_read % 250_000 == 0:
-            print(f"\r{os.path.basename(path)}: {records_read:,} records read", end="", file=sys.stderr,
-                  flush=True)
         c = canonical_chrom(rec.CHROM)
         pos, end = rec.POS, rec.POS + max(len(rec.REF), 1) - 1
         cands = by_chrom.get(c, ())
-        hit = [t for t in cands if t.start <= end and pos <= t.end]
+        hit = [t for (s0, e0, t) in cands if s0 <= end and pos <= e0]
         if not hit:
             if len(elsewhere) < 1000 and any(s <= end and pos <= e for s, e in other_spans.get(c, ())):
                 for alt in rec.ALT or ():
@@ -223,6 +225,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
 
     if progress:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
+    if not vi.indexed:
+        records_read = vi.records_seen  # streamed: every record of the file was looked at
     qc = _ref_check(variants, path, build, calls, cfg, elsewhere)
     _combine_same_codon(variants, calls, anns, ts)
     acc = Counter(v["reason"] for v in variants if v["status"] == "not_annotated")

@@ -17,6 +17,7 @@ import yaml
 
 from alkannot.annotate.transcripts import load_transcripts, resources_dir
 from alkannot.errors import InputError
+from alkannot.io.yamlfile import load_yaml
 
 DEFAULTS: dict[str, Any] = {
     # Which variants count (everything else is still in the report's variant list, just not classified).
@@ -38,7 +39,7 @@ def load_co_alterations(path: str | Path | None = None) -> dict:
     """The bundled rules (``resources/co_alterations.yaml``) or the file at ``path``."""
     p = Path(path) if path else resources_dir() / "co_alterations.yaml"
     try:
-        data = yaml.safe_load(p.read_text())
+        data = load_yaml(p.read_text())
     except (OSError, yaml.YAMLError) as err:
         raise InputError(f"cannot read co-alteration rules: {err}", path=str(p),
                          fix="restore resources/co_alterations.yaml") from None

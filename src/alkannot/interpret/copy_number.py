@@ -26,6 +26,7 @@ import yaml
 from alkannot.annotate.transcripts import load_transcripts, resources_dir
 from alkannot.errors import InputError
 from alkannot.io.cnv import Region, Segment
+from alkannot.io.yamlfile import load_yaml
 
 CALLS = ("amplification", "gain", "neutral", "loss", "deep_deletion", "not_covered")
 
@@ -34,7 +35,7 @@ def load_cnv_config(path: Path | None = None) -> dict:
     """The bundled gene list + thresholds (``resources/cnv_genes.yaml``)."""
     path = Path(path) if path else resources_dir() / "cnv_genes.yaml"
     try:
-        return yaml.safe_load(path.read_text())
+        return load_yaml(path.read_text())
     except (OSError, yaml.YAMLError) as err:
         raise InputError(f"cannot read copy-number gene list: {err}", path=str(path),
                          fix="restore resources/cnv_genes.yaml") from None

@@ -26,6 +26,7 @@ import yaml
 from alkannot.annotate.transcripts import canonical_chrom, load_transcripts, resources_dir
 from alkannot.errors import InputError
 from alkannot.interpret.comutations import counts_as_somatic_call, variant_ref
+from alkannot.io.yamlfile import load_yaml
 
 # ---------------------------------------------------------------------------------------------
 # Resources
@@ -46,7 +47,7 @@ def _load_bundled(path: str, name: str) -> dict:
 
 def _read_yaml(p: Path, name: str) -> dict:
     try:
-        data = yaml.safe_load(p.read_text())
+        data = load_yaml(p.read_text())
     except (OSError, yaml.YAMLError) as err:
         raise InputError(f"cannot read {name}: {err}", path=str(p), fix=f"restore resources/{name}") from None
     if not isinstance(data, dict):

@@ -25,6 +25,7 @@ import yaml
 
 from alkannot.annotate.transcripts import TranscriptSet, load_transcripts, resources_dir
 from alkannot.errors import InputError
+from alkannot.io.yamlfile import load_yaml
 
 
 @lru_cache(maxsize=4)
@@ -36,7 +37,7 @@ def _transcripts(build: str) -> TranscriptSet:
 def load_fusion_config() -> dict:
     path = resources_dir() / "fusion_genes.yaml"
     try:
-        return yaml.safe_load(path.read_text())
+        return load_yaml(path.read_text())
     except (OSError, yaml.YAMLError) as err:
         raise InputError(f"cannot read fusion gene list: {err}", path=str(path),
                          fix="restore resources/fusion_genes.yaml") from None

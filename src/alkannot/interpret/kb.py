@@ -19,6 +19,7 @@ import yaml
 
 from alkannot.annotate.transcripts import resources_dir
 from alkannot.errors import InputError
+from alkannot.io.yamlfile import load_yaml
 
 KB_FILE = "alk_kb.yaml"
 SCHEMA_FILE = "kb.schema.json"
@@ -118,7 +119,7 @@ def _read(path: Path) -> dict[str, Any]:
             "knowledge-base file not found", path=str(path), fix="check the kb_extra paths in the config"
         )
     try:
-        data = yaml.safe_load(path.read_text())
+        data = load_yaml(path.read_text())
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise InputError(

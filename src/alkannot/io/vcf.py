@@ -9,12 +9,14 @@ FORMAT AD (+DP/AF) -> Strelka2 tier counts -> FreeBayes AO/RO -> VarScan AD/RD/F
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import gzip
 import os
 import re
 import tempfile
 import warnings
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -46,6 +48,7 @@ class VcfInput:
     info_ids: set[str] = field(default_factory=set)
     varscan: bool = False
     header_text: list[str] | None = None  # the file's own header lines (text VCFs), for diagnosing records
+    records_seen: int = 0  # records in the whole file (streamed text VCFs), counted by the prefilter
 
     @property
     def tumor_sample(self) -> str | None:
@@ -76,14 +79,25 @@ def _check_readable(path: str) -> None:
             raise InputError(f"index {os.path.basename(index)} is older than the file, so it may not describe it",
                              path=path, fix=f"re-index it: tabix -f -p vcf {path} (sort first with "
                                             "'bcftools sort' if tabix says the file is unsorted)")
-        # Truncated gzip/BGZF is the commonest corrupt input: read it through once cheaply.
-        try:
-            with gzip.open(path, "rb") as g:
-                while g.read(1 << 20):
-                    pass
-        except (EOFError, OSError) as e:
-            raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
-                             fix="re-copy or re-compress it with bgzip") from None
+        # Truncated gzip/BGZF is the commonest corrupt input. BGZF ends with a fixed empty block (htslib
+        # checks the same), so a cut file is found from its last 28 bytes; plain gzip must be read through.
+        if bgzf:
+            with open(path, "rb") as fh:
+                fh.seek(max(0, os.path.getsize(path) - len(_BGZF_EOF)))
+                if fh.read() != _BGZF_EOF:
+                    raise InputError("compressed file is truncated or corrupt (no BGZF end-of-file block)",
+                                     path=path, fix="re-copy or re-compress it with bgzip")
+        else:
+            try:
+                with gzip.open(path, "rb") as g:
+                    while g.read(1 << 20):
+                        pass
+            except (EOFError, OSError) as e:
+                raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
+                                 fix="re-copy or re-compress it with bgzip") from None
+
+
+_BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +387,8 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
                 seen.add(key)
                 check_record(vi, rec, None)
                 yield None, rec
-    else:
+    elif vi.header_text is None:
+        # BCF: binary, no lines to prefilter; htslib parses every record
         line = vi.n_header_lines
         it = iter(vi.vcf)
         while True:
@@ -383,13 +398,106 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
             except StopIteration:
                 break
             except Exception:
-                raw = _raw_line(vi.path, line) if vi.header_text is not None else None
-                if raw is not None and not raw.strip():
-                    continue  # htslib fails on a second blank line; it holds no data either
+                raise _record_error(vi, line) from None
+            vi.records_seen += 1
+            check_record(vi, rec, line)
+            yield line, rec
+    else:
+        yield from _iter_prefiltered(vi, targets)
+
+
+def target_spans(targets: list[tuple[str, int, int]]) -> dict[str, tuple[list[int], list[int]]]:
+    """{canonical chrom: (sorted starts, running max of ends)} for fast overlap tests with bisect."""
+    by: dict[str, list[tuple[int, int]]] = {}
+    for chrom, start, end in targets:
+        by.setdefault(canonical_chrom(chrom), []).append((start, end))
+    out = {}
+    for c, spans in by.items():
+        spans.sort()
+        starts, maxend, m = [], [], 0
+        for s, e in spans:
+            m = max(m, e)
+            starts.append(s)
+            maxend.append(m)
+        out[c] = (starts, maxend)
+    return out
+
+
+def _overlaps(spans, chrom: str, pos: int, end: int) -> bool:
+    sp = spans.get(chrom)
+    if sp is None:
+        return False
+    i = bisect.bisect_right(sp[0], end) - 1  # last span starting at or before `end`
+    return i >= 0 and sp[1][i] >= pos
+
+
+def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns: int | None = None,
+                    on_bad_line=None) -> tuple[list[bytes], list[tuple[int, bytes]], int]:
+    """One pass over a text VCF: (header lines, [(line number, record line)] overlapping the targets,
+    number of records).
+
+    Deciding "in a target?" from CHROM/POS/REF of the raw text avoids building a parsed record for
+    each of millions of off-target lines (the reason a streamed VCF costs about what `bcftools view
+    -T` does). Every line's column count and POS are still checked; blank lines are skipped and not
+    counted; line numbers are the file's own. `on_bad_line(line_number)` is called for a malformed
+    record and must raise.
+    """
+    spans = target_spans(targets)
+    chrom_cache: dict[bytes, str] = {}
+    header: list[bytes] = []
+    kept: list[tuple[int, bytes]] = []
+    n = 0
+    want_tabs = None if n_columns is None else n_columns - 1
+    try:
+        for ln, raw in enumerate(_text_lines(path), 1):
+            if raw[:1] == b"#":
+                header.append(raw)
+                continue
+            if not raw.strip():
+                continue
+            n += 1
+            f = raw.split(b"\t", 5)
+            if len(f) < 6 or (want_tabs is not None and raw.count(b"\t") != want_tabs) or not f[1].isdigit():
+                on_bad_line(ln)
+                raise InputError("record cannot be parsed", path=path, line=ln)  # if on_bad_line returned
+            c = chrom_cache.get(f[0])
+            if c is None:
+                c = chrom_cache[f[0]] = canonical_chrom(f[0].decode("utf-8", errors="replace"))
+            pos = int(f[1])
+            if _overlaps(spans, c, pos, pos + max(len(f[3]), 1) - 1):
+                kept.append((ln, raw if raw.endswith(b"\n") else raw + b"\n"))
+    except (EOFError, OSError, zlib.error) as e:
+        raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
+                         fix="re-copy or re-compress it with bgzip") from None
+    return header, kept, n
+
+
+def write_subset(dest: str, header: list[bytes], kept: list[tuple[int, bytes]]) -> None:
+    with open(dest, "wb") as fh:
+        fh.writelines(header)
+        fh.writelines(line for _, line in kept)
+
+
+def _iter_prefiltered(vi: VcfInput, targets):
+    import cyvcf2
+
+    n_cols = 8 if not vi.samples else 9 + len(vi.samples)
+    header, kept, vi.records_seen = prefilter_lines(
+        vi.path, targets, n_columns=n_cols, on_bad_line=lambda ln: (_ for _ in ()).throw(_record_error(vi, ln)))
+    if not kept:
+        return
+    with tempfile.TemporaryDirectory(prefix="alkannot-") as tmp:
+        sub = os.path.join(tmp, "targets.vcf")
+        write_subset(sub, header, kept)
+        it = iter(cyvcf2.VCF(sub, gts012=False, lazy=True, strict_gt=False))
+        for line, _raw in kept:
+            try:
+                rec = next(it)
+            except StopIteration:
+                raise _record_error(vi, line) from None
+            except Exception:
                 raise _record_error(vi, line) from None
             if rec.CHROM == "":
-                # a blank line: htslib hands it over as an empty record (whose REF must not even be
-                # touched: cyvcf2 crashes); it holds no data, so it is not counted as a record
                 continue
             check_record(vi, rec, line)
             yield line, rec

@@ -21,6 +21,7 @@ from alkannot import __version__
 from alkannot.annotate.transcripts import canonical_chrom, load_transcripts
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
+from alkannot.io.vcf import prefilter_lines, write_subset
 
 # VCF 4.3 §1.2: characters with a special meaning are written as %XX.  Spaces are encoded too: many
 # parsers still follow VCF 4.2, which forbids whitespace in INFO.
@@ -136,24 +137,6 @@ def _open_input(path: str):
                          fix="check the file is readable VCF/BCF") from None
 
 
-def _header_line_count(path: str, vf) -> int:
-    """Header lines as in the file, so record k (1-based) is on line n + k, the numbering the JSON uses.
-
-    htslib's own header text may hold extra lines (it adds ##FILTER=<ID=PASS>), so text files are
-    counted as written; BCF has no lines and uses htslib's header, as io.vcf does.
-    """
-    if vf.format != "VCF":
-        return len(str(vf.header).rstrip("\n").split("\n"))
-    with open(path, "rb") as fh:
-        gz = fh.read(2) == b"\x1f\x8b"
-    n = 0
-    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
-        for raw in fh:
-            if not raw.startswith(b"#"):
-                break
-            n += 1
-    return n
-
 
 def _prepare_header(header, data: dict, build: str, path: str) -> None:
     header.add_line(f"##alkannot_version={data.get('alkannot_version') or __version__}")
@@ -181,71 +164,103 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
         raise InputError(f"result is for {data['sample']['build']} but --build is {build}", path=input_vcf,
                          fix="write the VCF with the build the sample was annotated on")
     pysam.set_verbosity(0)  # htslib already spoke about this file when it was annotated
+    spans = _targets(build)
+    targets = [(c, s, e) for c, v in spans.items() for s, e in v]
+    if _indexed(input_vcf):
+        # read only the target regions, as the annotator did (such records carry no line numbers)
+        vf = _open_input(input_vcf)
+        try:
+            _write(vf, _region_records(vf, targets), input_vcf, data, out_path, build)
+        finally:
+            vf.close()
+        return
+    # a text VCF: only its target lines, from the annotator's own prefilter (same line numbers), so a
+    # multi-million-record file is not parsed twice
+    header, kept, _ = prefilter_lines(input_vcf, targets, on_bad_line=_bad_line(input_vcf))
     with tempfile.TemporaryDirectory(prefix="alkannot-vcf-") as tmpdir:
-        clean = _clean_copy(input_vcf, Path(tmpdir))
-        if clean is not None:
-            # line numbers of the cleaned copy differ from the original's: match by record instead
-            data = {**data, "variants": [{**v, "line": None} for v in data["variants"]]}
-        _write(clean or input_vcf, data, out_path, build)
+        sub = os.path.join(tmpdir, "targets.vcf")
+        write_subset(sub, header, kept)
+        vf = _open_input(sub)
+        try:
+            _write(vf, zip((ln for ln, _ in kept), vf), input_vcf, data, out_path, build)
+        finally:
+            vf.close()
 
 
-def _clean_copy(path: str, tmpdir: Path) -> str | None:
-    """A plain-text copy without blank lines when pysam cannot stream the file as it is (plain gzip
-    rather than BGZF, or blank lines that the annotator skips but htslib stops at); else None."""
+def _indexed(path: str) -> bool:
+    """BCF, or bgzipped text with a .tbi/.csi beside it: read by region."""
     with open(path, "rb") as fh:
-        head = fh.read(18)
-    gz = head[:2] == b"\x1f\x8b"
-    bgzf = gz and len(head) >= 16 and head[12:14] == b"BC"
-    if head[:3] == b"BCF" or bgzf and not _has_blank_lines(path, gz=True):
-        return None
-    if not gz and not _has_blank_lines(path, gz=False):
-        return None
-    out = tmpdir / "input.vcf"
-    with (gzip.open(path, "rb") if gz else open(path, "rb")) as src, open(out, "wb") as dst:
-        for raw in src:
-            if raw.strip():
-                dst.write(raw)
-    return str(out)
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        with gzip.open(path, "rb") as g:
+            if g.read(3) == b"BCF":
+                return True
+        return any(os.path.exists(path + e) for e in (".tbi", ".csi"))
+    return False
 
 
-def _has_blank_lines(path: str, *, gz: bool) -> bool:
-    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
-        return any(not raw.strip() for raw in fh)
+def _bad_line(path: str):
+    def fail(ln: int):
+        raise InputError("record cannot be parsed", path=path, line=ln, fix="fix or remove this record")
+    return fail
 
 
-def _write(input_vcf: str, data: dict, out_path: str, build: str) -> None:
+def _region_records(vf, targets):
+    """(None, record) for records in the target regions (every record of an unindexed BCF)."""
+    try:
+        has_index = vf.index is not None
+    except (AttributeError, ValueError):
+        has_index = False
+    if not has_index:
+        # an unindexed BCF is streamed by the annotator, numbering records after htslib's header
+        # lines; count them now, before ALKANNOT_* definitions are added to this header
+        n = len(str(vf.header).rstrip("\n").split("\n"))
+        return ((n + k, rec) for k, rec in enumerate(vf, start=1))
+    return _fetch_targets(vf, targets)
+
+
+def _fetch_targets(vf, targets):
+    names = set(vf.header.contigs)
+    seen = set()
+    for chrom, start, end in sorted(targets):
+        name = next((n for n in (chrom, "chr" + chrom, "chrM" if chrom == "MT" else "") if n in names), None)
+        if name is None:
+            continue
+        for rec in vf.fetch(name, start - 1, end):
+            key = (rec.chrom, rec.pos, rec.ref, rec.alts)
+            if key not in seen:
+                seen.add(key)
+                yield None, rec
+
+
+def _write(vf, records, input_vcf: str, data: dict, out_path: str, build: str) -> None:
     import pysam
 
-    vf = _open_input(input_vcf)
-    try:
-        keep = _annotated_records(vf, input_vcf, data, build)
-        out_path = Path(out_path)
-        # The VCF is renamed into place first, then its index (exit order of the two blocks).
-        with atomic_path(str(out_path) + ".tbi") as tmp_tbi, atomic_path(out_path) as tmp_vcf:
-            with pysam.VariantFile(str(tmp_vcf), "wz", header=vf.header) as out:
-                for rec in keep:
-                    out.write(rec)
-            os.unlink(tmp_tbi)
-            pysam.tabix_index(str(tmp_vcf), preset="vcf", force=True, index=str(tmp_tbi))
-    finally:
-        vf.close()
+    keep = _annotated_records(vf, records, input_vcf, data, build)
+    out_path = Path(out_path)
+    # The VCF is renamed into place first, then its index (exit order of the two blocks).
+    with atomic_path(str(out_path) + ".tbi") as tmp_tbi, atomic_path(out_path) as tmp_vcf:
+        with pysam.VariantFile(str(tmp_vcf), "wz", header=vf.header) as out:
+            for rec in keep:
+                out.write(rec)
+        os.unlink(tmp_tbi)
+        pysam.tabix_index(str(tmp_vcf), preset="vcf", force=True, index=str(tmp_tbi))
 
 
-def _annotated_records(vf, input_vcf: str, data: dict, build: str) -> list:
-    """The target-gene records of `vf`, ALKANNOT_* INFO set, sorted; `vf.header` gains the definitions."""
+def _annotated_records(vf, records, input_vcf: str, data: dict, build: str) -> list:
+    """The target-gene records among `records` ((line or None, record) pairs from `vf`), ALKANNOT_*
+    INFO set, sorted; `vf.header` gains the definitions."""
     import pysam
 
     targets = _targets(build)
     matcher = _Matcher(data["variants"])
-    n_header = _header_line_count(input_vcf, vf)
     _prepare_header(vf.header, data, build, input_vcf)
     keep = []
     verbosity = pysam.set_verbosity(0)  # htslib already warned about this file when it was annotated
     try:
-        for k, rec in enumerate(vf, start=1):
+        for k, (line, rec) in enumerate(records, start=1):
             if not _in_targets(targets, rec.chrom, rec.pos, rec.ref):
                 continue
-            line = n_header + k  # same numbering as io.vcf.iter_records
             alts = rec.alts or ()
             if not alts:
                 matcher.find(line, rec.chrom, rec.pos, rec.ref, ".")  # nothing to write (Number=A)
