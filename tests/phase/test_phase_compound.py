@@ -9,6 +9,7 @@ import pytest
 from alkannot.errors import InputError
 from alkannot.model import VariantCall
 from alkannot.phase import decide_compounds
+from alkannot.phase.compound import decide_set
 from alkannot.phase.simulate import simulate_case
 
 
@@ -111,9 +112,13 @@ SET_CASES = [
 @pytest.mark.parametrize("gts, phase", SET_CASES)
 def test_sets_of_three(gts, phase):
     results = decide_compounds(_three(gts))
-    assert [r["mutations"] for r in results] == [["L1196M", "G1202R"], ["L1196M", "D1203N"],
-                                                 ["G1202R", "D1203N"], ["L1196M", "G1202R", "D1203N"]]
-    trio = results[-1]
+    pairs = [["L1196M", "G1202R"], ["L1196M", "D1203N"], ["G1202R", "D1203N"]]
+    # a set of three is listed only when all its pairs are cis; otherwise its pairs say it all
+    expected = pairs + ([["L1196M", "G1202R", "D1203N"]] if phase == "cis" else [])
+    assert [r["mutations"] for r in results] == expected
+    by_pair = {tuple(r["mutations"]): r for r in results[:3]}
+    ordered = sorted(_three(gts), key=lambda m: ["L1196M", "G1202R", "D1203N"].index(m["protein_short"]))
+    trio = decide_set(ordered, by_pair)
     assert trio["phase"] == phase
     assert len(trio["evidence"]["pairs"]) == 3
     assert [p["phase"] for p in trio["evidence"]["pairs"]] == [r["phase"] for r in results[:3]]

@@ -7,6 +7,7 @@ first).  Nothing here knows about genomes or VCFs.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 _BASES = "TCAG"
@@ -30,6 +31,12 @@ def translate(cds: str, *, to_stop: bool = False) -> str:
         if to_stop and aa == "*":
             break
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _translate_cached(cds: str) -> str:
+    """Reference CDS translations repeat for every variant of a gene: translate each once."""
+    return translate(cds)
 
 
 def three(aa: str) -> str:
@@ -57,14 +64,28 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
     can be and tells frameshifts apart from in-frame changes when proteins happen to agree.
     """
     frameshift = (len(alt_cds) - len(ref_cds)) % 3 != 0
-    ref_p = translate(ref_cds)
+    full_ref_p = _translate_cached(ref_cds)
     # Reference ends with its stop codon; its translation does too.
-    ref_stop = ref_p.find("*")
+    ref_stop = full_ref_p.find("*")
     if ref_stop < 0:
-        ref_stop = len(ref_p) - 1
-    ref_p = ref_p[: ref_stop + 1]
-    alt_p = translate(alt_cds, to_stop=True)
+        ref_stop = len(full_ref_p) - 1
+    ref_p = full_ref_p[: ref_stop + 1]
     first_codon = cds_edit_start // 3
+    # The protein is unchanged before the edited codon: translate from there on only. An edit of
+    # the same length changes only the codons it touches, so splice those into the reference.
+    if len(alt_cds) == len(ref_cds):
+        last = len(ref_cds) - 1
+        while last > cds_edit_start and alt_cds[last] == ref_cds[last]:
+            last -= 1
+        c1 = last // 3
+        middle = translate(alt_cds[first_codon * 3 : (c1 + 1) * 3])
+        alt_full = full_ref_p[:first_codon] + middle + full_ref_p[c1 + 1 :]
+        stop = alt_full.find("*")
+        alt_p = alt_full if stop < 0 else alt_full[: stop + 1]
+    else:
+        alt_p = full_ref_p[:first_codon] + translate(alt_cds[first_codon * 3 :], to_stop=True)
+        stop = alt_p.find("*")
+        alt_p = alt_p if stop < 0 else alt_p[: stop + 1]
 
     # Start codon: any change of Met1 -> start_lost, p.(Met1?) (HGVS: consequence unpredictable).
     if first_codon == 0 and alt_cds[:3] != ref_cds[:3] and ref_p[:1] == "M" and alt_p[:1] != "M":

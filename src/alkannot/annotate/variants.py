@@ -70,6 +70,16 @@ def alk_region_of(pos: int | None, end: int | None = None) -> str | None:
     return best["region"] if best else None
 
 
+def read_targets(build: str) -> list[tuple[str, int, int]]:
+    """Spans read from a VCF: this build's target transcripts, then the other build's (kept only for
+    the wrong-build check). The annotated-VCF writer asks for the same list, so one pass serves both."""
+    genes = set(settings()["target_genes"])
+    out = []
+    for b in (build, "GRCh37" if build == "GRCh38" else "GRCh38"):
+        out += [(t.chrom, t.start, t.end) for t in load_transcripts(b).transcripts if t.gene in genes]
+    return out
+
+
 @dataclass
 class AnnotationResult:
     variants: list[dict]
@@ -174,12 +184,10 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     anns: list[Annotation | None] = []
     # records outside this build's targets but inside the other build's, kept (a few) for the
     # wrong-build check: a GRCh37 file read as GRCh38 mostly misses the GRCh38 exons
+    other_targets = read_targets(build)[len(targets):]
     other_spans = defaultdict(list)
-    other_targets = []
-    for t in load_transcripts("GRCh37" if build == "GRCh38" else "GRCh38").transcripts:
-        if t.gene in genes:
-            other_spans[t.chrom].append((t.start, t.end))
-            other_targets.append((t.chrom, t.start, t.end))
+    for c, s0, e0 in other_targets:
+        other_spans[c].append((s0, e0))
     elsewhere: list[tuple[str, int, str, str]] = []
     # a note on a terminal only (never in logs): long streamed inputs take seconds
     progress = sys.stderr.isatty() and not vi.indexed and os.path.getsize(path) > 20_000_000

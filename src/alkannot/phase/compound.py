@@ -115,7 +115,8 @@ def decide_set(members: list[dict], pair_results: dict[tuple[str, str], dict]) -
 
 def decide_compounds(mutations: list[dict], *, alignment: str | None = None, reference: str | None = None,
                      config: dict | None = None, tumor_fraction: float | None = None) -> list[dict]:
-    """Phase every pair and every set of 3..max_set_size of `mutations` ({"protein_short", "call", ...}).
+    """Phase every pair of `mutations` ({"protein_short", "call", ...}), and every set of 3..max_set_size
+    whose pairs are all cis.
 
     Returns [{"mutations": [short, ...] (protein order), "phase": "cis"|"trans"|"unresolved",
     "method": "reads"|"vcf"|"vaf"|"none", "evidence": {...}}]: pairs first, then sets by size, each in
@@ -135,7 +136,12 @@ def decide_compounds(mutations: list[dict], *, alignment: str | None = None, ref
         res = decide_pair(m1, m2, alignment=alignment, reference=reference, cfg=cfg, tumor_fraction=tumor_fraction)
         by_pair[(m1["protein_short"], m2["protein_short"])] = res
         out.append(res)
+    # A set of 3+ is listed only when every pair in it is cis (then the set is cis). A trans or
+    # unresolved pair is already listed, and says all there is about any set containing it; listing
+    # those sets too grows as n^4 with the number of mutations and tells the reader nothing new.
     for size in range(3, min(len(ordered), int(cfg["max_set_size"])) + 1):
         for members in combinations(ordered, size):
-            out.append(decide_set(list(members), by_pair))
+            names_ = [m["protein_short"] for m in members]
+            if all(by_pair[(x, y)]["phase"] == "cis" for x, y in combinations(names_, 2)):
+                out.append(decide_set(list(members), by_pair))
     return out

@@ -176,7 +176,11 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
         return
     # a text VCF: only its target lines, from the annotator's own prefilter (same line numbers), so a
     # multi-million-record file is not parsed twice
-    header, kept, _ = prefilter_lines(input_vcf, targets, on_bad_line=_bad_line(input_vcf))
+    from alkannot.annotate.variants import read_targets
+
+    n_cols = _n_columns(input_vcf)
+    header, kept, _ = prefilter_lines(input_vcf, read_targets(build), n_columns=n_cols,
+                                      on_bad_line=_bad_line(input_vcf))
     with tempfile.TemporaryDirectory(prefix="alkannot-vcf-") as tmpdir:
         sub = os.path.join(tmpdir, "targets.vcf")
         write_subset(sub, header, kept)
@@ -197,6 +201,18 @@ def _indexed(path: str) -> bool:
                 return True
         return any(os.path.exists(path + e) for e in (".tbi", ".csi"))
     return False
+
+
+def _n_columns(path: str) -> int | None:
+    """Columns of the #CHROM line (the annotator checks every record against it)."""
+    from alkannot.io.vcf import _text_lines
+
+    for raw in _text_lines(path):
+        if raw.startswith(b"#CHROM"):
+            return len(raw.rstrip(b"\r\n").split(b"\t"))
+        if not raw.startswith(b"#"):
+            return None
+    return None
 
 
 def _bad_line(path: str):
