@@ -22,7 +22,6 @@ segments and are rejected with an `InputError` saying so.
 
 from __future__ import annotations
 
-import gzip
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from alkannot.annotate.transcripts import canonical_chrom
 from alkannot.errors import InputError
+from alkannot.io.textfile import first_line, open_text, resolve_format
 
 FORMATS = ("cnvkit", "purple", "pcgr", "seg", "vcf")
 
@@ -72,24 +72,10 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _open_text(path: Path):
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
-
-
-def _first_line(path: Path) -> tuple[int, str]:
-    with _open_text(path) as fh:
-        for ln, line in enumerate(fh, 1):
-            if line.strip():
-                return ln, line.rstrip("\n\r")
-    raise InputError("file is empty", path=str(path), fix="give a copy-number segment file")
-
-
 def detect_format(path: str | Path) -> str:
     """Name the shape of a copy-number file from its header (one of FORMATS); InputError if none fits."""
     path = Path(path)
-    ln, first = _first_line(path)
+    ln, first = first_line(path, "a copy-number segment file")
     if first.startswith("##fileformat=VCF"):
         return "vcf"
     cols = [c.strip().lstrip("#") for c in first.split("\t")]
@@ -142,7 +128,7 @@ def _int(value: str, path: Path, ln: int, column: str) -> int:
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str], list[str]]]:
     """(line number, header, fields) for each data row of a tab-separated table with one header row."""
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         header: list[str] | None = None
         for ln, line in enumerate(fh, 1):
             line = line.rstrip("\n\r")
@@ -324,12 +310,7 @@ def read_segments(path: str | Path, *, fmt: str = "auto", regions: Iterable[Regi
     through without being held in memory. `sample` picks one sample from multi-sample SEG files/VCFs.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", path=str(path), fix="check the path")
-    if fmt == "auto":
-        fmt = detect_format(path)
-    elif fmt not in FORMATS:
-        raise InputError(f"unknown copy-number format {fmt!r}", path=str(path), fix=f"use one of {FORMATS}")
+    fmt = resolve_format(path, fmt, FORMATS, detect_format, "copy-number")
     regs = [(canonical_chrom(c), int(s), int(e)) for c, s, e in regions] if regions is not None else None
     if fmt == "vcf":
         return _read_vcf(path, regs, sample)

@@ -28,7 +28,6 @@ caller wrote, ``exon`` a fused exon number the caller wrote (LINX). Positions ar
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections import Counter
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 from alkannot.annotate.transcripts import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
+from alkannot.io.textfile import first_line, open_text, resolve_format
 
 FORMATS = ("sv_vcf", "arriba", "star_fusion", "pcgr_fusions", "linx", "gene_pair")
 
@@ -43,23 +43,9 @@ _BRACKET = re.compile(r"^([A-Za-z]*)([\[\]])([^\[\]:]+):(\d+)([\[\]])([A-Za-z]*)
 _SINGLE = re.compile(r"^(\.[A-Za-z]+|[A-Za-z]+\.)$")
 
 
-def _open_text(path: Path):
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
-
-
-def _header(path: Path) -> tuple[int, str]:
-    with _open_text(path) as fh:
-        for ln, line in enumerate(fh, 1):
-            if line.strip():
-                return ln, line.rstrip("\n\r")
-    raise InputError("file is empty", path=str(path), fix="give an SV VCF or a fusion table")
-
-
 def detect_format(path: str | Path) -> str:
     path = Path(path)
-    ln, first = _header(path)
+    ln, first = first_line(path, "an SV VCF or a fusion table")
     if first.startswith("##fileformat=VCF"):
         return "sv_vcf"
     cols = {c.strip().lstrip("#").lower() for c in first.split("\t")}
@@ -254,7 +240,7 @@ def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter) -> l
 
 def _table(path: Path):
     """(line, row dict keyed by lower-cased header) for each data row."""
-    with _open_text(path) as fh:
+    with open_text(path) as fh:
         header = None
         for ln, line in enumerate(fh, 1):
             line = line.rstrip("\n\r")
@@ -414,12 +400,7 @@ def read_fusions_detailed(path: str | Path, build: str, *, fmt: str = "auto",
                           sample: str | None = None) -> tuple[list[dict], dict[str, int]]:
     """Junction records plus counts of records that are not junctions (e.g. insertions), by reason."""
     path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", path=str(path), fix="check the path")
-    if fmt == "auto":
-        fmt = detect_format(path)
-    elif fmt not in FORMATS:
-        raise InputError(f"unknown SV/fusion format {fmt!r}", path=str(path), fix=f"use one of {FORMATS}")
+    fmt = resolve_format(path, fmt, FORMATS, detect_format, "SV/fusion")
     skipped: Counter = Counter()
     if fmt == "sv_vcf":
         records = _read_vcf(path, build, sample, skipped)

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_write_text
+from alkannot.report.outputs import tsv_cell
 
 MAF_VERSION = "2.4"
 # Standard MAF columns in vcf2maf's order, then alkannot's own (lower case, like vcf2maf's extras).
@@ -257,26 +258,13 @@ def not_in_maf(data: dict) -> Counter:
     return Counter(r for r in map(unrepresentable, data["variants"]) if r)
 
 
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return ";".join(_cell(x) for x in v)
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    # MAF has no quoting: one record per line, one field per tab, whatever the input carried
-    return " ".join(str(v).replace("\t", " ").split("\n"))
-
-
 def maf_text(datas: list[dict], *, center: str = ".") -> str:
     lines = [f"#version {MAF_VERSION}"]
     skipped: Counter = Counter()
     body = []
     for d in datas:
         skipped += not_in_maf(d)
-        body += ["\t".join(_cell(r.get(c)) for c in MAF_COLUMNS) for r in maf_rows(d, center=center)]
+        body += ["\t".join(tsv_cell(r.get(c)) for c in MAF_COLUMNS) for r in maf_rows(d, center=center)]
     if skipped:
         what = ", ".join(f"{k}: {n}" for k, n in sorted(skipped.items()))
         lines.append(f"#alkannot: {sum(skipped.values())} allele(s) not expressible in MAF ({what}); "

@@ -31,17 +31,17 @@ def validate_sample_json(data: dict) -> None:
     jsonschema.validate(data, sample_schema())
 
 
-def _cell(v) -> str:
+def tsv_cell(v) -> str:
+    """One TSV/MAF cell: no tabs or line breaks whatever the input carried (these formats have no quoting)."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (list, tuple)):
-        return ";".join(_cell(x) for x in v)
+        return ";".join(tsv_cell(x) for x in v)
     if isinstance(v, float):
         return f"{v:.6g}"
-    # keep one record per line whatever the input carried
-    return str(v).replace("\t", " ").replace("\n", " ")
+    return str(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def tsv_text(rows: list[dict], columns: list[str]) -> str:
@@ -49,7 +49,7 @@ def tsv_text(rows: list[dict], columns: list[str]) -> str:
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
     for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
+        w.writerow([tsv_cell(r.get(c)) for c in columns])
     return buf.getvalue()
 
 
