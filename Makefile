@@ -27,11 +27,11 @@ system-deps:
 demo: $(STAMP)
 	snakemake --cores 2 --quiet rules
 	@echo
-	@echo "alkannot demo finished. Outputs:"
-	@for d in results/*/; do case "$$d" in results/patients/|results/cohort/) continue;; esac; \
-	  s=$$(basename $$d); echo "  $$d  ($$s.alkannot.json, $$s.variants.tsv$$( [ -f $$d/$$s.report.html ] && echo ", $$s.report.html"))"; done
-	@[ -d results/patients ] && echo "  results/patients/  (per-patient timelines)" || true
-	@[ -d results/cohort ] && echo "  results/cohort/summary.html, summary.tsv" || true
+	@echo "alkannot demo finished. Reports (open in a browser):"
+	@for f in results/*/*.report.html results/patients/*.html results/cohort/summary.html; do \
+	  [ -f "$$f" ] && echo "  $(CURDIR)/$$f"; done; true
+	@echo "Per sample also: .alkannot.json, .variants.tsv, .drugs.tsv, .maf.tsv, .alkannot.vcf.gz(.tbi);"
+	@echo "cohort: results/cohort/summary.tsv, cohort.maf.tsv, alkannot_mqc.tsv (MultiQC)."
 
 lint: $(STAMP)
 	ruff check src tests test-data $(wildcard benchmarks)
