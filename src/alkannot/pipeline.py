@@ -175,10 +175,12 @@ def build_sample_result(spec: SampleSpec) -> dict:
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
-    for role in ("alignment", "cnv", "sv", "reference"):
+    for role in ("cnv", "sv", "alignment", "reference"):
         p = getattr(spec, role)
         if p:
-            inputs.append({"role": role, "path": os.path.basename(p), "sha256": None})
+            # small call files are checksummed; BAM/CRAM and genome FASTA (gigabytes) are named only
+            digest = sha256(p) if role in ("cnv", "sv") else None
+            inputs.append({"role": role, "path": os.path.basename(p), "sha256": digest})
     data = {
         "schema_version": SCHEMA_VERSION,
         "alkannot_version": __version__,
