@@ -65,7 +65,13 @@ def spec_from_row(row: dict[str, str], *, reference: str = "", pass_filters: lis
     except ValueError:
         raise InputError(f"sample {row['sample']}: tumor_fraction {tf!r} is not a number",
                          fix="give a fraction such as 0.35") from None
+    pl = cell("ploidy")
+    try:
+        ploidy = float(pl) if pl is not None else None
+    except ValueError:
+        raise InputError(f"sample {row['sample']}: ploidy {pl!r} is not a number", fix="give e.g. 2 or 3.1") from None
     return SampleSpec(
+        ploidy=ploidy,
         id=row["sample"], vcf=row["vcf"], specimen=cell("specimen") or "tissue",
         reference=cell("reference") or reference or None,
         prior_tkis=[x for x in (cell("prior_tkis") or "").split(",") if x],

@@ -15,7 +15,7 @@ def _annotate(a: argparse.Namespace) -> None:
                       normal_sample=a.normal_sample, reference=a.reference, patient=a.patient,
                       timepoint=a.timepoint, alignment=a.alignment, cnv=a.cnv, sv=a.sv,
                       current_tki=a.current_tki, prior_tkis=[x for x in (a.prior_tkis or "").split(",") if x],
-                      tumor_fraction=a.tumor_fraction,
+                      tumor_fraction=a.tumor_fraction, ploidy=a.ploidy,
                       pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
                       kb_extra=a.kb_extra or [])
     paths = run_sample(spec, a.out)
@@ -108,6 +108,8 @@ def register(sub) -> None:
     p.add_argument("--current-tki", help="TKI the patient progressed on")
     p.add_argument("--prior-tkis", help="comma-separated earlier TKIs")
     p.add_argument("--tumor-fraction", type=float, help="tumour fraction / purity (0-1) if known")
+    p.add_argument("--ploidy", type=float,
+                   help="tumour baseline ploidy for copy-number calls (default 2; PURPLE's purity.tsv gives it)")
     p.add_argument("--pass-filters", help="comma-separated FILTER values treated as passing (default PASS,.)")
     p.add_argument("--kb-extra", action="append", help="extra knowledge-base YAML (same schema); repeatable")
     p.add_argument("--out", required=True, help="output directory")

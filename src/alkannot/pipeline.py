@@ -38,6 +38,7 @@ class SampleSpec:
     current_tki: str | None = None
     prior_tkis: list[str] = field(default_factory=list)
     tumor_fraction: float | None = None
+    ploidy: float | None = None  # tumour baseline ploidy for copy-number calls (PURPLE reports it)
     pass_filters: list[str] | None = None
     kb_extra: list[str] = field(default_factory=list)
 
@@ -65,6 +66,8 @@ def _check_spec(spec: SampleSpec) -> None:
     if spec.specimen not in SPECIMENS:
         raise InputError(f"specimen {spec.specimen!r} is not one of {', '.join(SPECIMENS)}",
                          fix="use tissue, plasma or csf")
+    if spec.ploidy is not None and not 0.5 <= spec.ploidy <= 8:
+        raise InputError(f"ploidy {spec.ploidy} is outside 0.5-8", fix="give the tumour's baseline ploidy, e.g. 2 or 3.1")
     if spec.tumor_fraction is not None and not 0 < spec.tumor_fraction <= 1:
         raise InputError(f"tumour fraction {spec.tumor_fraction} is outside (0, 1]",
                          fix="give a fraction such as 0.35, not a percentage")
@@ -92,7 +95,7 @@ def _copy_number(spec: SampleSpec, build: str) -> list[dict]:
     from alkannot.io.cnv import read_segments
 
     segs = read_segments(spec.cnv, regions=gene_regions(build))
-    return gene_copy_number(segs, build, purity=spec.tumor_fraction)
+    return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2)
 
 
 def _fusions(spec: SampleSpec, build: str) -> list[dict]:
@@ -189,7 +192,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
             "id": spec.id, "patient": spec.patient, "specimen": spec.specimen, "timepoint": spec.timepoint,
             "build": build, "current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis),
             "tumor_sample": res.vcf_info["tumor_sample"], "normal_sample": res.vcf_info["normal_sample"],
-            "tumor_fraction": spec.tumor_fraction,
+            "tumor_fraction": spec.tumor_fraction, "ploidy": spec.ploidy,
         },
         "inputs": inputs,
         "resources": {"build": build, "transcripts": f"resources/{build}/transcripts.json",

@@ -66,6 +66,7 @@ def annotate_args(wildcards):
         "--current-tki": sheet(s, "current_tki"),
         "--prior-tkis": sheet(s, "prior_tkis"),
         "--tumor-fraction": sheet(s, "tumor_fraction"),
+        "--ploidy": sheet(s, "ploidy"),
         "--pass-filters": ",".join(config["pass_filters"]),
     }
     args = [f"{k} {shlex.quote(v)}" for k, v in flags.items() if v]
