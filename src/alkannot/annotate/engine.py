@@ -24,6 +24,7 @@ REASON_SYMBOLIC = "symbolic_or_breakend_allele"
 REASON_SPANNING = "spanning_deletion_allele"
 REASON_NO_ALT = "no_alt_allele"
 REASON_COMPLEX = "spans_exon_intron_boundary"
+REASON_NO_CDS = "coding_sequence_not_available"
 
 
 @dataclass
@@ -101,6 +102,21 @@ def _prefix(tx: Transcript) -> str:
 
 def annotate_allele(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
     """Annotate one (trimmed) VCF allele against one transcript."""
+    ann = _annotate(tx, pos, ref, alt)
+    if tx.coding or ann.status != "annotated":
+        return ann
+    # An exon-only model (the gene codes for a protein, but its CDS bounds are not bundled): n.
+    # positions would pass it off as a non-coding transcript, so none is given; an exonic change
+    # cannot be described at all, while splice-site and intronic consequences still hold.
+    ann.hgvsc = None
+    if ann.exon is not None or "spans_exon_intron_boundary" in ann.flags:
+        ann.status, ann.reason, ann.consequence = "not_annotated", REASON_NO_CDS, None
+    else:
+        ann.flags.append("no_cds_model")
+    return ann
+
+
+def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
     ann = Annotation(gene=tx.gene, transcript=tx.transcript_id)
     # REF check over every REF base whose sequence we know.
     checked = mism = 0
