@@ -299,11 +299,12 @@ def sample_view(data: dict, regions) -> dict:
             for c in map(_dict, _list(data.get("co_alterations")))],
         "copy_number": [
             {"gene": _text(c.get("gene")), "log2": c.get("log2"), "cn": c.get("copy_number"),
+             "cn_adjusted": c.get("copy_number_purity_adjusted"),
              "call": _text(c.get("call")), "caveat": _text(c.get("caveat"))}
             for c in map(_dict, _list(data.get("copy_number")))],
         "fusions": [
-            {k: _text(f.get(k)) for k in ("name", "variant", "exons", "partner_5p", "partner_3p", "category",
-                                           "notes")}
+            {**{k: _text(f.get(k)) for k in ("name", "variant", "exons", "partner_5p", "partner_3p", "category")},
+             "notes": "; ".join(_text(n) for n in _list(f.get("notes")))}
             for f in map(_dict, _list(data.get("fusions")))],
         "ctdna": {"assessed": bool(ctdna), "tf_value": tf.get("value"), "tf_method": _text(tf.get("method")),
                   "tf_note": _text(tf.get("note"))},
