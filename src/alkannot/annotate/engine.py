@@ -23,7 +23,6 @@ REASON_NO_SEQUENCE = "reference_sequence_not_available"
 REASON_SYMBOLIC = "symbolic_or_breakend_allele"
 REASON_SPANNING = "spanning_deletion_allele"
 REASON_NO_ALT = "no_alt_allele"
-REASON_COMPLEX = "spans_exon_intron_boundary"
 REASON_NO_CDS = "coding_sequence_not_available"
 
 

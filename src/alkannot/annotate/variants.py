@@ -35,7 +35,6 @@ PROTEIN_ALTERING = {
     "missense_variant", "inframe_insertion", "inframe_deletion", "stop_gained", "frameshift_variant",
     "start_lost", "stop_lost", "protein_altering_variant",
 }
-REASON_OUTSIDE = "outside_target_transcripts"
 
 
 @lru_cache(maxsize=None)
@@ -70,14 +69,19 @@ def alk_region_of(pos: int | None, end: int | None = None) -> str | None:
     return best["region"] if best else None
 
 
+def _other_build(build: str) -> str:
+    return "GRCh37" if build == "GRCh38" else "GRCh38"
+
+
+def _gene_spans(build: str) -> list[tuple[str, int, int]]:
+    genes = set(settings()["target_genes"])
+    return [(t.chrom, t.start, t.end) for t in load_transcripts(build).transcripts if t.gene in genes]
+
+
 def read_targets(build: str) -> list[tuple[str, int, int]]:
     """Spans read from a VCF: this build's target transcripts, then the other build's (kept only for
     the wrong-build check). The annotated-VCF writer asks for the same list, so one pass serves both."""
-    genes = set(settings()["target_genes"])
-    out = []
-    for b in (build, "GRCh37" if build == "GRCh38" else "GRCh38"):
-        out += [(t.chrom, t.start, t.end) for t in load_transcripts(b).transcripts if t.gene in genes]
-    return out
+    return _gene_spans(build) + _gene_spans(_other_build(build))
 
 
 @dataclass
@@ -184,7 +188,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     anns: list[Annotation | None] = []
     # records outside this build's targets but inside the other build's, kept (a few) for the
     # wrong-build check: a GRCh37 file read as GRCh38 mostly misses the GRCh38 exons
-    other_targets = read_targets(build)[len(targets):]
+    other_targets = _gene_spans(_other_build(build))
     other_spans = defaultdict(list)
     for c, s0, e0 in other_targets:
         other_spans[c].append((s0, e0))
@@ -275,7 +279,7 @@ def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantC
     rate = len(mism) / len(checked) if checked else 0.0
     qc = {"ref_checked": len(checked), "ref_mismatches": len(mism), "ref_mismatch_rate": round(rate, 4)}
     if len(checked) >= cfg["ref_check_min"] and rate > cfg["ref_mismatch_max_rate"]:
-        other = "GRCh37" if build == "GRCh38" else "GRCh38"
+        other = _other_build(build)
         ots = load_transcripts(other)
         ok_other = tried_other = 0
         for v, call in zip(variants, calls):
@@ -296,7 +300,7 @@ def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantC
     if len(checked) < cfg["ref_check_min"]:
         # Too few alleles in this build's known exons to judge: a GRCh37 file read as GRCh38 lands in
         # introns, where nothing can be checked. Ask whether the other build explains the records.
-        other = "GRCh37" if build == "GRCh38" else "GRCh38"
+        other = _other_build(build)
         ots, hits = load_transcripts(other), 0
         alleles = [(c.chrom, c.pos, c.ref, c.alt) for c in calls] + list(elsewhere)
         for chrom, pos, ref, alt in alleles:

@@ -8,7 +8,6 @@ what they draw. Missing or empty sections render as "not assessed"; nothing here
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from alkannot.report.svg import kinase_domain_map, map_markers, resolve_regions
+from alkannot.report.svg import as_float, kinase_domain_map, map_markers, resolve_regions
 
 # The six drugs of the JSON contract's ``drugs`` object, in order of approval (the review's Table 1 order).
 DRUGS = ("crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib")
@@ -52,14 +51,6 @@ NOT_ASSESSED = "not assessed"
 # ---------------------------------------------------------------------------------------------
 # Formatting helpers (pure; used as Jinja filters and by the timeline/cohort renderers)
 # ---------------------------------------------------------------------------------------------
-
-def as_float(v) -> float | None:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
-
 
 def fmt_vaf(v) -> str:
     """VAF is a fraction in the JSON; shown as a percentage. Non-numbers are shown as given."""

@@ -44,7 +44,8 @@ def _f(x: float) -> str:
     return f"{float(x):.1f}"
 
 
-def _num_or_none(v) -> float | None:
+def as_float(v) -> float | None:
+    """A finite number or None (report inputs are untrusted: strings, NaN, inf all occur)."""
     try:
         x = float(v)
     except (TypeError, ValueError):
@@ -126,12 +127,12 @@ def map_markers(variants: list[dict], alk_mutations: list[str]) -> tuple[list[Ma
     for v in variants or []:
         if str(v.get("gene") or "") != "ALK" or v.get("status") == "not_annotated":
             continue
-        pos = _num_or_none(v.get("protein_position"))
+        pos = as_float(v.get("protein_position"))
         label = _short_label(v)
         if pos is None or not (MAP_START <= pos <= MAP_END):
             skipped.append(label)
             continue
-        drawn.append(MapMarker(label, int(pos), _num_or_none(v.get("vaf")), label in known))
+        drawn.append(MapMarker(label, int(pos), as_float(v.get("vaf")), label in known))
     drawn.sort(key=lambda m: (m.position, m.label))
     return drawn, skipped
 
