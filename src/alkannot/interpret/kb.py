@@ -115,6 +115,9 @@ def _schema() -> dict[str, Any]:
 
 def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
+        if path.parent == kb_dir():
+            raise InputError("bundled knowledge-base file not found", path=str(path),
+                             fix="reinstall alkannot, or point $ALKANNOT_RESOURCES at a complete resources/ folder")
         raise InputError(
             "knowledge-base file not found", path=str(path), fix="check the kb_extra paths in the config"
         )
