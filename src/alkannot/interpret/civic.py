@@ -399,7 +399,7 @@ def _sort_key(it: dict[str, Any]) -> tuple:
     return (not it["tumour_type_match"], LEVELS.index(it["level"]), -(it["rating"] or 0), it["eid"])
 
 
-def _agreement(verdict: str, items: list[dict[str, Any]]) -> tuple[str, str]:
+def _agreement(verdict: str, items: list[dict[str, Any]], f: Findings | None = None) -> tuple[str, str]:
     if not items:
         return "no_civic_evidence", "CIViC has no item for this drug and the sample's findings."
     effects = {it["effect"] for it in items}
@@ -427,6 +427,9 @@ def _agreement(verdict: str, items: list[dict[str, Any]]) -> tuple[str, str]:
             parts.append("preclinical" if it["level"] == "D" else "inferential")
         if it["other_drugs"]:
             parts.append(f"{it['interaction'] or 'with'} {', '.join(it['other_drugs'])}")
+        comp = [c for c in (f.compounds if f else ()) if it["finding"] in c]
+        if comp and " + " not in it["finding"]:
+            parts.append(f"single-mutation item; the sample has it in the compound {' + '.join(comp[0])}")
         why.append(f"EID{it['eid']} ({'; '.join(parts)})")
     kind = "mixed" if len(against) < len(items) else "disagrees"
     more = f" and {len(against) - 3} more" if len(against) > 3 else ""
@@ -450,7 +453,7 @@ def compare(drugs: dict[str, dict[str, Any]], civic: CivicEvidence, f: Findings,
         items = sorted(specific.get(d, []), key=_sort_key)
         counts = {e: {lv: sum(1 for it in items if it["effect"] == e and it["level"] == lv) for lv in LEVELS}
                   for e in ("resistant", "sensitive")}
-        agreement, why = _agreement(res["verdict"], items)
+        agreement, why = _agreement(res["verdict"], items, f)
         fus = fusion.get(d, [])
         block = {
             "release": civic.release, "n_items": len(items), "counts": counts, "agreement": agreement,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 AGREEMENT = {
-    "agrees": ("✓", "CIViC agrees"),
-    "disagrees": ("≠", "CIViC disagrees"),
-    "mixed": ("±", "CIViC mixed"),
+    "agrees": ("✓", "agrees"),
+    "disagrees": ("≠", "disagrees"),
+    "mixed": ("±", "mixed"),
     "civic_only": ("i", "CIViC only"),
-    "no_civic_evidence": ("–", "no CIViC item"),
+    "no_civic_evidence": ("–", "no item"),
 }
 
 
