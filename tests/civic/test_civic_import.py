@@ -113,3 +113,22 @@ def test_newer_column_names_are_read(tmp_path, kb):
     doc = C.import_civic(read_civic(tsv), kb)
     [st] = doc["statements"]
     assert (st["alterations"], st["drug"], st["effect"]) == (["G1202R"], "lorlatinib", "sensitive")
+
+
+@pytest.mark.parametrize("profile, gene, variant", [
+    ("ALK G1202R", "ALK", "G1202R"),
+    ("EML4::ALK Fusion", "ALK", "EML4-ALK"),
+    ("EML4::ALK Fusion G1202R", "ALK", "EML4-ALK G1202R"),
+    ("ALK C1156Y AND ALK L1198F", "ALK", "C1156Y-L1198F"),
+    ("ALK G1202R AND MET Amplification", "ALK", "ALK G1202R AND MET Amplification"),
+])
+def test_molecular_profiles(profile, gene, variant, kb):
+    from alkannot.io.civic import split_profile
+
+    assert split_profile(profile) == (gene, variant)
+
+
+def test_molecular_profiles_map(kb):
+    assert C.map_variant("ALK", "EML4-ALK", kb) == (("ALK:fusion",), "fusion")
+    assert C.map_variant("ALK", "C1156Y-L1198F", kb) == (("C1156Y", "L1198F"), "exact")
+    assert C.map_variant("ALK", "ALK G1202R AND MET Amplification", kb) == "variant_not_in_vocabulary"

@@ -124,8 +124,11 @@ def map_variant(gene: str, variant: str, kb: KB) -> tuple[tuple[str, ...], str] 
     """
     v = " ".join(variant.split()).upper()
     if gene == "ALK":
+        v = re.sub(r"^FUSIONS?\b", "ALK FUSION", v)  # CIViC v2 profiles: "ALK Fusion G1202R"
         m = re.fullmatch(r"(ALK FUSIONS?|[A-Z0-9]+-ALK)(?: (.+))?", v)
         partner, rest = (m.group(1), m.group(2) or "") if m else ("", v)
+        if rest in ("FUSION", "FUSIONS"):
+            rest = ""
         if m and not rest:
             return ("ALK:fusion",), "fusion"
         if rest in EML4_EXONS or re.fullmatch(r"E\d+[AB]?;A\d+", rest):

@@ -74,6 +74,28 @@ def split_drugs(text: str) -> tuple[str, ...]:
     return tuple(d.strip() for d in re.split(r",(?=\s*[A-Za-z])", text) if d.strip())
 
 
+def split_profile(profile: str) -> tuple[str, str]:
+    """A CIViC v2 molecular profile -> (gene, variant) in the v1 spelling the mapper reads.
+
+    'ALK G1202R' -> (ALK, G1202R); 'EML4::ALK Fusion' -> (ALK, EML4-ALK); 'ALK C1156Y AND ALK L1198F' ->
+    (ALK, C1156Y-L1198F). Profiles mixing genes are returned whole (they are then skipped with a reason).
+    """
+    parts = [p.strip() for p in re.split(r"\s+AND\s+", profile.strip(), flags=re.IGNORECASE)]
+    split = [p.partition(" ") for p in parts]
+    genes = {g for g, _, _ in split}
+    if len(parts) > 1:
+        if len(genes) == 1 and all(v for _, _, v in split):
+            return split[0][0], "-".join(v.strip() for _, _, v in split)
+        return split[0][0], profile.strip()
+    gene, _, variant = split[0]
+    if "::" in gene:  # HGNC fusion notation: 5' partner :: 3' partner
+        partners = gene.split("::")
+        name = "-".join(partners)
+        rest = re.sub(r"^fusions?\b", "", variant.strip(), flags=re.IGNORECASE).strip()
+        return ("ALK" if "ALK" in partners else partners[0]), f"{name} {rest}".strip()
+    return gene, variant.strip()
+
+
 def release_date_from_name(name: str) -> str | None:
     m = RELEASE_NAME.search(name)
     if not m:
@@ -136,7 +158,7 @@ def read_civic(path: str | Path, release_date: str | None = None) -> CivicExport
             return f[i].strip() if i is not None else ""
 
         if "molecular_profile" in cols and not ("gene" in cols and "variant" in cols):
-            gene, _, variant = get("molecular_profile").partition(" ")
+            gene, variant = split_profile(get("molecular_profile"))
         else:
             gene, variant = get("gene"), get("variant")
         eid = get("evidence_id").removeprefix("EID")
