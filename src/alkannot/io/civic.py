@@ -129,7 +129,7 @@ def read_civic(path: str | Path, release_date: str | None = None) -> CivicExport
                          fix="keep CIViC's name (DD-Mon-YYYY-ClinicalEvidenceSummaries.tsv) or pass --release-date")
     date = _check_date(date, str(p))
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(f"not UTF-8 text ({e.reason} at byte {e.start})", path=str(p), fix=FIX) from None
     lines = text.splitlines()
