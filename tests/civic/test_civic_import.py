@@ -107,10 +107,14 @@ def test_newer_column_names_are_read(tmp_path, kb):
     """CIViC v2 releases: molecular_profile, therapies, significance."""
     header = ["molecular_profile" if h == "gene" else "therapies" if h == "drugs" else
               "significance" if h == "clinical_significance" else h for h in HEADER if h != "variant"]
+    header.append("is_flagged")
     row = civic_row(evidence_id="7", drugs="Lorlatinib", clinical_significance="Sensitivity/Response")
-    row.update({"molecular_profile": "ALK G1202R", "therapies": "Lorlatinib", "significance": "Sensitivity/Response"})
-    tsv = write_export(tmp_path / "01-Mar-2024-ClinicalEvidenceSummaries.tsv", [row], header)
+    row.update({"molecular_profile": "ALK G1202R", "therapies": "Lorlatinib", "significance": "Sensitivity/Response",
+                "is_flagged": "false"})
+    flagged = {**row, "evidence_id": "8", "is_flagged": "true"}
+    tsv = write_export(tmp_path / "01-Mar-2024-ClinicalEvidenceSummaries.tsv", [row, flagged], header)
     doc = C.import_civic(read_civic(tsv), kb)
+    assert doc["summary"]["skipped_by_reason"] == {"flagged": 1}
     [st] = doc["statements"]
     assert (st["alterations"], st["drug"], st["effect"]) == (["G1202R"], "lorlatinib", "sensitive")
 

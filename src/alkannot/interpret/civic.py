@@ -41,6 +41,7 @@ SKIP_REASONS = {
     "gene_not_in_scope": "gene is neither ALK nor a co-alteration gene alkannot reports",
     "not_predictive": "evidence type is not Predictive (diagnostic, prognostic, predisposing, functional)",
     "not_accepted": "evidence status is not accepted",
+    "flagged": "a CIViC curator flagged the item (is_flagged, newer releases)",
     "significance_not_drug_response": "clinical significance is not Sensitivity/Response, Resistance or Reduced "
                                       "Sensitivity",
     "direction_unknown": "evidence direction is neither Supports nor Does Not Support",
@@ -169,6 +170,8 @@ def _row_statements(row: CivicRow, kb: KB, genes: set[str]) -> list[dict[str, An
         return "not_predictive"
     if row.status.lower() != "accepted":
         return "not_accepted"
+    if row.flagged:
+        return "flagged"
     if row.significance not in RESPONSE:
         return "significance_not_drug_response"
     if row.direction not in ("Supports", "Does Not Support"):

@@ -8,7 +8,7 @@ Required columns (see resources/kb/README.md, "CIViC import"): ``evidence_id``, 
 release's ``molecular_profile``), ``disease``, ``drugs`` (or ``therapies``), ``evidence_type``,
 ``evidence_direction``, ``evidence_level``, ``clinical_significance`` (or ``significance``), ``citation_id``,
 ``rating``, ``evidence_status``, ``variant_origin``. Optional: ``doid``, ``drug_interaction_type`` (or
-``therapy_interaction_type``), ``source_type``, ``citation``, ``evidence_civic_url``, ``last_review_date``.
+``therapy_interaction_type``), ``source_type``, ``citation``, ``evidence_civic_url``, ``last_review_date``, ``is_flagged``.
 A missing or renamed required column is a one-line error naming the file and the column.
 """
 
@@ -25,7 +25,8 @@ from alkannot.errors import InputError
 
 REQUIRED = ("evidence_id", "disease", "drugs", "evidence_type", "evidence_direction", "evidence_level",
             "clinical_significance", "citation_id", "rating", "evidence_status", "variant_origin")
-OPTIONAL = ("doid", "drug_interaction_type", "source_type", "citation", "evidence_civic_url", "last_review_date")
+OPTIONAL = ("doid", "drug_interaction_type", "source_type", "citation", "evidence_civic_url", "last_review_date",
+            "is_flagged")
 # Later CIViC releases (v2 data model, 2022+) renamed some columns; both spellings are read.
 RENAMED = {"therapies": "drugs", "therapy_interaction_type": "drug_interaction_type",
            "significance": "clinical_significance"}
@@ -57,6 +58,7 @@ class CivicRow:
     status: str
     variant_origin: str
     url: str
+    flagged: bool = False  # newer releases: is_flagged (a curator flagged the item as possibly wrong)
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ def read_civic(path: str | Path, release_date: str | None = None) -> CivicExport
             citation_id=get("citation_id"), source_type=get("source_type"), citation=get("citation"),
             rating=int(rating) if rating else None, status=get("evidence_status"),
             variant_origin=get("variant_origin"), url=get("evidence_civic_url"),
+            flagged=get("is_flagged").lower() in ("true", "1", "yes"),
         ))
     ids = [r.evidence_id for r in rows]
     if len(set(ids)) != len(ids):
