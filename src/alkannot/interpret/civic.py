@@ -308,7 +308,7 @@ def load_civic(path: str | Path, kb: KB) -> CivicEvidence:
         doc = import_civic(read_civic(p), kb)
     else:
         if not p.is_file():
-            raise InputError("CIViC evidence file not found", path=str(p), fix="check kb_extra / --civic")
+            raise InputError("CIViC evidence file not found", path=str(p), fix="check the kb_extra path (or regenerate resources/kb/civic.yaml with alkannot kb import-civic)")
         try:
             doc = load_yaml(p.read_text())
         except yaml.YAMLError as exc:
