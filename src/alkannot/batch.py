@@ -82,7 +82,8 @@ def spec_from_row(row: dict[str, str], *, reference: str = "", pass_filters: lis
 
 def run_batch(sheet: str | Path, outdir: str | Path, samples: list[str] | None = None, *,
               reference: str = "", pass_filters: list[str] | None = None, kb_extra: list[str] | None = None,
-              keep_going: bool = False, log=sys.stderr) -> dict[str, dict]:
+              keep_going: bool = False, log=sys.stderr, civic: bool = True,
+              civic_may_change_verdict: bool = False) -> dict[str, dict]:
     """Annotate `samples` (default: all, sheet order) into outdir/<sample>/ with `run_sample`.
 
     Returns {sample: {"status": "ok" | "failed", "seconds": float, "outputs": [paths], "error": str|None}}.
@@ -102,6 +103,7 @@ def run_batch(sheet: str | Path, outdir: str | Path, samples: list[str] | None =
         t0 = time.perf_counter()
         try:
             spec = spec_from_row(rows[sid], reference=reference, pass_filters=pass_filters, kb_extra=kb_extra)
+            spec.civic, spec.civic_may_change_verdict = civic, civic_may_change_verdict
             paths = run_sample(spec, Path(outdir) / sid)
         except InputError as e:
             result[sid] = {"status": "failed", "seconds": time.perf_counter() - t0, "outputs": [],
@@ -125,7 +127,8 @@ def _cmd(a: argparse.Namespace) -> None:
     samples = [s for s in a.samples.split(",") if s] if a.samples else None
     run_batch(a.sheet, a.outdir, samples, reference=a.reference or "",
               pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
-              kb_extra=a.kb_extra or [], keep_going=a.keep_going)
+              kb_extra=a.kb_extra or [], keep_going=a.keep_going, civic=not a.no_civic,
+              civic_may_change_verdict=a.civic_may_change_verdict)
 
 
 def register(sub) -> None:
@@ -139,6 +142,9 @@ def register(sub) -> None:
     p.add_argument("--pass-filters", help="comma-separated FILTER values treated as passing (default PASS,.)")
     p.add_argument("--kb-extra", action="append", help="extra knowledge-base YAML (same schema); repeatable")
     p.add_argument("--keep-going", action="store_true", help="annotate the other samples when one fails")
+    from alkannot.commands import add_civic_flags
+
+    add_civic_flags(p)
     p.set_defaults(func=_cmd)
 
 

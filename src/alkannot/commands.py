@@ -17,7 +17,8 @@ def _annotate(a: argparse.Namespace) -> None:
                       current_tki=a.current_tki, prior_tkis=[x for x in (a.prior_tkis or "").split(",") if x],
                       tumor_fraction=a.tumor_fraction, ploidy=a.ploidy,
                       pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
-                      kb_extra=a.kb_extra or [])
+                      kb_extra=a.kb_extra or [], civic=not a.no_civic,
+                      civic_may_change_verdict=a.civic_may_change_verdict)
     paths = run_sample(spec, a.out)
     data = json.loads(paths["json"].read_text())
     acc = data["accounting"]
@@ -81,6 +82,16 @@ def _cohort(a: argparse.Namespace) -> None:
     print(f"wrote {out}/summary.html, summary.tsv, cohort.maf.tsv, {', '.join(sorted(mqc))}", file=sys.stderr)
 
 
+def add_civic_flags(p) -> None:
+    """--no-civic / --civic-may-change-verdict (annotate and annotate-batch; config keys civic, civic_may_change_verdict)."""
+    p.add_argument("--no-civic", action="store_true",
+                   help="do not show CIViC evidence beside the review (default: resources/kb/civic.yaml, or a CIViC "
+                   "TSV/YAML given with --kb-extra)")
+    p.add_argument("--civic-may-change-verdict", action="store_true",
+                   help="let CIViC level A/B items in NSCLC move a verdict towards caution (default off: CIViC is "
+                   "shown beside the review, never overrides it)")
+
+
 def register(sub) -> None:
     p = sub.add_parser("patient-report", help="per-patient timeline HTML from a patient's sample JSONs")
     p.add_argument("json", nargs="+", help=".alkannot.json files of one patient")
@@ -112,5 +123,6 @@ def register(sub) -> None:
                    help="tumour baseline ploidy for copy-number calls (default 2; PURPLE's purity.tsv gives it)")
     p.add_argument("--pass-filters", help="comma-separated FILTER values treated as passing (default PASS,.)")
     p.add_argument("--kb-extra", action="append", help="extra knowledge-base YAML (same schema); repeatable")
+    add_civic_flags(p)
     p.add_argument("--out", required=True, help="output directory")
     p.set_defaults(func=_annotate)

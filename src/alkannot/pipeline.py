@@ -41,6 +41,8 @@ class SampleSpec:
     ploidy: float | None = None  # tumour baseline ploidy for copy-number calls (PURPLE reports it)
     pass_filters: list[str] | None = None
     kb_extra: list[str] = field(default_factory=list)
+    civic: bool = True  # show CIViC evidence beside the review (bundled resources/kb/civic.yaml or a kb_extra one)
+    civic_may_change_verdict: bool = False  # let CIViC level A/B items in NSCLC move a verdict towards caution
 
 
 def check_sample_id(sid: str, where: str | None = None) -> None:
@@ -130,6 +132,7 @@ def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusion
 
 
 def build_sample_result(spec: SampleSpec) -> dict:
+    from alkannot.interpret import civic as civic_ev
     from alkannot.interpret.comutations import classify_co_mutations, transformation_flags
     from alkannot.interpret.ctdna import (
         annotate_ch,
@@ -142,7 +145,9 @@ def build_sample_result(spec: SampleSpec) -> dict:
     from alkannot.phase import decide_compounds
 
     _check_spec(spec)
-    kb = _kb(tuple(spec.kb_extra))
+    kb_paths, civic_paths = civic_ev.split_kb_extra(list(spec.kb_extra))
+    kb = _kb(tuple(kb_paths))
+    civic = civic_ev.evidence_for(civic_paths, kb, spec.civic)
     res = annotate_vcf(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
                        reference=spec.reference, pass_filters=spec.pass_filters)
     build = res.vcf_info["build"]
@@ -174,7 +179,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
     fusions = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
     transformation = transformation_flags(co_mut, copy_number)
-    verdicts = evaluate(alk, compounds, _kb_co_alterations(co_mut, copy_number, fusions), kb,
+    kb_co = _kb_co_alterations(co_mut, copy_number, fusions)
+    verdicts = evaluate(alk, compounds, kb_co, kb,
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
@@ -215,6 +221,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "fusions": fusions,
         "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots},
     }
+    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
+                       may_change=spec.civic_may_change_verdict)
     return data
 
 

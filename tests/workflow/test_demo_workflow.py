@@ -95,3 +95,15 @@ def test_patient_and_cohort_reports_and_snakemake_report(demo, tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     assert report.stat().st_size > 0
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_demo_reports_show_civic_beside_verdicts_with_tiers(demo, sample):
+    """Issue 17: every drug card carries the CIViC block beside the review's verdict; every finding a tier."""
+    out, _ = demo
+    data = _json(out, sample)
+    assert data["kb_version"].endswith("+civic-2021-08-01")
+    assert all("civic" in v for v in data["drugs"].values())
+    assert data["evidence_tiers"] and all(t["tier"] in ("I", "II", "III") for t in data["evidence_tiers"])
+    html = (out / sample / f"{sample}.report.html").read_text()
+    assert html.count('class="civic-block"') == 6 and "Evidence tiers (AMP/ASCO/CAP 2017)" in html

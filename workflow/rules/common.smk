@@ -71,7 +71,18 @@ def annotate_args(wildcards):
     }
     args = [f"{k} {shlex.quote(v)}" for k, v in flags.items() if v]
     args += [f"--kb-extra {shlex.quote(p)}" for p in config.get("kb_extra", [])]
+    args += civic_flags()
     return " ".join(args)
+
+
+def civic_flags():
+    """config civic / civic_may_change_verdict -> flags of annotate and annotate-batch."""
+    flags = []
+    if not config.get("civic", True):
+        flags.append("--no-civic")
+    if config.get("civic_may_change_verdict", False):
+        flags.append("--civic-may-change-verdict")
+    return flags
 
 
 def batch_flags():
@@ -82,6 +93,7 @@ def batch_flags():
     if config.get("reference"):
         args.append(f"--reference {shlex.quote(config['reference'])}")
     args += [f"--kb-extra {shlex.quote(p)}" for p in config.get("kb_extra", [])]
+    args += civic_flags()
     return " ".join(args)
 
 

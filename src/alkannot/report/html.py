@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from alkannot.report.civic_view import civic_cell, civic_methods, tier_rows
 from alkannot.report.svg import as_float, kinase_domain_map, map_markers, resolve_regions
 
 # The six drugs of the JSON contract's ``drugs`` object, in order of approval (the review's Table 1 order).
@@ -153,6 +154,7 @@ def drug_cells(drugs: dict) -> list[dict]:
             "reasons": [_text(r) for r in _list(d.get("reasons"))],
             "evidence": evidence_items(d.get("evidence")),
             "notes": [_text(n) for n in _list(d.get("notes"))],
+            "civic": civic_cell(d.get("civic")),
         })
     return cells
 
@@ -317,6 +319,9 @@ def sample_view(data: dict, regions) -> dict:
             "regions_source": sorted({r.source for r in regions if r.source}),
         },
         "citations": citations(data),
+        "tiers": tier_rows(data),
+        "tier_scheme": _text(_dict(data.get("evidence_tier_scheme")).get("scheme")),
+        "civic": civic_methods(data),
     }
 
 

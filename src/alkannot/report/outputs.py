@@ -17,7 +17,7 @@ VARIANT_COLUMNS = [
     "exon", "intron", "vaf", "depth", "alt_reads", "filter", "alk_kinase_domain", "alk_region", "status",
     "reason", "flags", "ch_status", "compound",
 ]
-DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes"]
+DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes", "civic_agreement", "civic_eids"]
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +71,10 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
         if "drugs" in data:
             rows = [{"drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
                      "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
-                     "notes": v.get("notes", [])} for d, v in data["drugs"].items()]
+                     "notes": v.get("notes", []),
+                     "civic_agreement": (v.get("civic") or {}).get("agreement", ""),
+                     "civic_eids": [f"EID{i['eid']}" for i in (v.get("civic") or {}).get("items", [])]}
+                    for d, v in data["drugs"].items()]
             atomic_write_text(paths["drugs"], tsv_text(rows, DRUG_COLUMNS))
         else:
             paths.pop("drugs")
