@@ -91,10 +91,10 @@ _KB_CACHE: dict = {}
 def _copy_number(spec: SampleSpec, build: str) -> list[dict]:
     if not spec.cnv:
         return []
-    from alkannot.interpret.copy_number import gene_copy_number, gene_regions
+    from alkannot.interpret.copy_number import context_regions, gene_copy_number
     from alkannot.io.cnv import read_segments
 
-    segs = read_segments(spec.cnv, regions=gene_regions(build))
+    segs = read_segments(spec.cnv, regions=context_regions(build))  # whole chromosomes: focality
     return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2)
 
 
@@ -173,7 +173,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
     copy_number = _copy_number(spec, build)
     fusions = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
-    transformation = transformation_flags(co_mut, copy_number)
+    # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
+    transformation = transformation_flags(co_mut, [c for c in copy_number if c.get("finding")])
     verdicts = evaluate(alk, compounds, _kb_co_alterations(co_mut, copy_number, fusions), kb,
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
