@@ -18,12 +18,12 @@ tumour copies; those are used as they are (purity is never applied twice).
 
 **Focality** (rule and sources in ``resources/cnv_genes.yaml`` ``focality``; arms from
 ``resources/chromosome_arms.tsv``). The *event* carrying a gene is the run of consecutive segments on its
-chromosome, starting from those overlapping the gene, whose copy number lies on the same side of the
-neutral band (>= gain threshold, or <= loss threshold) as the gene's, never joined across more than
+chromosome, starting from those overlapping the gene, whose copy number falls in the same call band as
+the gene's (amplification, gain, loss or deep deletion thresholds), never joined across more than
 ``max_gap_mb`` without any segment (the file says nothing there). Its size is ``segment_size`` (bp,
 first start to last end). The gene's arm baseline (``arm_copy_number``) is the length-weighted median copy
 number of the arm (files that list altered segments only - ClinCNV, CNV VCFs - count the rest of the arm
-at the baseline ploidy; with under 10% of the arm covered outside the event, the ploidy is used). An event
+at the baseline ploidy; with under 10% of the arm covered, the ploidy is used). An event
 is focal when it spans at most ``max_arm_fraction`` of the arm AND the gene's copy number relative to the
 arm baseline reaches ``amplification_min_ratio_to_arm`` (gains) or falls to ``loss_max_ratio_to_arm``
 (losses). Only focal events are called ``amplification`` / ``deep_deletion`` and only focal events are
@@ -196,11 +196,12 @@ def _focality(gene_value: float, t, chrom_segs: list, value_of, ploidy: float, t
         return out
     lo, hi = min(idx), max(idx)
     max_gap = focal.get("max_gap_mb", 5) * 1_000_000
+    level = classify(gene_value, ploidy, thresholds)
     if direction != "neutral":
-        while lo > 0 and _direction(value_of(segs[lo - 1]), ploidy, thresholds) == direction and \
+        while lo > 0 and classify(value_of(segs[lo - 1]), ploidy, thresholds) == level and \
                 segs[lo].start - segs[lo - 1].end <= max_gap:
             lo -= 1
-        while hi < len(segs) - 1 and _direction(value_of(segs[hi + 1]), ploidy, thresholds) == direction and \
+        while hi < len(segs) - 1 and classify(value_of(segs[hi + 1]), ploidy, thresholds) == level and \
                 segs[hi + 1].start - segs[hi].end <= max_gap:
             hi += 1
     ev_start, ev_end = min(s.start for s in segs[lo:hi + 1]), max(s.end for s in segs[lo:hi + 1])
@@ -212,21 +213,18 @@ def _focality(gene_value: float, t, chrom_segs: list, value_of, ploidy: float, t
     name, a_start, a_end = arm
     arm_len = a_end - a_start + 1
     out["arm"] = name
-    pairs, covered, outside = [], [], 0
+    pairs, covered = [], []
     for s in segs:
         s0, e0 = max(s.start, a_start), min(s.end, a_end)
         if s0 > e0:
             continue
         pairs.append((value_of(s), e0 - s0 + 1))
         covered.append((s0, e0))
-        if s.end < ev_start or s.start > ev_end:
-            outside += e0 - s0 + 1
-    if altered_only:
-        gap = arm_len - _covered_bases(covered)
-        if gap > 0:
-            pairs.append((ploidy, gap))
-            outside += gap
-    if outside >= MIN_ARM_CONTEXT * arm_len:
+    seen = _covered_bases(covered)
+    if altered_only and arm_len > seen:
+        pairs.append((ploidy, arm_len - seen))
+        seen = arm_len
+    if seen >= MIN_ARM_CONTEXT * arm_len:
         baseline = _weighted_median(pairs)
         basis = f"arm {name} median copy number"
         if altered_only:
@@ -234,7 +232,7 @@ def _focality(gene_value: float, t, chrom_segs: list, value_of, ploidy: float, t
                      "segments only)"
     else:
         baseline = ploidy
-        basis = f"baseline ploidy {ploidy:g} (the file covers too little of arm {name} outside the event)"
+        basis = f"baseline ploidy {ploidy:g} (the file covers too little of arm {name})"
     out["arm_copy_number"] = _round(baseline)
     frac = (ev_end - ev_start + 1) / arm_len
     short = frac <= focal["max_arm_fraction"]
