@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alkannot import __version__
-from alkannot.annotate.variants import alk_mutations, annotate_vcf
+from alkannot.annotate.small_variants import annotate_input
+from alkannot.annotate.variants import alk_mutations
 from alkannot.errors import InputError
 from alkannot.report.outputs import SCHEMA_VERSION, write_sample_outputs
 
@@ -143,8 +144,9 @@ def build_sample_result(spec: SampleSpec) -> dict:
 
     _check_spec(spec)
     kb = _kb(tuple(spec.kb_extra))
-    res = annotate_vcf(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
-                       reference=spec.reference, pass_filters=spec.pass_filters)
+    # VCF/BCF, or a MAF converted to VCF and read the same way (alkannot.annotate.small_variants)
+    res = annotate_input(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
+                         reference=spec.reference, pass_filters=spec.pass_filters)
     build = res.vcf_info["build"]
 
     # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence
@@ -220,5 +222,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:
+    from alkannot.io.maf_input import converted_vcf
+
     data = build_sample_result(spec)
-    return write_sample_outputs(data, Path(out_dir), input_vcf=spec.vcf)
+    # a MAF input's annotated VCF is written from the VCF it was converted into
+    return write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf)
