@@ -189,3 +189,30 @@ def test_gene_name_only_off_target_fusion() -> None:
     f = annotate_fusion({"chrom": None, "pos": None, "gene": "CD74"}, {"chrom": None, "pos": None, "gene": "NRG1"},
                         "GRCh38")
     assert (f["name"], f["category"], f["exons"]) == ("CD74-NRG1", "off_target", None)
+
+
+# ---- focality reaches the mechanisms (issue 13 item 5) ---------------------------------------------
+
+@pytest.mark.parametrize("case,mechanism", [
+    ("focality_focal_met_amp", "MET:amplification"),
+    ("focality_whole_chr7_gain_not_met_amp", None),
+    ("focality_focal_nf2_loss", "NF2:loss"),
+    ("focality_arm_22q_loss_not_nf2", None),
+])
+def test_only_focal_copy_number_fires_off_target_mechanisms(case: str, mechanism: str | None) -> None:
+    from alkannot.pipeline import SampleSpec, build_sample_result
+
+    vcf = HERE.parent / "bad_inputs" / "accepted" / "sv_manta_header_only" / "input.vcf"
+    data = build_sample_result(SampleSpec(id="S", vcf=str(vcf), build="GRCh38",
+                                          cnv=str(HERE / "cases" / case / "input.tsv")))
+    off = [m["name"] for m in data["mechanisms"] if m["type"] == "off_target"]
+    assert off == ([mechanism] if mechanism else [])
+    import json
+
+    json.dumps(data, allow_nan=False)  # strict JSON: no Infinity/NaN anywhere
+
+
+def test_clincnv_real_shape_from_ngs_bits() -> None:
+    """The header and a row of ngs-bits' ClinCNV somatic test file (## lines, #chr header) read as clincnv."""
+    segs = read_segments(HERE / "cases" / "clincnv_tumour_normal_kit_amp" / "input.tsv")
+    assert {s.source_format for s in segs} == {"clincnv"} and all(s.absolute for s in segs)
