@@ -49,7 +49,7 @@ from alkannot.io.textfile import (
     raw_info,
     resolve_format,
     table_rows,
-    vcf_data_lines,
+    vcf_records,
 )
 
 FORMATS = ("cnvkit", "purple", "pcgr", "seg", "clincnv", "vcf")
@@ -346,9 +346,11 @@ def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | No
     si = pick_tumour_sample(list(vcf.samples), sample, path) if has_fmt_cn else None
     out: list[Segment] = []
     cnv_like = 0
-    raw_lines = vcf_data_lines(path)
-    for n, rec in enumerate(vcf, 1):
-        ln, raw = next(raw_lines, (None, None)) if raw_lines is not None else (None, None)
+    def raw_check(raw: list[str], ln: int | None) -> None:
+        if si is not None:
+            _check_format_cn(raw, si, path, ln)
+
+    for _n, ln, raw, rec in vcf_records(vcf, path, raw_check):
         alt = rec.ALT[0] if rec.ALT else ""
         svtype = rec.INFO.get("SVTYPE") or (alt[1:-1].split(":")[0] if alt.startswith("<") else None)
         if svtype not in ("CNV", "DEL", "DUP"):
@@ -370,7 +372,7 @@ def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | No
         if not _overlaps(regions, chrom, start, end):
             continue
         out.append(Segment(chrom=chrom, start=start, end=end, log2=None, copy_number=cn, source_format="vcf",
-                           absolute=False, line=ln or n, sample=vcf.samples[si] if si is not None else None,
+                           absolute=False, line=ln, sample=vcf.samples[si] if si is not None else None,
                            flag=flag))
     if cnv_like and not out and regions is None:
         raise InputError(f"{cnv_like} CNV/DEL/DUP records but none carries a copy number (FORMAT/CN or INFO/CN)",
@@ -379,6 +381,27 @@ def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | No
         raise InputError("no CNV/DEL/DUP records in this VCF", path=str(path),
                          fix="give a copy-number VCF (SVTYPE=CNV/DEL/DUP with CN) or a segment table")
     return out
+
+
+def _check_format_cn(raw: list[str] | None, si: int, path: Path, ln: int | None) -> None:
+    """FORMAT/CN of the tumour sample must be one number (or missing); htslib would read text as missing."""
+    if raw is None or len(raw) <= 9 + si:
+        return
+    keys = raw[8].split(":")
+    if "CN" not in keys:
+        return
+    vals = raw[9 + si].split(":")
+    text = vals[keys.index("CN")] if keys.index("CN") < len(vals) else "."
+    if text == ".":
+        return
+    if "," in text:
+        raise InputError(f"FORMAT/CN={text} holds several values; a CNV record needs one copy number",
+                         path=str(path), line=ln, fix="keep one CN value per sample")
+    try:
+        float(text)
+    except ValueError:
+        raise InputError(f"FORMAT/CN={text} is not a number", path=str(path), line=ln,
+                         fix="CN must be the segment's copy number, e.g. 4 (or . when not estimated)") from None
 
 
 def _info_cn(rec, raw: list[str] | None, path: Path, ln: int | None) -> float | None:

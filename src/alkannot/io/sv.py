@@ -36,7 +36,7 @@ from pathlib import Path
 from alkannot.annotate.transcripts import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
-from alkannot.io.textfile import first_line, header_line, raw_info, resolve_format, table_rows, vcf_data_lines
+from alkannot.io.textfile import first_line, header_line, raw_info, resolve_format, table_rows, vcf_records
 
 FORMATS = ("sv_vcf", "arriba", "star_fusion", "pcgr_fusions", "linx", "gene_pair")
 
@@ -237,11 +237,8 @@ def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Count
     records = 0
     by_id: dict[str, dict] = {}
     by_key: dict[tuple, dict] = {}
-    raw_lines = vcf_data_lines(path)
-    for n, rec in enumerate(vcf, 1):
+    for _, ln, raw, rec in vcf_records(vcf, path):
         records += 1
-        ln, raw = next(raw_lines, (None, None)) if raw_lines is not None else (None, None)
-        ln = ln or n
         alt0 = rec.ALT[0] if rec.ALT else ""
         sv_like += bool(rec.INFO.get("SVTYPE") or alt0.startswith("<") or "[" in alt0 or "]" in alt0)
         check_info_counts(rec, raw, path, ln)

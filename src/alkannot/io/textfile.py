@@ -117,3 +117,30 @@ def raw_info(fields: list[str], key: str) -> str | None:
         if k == key:
             return v if eq else ""
     return None
+
+
+def vcf_records(vcf, path: Path, raw_check=None):
+    """(record number, file line, raw fields, record) for each record of a cyvcf2 `vcf` read from `path`.
+
+    A record htslib cannot parse (e.g. text in an Integer FORMAT field) becomes an InputError naming its
+    line; `raw_check(raw_fields, line)` runs first so that it can raise a more specific message.
+    """
+    raw_lines = vcf_data_lines(path)
+    it = iter(vcf)
+    n = 0
+    while True:
+        ln, raw = next(raw_lines, (None, None)) if raw_lines is not None else (None, None)
+        try:
+            rec = next(it)
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 - cyvcf2 raises bare Exception for records htslib rejects
+            if raw_check is not None and raw is not None:
+                raw_check(raw, ln)
+            raise InputError("record cannot be parsed (htslib rejects one of its values)", path=str(path),
+                             line=ln, fix="check that record's numbers (INFO/FORMAT values) against the header "
+                                          "types; `bcftools view` stops at it too") from None
+        n += 1
+        if raw is not None and raw_check is not None:
+            raw_check(raw, ln)
+        yield n, (ln or n), raw, rec
