@@ -216,3 +216,19 @@ def test_clincnv_real_shape_from_ngs_bits() -> None:
     """The header and a row of ngs-bits' ClinCNV somatic test file (## lines, #chr header) read as clincnv."""
     segs = read_segments(HERE / "cases" / "clincnv_tumour_normal_kit_amp" / "input.tsv")
     assert {s.source_format for s in segs} == {"clincnv"} and all(s.absolute for s in segs)
+
+
+def test_header_only_sv_vcf_reads_as_assessed_and_empty() -> None:
+    """A Manta VCF with no records: zero junctions and a flag the report can use ("none found")."""
+    from alkannot.io.sv import read_fusion_file
+
+    r = read_fusion_file(HERE / "cases" / "manta_header_only" / "input.vcf", "GRCh38")
+    assert (r.records, r.records_in_file, r.empty, r.source_format) == ([], 0, True, "sv_vcf")
+    r = read_fusion_file(HERE / "cases" / "manta_bnd_v2" / "input.vcf", "GRCh38")
+    assert r.records_in_file == 2 and not r.empty and len(r.records) == 1  # two mates, one junction
+
+
+def test_sv_vcf_without_any_sv_is_still_an_error() -> None:
+    """Records that are not SVs (a small-variant VCF given as --sv) stay an error: not 'no SV found'."""
+    with pytest.raises(InputError, match="no structural-variant records"):
+        read_fusions(HERE / "cases" / "err_sv_vcf_without_sv" / "input.vcf", "GRCh38")
