@@ -123,3 +123,23 @@ def test_whole_sample_from_a_maf(tmp_path: Path) -> None:
     assert data["inputs"][0]["path"] == MAF.name
     assert "G1202R" in data["alk_mutations"]
     assert paths["vcf"].exists()
+
+
+def test_anchor_base_from_the_reference_fasta_when_given(tmp_path: Path) -> None:
+    """With --reference the anchor comes from the genome (any contig naming); the bundled sequence is the
+    fallback; neither -> None (the row is then listed as not_annotated, never guessed)."""
+    from alkannot.io.maf_input import _Anchors
+
+    anchors = _Anchors("GRCh38", None)
+    assert anchors.base("2", 29220750) in ("A", "C", "G", "T")  # ALK exon 23: bundled
+    assert anchors.base("2", 29217392) is None  # ALK intron: not bundled
+
+    class Fasta:
+        references = ["chr2"]
+
+        def fetch(self, name: str, start: int, end: int) -> str:
+            assert (name, start, end) == ("chr2", 29217391, 29217392)
+            return "g"
+
+    anchors.fasta = Fasta()
+    assert anchors.base("2", 29217392) == "G"
