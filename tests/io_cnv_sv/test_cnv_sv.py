@@ -232,3 +232,24 @@ def test_sv_vcf_without_any_sv_is_still_an_error() -> None:
     """Records that are not SVs (a small-variant VCF given as --sv) stay an error: not 'no SV found'."""
     with pytest.raises(InputError, match="no structural-variant records"):
         read_fusions(HERE / "cases" / "err_sv_vcf_without_sv" / "input.vcf", "GRCh38")
+
+
+def test_real_files_focality() -> None:
+    """Real files: PCGR T001 (GRCh38) loses all of 22q (NF2 at 1 copy = the arm) and 42% of 13q: losses, not
+    NF2/RB1 loss mechanisms, while its 0.4 Mb ERBB2 amplicon stays a focal amplification; the CNVkit
+    amplicon panel's RB1 deep deletion (no 13q context outside the event) is judged against the ploidy."""
+    _need_truth()
+    from alkannot.interpret.copy_number import context_regions
+
+    path = TRUTH / "vcf_shapes" / "pcgr_examples" / "T001-BRCA.grch38.cna.tsv"
+    calls = {r["gene"]: r for r in gene_copy_number(read_segments(path, regions=context_regions("GRCh38")),
+                                                    "GRCh38")}
+    assert (calls["NF2"]["call"], calls["NF2"]["focal"], calls["NF2"]["finding"], calls["NF2"]["arm"]) == \
+        ("loss", False, False, "22q")
+    assert (calls["RB1"]["call"], calls["RB1"]["finding"]) == ("loss", False)
+    assert (calls["ERBB2"]["call"], calls["ERBB2"]["focal"], calls["ERBB2"]["finding"]) == ("amplification", True, True)
+    path = TRUTH / "cnv_sv_fusion" / "cnvkit" / "amplicon.cns"
+    rb1 = {r["gene"]: r for r in gene_copy_number(read_segments(path, regions=context_regions("GRCh37")),
+                                                  "GRCh37")}["RB1"]
+    assert (rb1["call"], rb1["focal"], rb1["finding"]) == ("deep_deletion", True, True)
+    assert "baseline ploidy" in rb1["focality_basis"]

@@ -23,7 +23,8 @@ the gene's (amplification, gain, loss or deep deletion thresholds), never joined
 ``max_gap_mb`` without any segment (the file says nothing there). Its size is ``segment_size`` (bp,
 first start to last end). The gene's arm baseline (``arm_copy_number``) is the length-weighted median copy
 number of the arm (files that list altered segments only - ClinCNV, CNV VCFs - count the rest of the arm
-at the baseline ploidy; with under 10% of the arm covered, the ploidy is used). An event
+at the baseline ploidy); when under 10% of the arm is covered outside a short event (a panel covering
+only the gene's region), the baseline ploidy stands in for the arm. An event
 is focal when it spans at most ``max_arm_fraction`` of the arm AND the gene's copy number relative to the
 arm baseline reaches ``amplification_min_ratio_to_arm`` (gains) or falls to ``loss_max_ratio_to_arm``
 (losses). Only focal events are called ``amplification`` / ``deep_deletion`` and only focal events are
@@ -213,18 +214,24 @@ def _focality(gene_value: float, t, chrom_segs: list, value_of, ploidy: float, t
     name, a_start, a_end = arm
     arm_len = a_end - a_start + 1
     out["arm"] = name
-    pairs, covered = [], []
+    pairs, covered, outside = [], [], []
     for s in segs:
         s0, e0 = max(s.start, a_start), min(s.end, a_end)
         if s0 > e0:
             continue
         pairs.append((value_of(s), e0 - s0 + 1))
         covered.append((s0, e0))
-    seen = _covered_bases(covered)
-    if altered_only and arm_len > seen:
-        pairs.append((ploidy, arm_len - seen))
-        seen = arm_len
-    if seen >= MIN_ARM_CONTEXT * arm_len:
+        if s.end < ev_start or s.start > ev_end:
+            outside.append((s0, e0))
+    seen_outside = _covered_bases(outside)
+    if altered_only:
+        gap = arm_len - _covered_bases(covered)
+        if gap > 0:
+            pairs.append((ploidy, gap))
+            seen_outside += gap
+    frac = (ev_end - ev_start + 1) / arm_len
+    if seen_outside >= MIN_ARM_CONTEXT * arm_len or frac > focal["max_arm_fraction"]:
+        # enough of the arm outside the event to know its level - or the event is the arm itself
         baseline = _weighted_median(pairs)
         basis = f"arm {name} median copy number"
         if altered_only:
@@ -232,9 +239,8 @@ def _focality(gene_value: float, t, chrom_segs: list, value_of, ploidy: float, t
                      "segments only)"
     else:
         baseline = ploidy
-        basis = f"baseline ploidy {ploidy:g} (the file covers too little of arm {name})"
+        basis = f"baseline ploidy {ploidy:g} (the file covers too little of arm {name} outside the event)"
     out["arm_copy_number"] = _round(baseline)
-    frac = (ev_end - ev_start + 1) / arm_len
     short = frac <= focal["max_arm_fraction"]
     if direction == "up":
         ratio_ok = baseline is not None and baseline > 0 and \
