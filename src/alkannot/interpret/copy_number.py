@@ -233,13 +233,12 @@ def _focality(gene_value: float, t, chrom_segs: list, value_of, ploidy: float, t
     if seen_outside >= MIN_ARM_CONTEXT * arm_len or frac > focal["max_arm_fraction"]:
         # enough of the arm outside the event to know its level - or the event is the arm itself
         baseline = _weighted_median(pairs)
-        basis = f"arm {name} median copy number"
+        basis, note = f"arm {name} median", ""
         if altered_only:
-            basis += " (bases without a segment counted at the baseline ploidy: the caller lists altered " \
-                     "segments only)"
+            note = " (bases without a segment counted at the baseline ploidy: the caller lists altered segments only)"
     else:
         baseline = ploidy
-        basis = f"baseline ploidy {ploidy:g} (the file covers too little of arm {name} outside the event)"
+        basis, note = "baseline ploidy", f" (the file covers too little of arm {name} outside the event)"
     out["arm_copy_number"] = _round(baseline)
     short = frac <= focal["max_arm_fraction"]
     if direction == "up":
@@ -251,9 +250,9 @@ def _focality(gene_value: float, t, chrom_segs: list, value_of, ploidy: float, t
     else:
         ratio_ok = False
     out["focal"] = bool(short and ratio_ok)
-    out["focality_basis"] = (f"event {ev_end - ev_start + 1:,} bp = {frac:.0%} of arm {name} "
-                             f"(focal at most {focal['max_arm_fraction']:.0%}); gene copy number "
-                             f"{gene_value:.3g} vs {basis} {baseline:.3g}")
+    out["focality_basis"] = (f"event {ev_end - ev_start + 1:,} bp, {frac:.0%} of the length of arm {name} "
+                             f"(focal: at most {focal['max_arm_fraction']:.0%}); gene copy number "
+                             f"{gene_value:.3g} vs {basis} {baseline:.3g}{note}")
     return out
 
 
