@@ -143,3 +143,14 @@ def test_anchor_base_from_the_reference_fasta_when_given(tmp_path: Path) -> None
 
     anchors.fasta = Fasta()
     assert anchors.base("2", 29217392) == "G"
+
+
+def test_a_vcf_named_maf_is_still_a_vcf(tmp_path: Path) -> None:
+    p = tmp_path / "calls.maf"
+    p.write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+    assert not looks_like_maf(p)
+    q = tmp_path / "broken.maf"
+    q.write_text("gene\tscore\nALK\t1\n")
+    assert looks_like_maf(q)  # by name: the MAF reader then says which columns are missing
+    with pytest.raises(InputError, match="MAF header lacks column"):
+        annotate_input(str(q), "GRCh38")

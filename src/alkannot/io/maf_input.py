@@ -67,20 +67,26 @@ class MafConversion:
 
 
 def looks_like_maf(path: str | Path) -> bool:
-    """True for a MAF by name or by header (``Hugo_Symbol ... Tumor_Seq_Allele2`` after ``#`` lines)."""
+    """True for a MAF: a header ``Hugo_Symbol ... Tumor_Seq_Allele2`` (after ``#`` lines), or a MAF name
+    (``.maf``, ``.maf.gz``, ``.maf.tsv``) on a file that is not a VCF/BCF."""
     path = Path(path)
-    if _NAME.search(path.name):
-        return True
+    by_name = bool(_NAME.search(path.name))
     try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+        if head[:3] == b"BCF":
+            return False
         with open_text(path) as fh:
             for _, line in zip(range(200), fh):
+                if line.startswith("##fileformat=VCF") or line.startswith("#CHROM"):
+                    return False
                 if line.startswith("#") or not line.strip():
                     continue
                 cols = set(line.rstrip("\n\r").split("\t"))
-                return {"Hugo_Symbol", *REQUIRED} <= cols
-    except (OSError, UnicodeDecodeError, EOFError):
-        return False
-    return False
+                return {"Hugo_Symbol", *REQUIRED} <= cols or by_name
+    except (OSError, UnicodeDecodeError, EOFError, ValueError):
+        return by_name
+    return by_name
 
 
 def _rows(path: Path):
