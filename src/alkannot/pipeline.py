@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alkannot import __version__
-from alkannot.annotate.variants import alk_mutations, annotate_vcf
+from alkannot.annotate.small_variants import annotate_input
+from alkannot.annotate.variants import alk_mutations
 from alkannot.errors import InputError
 from alkannot.report.outputs import SCHEMA_VERSION, write_sample_outputs
 
@@ -93,10 +94,10 @@ _KB_CACHE: dict = {}
 def _copy_number(spec: SampleSpec, build: str) -> list[dict]:
     if not spec.cnv:
         return []
-    from alkannot.interpret.copy_number import gene_copy_number, gene_regions
+    from alkannot.interpret.copy_number import context_regions, gene_copy_number
     from alkannot.io.cnv import read_segments
 
-    segs = read_segments(spec.cnv, regions=gene_regions(build))
+    segs = read_segments(spec.cnv, regions=context_regions(build))  # whole chromosomes: focality
     return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2)
 
 
@@ -148,8 +149,9 @@ def build_sample_result(spec: SampleSpec) -> dict:
     kb_paths, civic_paths = civic_ev.split_kb_extra(list(spec.kb_extra))
     kb = _kb(tuple(kb_paths))
     civic = civic_ev.evidence_for(civic_paths, kb, spec.civic)
-    res = annotate_vcf(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
-                       reference=spec.reference, pass_filters=spec.pass_filters)
+    # VCF/BCF, or a MAF converted to VCF and read the same way (alkannot.annotate.small_variants)
+    res = annotate_input(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
+                         reference=spec.reference, pass_filters=spec.pass_filters)
     build = res.vcf_info["build"]
 
     # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence
@@ -178,7 +180,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
     copy_number = _copy_number(spec, build)
     fusions = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
-    transformation = transformation_flags(co_mut, copy_number)
+    # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
+    transformation = transformation_flags(co_mut, [c for c in copy_number if c.get("finding")])
     kb_co = _kb_co_alterations(co_mut, copy_number, fusions)
     verdicts = evaluate(alk, compounds, kb_co, kb,
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
@@ -227,5 +230,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:
+    from alkannot.io.maf_input import converted_vcf
+
     data = build_sample_result(spec)
-    return write_sample_outputs(data, Path(out_dir), input_vcf=spec.vcf)
+    # a MAF input's annotated VCF is written from the VCF it was converted into
+    return write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf)
