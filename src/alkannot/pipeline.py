@@ -132,9 +132,13 @@ def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusion
 def build_sample_result(spec: SampleSpec) -> dict:
     from alkannot.interpret.comutations import classify_co_mutations, transformation_flags
     from alkannot.interpret.ctdna import (
+        alk_clonality,
+        alk_exclusion,
         annotate_ch,
+        apply_lod,
         apply_tumor_fraction,
         hotspot_coverage,
+        is_non_tumour,
         specimen_filters,
         tumor_fraction,
     )
@@ -152,7 +156,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
     variants = specimen_filters(variants, spec.specimen)
     tf = tumor_fraction(variants, spec.tumor_fraction, spec.specimen)
     variants = apply_tumor_fraction(variants, tf)
-    alk = alk_mutations(variants)
+    # germline / CH / possible_CH variants stay in the report, labelled, but never reach the KB (verdicts.md V9)
+    alk = alk_mutations([v for v in variants if not is_non_tumour(v)])
 
     # compound phase for every set of ALK kinase-domain mutations
     by_name = {}
@@ -174,9 +179,12 @@ def build_sample_result(spec: SampleSpec) -> dict:
     fusions = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
     transformation = transformation_flags(co_mut, copy_number)
-    verdicts = evaluate(alk, compounds, _kb_co_alterations(co_mut, copy_number, fusions), kb,
-                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
+    hotspots = apply_lod(hotspots, spec.specimen, tf)
+    exclusion = alk_exclusion(variants, alk, spec.specimen, tf, hotspots)
+    tumour_co = [c for c in co_mut if not is_non_tumour(c)]
+    verdicts = evaluate(alk, compounds, _kb_co_alterations(tumour_co, copy_number, fusions), kb,
+                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
     for role in ("cnv", "sv", "alignment", "reference"):
         p = getattr(spec, role)
@@ -213,7 +221,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "transformation_flags": transformation,
         "copy_number": copy_number,
         "fusions": fusions,
-        "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots},
+        "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots, "alk_exclusion": exclusion},
+        "alk_clonality": alk_clonality(variants, alk, tf),
     }
     return data
 
