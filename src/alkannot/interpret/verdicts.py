@@ -14,6 +14,7 @@ Semantics (the rules themselves — effects, severities, thresholds — live in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,9 +204,15 @@ def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_c
                 if frozenset((a, b)) not in trans_pairs and resolve_phase([a, b], compounds).phase != "trans":
                     join(a, b)
     groups: dict[str, list[str]] = {}
-    for m in alk:
+    for m in sorted(alk, key=_protein_order):
         groups.setdefault(find(m), []).append(m)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def _protein_order(name: str) -> tuple[int, str]:
+    """G1202R -> (1202, 'G1202R'): compounds are named in protein order, as the phasing step names them."""
+    digits = re.search(r"\d+", name)
+    return (int(digits.group()) if digits else 10**6, name)
 
 
 @dataclass
