@@ -178,11 +178,11 @@ def build_sample_result(spec: SampleSpec) -> dict:
     copy_number = _copy_number(spec, build)
     fusions = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
-    transformation = transformation_flags(co_mut, copy_number)
+    tumour_co = [c for c in co_mut if not is_non_tumour(c)]
+    transformation = transformation_flags(tumour_co, copy_number)
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
     hotspots = apply_lod(hotspots, spec.specimen, tf)
     exclusion = alk_exclusion(variants, alk, spec.specimen, tf, hotspots)
-    tumour_co = [c for c in co_mut if not is_non_tumour(c)]
     verdicts = evaluate(alk, compounds, _kb_co_alterations(tumour_co, copy_number, fusions), kb,
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]

@@ -658,8 +658,11 @@ def alk_exclusion(variants: list[dict], alk: list[str], specimen: str | None, tf
         reasons.append(f"{len(bad)} of {len(required)} ALK hotspots not assessable deeply enough ({shown}{more})")
     excluded = not alk and not blocking and tf_ok and bool(required) and not bad
     if excluded:
-        text = (f"ALK resistance mutation excluded at the {len(required)} hotspots: every effective LoD is below "
-                f"the clonal VAF {fmt_pct(expected)} (tumour fraction {fmt_pct(value)}, {method})")
+        worst = max(h.get("lod_effective", effective_lod(h.get("lod"), specimen, config)) for h in required)
+        ccf = min_detectable_ccf(worst, value, config)
+        text = (f"ALK resistance mutation excluded at the {len(required)} hotspots: every effective LoD (at most "
+                f"{fmt_pct(worst)}, i.e. cancer-cell fraction ≥ {fmt_pct(ccf)}) is below the clonal VAF "
+                f"{fmt_pct(expected)} (tumour fraction {fmt_pct(value)}, {method})")
     elif alk:
         text = "ALK resistance mutation detected"
     else:

@@ -518,12 +518,8 @@ def _therapy_context(
     flags = {f["when"]: f for f in policy["therapy_flags"] if f["when"] != "no_alk_mutation"}
     excluded = bool(exclusion and exclusion.get("excluded"))
     # V5: progressing on a drug the evidence calls active.
-    if cur and drugs_out[cur]["verdict"] in ("sensitive", "uncertain") and "progressing_on_active" in flags:
-        covered = ", ".join(alk) if alk else "no ALK mutation"
-        msg = flags["progressing_on_active"]["message"].format(drug=cur, mutations=covered)
-        if drugs_out[cur]["verdict"] == "uncertain":
-            msg += " (evidence incomplete: " + ", ".join(drugs_out[cur]["evidence_gaps"]
-                                                         + drugs_out[cur]["untested_combinations"]) + ")"
+    if cur and drugs_out[cur]["verdict"] == "sensitive" and "progressing_on_active" in flags:
+        msg = flags["progressing_on_active"]["message"].format(drug=cur, mutations=", ".join(alk))
         ctx["flags"].append(_flag(flags["progressing_on_active"], kb, msg, drug=cur))
     # V6-V7: "ALK-independent resistance likely" only when an ALK resistance mutation is excluded.
     if not alk and last:

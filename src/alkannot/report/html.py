@@ -165,7 +165,7 @@ def _card_lines(name: str, verdict: str, d: dict, tc: dict) -> dict:
     lines = []
     kind = None
     if d.get("current_tki"):
-        if verdict in ("sensitive", "uncertain"):
+        if verdict == "sensitive":
             lines.append("progressing on it although reported active → look for an ALK-independent mechanism "
                          "or a missed mutation; not offered")
             kind = "progressing"
