@@ -166,8 +166,7 @@ def _card_lines(name: str, verdict: str, d: dict, tc: dict) -> dict:
     kind = None
     if d.get("current_tki"):
         if verdict == "sensitive":
-            lines.append("progressing on it although reported active → look for an ALK-independent mechanism "
-                         "or a missed mutation; not offered")
+            lines.append("progressing on it although reported active; not offered (see therapy context)")
             kind = "progressing"
         else:
             lines.append("current TKI (progressing on it)")
