@@ -527,7 +527,13 @@ def apply_lod(hotspots: list[dict], specimen: str | None, tf: Mapping | None,
     out = []
     for h in hotspots:
         eff = effective_lod(h.get("lod"), specimen, config)
-        out.append({**h, "lod_effective": eff, "min_detectable_ccf": min_detectable_ccf(eff, value, config)})
+        row = {**h, "lod_effective": eff, "min_detectable_ccf": min_detectable_ccf(eff, value, config)}
+        if eff is not None and h.get("lod") is not None and eff > h["lod"] and h.get("status") in (
+                "not_detected", "low_coverage"):
+            old = f"LoD ≈ {fmt_pct(h['lod'])}"
+            row["text"] = h["text"].replace(old, f"LoD ≈ {fmt_pct(eff)}: the {specimen_class(specimen)} minimum "
+                                                 f"VAF; sampling LoD {fmt_pct(h['lod'])}", 1)
+        out.append(row)
     return out
 
 

@@ -254,7 +254,8 @@ def hotspot_rows(ctdna: dict) -> tuple[list[dict], list[str]]:
     rows, not_covered = [], []
     for h in map(_dict, _list(_dict(ctdna).get("hotspot_coverage"))):
         status = _text(h.get("status"))
-        row = {"mutation": _text(h.get("mutation")), "depth": h.get("depth"), "lod": h.get("lod"),
+        row = {"mutation": _text(h.get("mutation")), "depth": h.get("depth"),
+               "lod": h.get("lod_effective", h.get("lod")),  # max(sampling LoD, specimen minimum VAF)
                "status": status or NOT_ASSESSED, "text": _text(h.get("text")),
                "covered": status in COVERED_STATUSES}
         rows.append(row)
