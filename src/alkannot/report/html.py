@@ -305,6 +305,10 @@ def sample_view(data: dict, regions) -> dict:
                     "not_offered": [f"{_text(o.get('drug'))}: {_text(o.get('why'))}"
                                     for o in map(_dict, _list(tc.get("not_offered")))],
                     "exclusion": "" if alk_muts else _text(_dict(ctdna.get("alk_exclusion")).get("text")),
+                    "not_interpreted": [
+                        _text(b.get("protein")) + (f" at VAF {fmt_vaf(b.get('vaf'))}" if b.get("vaf") is not None
+                                                   else "") + f" ({_text(b.get('why'))})"
+                        for b in map(_dict, _list(_dict(ctdna.get("alk_exclusion")).get("blocking_calls")))],
                     "clonality": [f"{_text(c.get('mutation'))}: {_text(c.get('clonality'))}"
                                   + (f" ({_text(c.get('note'))})" if c.get("note") else "")
                                   for c in map(_dict, _list(data.get("alk_clonality")))]},
