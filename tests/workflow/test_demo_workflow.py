@@ -67,7 +67,8 @@ def test_compound_in_cis_from_reads_drives_verdicts(demo):
 def test_plasma_lod_lines_and_ch(demo):
     data = _json(demo[0], "P002_plasma")
     texts = [h["text"] for h in data["ctdna"]["hotspot_coverage"]]
-    assert "G1202R not detected at 2,400× (LoD ≈ 0.26%)" in texts
+    # with the tumour fraction (estimated 1.6%) the text adds the smallest detectable cancer-cell fraction (V8)
+    assert "G1202R not detected at 2,400× (LoD ≈ 0.26%); smallest detectable cancer-cell fraction ≈ 33%" in texts
     assert any("not assessable: not covered (0×)" in t for t in texts)
     tp53 = next(v for v in data["variants"] if v["gene"] == "TP53")
     assert tp53["ch_status"] == "CH"

@@ -533,6 +533,10 @@ def apply_lod(hotspots: list[dict], specimen: str | None, tf: Mapping | None,
             old = f"LoD ≈ {fmt_pct(h['lod'])}"
             row["text"] = h["text"].replace(old, f"LoD ≈ {fmt_pct(eff)}: the {specimen_class(specimen)} minimum "
                                                  f"VAF; sampling LoD {fmt_pct(h['lod'])}", 1)
+        ccf = row["min_detectable_ccf"]
+        if ccf is not None and h.get("status") in ("not_detected", "low_coverage"):
+            row["text"] += (f"; smallest detectable cancer-cell fraction ≈ {fmt_pct(ccf)}" if ccf <= 1 else
+                            "; even a clonal mutation could be missed at this tumour fraction")
         out.append(row)
     return out
 
