@@ -1,15 +1,19 @@
 """Per-drug ALK TKI verdicts from the knowledge base (research use only).
 
-Semantics (the rules themselves — effects, severities, thresholds — live in the KB ``policy`` block):
+The rules are written down, row by row, in ``docs/verdicts.md`` (V1-V13); the knowledge they apply (effects,
+strengths, severity order, messages) lives in the KB ``policy`` block and statements. In short:
 
-* A statement *fires* when all its alterations were found.  A compound statement with ``requires_phase: cis``
-  fires only when the mutations are known to be in cis; ``unresolved`` phase leaves it as a note ("would
-  apply if in cis") and ``trans`` leaves it out.
-* For each drug, a fired compound statement replaces the single-mutation evidence of its members.
-* Each finding (a single mutation or a fired compound) gets a verdict from its well-supported statements:
-  resistant, sensitive, or conflicting when the sources disagree.  The drug verdict is the worst finding
-  by ``policy.severity_order``; no well-supported evidence means ``unknown``, never sensitive.
-* Off-target, histologic and prognostic findings add notes and mechanism entries; they never change a verdict.
+* A statement *fires* when all its alterations were found. A compound statement with ``requires_phase: cis``
+  fires when the mutations are in cis; ``trans`` leaves it out (the singles count on their own).
+* For each drug, a well-supported compound statement replaces the single-mutation evidence of its members.
+* Each finding gets a verdict from its well-supported statements: resistant, sensitive, or conflicting when
+  the sources disagree. The drug verdict is the worst finding by ``policy.severity_order``; if that is
+  sensitive but an ALK mutation (V1) or a cis combination (V2) has no well-supported evidence for the drug,
+  it is ``uncertain``; no well-supported evidence at all is ``unknown``. Unknown is never sensitive.
+* Unresolved phase (V3): the drug is judged with the unresolved links read as cis and as trans; when the two
+  differ the less favourable (``policy.less_favourable_order``) is shown with both readings.
+* Off-target, histologic and prognostic findings add notes, mechanisms and therapy-context flags; they
+  never change a verdict (V10). The caller passes tumour evidence only (no germline / CH, V9).
 """
 
 from __future__ import annotations
@@ -140,10 +144,6 @@ def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, A
 
 
 # ---- per-drug verdicts --------------------------------------------------------------------------
-
-# Less favourable first: the order used to pick between the cis and trans readings of an unresolved phase.
-LESS_FAVOURABLE = ("resistant", "conflicting", "uncertain", "unknown", "sensitive")
-
 
 def _describe(s: Statement, kb: KB) -> str:
     """One evidence item: its type (observed at progression vs reported activity) kept apart, with source."""
@@ -286,14 +286,9 @@ def _reading(drug: str, kb: KB, fired: list[tuple[Statement, _Phase | None]], al
                 else f"{label} (cis): the combination is untested for {drug}"
             )
 
-    if "resistant" in verdicts:
-        verdict = "resistant"
-    elif "conflicting" in verdicts:
-        verdict = "conflicting"
-    elif "sensitive" in verdicts:
-        verdict = "uncertain" if (gaps or untested) else "sensitive"
-    else:
-        verdict = "unknown"
+    verdict = min(verdicts, key=policy["severity_order"].index) if verdicts else "unknown"
+    if verdict == "sensitive" and (gaps or untested):
+        verdict = "uncertain"
     if verdict == "uncertain":
         what = ", ".join(_unique(gaps + [f"{u} (combination)" for u in untested]))
         reasons.insert(0, f"not sensitive: reported active against some findings, but no evidence for {drug} "
@@ -322,7 +317,8 @@ def _drug_verdict(drug: str, kb: KB, match: _Match, alk: list[str],
         cis_reading = _reading(drug, kb, match.fired + match.pending, alk, cis_comps)
         if cis_reading.verdict != trans_reading.verdict:
             unresolved = _unique(" + ".join(c) for c in cis_comps)
-            pick = min((cis_reading, trans_reading), key=lambda r: LESS_FAVOURABLE.index(r.verdict))
+            order = kb.policy["less_favourable_order"]
+            pick = min((cis_reading, trans_reading), key=lambda r: order.index(r.verdict))
             chosen = pick
             which = "cis" if pick is cis_reading else "trans"
             how = ("resolve it with read-backed phasing: give the tumour BAM/CRAM (sample sheet 'alignment') "
