@@ -136,9 +136,13 @@ def build_sample_result(spec: SampleSpec) -> dict:
     from alkannot.interpret import civic as civic_ev
     from alkannot.interpret.comutations import classify_co_mutations, transformation_flags
     from alkannot.interpret.ctdna import (
+        alk_clonality,
+        alk_exclusion,
         annotate_ch,
+        apply_lod,
         apply_tumor_fraction,
         hotspot_coverage,
+        is_non_tumour,
         specimen_filters,
         tumor_fraction,
     )
@@ -159,7 +163,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
     variants = specimen_filters(variants, spec.specimen)
     tf = tumor_fraction(variants, spec.tumor_fraction, spec.specimen)
     variants = apply_tumor_fraction(variants, tf)
-    alk = alk_mutations(variants)
+    # germline / CH / possible_CH variants stay in the report, labelled, but never reach the KB (verdicts.md V9)
+    alk = alk_mutations([v for v in variants if not is_non_tumour(v)])
 
     # compound phase for every set of ALK kinase-domain mutations
     by_name = {}
@@ -180,12 +185,15 @@ def build_sample_result(spec: SampleSpec) -> dict:
     copy_number = _copy_number(spec, build)
     fusions = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
+    tumour_co = [c for c in co_mut if not is_non_tumour(c)]
     # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
-    transformation = transformation_flags(co_mut, [c for c in copy_number if c.get("finding")])
-    kb_co = _kb_co_alterations(co_mut, copy_number, fusions)
-    verdicts = evaluate(alk, compounds, kb_co, kb,
-                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
+    transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")])
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
+    hotspots = apply_lod(hotspots, spec.specimen, tf)
+    exclusion = alk_exclusion(variants, alk, spec.specimen, tf, hotspots)
+    kb_co = _kb_co_alterations(tumour_co, copy_number, fusions)
+    verdicts = evaluate(alk, compounds, kb_co, kb,
+                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
     for role in ("cnv", "sv", "alignment", "reference"):
         p = getattr(spec, role)
@@ -222,7 +230,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "transformation_flags": transformation,
         "copy_number": copy_number,
         "fusions": fusions,
-        "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots},
+        "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots, "alk_exclusion": exclusion},
+        "alk_clonality": alk_clonality(variants, alk, tf),
     }
     civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
                        may_change=spec.civic_may_change_verdict)

@@ -59,6 +59,7 @@ class Statement:
             "statement_id": self.id,
             "alterations": list(self.alterations),
             "effect": self.effect,
+            "strength": self.strength,
         }
 
 

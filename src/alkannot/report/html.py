@@ -25,6 +25,7 @@ VERDICTS = {
     "resistant": ("✗", "resistant"),
     "sensitive": ("✓", "sensitive"),
     "conflicting": ("⚠", "conflicting"),
+    "uncertain": ("?", "uncertain"),
     "unknown": ("?", "unknown"),
 }
 MECHANISM_TYPES = {
@@ -139,7 +140,7 @@ def evidence_items(ev) -> list[dict]:
     return out
 
 
-def drug_cells(drugs: dict) -> list[dict]:
+def drug_cells(drugs: dict, tc: dict | None = None) -> list[dict]:
     drugs = _dict(drugs)
     names = list(DRUGS) + sorted(k for k in drugs if k not in DRUGS)
     cells = []
@@ -155,8 +156,32 @@ def drug_cells(drugs: dict) -> list[dict]:
             "evidence": evidence_items(d.get("evidence")),
             "notes": [_text(n) for n in _list(d.get("notes"))],
             "civic": civic_cell(d.get("civic")),
+            **_card_lines(name, verdict, d, tc or {}),
         })
     return cells
+
+
+def _card_lines(name: str, verdict: str, d: dict, tc: dict) -> dict:
+    """What a drug card shows without being opened (docs/verdicts.md V2-V5): the drug the patient is
+    progressing on, a phase-dependent verdict, a missing piece of evidence."""
+    lines = []
+    kind = None
+    if d.get("current_tki"):
+        if verdict == "sensitive":
+            lines.append("progressing on it although reported active; not offered (see therapy context)")
+            kind = "progressing"
+        else:
+            lines.append("current TKI (progressing on it)")
+    pd = _dict(d.get("phase_dependent"))
+    if pd:
+        lines.append(f"depends on phase ({', '.join(_text(m) for m in _list(pd.get('mutations')))}): if cis "
+                     f"{_text(pd.get('if_cis'))}, if trans {_text(pd.get('if_trans'))}; read-backed phase from "
+                     "the BAM resolves it")
+    gaps = [_text(g) for g in _list(d.get("evidence_gaps"))]
+    untested = [_text(u) for u in _list(d.get("untested_combinations"))]
+    if verdict == "uncertain" and (gaps or untested):
+        lines.append("no evidence for " + ", ".join(gaps + [f"{u} together" for u in untested]))
+    return {"lines": lines, **({"kind": kind, "symbol": "⚠"} if kind else {})}
 
 
 def mechanism_groups(mechs) -> list[dict]:
@@ -231,7 +256,8 @@ def hotspot_rows(ctdna: dict) -> tuple[list[dict], list[str]]:
     rows, not_covered = [], []
     for h in map(_dict, _list(_dict(ctdna).get("hotspot_coverage"))):
         status = _text(h.get("status"))
-        row = {"mutation": _text(h.get("mutation")), "depth": h.get("depth"), "lod": h.get("lod"),
+        row = {"mutation": _text(h.get("mutation")), "depth": h.get("depth"),
+               "lod": h.get("lod_effective", h.get("lod")),  # max(sampling LoD, specimen minimum VAF)
                "status": status or NOT_ASSESSED, "text": _text(h.get("text")),
                "covered": status in COVERED_STATUSES}
         rows.append(row)
@@ -274,10 +300,20 @@ def sample_view(data: dict, regions) -> dict:
         },
         "mechanisms": mechanism_groups(data.get("mechanisms")),
         "mechanisms_assessed": "mechanisms" in data,
-        "drugs": drug_cells(data.get("drugs")),
+        "drugs": drug_cells(data.get("drugs"), tc),
         "therapy": {"current_tki": _text(tc.get("current_tki") or s.get("current_tki")),
                     "flags": [_therapy_flag(f) for f in _list(tc.get("flags"))],
-                    "options": [_therapy_option(o) for o in _list(tc.get("options"))]},
+                    "options": [_therapy_option(o) for o in _list(tc.get("options"))],
+                    "not_offered": [f"{_text(o.get('drug'))}: {_text(o.get('why'))}"
+                                    for o in map(_dict, _list(tc.get("not_offered")))],
+                    "exclusion": "" if alk_muts else _text(_dict(ctdna.get("alk_exclusion")).get("text")),
+                    "not_interpreted": [
+                        _text(b.get("protein")) + (f" at VAF {fmt_vaf(b.get('vaf'))}" if b.get("vaf") is not None
+                                                   else "") + f" ({_text(b.get('why'))})"
+                        for b in map(_dict, _list(_dict(ctdna.get("alk_exclusion")).get("blocking_calls")))],
+                    "clonality": [f"{_text(c.get('mutation'))}: {_text(c.get('clonality'))}"
+                                  + (f" ({_text(c.get('note'))})" if c.get("note") else "")
+                                  for c in map(_dict, _list(data.get("alk_clonality")))]},
         "alk_mutations": alk_muts,
         "map_svg": kinase_domain_map(_list(data.get("variants")), _list(data.get("compound")), regions, alk_muts),
         "regions": regions,

@@ -17,7 +17,35 @@ VARIANT_COLUMNS = [
     "exon", "intron", "vaf", "depth", "alt_reads", "filter", "alk_kinase_domain", "alk_region", "status",
     "reason", "flags", "ch_status", "compound",
 ]
-DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes", "civic_agreement", "civic_eids"]
+DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes", "civic_agreement", "civic_eids",
+                # appended (docs/verdicts.md): the same information the drug cards show
+                "current_tki", "offered", "evidence_gaps", "untested_combinations", "phase_dependent",
+                "alk_clonality", "alk_exclusion"]
+
+
+def drug_rows(data: dict) -> list[dict]:
+    """One drugs.tsv row per drug (older JSON without the verdict-rule keys gives empty cells)."""
+    tc = data.get("therapy_context") or {}
+    offered = {o.get("drug") for o in tc.get("options") or []}
+    clon = "; ".join(f"{c['mutation']}: {c['clonality']}" + (f" (VAF/TF {c['vaf_relative_to_tf']:.2f})"
+                                                             if c.get("vaf_relative_to_tf") is not None else "")
+                     for c in data.get("alk_clonality") or [])
+    excl = ((data.get("ctdna") or {}).get("alk_exclusion") or {}).get("text")
+    rows = []
+    for d, v in data["drugs"].items():
+        pd = v.get("phase_dependent")
+        rows.append({
+            "drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
+            "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
+            "notes": v.get("notes", []), "current_tki": v.get("current_tki"), "offered": d in offered,
+            "evidence_gaps": v.get("evidence_gaps"), "untested_combinations": v.get("untested_combinations"),
+            "phase_dependent": (f"{', '.join(pd['mutations'])}: if cis {pd['if_cis']}, if trans {pd['if_trans']}"
+                                if pd else None),
+            "alk_clonality": clon, "alk_exclusion": excl,
+            "civic_agreement": (v.get("civic") or {}).get("agreement", ""),
+            "civic_eids": [f"EID{i['eid']}" for i in (v.get("civic") or {}).get("items", [])],
+        })
+    return rows
 
 
 @lru_cache(maxsize=1)
@@ -69,13 +97,7 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
     try:
         atomic_write_text(paths["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
         if "drugs" in data:
-            rows = [{"drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
-                     "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
-                     "notes": v.get("notes", []),
-                     "civic_agreement": (v.get("civic") or {}).get("agreement", ""),
-                     "civic_eids": [f"EID{i['eid']}" for i in (v.get("civic") or {}).get("items", [])]}
-                    for d, v in data["drugs"].items()]
-            atomic_write_text(paths["drugs"], tsv_text(rows, DRUG_COLUMNS))
+            atomic_write_text(paths["drugs"], tsv_text(drug_rows(data), DRUG_COLUMNS))
         else:
             paths.pop("drugs")
         from alkannot.report.html import render_sample_html
