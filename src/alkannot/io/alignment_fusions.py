@@ -194,7 +194,8 @@ class AlignmentScan:
                 "intron_depth": self.intron_depth, "lod": self.lod, "reads_scanned": self.reads_scanned,
                 "excluded_reads": self.excluded_reads, "reason": self.reason,
                 "settings": {k: self.settings[k] for k in (*SETTING_KEYS, "specimen_block")},
-                "candidates_below_threshold": [_candidate_text(c) for c in self.candidates]}
+                "candidates_below_threshold": [_candidate_text(c) for c in sorted(
+                    self.candidates, key=lambda c: -(c.fragments["total"] + sum(c.excluded_reads.values())))[:10]]}
 
 
 def _candidate_text(c: ReadFusionEvent) -> dict:
@@ -266,7 +267,9 @@ def read_evidence(read, cfg: dict, alk_lo: int, alk_hi: int, alk_chrom: str) -> 
         else:
             pos, alk_seq, clip_seq = start1, seq[qs:qs + SEQ_FLANK], seq[:qs][::-1]
         ev = Evidence(name, "clipped", pos, side, alk_seq=alk_seq, clip_seq=clip_seq, excluded=excluded)
-        if read.has_tag("SA"):
+        if clip_seq and clip_seq.count("N") * 2 > len(clip_seq):
+            ev = None  # an unreadable tail (N) says nothing about a junction
+        if ev is not None and read.has_tag("SA"):
             for chrom, spos, _strand, ref_len, lead, trail, mapq in _parse_sa(read.get_tag("SA")):
                 if not foreign(chrom, spos):
                     continue
@@ -279,7 +282,8 @@ def read_evidence(read, cfg: dict, alk_lo: int, alk_hi: int, alk_chrom: str) -> 
                 if mapq < cfg["min_mapq"] and ev.excluded is None:
                     ev.excluded = "low_mapq"
                 break
-        out.append(ev)
+        if ev is not None:
+            out.append(ev)
     if (read.is_paired and not read.mate_is_unmapped and not read.is_supplementary
             and read.next_reference_id >= 0):
         mchrom, mpos = read.next_reference_name, read.next_reference_start + 1
