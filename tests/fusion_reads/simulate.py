@@ -33,10 +33,14 @@ def _block(chrom: str, block: int) -> str:
 
 def genome(chrom: str, start: int, end: int) -> str:
     """Synthetic + strand bases chrom:start-end (1-based, inclusive)."""
-    out = []
-    for p in range(start, end + 1):
-        out.append(_block(chrom, (p - 1) // 1000)[(p - 1) % 1000])
-    return "".join(out)
+    b0, b1 = (start - 1) // 1000, (end - 1) // 1000
+    text = "".join(_block(chrom, b) for b in range(b0, b1 + 1))
+    return text[(start - 1) - b0 * 1000:(end - 1) - b0 * 1000 + 1]
+
+
+@lru_cache(maxsize=256)
+def _molecule_seq(mol: tuple) -> str:
+    return "".join(seg.seq() for seg in mol)
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class SimConfig:
 
 def _place(mol: list[Segment], s: int, e: int, cfg: SimConfig) -> list:
     """Alignments of molecule bases [s, e) (read sequence = molecule + strand bases) -> pieces."""
-    q = "".join(seg.seq() for seg in mol)[s:e]
+    q = _molecule_seq(tuple(mol))[s:e]
     pieces, off = [], 0
     for seg in mol:
         a, b = max(s, off), min(e, off + seg.length)
@@ -125,7 +129,7 @@ def add_fragments(sample: Sample, mol: list[Segment], n: int, tag: str, rng: ran
     total = sum(s.length for s in mol)
     written = 0
     for i in range(n):
-        flen = rng.randint(*cfg.insert)
+        flen = min(rng.randint(*cfg.insert), total)
         centre = around if around is not None else total // 2
         lo = max(0, centre - flen + 10 - window // 2)
         hi = min(total - flen, centre - 10 + window // 2)
