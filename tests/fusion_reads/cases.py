@@ -41,6 +41,9 @@ CASES = [
     Case("alk_only_sa", partner_intron=6, alk_only=True,
          expected={"name": "EML4-ALK", "variant": "v3a/b", "exons": "E6;A20",
                    "partner_source": "supplementary alignments"}),
+    # supplementary alignments hard-clipped (bwa mem default): the ALK part is often the supplementary record
+    Case("v2_hard_clipped", partner_intron=20, hard_clip=True,
+         expected={"name": "EML4-ALK", "variant": "v2", "exons": "E20;A20", "partner_source": "supplementary alignments"}),
     # negatives
     Case("low_support", fusion=2, expected=None),
     Case("duplicates_only", fusion=1, dups=15, expected=None),

@@ -91,6 +91,7 @@ class SimConfig:
     read_len: int = READ_LEN
     insert: tuple[int, int] = (220, 400)
     chr_prefix: bool = True
+    hard_clip: bool = False
 
 
 def _place(mol: list[Segment], s: int, e: int, cfg: SimConfig) -> list:
@@ -193,6 +194,11 @@ def write_bam(sample: Sample, path: Path, build: str, cfg: SimConfig, lengths: d
                     right = max(p0[1] + sum(n for op, n in p0[3] if op == 0),
                                 mp[1] + sum(n for op, n in mp[3] if op == 0))
                     tlen = (right - left) if p0[1] <= mp[1] else -(right - left)
+                if k and cfg.hard_clip:  # drop the clipped bases from SEQ, H in the CIGAR
+                    lead = cig[0][1] if cig[0][0] == 4 else 0
+                    trail = cig[-1][1] if cig[-1][0] == 4 else 0
+                    seq = seq[lead:len(seq) - trail]
+                    cig = [(5, n) if op == 4 else (op, n) for op, n in cig]
                 recs.append((tid[chrom], start0, name, k, me.first, flag, cig, seq, sa, tid[mp[0]], mp[1], tlen,
                              me.mapq))
     recs.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[4]))
@@ -267,6 +273,7 @@ class Case:
     sa: bool = True
     alk_only: bool = False
     chr_prefix: bool = True
+    hard_clip: bool = False  # supplementary alignments hard-clipped (bwa mem without -Y)
     mapq: int = 60
     expected: dict | None = None
 
@@ -274,7 +281,7 @@ class Case:
 def simulate(case: Case, out_dir: Path, seed: int = 11) -> dict:
     """Write `<name>.bam` for the case; returns {bam, alk_pos, partner_pos, junction, fusion_written}."""
     rng = random.Random(f"{case.name}:{seed}")
-    cfg = SimConfig(sa=case.sa, chr_prefix=case.chr_prefix)
+    cfg = SimConfig(sa=case.sa, chr_prefix=case.chr_prefix, hard_clip=case.hard_clip)
     alk_pos = intron_mid(case.build, "ALK", case.alk_intron, offset=37)
     p_pos = case.partner_pos or intron_mid(case.build, case.partner, case.partner_intron, offset=-53)
     mol = fusion_molecule("2", alk_pos, case.alk_side, case.partner_chrom, p_pos, case.partner_side)

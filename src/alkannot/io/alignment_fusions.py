@@ -619,8 +619,8 @@ def scan_alignment(alignment: str, build: str, *, reference: str | None = None, 
         status, reason = "none_found", None
     else:
         status = "not_assessable"
-        reason = (f"ALK intron {cfg['lod_introns'][0]} not captured (median depth {main}x < "
-                  f"{cfg['min_depth_assessable']}x)")
+        reason = (f"ALK intron {cfg['lod_introns'][0]} not captured: median depth {main}× < "
+                  f"{cfg['min_depth_assessable']}× ({cfg['specimen_block']} threshold)")
     events.sort(key=lambda e: -e.fragments["total"])
     return AlignmentScan(alignment, status, contig, cfg, events, candidates, medians,
                          round(lod, 5) if lod is not None else None, scanned,
