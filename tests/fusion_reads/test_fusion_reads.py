@@ -230,3 +230,19 @@ def test_clean_case_fields_for_the_report(sims):
 def test_case_names_unique():
     assert len({c.name for c in CASES}) == len(CASES)
     assert isinstance(CASES[0], Case)
+
+
+def test_reciprocal_caller_call_is_not_merged_with_the_driver_junction(sims, tmp_path):
+    _, sim = sims["v1"]
+    a, p = sim["alk_pos"], sim["partner_pos"]
+    sv = tmp_path / "recip.sv.vcf"
+    # the reciprocal junction (ALK bases >= a joined to EML4 bases >= p), 20 bases away
+    sv.write_text("##fileformat=VCFv4.2\n##source=Manta\n##contig=<ID=chr2,length=242193529>\n"
+                  '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="t">\n'
+                  '##INFO=<ID=MATEID,Number=.,Type=String,Description="m">\n'
+                  "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                  f"chr2\t{a + 20}\tb1\tA\t[chr2:{p + 20}[A\t.\tPASS\tSVTYPE=BND;MATEID=b2\n"
+                  f"chr2\t{p + 20}\tb2\tG\t[chr2:{a + 20}[G\t.\tPASS\tSVTYPE=BND;MATEID=b1\n")
+    fusions, _ = assess_fusions(build="GRCh38", sv=str(sv), alignment=sim["bam"])
+    assert sorted(f["name"] for f in fusions) == ["ALK-EML4", "EML4-ALK"]
+    assert all(len(f["evidence_sources"]) == 1 for f in fusions)

@@ -276,7 +276,12 @@ def merge_fusions(called: list[dict], from_reads: list[dict], window: int = 1000
             if "read_evidence" in f or {f["partner_5p"], f["partner_3p"]} != {r["partner_5p"], r["partner_3p"]}:
                 continue
             fp = _alk_pos(f, driver)
-            if fp is None or rp is None or abs(fp - rp) <= window:
+            if fp is None:  # a gene-pair call without coordinates: partners are all there is to compare
+                match = f
+                break
+            # with coordinates, the same junction: same 5'/3' order (not its reciprocal) and a nearby ALK break
+            if (f["partner_5p"], f["partner_3p"]) == (r["partner_5p"], r["partner_3p"]) and (
+                    rp is None or abs(fp - rp) <= window):
                 match = f
                 break
         if match is None:
