@@ -246,3 +246,11 @@ def test_reciprocal_caller_call_is_not_merged_with_the_driver_junction(sims, tmp
     fusions, _ = assess_fusions(build="GRCh38", sv=str(sv), alignment=sim["bam"])
     assert sorted(f["name"] for f in fusions) == ["ALK-EML4", "EML4-ALK"]
     assert all(len(f["evidence_sources"]) == 1 for f in fusions)
+
+
+def test_sa_tag_parsing():
+    from alkannot.io.alignment_fusions import _parse_sa
+
+    assert _parse_sa("chr2,42298300,-,60H40M,60,0;chr10,5,+,10S30M60S,3,1;") == [
+        ("chr2", 42298300, "-", 40, 60, 0, 60), ("chr10", 5, "+", 30, 10, 60, 3)]
+    assert _parse_sa("garbage;chr2,x,+,10M,60,0;") == []

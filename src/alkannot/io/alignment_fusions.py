@@ -218,8 +218,8 @@ def _parse_sa(tag: str) -> list[tuple[str, int, str, int, int, int]]:
     out = []
     for entry in tag.strip(";").split(";"):
         parts = entry.split(",")
-        if len(parts) < 6:
-            continue
+        if len(parts) < 6 or not parts[1].isdigit() or not parts[4].isdigit():
+            continue  # a malformed SA entry is no evidence
         chrom, pos, strand, cig, mapq = parts[0], int(parts[1]), parts[2], parts[3], int(parts[4])
         ops = [(int(n), op) for n, op in _CIGAR.findall(cig)]
         if not ops:
