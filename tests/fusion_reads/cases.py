@@ -44,9 +44,15 @@ CASES = [
     # supplementary alignments hard-clipped (bwa mem default): the ALK part is often the supplementary record
     Case("v2_hard_clipped", partner_intron=20, hard_clip=True,
          expected={"name": "EML4-ALK", "variant": "v2", "exons": "E20;A20", "partner_source": "supplementary alignments"}),
+    # `bwa mem -M`: the split hit is flagged secondary (with an SA tag), not supplementary
+    Case("v1_bwa_M", partner_intron=13, split_secondary=True,
+         expected={"name": "EML4-ALK", "variant": "v1", "exons": "E13;A20", "partner_source": "supplementary alignments"}),
     # negatives
     Case("low_support", fusion=2, expected=None),
     Case("duplicates_only", fusion=1, dups=15, expected=None),
     Case("low_mapq", fusion=20, mapq=5, expected=None),
     Case("no_fusion", fusion=0, expected=None),
+    # a library chimera: ALK joined to a locus in no known partner gene, pairs and clipped reads only
+    Case("chimera_unknown_partner", partner_chrom="2", partner_pos=190907360, partner_intron=None, sa=False,
+         fusion=30, expected=None),
 ]

@@ -92,6 +92,7 @@ class SimConfig:
     insert: tuple[int, int] = (220, 400)
     chr_prefix: bool = True
     hard_clip: bool = False
+    split_secondary: bool = False
 
 
 def _place(mol: list[Segment], s: int, e: int, cfg: SimConfig) -> list:
@@ -178,7 +179,7 @@ def write_bam(sample: Sample, path: Path, build: str, cfg: SimConfig, lengths: d
                 if me.dup:
                     flag |= 0x400
                 if k:
-                    flag |= 0x800
+                    flag |= 0x100 if cfg.split_secondary else 0x800
                 p0 = me.pieces[0]
                 proper = (p0[0] == mp[0] and abs(p0[1] - mp[1]) < 1000 and
                           ((p0[2] == "-") != me.from_minus) != mrev)
@@ -274,6 +275,7 @@ class Case:
     alk_only: bool = False
     chr_prefix: bool = True
     hard_clip: bool = False  # supplementary alignments hard-clipped (bwa mem without -Y)
+    split_secondary: bool = False  # split hits flagged secondary, as `bwa mem -M` writes them
     mapq: int = 60
     expected: dict | None = None
 
@@ -281,7 +283,8 @@ class Case:
 def simulate(case: Case, out_dir: Path, seed: int = 11) -> dict:
     """Write `<name>.bam` for the case; returns {bam, alk_pos, partner_pos, junction, fusion_written}."""
     rng = random.Random(f"{case.name}:{seed}")
-    cfg = SimConfig(sa=case.sa, chr_prefix=case.chr_prefix, hard_clip=case.hard_clip)
+    cfg = SimConfig(sa=case.sa, chr_prefix=case.chr_prefix, hard_clip=case.hard_clip,
+                    split_secondary=case.split_secondary)
     alk_pos = intron_mid(case.build, "ALK", case.alk_intron, offset=37)
     p_pos = case.partner_pos or intron_mid(case.build, case.partner, case.partner_intron, offset=-53)
     mol = fusion_molecule("2", alk_pos, case.alk_side, case.partner_chrom, p_pos, case.partner_side)

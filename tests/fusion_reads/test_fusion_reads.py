@@ -87,6 +87,8 @@ def test_negatives_stay_negative(sims, name):
             assert cand.fragments["total"] <= 1
         if case.mapq < 20:
             assert cand.excluded_reads["low_mapq"] > 0 and cand.fragments["total"] == 0
+        if case.name.startswith("chimera"):
+            assert cand.fragments["total"] >= 20 and "not in a known ALK partner gene" in cand.why_not_called
 
 
 def test_negative_says_what_it_is_worth(sims):
@@ -254,3 +256,11 @@ def test_sa_tag_parsing():
     assert _parse_sa("chr2,42298300,-,60H40M,60,0;chr10,5,+,10S30M60S,3,1;") == [
         ("chr2", 42298300, "-", 40, 60, 0, 60), ("chr10", 5, "+", 30, 10, 60, 3)]
     assert _parse_sa("garbage;chr2,x,+,10M,60,0;") == []
+
+
+def test_adapter_tails_are_not_junctions():
+    from alkannot.io.alignment_fusions import _adapter
+
+    assert _adapter("ACACAGATCGGAAGAGCGTC")  # read-through into the TruSeq adapter (right clip)
+    assert _adapter("TCTAGCCTTCTCGTGTG")  # reversed left clip ending in GCTCTTCCGATCT... (stored junction-first)
+    assert not _adapter("GGCATGAGTTACCGTCATAG")

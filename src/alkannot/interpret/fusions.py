@@ -350,6 +350,9 @@ def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None =
         if scan is not None and scan.status != "not_assessable":
             summary += (". The alignment shows breaks in captured ALK regions only; a break elsewhere in ALK "
                         "or an RNA-only fusion is not excluded")
+            if scan.candidates:
+                summary += (f"; {len(scan.candidates)} candidate junction(s) below the calling thresholds are "
+                            "listed in the JSON (fusion_assessment.dna_reads)")
     elif scan is not None:
         status, summary = "not_assessable", f"not assessable ({scan.reason})"
     else:

@@ -45,7 +45,7 @@ from alkannot.errors import InputError
 from alkannot.io.yamlfile import load_yaml
 
 SETTING_KEYS = ("min_fragments", "min_junction_reads", "min_mapq", "min_clip", "min_overhang", "max_insert",
-                "clip_mismatches", "min_depth_assessable", "detection_probability")
+                "clip_mismatches", "min_depth_assessable", "detection_probability", "unknown_partner_min_split")
 EXCLUDED = ("duplicate", "secondary", "qcfail", "low_mapq")
 POS_TOLERANCE = 5  # clip positions this close are one junction (aligner placement inside microhomology)
 SEQ_FLANK = 20  # bases each side of the junction kept in the junction sequence
@@ -231,8 +231,24 @@ def _parse_sa(tag: str) -> list[tuple[str, int, str, int, int, int]]:
     return out
 
 
-def _excluded(read, min_mapq: int) -> str | None:
-    if read.is_secondary:
+# Illumina TruSeq adapter start (both reads) and its reverse complement: short cfDNA fragments read into it,
+# and aligners soft-clip it. Any 8-mer of either in a clipped tail marks adapter read-through.
+_ADAPTERS = ("AGATCGGAAGAGC", "GCTCTTCCGATCT")
+_ADAPTER_KMERS = frozenset(a[i:i + 8] for a in _ADAPTERS for i in range(len(a) - 7))
+
+
+def _adapter(clip: str) -> bool:
+    """Adapter read-through in a clipped tail (either orientation: tails are stored junction-first)."""
+    for text in (clip, clip[::-1]):
+        if any(text[i:i + 8] in _ADAPTER_KMERS for i in range(len(text) - 7)):
+            return True
+    return False
+
+
+def _excluded(read, min_mapq: int, split_piece: bool = False) -> str | None:
+    """Why a read does not count (None: it counts). `split_piece`: a secondary record carrying an SA tag is
+    one piece of a split read (``bwa mem -M`` marks split hits secondary instead of supplementary)."""
+    if read.is_secondary and not split_piece:
         return "secondary"
     if read.is_duplicate:
         return "duplicate"
@@ -249,7 +265,7 @@ def read_evidence(read, cfg: dict, alk_lo: int, alk_hi: int, alk_chrom: str) -> 
     cigar = read.cigartuples
     if not cigar:
         return out
-    excluded = _excluded(read, cfg["min_mapq"])
+    excluded = _excluded(read, cfg["min_mapq"], split_piece=read.is_secondary and read.has_tag("SA"))
     name = read.query_name
     start1, end1 = read.reference_start + 1, read.reference_end
     outside = alk_lo - cfg["max_insert"], alk_hi + cfg["max_insert"]
@@ -267,8 +283,8 @@ def read_evidence(read, cfg: dict, alk_lo: int, alk_hi: int, alk_chrom: str) -> 
         else:
             pos, alk_seq, clip_seq = start1, seq[qs:qs + SEQ_FLANK], seq[:qs][::-1]
         ev = Evidence(name, "clipped", pos, side, alk_seq=alk_seq, clip_seq=clip_seq, excluded=excluded)
-        if clip_seq and clip_seq.count("N") * 2 > len(clip_seq):
-            ev = None  # an unreadable tail (N) says nothing about a junction
+        if clip_seq and (clip_seq.count("N") * 2 > len(clip_seq) or _adapter(clip_seq)):
+            ev = None  # an unreadable tail (N) or adapter read-through says nothing about a junction
         if ev is not None and read.has_tag("SA"):
             for chrom, spos, _strand, ref_len, lead, trail, mapq in _parse_sa(read.get_tag("SA")):
                 if not foreign(chrom, spos):
@@ -355,19 +371,24 @@ def _cluster(evidence: list[Evidence], cfg: dict) -> list[list[Evidence]]:
     seeds = []
     for c in clusters:
         pos = Counter(e.alk_pos for e in c if e.kind == "split") or Counter(e.alk_pos for e in c)
-        part = Counter((canonical_chrom(e.partner_chrom), e.partner_side) for e in c if e.kind == "split")
+        # the partner the counted split reads agree on (excluded ones only when there are no others)
+        split = [e for e in c if e.kind == "split" and e.excluded is None] or [e for e in c if e.kind == "split"]
+        part = Counter((canonical_chrom(e.partner_chrom), e.partner_side) for e in split)
         partner = None
         if part:
             chrom, side = part.most_common(1)[0][0]
-            ppos = Counter(e.partner_pos for e in c if e.kind == "split"
-                           and canonical_chrom(e.partner_chrom) == chrom and e.partner_side == side)
+            ppos = Counter(e.partner_pos for e in split
+                           if canonical_chrom(e.partner_chrom) == chrom and e.partner_side == side)
             partner = (chrom, ppos.most_common(1)[0][0], side)
         seeds.append((pos.most_common(1)[0][0], partner))
     # a clipped-only cluster takes the partner its pairs agree on
     pairs = sorted((e for e in evidence if e.kind == "pair"), key=lambda e: e.alk_pos)
+    # pairs go to a junction with a split-read partner first, then to the best-supported clipped junction
+    order = sorted(range(len(seeds)), key=lambda i: (seeds[i][1] is None, -len(clusters[i]), i))
     left_over = []
     for ev in pairs:
-        for i, (pos, partner) in enumerate(seeds):
+        for i in order:
+            pos, partner = seeds[i]
             if clusters[i][0].alk_side == ev.alk_side and _pair_fits(ev, pos, partner, max_insert):
                 clusters[i].append(ev)
                 if partner is None:
@@ -588,6 +609,10 @@ def scan_alignment(alignment: str, build: str, *, reference: str | None = None, 
             if ev.partner_chrom is None and reference:
                 _partner_from_sequence(ev, reference, build)
             junction = ev.fragments["split"] + ev.fragments["clipped"]
+            pg = partner_at(build, ev.partner_chrom, ev.partner_pos, cfg["max_insert"] if not ev.partner_exact else 0)
+            if pg:
+                ev.partner_gene, ev.partner_strand = pg.gene, pg.strand
+            mapping_noise = ev.excluded_reads["low_mapq"] + ev.excluded_reads["secondary"]
             if ev.fragments["total"] < cfg["min_fragments"]:
                 ev.why_not_called = (f"{ev.fragments['total']} supporting fragment(s) < {cfg['min_fragments']}"
                                      + (f" ({sum(ev.excluded_reads.values())} excluded read(s): "
@@ -598,11 +623,17 @@ def scan_alignment(alignment: str, build: str, *, reference: str | None = None, 
             elif ev.partner_chrom is None:
                 ev.why_not_called = ("clipped reads only: partner not resolved (no supplementary alignment or "
                                      "discordant mate; a reference FASTA lets the clipped sequence be looked up)")
+            elif pg is None and ev.fragments["split"] < cfg["unknown_partner_min_split"]:
+                # library chimeras and mis-mapped repeats look like this; a real novel partner shows split reads
+                ev.why_not_called = (f"partner {ev.partner_chrom}:{ev.partner_pos} is not in a known ALK partner gene "
+                                     f"and fewer than {cfg['unknown_partner_min_split']} split reads resolve the "
+                                     "junction (library chimera or mis-mapping likely)")
+            elif pg is None and mapping_noise > ev.fragments["total"]:
+                ev.why_not_called = (f"partner {ev.partner_chrom}:{ev.partner_pos} is not in a known ALK partner gene "
+                                     f"and {mapping_noise} low-MAPQ/secondary reads outnumber the support "
+                                     "(repetitive partner locus)")
             else:
                 ev.called = True
-            pg = partner_at(build, ev.partner_chrom, ev.partner_pos, cfg["max_insert"] if not ev.partner_exact else 0)
-            if pg:
-                ev.partner_gene, ev.partner_strand = pg.gene, pg.strand
             (events if ev.called else candidates).append(ev)
             if ev.called:
                 names = {e.fragment for e in cluster}
