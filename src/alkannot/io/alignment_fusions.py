@@ -271,7 +271,7 @@ def read_evidence(read, cfg: dict, alk_lo: int, alk_hi: int, alk_chrom: str) -> 
     outside = alk_lo - cfg["max_insert"], alk_hi + cfg["max_insert"]
 
     def foreign(chrom: str, pos: int) -> bool:
-        return canonical_chrom(chrom) != alk_chrom or not outside[0] <= pos <= outside[1]
+        return not outside[0] <= pos <= outside[1] or canonical_chrom(chrom) != alk_chrom
 
     left, right = _clips(cigar)
     if max(left, right) >= cfg["min_clip"]:
@@ -570,11 +570,12 @@ def scan_alignment(alignment: str, build: str, *, reference: str | None = None, 
         evidence: list[Evidence] = []
         excluded_total = Counter()
         scanned = 0
-        for read in af.fetch(contig, alk.start - 1, alk.end):
+        alk_lo, alk_hi = alk.start, alk.end  # properties: computed once, not per read
+        for read in af.fetch(contig, alk_lo - 1, alk_hi):
             if read.is_unmapped:
                 continue
             scanned += 1
-            evs = read_evidence(read, cfg, alk.start, alk.end, alk_chrom)
+            evs = read_evidence(read, cfg, alk_lo, alk_hi, alk_chrom)
             evidence.extend(evs)
             reason = _excluded(read, cfg["min_mapq"])
             if reason:
