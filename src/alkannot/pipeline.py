@@ -101,13 +101,13 @@ def _copy_number(spec: SampleSpec, build: str) -> list[dict]:
     return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2)
 
 
-def _fusions(spec: SampleSpec, build: str) -> list[dict]:
-    if not spec.sv:
-        return []
-    from alkannot.interpret.fusions import annotate_fusions, relevant
-    from alkannot.io.sv import read_fusions
+def _fusions(spec: SampleSpec, build: str) -> tuple[list[dict], dict]:
+    """(fusions, fusion_assessment): the SV/fusion file's calls and ALK rearrangements found in the
+    alignment's reads, one entry per event (`interpret.fusions.assess_fusions`)."""
+    from alkannot.interpret.fusions import assess_fusions
 
-    return relevant(annotate_fusions(read_fusions(spec.sv, build), build))
+    return assess_fusions(build=build, sv=spec.sv, alignment=spec.alignment, reference=spec.reference,
+                          specimen=spec.specimen)
 
 
 def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusions: list[dict]) -> list[dict]:
@@ -183,7 +183,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
                          if v["protein_short"] in c["mutations"]]
 
     copy_number = _copy_number(spec, build)
-    fusions = _fusions(spec, build)
+    fusions, fusion_assessment = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
     tumour_co = [c for c in co_mut if not is_non_tumour(c)]
     # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
@@ -230,6 +230,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "transformation_flags": transformation,
         "copy_number": copy_number,
         "fusions": fusions,
+        "fusion_assessment": fusion_assessment,
         "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots, "alk_exclusion": exclusion},
         "alk_clonality": alk_clonality(variants, alk, tf),
     }

@@ -333,8 +333,10 @@ def sample_view(data: dict, regions) -> dict:
             for c in map(_dict, _list(data.get("copy_number")))],
         "fusions": [
             {**{k: _text(f.get(k)) for k in ("name", "variant", "exons", "partner_5p", "partner_3p", "category")},
-             "notes": "; ".join(_text(n) for n in _list(f.get("notes")))}
+             "notes": "; ".join(_text(n) for n in _list(f.get("notes"))), **fusion_read_cells(f)}
             for f in map(_dict, _list(data.get("fusions")))],
+        "fusion_assessment": _text(_dict(data.get("fusion_assessment")).get("summary")),
+        "fusion_status": _text(_dict(data.get("fusion_assessment")).get("status")),
         "ctdna": {"assessed": bool(ctdna), "tf_value": tf.get("value"), "tf_method": _text(tf.get("method")),
                   "tf_note": _text(tf.get("note"))},
         "hotspots": hotspots, "not_covered": not_covered,
@@ -369,3 +371,25 @@ def render_sample_html(data: dict, *, resources: Path | None = None) -> str:
     """
     regions = resolve_regions(data if isinstance(data, dict) else {}, resources)
     return environment().get_template("sample.html.j2").render(v=sample_view(data, regions))
+
+
+def fusion_read_cells(f: dict) -> dict:
+    """Breakpoints, junction, read support, fusion fraction and evidence of one fusion, as report text."""
+    bps = "; ".join(f"{_text(b.get('gene'))} {_text(b.get('region'))} ({_text(b.get('chrom'))}:{_text(b.get('pos'))})"
+                    for b in map(_dict, _list(f.get("breakpoints"))))
+    r = _dict(f.get("read_evidence"))
+    frag, exc = _dict(r.get("fragments")), _dict(r.get("excluded_reads"))
+    support = ""
+    if frag:
+        support = (f"{_text(frag.get('total'))} fragments: {_text(frag.get('split'))} split, "
+                   f"{_text(frag.get('clipped'))} clipped, {_text(frag.get('pairs'))} pairs")
+        dropped = ", ".join(f"{_text(v)} {_text(k)}" for k, v in exc.items() if v)
+        if dropped:
+            support += f" (excluded reads: {dropped})"
+    elif f.get("supporting_reads") is not None:
+        support = f"{_text(f.get('supporting_reads'))} reads (caller)"
+    af = as_float(r.get("allele_fraction"))
+    fraction = f"{af * 100:.2g}% of {_text(r.get('depth'))} fragments" if af is not None else ""
+    sources = _list(f.get("evidence_sources")) or [f.get("evidence")]
+    return {"breakpoints": bps, "junction": _text(r.get("junction_sequence")), "support": support,
+            "fusion_fraction": fraction, "evidence_sources": ", ".join(_text(x) for x in sources if x)}

@@ -48,6 +48,33 @@ def drug_rows(data: dict) -> list[dict]:
     return rows
 
 
+FUSION_COLUMNS = [
+    "name", "variant", "exons", "partner_5p", "partner_3p", "breakpoint_5p", "breakpoint_3p", "category",
+    "evidence", "evidence_sources", "supporting_reads", "split", "clipped", "pairs", "excluded_reads",
+    "wildtype_fragments", "depth", "allele_fraction", "junction_sequence", "caller", "notes",
+]
+
+
+def fusion_rows(data: dict) -> list[dict]:
+    """One row per fusion (5' breakpoint first) for <sample>.fusions.tsv."""
+    rows = []
+    for f in data.get("fusions") or []:
+        bps = [f"{b.get('chrom')}:{b.get('pos')} {b.get('gene')} {b.get('region') or ''}".strip()
+               for b in f.get("breakpoints") or []]
+        r = f.get("read_evidence") or {}
+        frag = r.get("fragments") or {}
+        rows.append({**{k: f.get(k) for k in ("name", "variant", "exons", "partner_5p", "partner_3p", "category",
+                                               "evidence", "supporting_reads", "allele_fraction", "caller",
+                                               "notes")},
+                     "breakpoint_5p": bps[0] if bps else None, "breakpoint_3p": bps[1] if len(bps) > 1 else None,
+                     "evidence_sources": f.get("evidence_sources"),
+                     "split": frag.get("split"), "clipped": frag.get("clipped"), "pairs": frag.get("pairs"),
+                     "excluded_reads": [f"{k}={v}" for k, v in (r.get("excluded_reads") or {}).items() if v],
+                     "wildtype_fragments": r.get("wildtype_fragments"), "depth": r.get("depth"),
+                     "junction_sequence": r.get("junction_sequence")})
+    return rows
+
+
 @lru_cache(maxsize=1)
 def sample_schema() -> dict:
     return json.loads(ires.files("alkannot.schemas").joinpath("alkannot.schema.json").read_text())
@@ -88,6 +115,7 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
         "json": out_dir / f"{sid}.alkannot.json",
         "variants": out_dir / f"{sid}.variants.tsv",
         "drugs": out_dir / f"{sid}.drugs.tsv",
+        "fusions": out_dir / f"{sid}.fusions.tsv",
     }
     # a rerun must not leave an older run's files beside the new ones if this one fails half-way
     for p in list(paths.values()) + [out_dir / f"{sid}{ext}" for ext in
@@ -100,6 +128,10 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
             atomic_write_text(paths["drugs"], tsv_text(drug_rows(data), DRUG_COLUMNS))
         else:
             paths.pop("drugs")
+        if "fusion_assessment" in data:
+            atomic_write_text(paths["fusions"], tsv_text(fusion_rows(data), FUSION_COLUMNS))
+        else:
+            paths.pop("fusions")
         from alkannot.report.html import render_sample_html
         from alkannot.report.maf import write_maf
 
