@@ -8,16 +8,19 @@ import sys
 
 
 def _annotate(a: argparse.Namespace) -> None:
-    from alkannot.pipeline import SampleSpec, run_sample
+    from alkannot.pipeline import run_sample
+    from alkannot.sheet import CLI, spec_from_row
 
     sid = a.sample or _default_id(a.input)
-    spec = SampleSpec(id=sid, vcf=a.input, build=a.build, specimen=a.specimen, tumor_sample=a.tumor_sample,
-                      normal_sample=a.normal_sample, reference=a.reference, patient=a.patient,
-                      timepoint=a.timepoint, alignment=a.alignment, cnv=a.cnv, sv=a.sv,
-                      current_tki=a.current_tki, prior_tkis=[x for x in (a.prior_tkis or "").split(",") if x],
-                      tumor_fraction=a.tumor_fraction, ploidy=a.ploidy,
-                      pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
-                      kb_extra=a.kb_extra or [])
+    # the flags are read as a sample-sheet row, so they are checked exactly as a sheet would be
+    row = {"sample": sid, "vcf": a.input, "build": a.build, "specimen": a.specimen,
+           "tumor_sample": a.tumor_sample, "normal_sample": a.normal_sample, "reference": a.reference,
+           "patient": a.patient, "timepoint": a.timepoint, "alignment": a.alignment, "cnv": a.cnv, "sv": a.sv,
+           "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
+           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy}
+    spec = spec_from_row({k: v for k, v in row.items() if v is not None},
+                         pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
+                         kb_extra=a.kb_extra or [], path=CLI)
     paths = run_sample(spec, a.out)
     data = json.loads(paths["json"].read_text())
     acc = data["accounting"]
@@ -105,10 +108,12 @@ def register(sub) -> None:
     p.add_argument("--alignment", help="BAM/CRAM (+index) for read-based phasing and hotspot coverage")
     p.add_argument("--cnv", help="copy-number file (CNVkit .cns/.cnr, segment TSV, PURPLE, CNV VCF)")
     p.add_argument("--sv", help="SV/fusion calls (Manta/GRIDSS/DELLY VCF, Arriba, STAR-Fusion)")
+    p.add_argument("--population-af", help="population allele-frequency VCF (gnomAD-style INFO/AF, indexed): "
+                   "variants above the threshold in resources/germline_polymorphisms.yaml are labelled germline")
     p.add_argument("--current-tki", help="TKI the patient progressed on")
     p.add_argument("--prior-tkis", help="comma-separated earlier TKIs")
-    p.add_argument("--tumor-fraction", type=float, help="tumour fraction / purity (0-1) if known")
-    p.add_argument("--ploidy", type=float,
+    p.add_argument("--tumor-fraction", help="tumour fraction / purity (0-1) if known")
+    p.add_argument("--ploidy",
                    help="tumour baseline ploidy for copy-number calls (default 2; PURPLE's purity.tsv gives it)")
     p.add_argument("--pass-filters", help="comma-separated FILTER values treated as passing (default PASS,.)")
     p.add_argument("--kb-extra", action="append", help="extra knowledge-base YAML (same schema); repeatable")

@@ -41,6 +41,7 @@ class SampleSpec:
     ploidy: float | None = None  # tumour baseline ploidy for copy-number calls (PURPLE reports it)
     pass_filters: list[str] | None = None
     kb_extra: list[str] = field(default_factory=list)
+    population_af: str | None = None  # gnomAD-style VCF (INFO/AF): common population variants -> germline
 
 
 def check_sample_id(sid: str, where: str | None = None) -> None:
@@ -71,7 +72,7 @@ def _check_spec(spec: SampleSpec) -> None:
     if spec.tumor_fraction is not None and not 0 < spec.tumor_fraction <= 1:
         raise InputError(f"tumour fraction {spec.tumor_fraction} is outside (0, 1]",
                          fix="give a fraction such as 0.35, not a percentage")
-    for role in ("vcf", "alignment", "cnv", "sv", "reference"):
+    for role in ("vcf", "alignment", "cnv", "sv", "reference", "population_af"):
         p = getattr(spec, role)
         if p and not os.path.exists(p):
             raise InputError(f"{role} file not found", path=p, fix="check the path in the sample sheet")

@@ -78,10 +78,12 @@ def test_spec_from_row_follows_the_workflow_rules(row, field, expected):
 
 def test_unknown_sample_and_bad_number_are_input_errors(tmp_path):
     sheet = tmp_path / "s.tsv"
-    sheet.write_text("sample\tvcf\ttumor_fraction\nS1\tmissing.vcf\tabc\n")
+    sheet.write_text("sample\tvcf\ttumor_fraction\nS1\tmissing.vcf\t0.5\n")
     with pytest.raises(InputError, match="not in the sheet: S2"):
         run_batch(sheet, tmp_path / "out", ["S2"])
-    with pytest.raises(InputError, match="tumor_fraction 'abc'"):
+    # a bad cell stops the whole sheet before any sample runs, naming the line, sample and column
+    sheet.write_text("sample\tvcf\ttumor_fraction\nS1\tmissing.vcf\tabc\n")
+    with pytest.raises(InputError, match=r"s.tsv:2: sample 'S1', column 'tumor_fraction': 'abc' is not a number"):
         run_batch(sheet, tmp_path / "out", ["S1"], log=open(os.devnull, "w"))
 
 
