@@ -149,7 +149,13 @@ def build_sample_result(spec: SampleSpec) -> dict:
     build = res.vcf_info["build"]
 
     # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence
-    variants = annotate_ch(res.variants, spec.specimen)
+    if spec.alignment:  # one early, one-line check: readable, indexed, same build as the VCF
+        from alkannot.io.alignment import open_alignment, quiet_htslib
+
+        af = open_alignment(spec.alignment, spec.reference, build=build)
+        with quiet_htslib():
+            af.close()
+    variants = annotate_ch(res.variants, spec.specimen, build=build, population_af=spec.population_af)
     variants = specimen_filters(variants, spec.specimen)
     tf = tumor_fraction(variants, spec.tumor_fraction, spec.specimen)
     variants = apply_tumor_fraction(variants, tf)
