@@ -131,7 +131,11 @@ def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusion
 
 
 def build_sample_result(spec: SampleSpec) -> dict:
-    from alkannot.interpret.comutations import classify_co_mutations, transformation_flags
+    from alkannot.interpret.comutations import (
+        classify_co_mutations,
+        transformation_flags,
+        uninterpreted_variants,
+    )
     from alkannot.interpret.ctdna import (
         annotate_ch,
         apply_tumor_fraction,
@@ -217,6 +221,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "therapy_context": verdicts["therapy_context"],
         "research_use_only": True,
         "co_alterations": co_mut,
+        "uninterpreted": uninterpreted_variants(variants),
         "transformation_flags": transformation,
         "copy_number": copy_number,
         "fusions": fusions,
