@@ -160,9 +160,12 @@ def check_row(row: Mapping[str, str], *, path: str | None = None, line: int | No
             out[name] = ""
             continue
         if col.kind == "id" and (not SAMPLE_ID.match(val) or ".." in val):
-            raise _err(f"{who}column {name!r}: {val!r} is not a safe name (letters, digits, '.', '_', '-'; "
-                       "no spaces, slashes or '..'; at most 100 characters)", path=path, line=line,
-                       fix="rename it")
+            rule = ("is not a safe name (letters, digits, '.', '_', '-'; no spaces, slashes or '..'; at most 100 "
+                    "characters)")
+            if name == "sample":
+                raise _err(f"sample id {val!r} {rule}", path=path, line=line,
+                           fix="rename the sample in the sheet or pass --sample")
+            raise _err(f"{who}column {name!r}: {name} id {val!r} {rule}", path=path, line=line, fix="rename it")
         elif col.kind == "enum" and val not in col.choices:
             near = difflib.get_close_matches(val.lower(), col.choices, n=1)
             raise _err(f"{who}column {name!r}: {val!r} is not one of {', '.join(col.choices)}", path=path,
