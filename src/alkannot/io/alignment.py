@@ -195,27 +195,45 @@ def open_alignment(alignment, reference: str | None = None, *, build: str | None
                 os.environ[k] = v
 
 
+def _first_mapped_read(af):
+    """The first mapped read in file order (streamed, without the index), or None."""
+    for i, read in enumerate(af.fetch(until_eof=True)):
+        if not read.is_unmapped and read.reference_id >= 0:
+            return read
+        if i > 10000:
+            return None
+    return None
+
+
 def _probe_index(af, path: str, kind: str) -> None:
-    """Query the first contig through the index; an index built for another file fails here."""
+    """An index made for another file is caught here: the first mapped read of the file (streamed) must be
+    found again through the index at its own position."""
+    why = None
     with quiet_htslib() as msgs:
         ok = af.has_index()
-        err = None
         if ok and af.references:
             try:
-                for _ in af.fetch(af.references[0], 0, 1):
-                    break
-                af.check_index()
+                first = _first_mapped_read(af)
+                if first is not None:
+                    contig, start = first.reference_name, first.reference_start
+                    found = any(r.query_name == first.query_name and r.reference_start == start
+                                and r.flag == first.flag
+                                for r in af.fetch(contig, start, start + 1))
+                    if not found:
+                        why = f"the first read, {first.query_name} at {contig}:{start + 1}, is not found through it"
             except (ValueError, OSError) as exc:
-                err = exc
+                why = str(exc)
     if not ok:
-        af.close()
+        with quiet_htslib():
+            af.close()
         raise InputError("alignment file has no usable index", path=path, fix="run 'samtools index' on it")
-    if err is not None or any(m.startswith("[E::") for m in msgs):
+    errors = [m for m in msgs if m.startswith("[E::")]
+    if why is not None or errors:
         with quiet_htslib():
             try:
                 af.close()
             except Exception:
                 pass
-        why = _htslib_reason(msgs) or str(err)
+        why = why if why and not errors else _htslib_reason(errors)
         raise InputError(f"the {kind} index does not describe this file ({why})", path=path,
                          fix="re-index it: samtools index FILE")
