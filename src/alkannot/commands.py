@@ -44,15 +44,24 @@ def _default_id(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", base) or "sample"
 
 
+MAX_JSON_BYTES = 200 * 1024 * 1024
+
+
 def _load_jsons(paths: list[str]) -> list[dict]:
+    import os
+
     from alkannot.errors import InputError
 
     out = []
     for p in paths:
         try:
+            if os.path.isfile(p) and os.path.getsize(p) > MAX_JSON_BYTES:
+                raise InputError(f"file is {os.path.getsize(p):,} bytes, over the {MAX_JSON_BYTES:,}-byte limit "
+                                 "for an alkannot JSON", path=p, fix="give the .alkannot.json files written by "
+                                 "'alkannot annotate'")
             with open(p) as fh:
                 out.append(json.load(fh))
-        except (OSError, json.JSONDecodeError) as e:
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
             raise InputError(f"cannot read alkannot JSON ({e})", path=p,
                              fix="give the .alkannot.json files written by 'alkannot annotate'") from None
     return out
@@ -69,18 +78,26 @@ def _patient(a: argparse.Namespace) -> None:
 def _cohort(a: argparse.Namespace) -> None:
     from pathlib import Path
 
-    from alkannot.io.atomic import atomic_write_text
+    from alkannot.errors import InputError
+    from alkannot.io.atomic import OutputBusy, output_set
     from alkannot.report.cohort import render_cohort
     from alkannot.report.maf import write_cohort_maf
 
     samples = _load_jsons(a.json)
     html, tsv, mqc = render_cohort(samples)
     out = Path(a.outdir)
-    atomic_write_text(out / "summary.tsv", tsv)
-    for name, text in sorted(mqc.items()):
-        atomic_write_text(out / name, text)
-    write_cohort_maf(samples, out / "cohort.maf.tsv")
-    atomic_write_text(out / "summary.html", html)  # last: its presence means the cohort finished
+    # all cohort files appear together (private temporary folder, renamed in place, summary.html last)
+    try:
+        with output_set(out, "cohort") as box:
+            (box.path("summary.tsv")).write_text(tsv)
+            for name, text in sorted(mqc.items()):
+                box.path(name).write_text(text)
+            write_cohort_maf(samples, box.path("cohort.maf.tsv"))
+            box.path("summary.html").write_text(html)
+            box.order = ["summary.tsv", *sorted(mqc), "cohort.maf.tsv", "summary.html"]
+    except OutputBusy:
+        raise InputError("another alkannot run is writing into this output folder", path=str(out),
+                         fix="wait for it to finish, or give another --outdir") from None
     print(f"wrote {out}/summary.html, summary.tsv, cohort.maf.tsv, {', '.join(sorted(mqc))}", file=sys.stderr)
 
 

@@ -100,9 +100,10 @@ def recover_dir(out_dir: Path) -> list[str]:
             _commit_from(tmp, out_dir)
         shutil.rmtree(tmp, ignore_errors=True)
         done.append(tmp.name)
-    # orphan single-file temporaries of atomic_path (`.name.XXXX.tmp`) from killed runs
+    # orphan single-file temporaries of atomic_path (`.name.XXXX.tmp`) of our outputs from killed runs
+    ours = (".alkannot.", ".variants.tsv.", ".drugs.tsv.", ".report.html.", ".maf.tsv.", "summary.", "cohort.")
     for orphan in out_dir.glob(".*.tmp"):
-        if orphan.is_file():
+        if orphan.is_file() and any(k in orphan.name for k in ours):
             orphan.unlink(missing_ok=True)
     return done
 
