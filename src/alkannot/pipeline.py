@@ -189,10 +189,10 @@ def build_sample_result(spec: SampleSpec) -> dict:
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
-    for role in ("cnv", "sv", "alignment", "reference"):
+    for role in ("cnv", "sv", "alignment", "reference", "population_af"):
         p = getattr(spec, role)
         if p:
-            # small call files are checksummed; BAM/CRAM and genome FASTA (gigabytes) are named only
+            # small call files are checksummed; BAM/CRAM, genome FASTA and gnomAD (gigabytes) are named only
             digest = sha256(p) if role in ("cnv", "sv") else None
             inputs.append({"role": role, "path": os.path.basename(p), "sha256": digest})
     data = {

@@ -166,6 +166,8 @@ def label_germline(variants: list[dict], build: str, *, population_af: str | Pat
     for v in variants:
         v = dict(v)
         key = _allele(v)
+        if key is not None and afs.get(key) is not None:
+            v["population_af"] = afs[key]
         if key is not None and v.get("ch_status") in (None, "possible_CH"):
             why = None
             e = index.get(key)
@@ -174,7 +176,6 @@ def label_germline(variants: list[dict], build: str, *, population_af: str | Pat
                        f"{e.get('population_af', 'n/a')}; resources/germline_polymorphisms.yaml)")
             af = afs.get(key)
             if af is not None:
-                v["population_af"] = af
                 if af >= threshold:
                     pa = f"population AF {af:.3g} >= {threshold:g} in {os.path.basename(str(population_af))}"
                     why = f"{why}; {pa}" if why else f"likely germline: {pa}"
