@@ -17,20 +17,16 @@ import pytest
 
 from alkannot.batch import read_sheet, run_batch, spec_from_row
 from alkannot.errors import InputError
+from alkannot.sheet import annotate_argv
 
 REPO = Path(__file__).resolve().parents[2]
 SHEET = REPO / "config" / "samples.tsv"
-FLAG_COLUMNS = ["patient", "specimen", "timepoint", "build", "tumor_sample", "normal_sample", "alignment",
-                "reference", "cnv", "sv", "current_tki", "prior_tkis", "tumor_fraction"]
 
 
 def annotate_cli_args(row: dict[str, str]) -> list[str]:
-    args = [row["vcf"], "--sample", row["sample"]]
-    for col in FLAG_COLUMNS:
-        v = row.get(col) or ("tissue" if col == "specimen" else "")
-        if v:
-            args += ["--" + col.replace("_", "-"), v]
-    return args + ["--pass-filters", "PASS,."]
+    """The workflow's per-sample command line (common.smk: annotate_args) for this sheet row."""
+    spec = spec_from_row(row, pass_filters=["PASS", "."])
+    return [row["vcf"], *annotate_argv(spec)]
 
 
 @pytest.fixture(scope="module")
