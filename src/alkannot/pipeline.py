@@ -44,6 +44,7 @@ class SampleSpec:
     kb_extra: list[str] = field(default_factory=list)
     civic: bool = True  # show CIViC evidence beside the review (bundled resources/kb/civic.yaml or a kb_extra one)
     civic_may_change_verdict: bool = False  # let CIViC level A/B items in NSCLC move a verdict towards caution
+    population_af: str | None = None  # gnomAD-style VCF (INFO/AF): common population variants -> germline
 
 
 def check_sample_id(sid: str, where: str | None = None) -> None:
@@ -74,7 +75,7 @@ def _check_spec(spec: SampleSpec) -> None:
     if spec.tumor_fraction is not None and not 0 < spec.tumor_fraction <= 1:
         raise InputError(f"tumour fraction {spec.tumor_fraction} is outside (0, 1]",
                          fix="give a fraction such as 0.35, not a percentage")
-    for role in ("vcf", "alignment", "cnv", "sv", "reference"):
+    for role in ("vcf", "alignment", "cnv", "sv", "reference", "population_af"):
         p = getattr(spec, role)
         if p and not os.path.exists(p):
             raise InputError(f"{role} file not found", path=p, fix="check the path in the sample sheet")
@@ -134,7 +135,11 @@ def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusion
 
 def build_sample_result(spec: SampleSpec) -> dict:
     from alkannot.interpret import civic as civic_ev
-    from alkannot.interpret.comutations import classify_co_mutations, transformation_flags
+    from alkannot.interpret.comutations import (
+        classify_co_mutations,
+        transformation_flags,
+        uninterpreted_variants,
+    )
     from alkannot.interpret.ctdna import (
         alk_clonality,
         alk_exclusion,
@@ -159,7 +164,13 @@ def build_sample_result(spec: SampleSpec) -> dict:
     build = res.vcf_info["build"]
 
     # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence
-    variants = annotate_ch(res.variants, spec.specimen)
+    if spec.alignment:  # one early, one-line check: readable, indexed, same build as the VCF
+        from alkannot.io.alignment import open_alignment, quiet_htslib
+
+        af = open_alignment(spec.alignment, spec.reference, build=build)
+        with quiet_htslib():
+            af.close()
+    variants = annotate_ch(res.variants, spec.specimen, build=build, population_af=spec.population_af)
     variants = specimen_filters(variants, spec.specimen)
     tf = tumor_fraction(variants, spec.tumor_fraction, spec.specimen)
     variants = apply_tumor_fraction(variants, tf)
@@ -195,10 +206,10 @@ def build_sample_result(spec: SampleSpec) -> dict:
     verdicts = evaluate(alk, compounds, kb_co, kb,
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
-    for role in ("cnv", "sv", "alignment", "reference"):
+    for role in ("cnv", "sv", "alignment", "reference", "population_af"):
         p = getattr(spec, role)
         if p:
-            # small call files are checksummed; BAM/CRAM and genome FASTA (gigabytes) are named only
+            # small call files are checksummed; BAM/CRAM, genome FASTA and gnomAD (gigabytes) are named only
             digest = sha256(p) if role in ("cnv", "sv") else None
             inputs.append({"role": role, "path": os.path.basename(p), "sha256": digest})
     data = {
@@ -227,6 +238,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "therapy_context": verdicts["therapy_context"],
         "research_use_only": True,
         "co_alterations": co_mut,
+        "uninterpreted": uninterpreted_variants(variants),
         "transformation_flags": transformation,
         "copy_number": copy_number,
         "fusions": fusions,

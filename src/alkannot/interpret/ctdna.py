@@ -128,7 +128,18 @@ def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterab
     (plasma variant in a CH gene without a clearing normal), or None.
 
     ``ch_genes`` is the loaded ``ch_genes.yaml`` (thresholds under ``matched_normal``) or a plain gene list
-    (bundled thresholds); None loads the bundled file.
+    (bundled thresholds); None loads the bundled file. See ``ch_assessment`` for the rule.
+    """
+    return ch_assessment(variant, specimen, ch_genes)[0]
+
+
+def ch_assessment(variant: Mapping, specimen: str | None,
+                  ch_genes: Mapping | Iterable[str] | None = None) -> tuple[str | None, str | None]:
+    """(ch_status, evidence sentence or None).
+
+    Alt reads in the matched normal support CH/germline only when the normal VAF is at least
+    ``min_normal_to_tumour_vaf_ratio`` x the tumour VAF (resources/ch_genes.yaml): below it the normal's reads
+    are tumour-in-normal contamination and the variant stays somatic.
     """
     bundled = load_ch_genes()
     if ch_genes is None or isinstance(ch_genes, Mapping):
@@ -139,21 +150,48 @@ def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterab
     t = {**bundled["matched_normal"], **data.get("matched_normal", {})}
     n_alt, n_depth = variant.get("normal_alt_reads"), variant.get("normal_depth")
     n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
+    vaf = variant.get("vaf")
+    seen = f"matched normal {n_alt}/{n_depth} reads" + (f" (VAF {fmt_pct(n_vaf)})" if n_vaf is not None else "")
     if n_alt:
+        supports = n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"])
+        ratio = t.get("min_normal_to_tumour_vaf_ratio")
+        if supports and ratio and n_vaf is not None and vaf:
+            rel = n_vaf / vaf
+            if rel < ratio - 1e-9:  # tolerance: 0.02 / 0.1 is 0.19999... in floating point
+                return None, (f"{seen} vs tumour VAF {fmt_pct(vaf)}: normal/tumour VAF ratio {rel:.2g} < {ratio} "
+                              "= tumour-in-normal contamination, kept as somatic")
+        unknown = "" if vaf else "; tumour VAF unknown, so tumour-in-normal contamination could not be ruled out"
         if n_vaf is not None and n_vaf >= t["germline_min_normal_vaf"]:
-            return "germline"
-        if n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"]):
-            return "CH"
+            return "germline", f"{seen} >= {fmt_pct(t['germline_min_normal_vaf'])}: constitutional{unknown}"
+        if supports:
+            return "CH", f"{seen} supports a blood-derived clone{unknown}"
     if specimen_class(specimen) != "plasma" or variant.get("gene") not in genes:
-        return None
+        return None, None
     if n_depth is not None and n_depth >= t["min_normal_depth_to_clear"] and not n_alt:
-        return None  # the WBC was deep enough and shows nothing: tumour-derived
-    return "possible_CH"
+        return None, None  # the WBC was deep enough and shows nothing: tumour-derived
+    why = "no matched normal" if n_depth is None else f"matched normal too shallow ({n_depth} reads)"
+    return "possible_CH", f"plasma variant in a CH gene; {why} to rule CH out"
 
 
-def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | None = None) -> list[dict]:
+def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | None = None, *,
+                build: str | None = None, population_af: str | None = None,
+                germline: Mapping | None = None) -> list[dict]:
+    """Copies of ``variants`` with ``ch_status`` and ``ch_evidence`` (why, or None).
+
+    Order: matched-normal evidence (``ch_assessment``), then, with ``build``, the curated common germline
+    polymorphisms and the optional population-frequency VCF (alkannot.interpret.germline). A matched normal
+    deep enough to clear a variant overrides a polymorphism/population label.
+    """
+    from alkannot.interpret.germline import label_germline
+
     data = ch_genes or load_ch_genes()
-    return [{**v, "ch_status": ch_status(v, specimen, data)} for v in variants]
+    out = []
+    for v in variants:
+        status, why = ch_assessment(v, specimen, data)
+        out.append({**v, "ch_status": status, "ch_evidence": why})
+    if build is not None:
+        out = label_germline(out, build, population_af=population_af, table=germline, ch_genes=data)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,15 +368,11 @@ def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: s
     non-duplicate, QC-passed reads with mapping quality >= min_mapq."""
     import pysam
 
+    from alkannot.io.alignment import open_alignment, quiet_htslib
+
     own = not isinstance(alignment, pysam.AlignmentFile)
-    if own:
-        try:
-            bam = pysam.AlignmentFile(str(alignment), reference_filename=reference)
-        except (OSError, ValueError) as err:
-            raise InputError(f"cannot open alignment: {err}", path=str(alignment),
-                             fix="give an indexed BAM/CRAM (and the reference FASTA for CRAM)") from None
-    else:
-        bam = alignment
+    bam = open_alignment(str(alignment), reference) if own else alignment
+    name = str(alignment) if own else str(getattr(bam, "filename", b"").decode(errors="replace"))
     try:
         contig = _alignment_contig(bam.references, chrom)
         if contig is None:
@@ -349,16 +383,21 @@ def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: s
                         or read.is_qcfail) and read.mapping_quality >= min_mapq
 
         lo, hi = min(positions), max(positions)
-        try:
-            counts = bam.count_coverage(contig, lo - 1, hi, quality_threshold=min_baseq, read_callback=keep)
-        except ValueError as err:
-            raise InputError(f"cannot read coverage from the alignment: {err}",
-                             path=str(getattr(bam, "filename", b"").decode(errors="replace")),
-                             fix="index the BAM/CRAM (samtools index)") from None
+        with quiet_htslib() as msgs:
+            try:
+                counts = bam.count_coverage(contig, lo - 1, hi, quality_threshold=min_baseq, read_callback=keep)
+                err = None
+            except (ValueError, OSError) as exc:
+                counts, err = None, exc
+        if counts is None or any(m.startswith("[E::") for m in msgs):
+            why = next((m.split("]", 1)[-1].strip() for m in msgs if m.startswith("[E::")), None) or str(err)
+            raise InputError(f"cannot read coverage from the alignment: {why}", path=name,
+                             fix="check it with 'samtools quickcheck' and re-index it (samtools index)")
         return [int(sum(c[p - lo] for c in counts)) for p in positions]
     finally:
         if own:
-            bam.close()
+            with quiet_htslib():
+                bam.close()
 
 
 def gvcf_depth_records(path: str | Path, sample: str | None = None) -> list[dict]:

@@ -233,6 +233,7 @@ def variant_rows(variants, ctdna: dict) -> list[dict]:
             "filter": _text(v.get("filter")), "specimen_filter": _text(v.get("specimen_filter")),
             "flags": [_text(f) for f in _list(v.get("flags"))],
             "ch": _text(v.get("ch_status")),
+            "ch_evidence": _text(v.get("ch_evidence")),
             "annotated": v.get("status") != "not_annotated",
             "reason": _text(v.get("reason")),
         })
@@ -319,6 +320,14 @@ def sample_view(data: dict, regions) -> dict:
         "regions": regions,
         "unplaced": unplaced,
         "variants": variant_rows(data.get("variants"), ctdna),
+        "uninterpreted": [
+            {k: _text(u.get(k)) for k in ("gene", "variant_ref", "hgvsc", "reason", "explanation", "fix")}
+            for u in map(_dict, _list(data.get("uninterpreted")))],
+        "labelled": [
+            {"gene": _text(v.get("gene")), "change": _text(v.get("protein_short") or v.get("hgvsc"))
+             or f"{_text(v.get('chrom'))}:{_text(v.get('pos'))} {_text(v.get('ref'))}>{_text(v.get('alt'))}",
+             "label": _text(v.get("ch_status")), "evidence": _text(v.get("ch_evidence"))}
+            for v in map(_dict, _list(data.get("variants"))) if v.get("ch_status") in ("CH", "germline")],
         "variants_assessed": "variants" in data,
         "compounds": compound_rows(data.get("compound")),
         "co_alterations": [
