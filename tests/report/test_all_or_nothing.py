@@ -19,7 +19,7 @@ from alkannot.pipeline import SampleSpec, run_sample
 
 REPO = Path(__file__).resolve().parents[2]
 VCF = REPO / "test-data" / "P001_T1.vcf"
-EXTS = (".alkannot.json", ".variants.tsv", ".drugs.tsv", ".report.html", ".maf.tsv", ".alkannot.vcf.gz",
+EXTS = (".alkannot.json", ".variants.tsv", ".drugs.tsv", ".fusions.tsv", ".report.html", ".maf.tsv", ".alkannot.vcf.gz",
         ".alkannot.vcf.gz.tbi")
 
 # run the CLI with a writer that pauses after the MAF (inside the private temporary folder)

@@ -79,7 +79,9 @@ def annotate_args(wildcards):
     """Command-line flags for `alkannot annotate`, built from the sheet (values are shell-quoted)."""
     import shlex
 
-    return " ".join(shlex.quote(a) for a in alksheet.annotate_argv(SPECS[wildcards.sample]))
+    return " ".join(
+        shlex.quote(a) for a in alksheet.annotate_argv(SPECS[wildcards.sample])
+    )
 
 
 def civic_flags():
