@@ -394,6 +394,10 @@ def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantC
             qc.setdefault("input_warnings", []).append(
                 f"{hits} of {tried} allele(s) in {other} target exons match the {other} sequence and none fall in "
                 f"{build} exons: check the build (rerun with --build {other} if the VCF is {other})")
+        elif elsewhere and not variants:
+            qc.setdefault("input_warnings", []).append(
+                f"{len(elsewhere)} allele(s) fall in {other} target genes and none in {build}'s: check the build "
+                f"(rerun with --build {other} if the VCF is {other})")
     return qc
 
 
