@@ -168,6 +168,13 @@ def test_index_of_another_file_is_refused_and_own_index_accepted(tmp_path):
     pysam.bcftools.index("-f", str(bcf))
     _check_index_describes_file(str(bcf), str(bcf) + ".csi")
     assert alk_mutations(annotate_vcf(str(bcf), "GRCh38").variants) == ["G1202R", "L1196M"]
+    # an index of a record-less BCF beside a BCF with records
+    empty = tmp_path / "empty.bcf"
+    pysam.bcftools.view("-h", "-Ob", "-o", str(empty), str(b), catch_stdout=False)
+    pysam.bcftools.index("-f", str(empty))
+    _check_index_describes_file(str(empty), str(empty) + ".csi")
+    with pytest.raises(InputError, match="lists no records but the file has some"):
+        _check_index_describes_file(str(bcf), str(empty) + ".csi")
 
 
 @pytest.mark.parametrize("name,want", [
@@ -235,3 +242,25 @@ def test_real_files_genotype_reasons_match_htslib(name, tmp_path):
             want = "alt_not_in_genotype"
         got = v["reason"] if v["reason"] in ("genotype_not_called", "alt_not_in_genotype") else None
         assert got == want, (name, v["pos"], gt, v["reason"])
+
+
+# ---- build: explicit build vs header hints; records never vanish into the other build ---------------
+
+G1202R_37 = ("chr2", 29443613, "C", "T")
+
+
+def test_one_record_in_the_other_builds_exons_stops_the_run(tmp_path):
+    p = vcf(tmp_path, [row(G1202R_37, None, "GT:AD:DP", "0/1:480,120:600")])
+    with pytest.raises(InputError, match=r"does not match GRCh38 \(looks like GRCh37\): 1 allele"):
+        annotate_vcf(str(p), "GRCh38")
+    assert alk_mutations(annotate_vcf(str(p), "GRCh37").variants) == ["G1202R"]
+
+
+def test_explicit_build_wins_over_contig_length_hint(tmp_path):
+    p = vcf(tmp_path, [row(G1202R, None, "GT:AD:DP", "0/1:480,120:600")])
+    p.write_text(p.read_text().replace("length=242193529", "length=243199373"))  # GRCh37's chr2
+    res = annotate_vcf(str(p), "GRCh38")
+    assert alk_mutations(res.variants) == ["G1202R"]
+    assert any("##contig chr2 length says GRCh37, but the run was given GRCh38" in w for w in res.qc["input_warnings"])
+    with pytest.raises(InputError, match=r"looks like GRCh38"):
+        annotate_vcf(str(p), None)  # the header alone says GRCh37: the REF check refuses it
