@@ -768,34 +768,6 @@ def check_record(vi: VcfInput, rec, line: int | None) -> None:
                              fix="VCF must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8")
 
 
-def _first(x):
-    if x is None:
-        return None
-    if isinstance(x, (tuple, list, np.ndarray)):
-        return x[0] if len(x) else None
-    return x
-
-
-def _int_or_none(v) -> int | None:
-    if v is None:
-        return None
-    try:
-        iv = int(v)
-    except (TypeError, ValueError):
-        return None
-    return None if iv < 0 else iv
-
-
-def _float_or_none(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        fv = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if np.isnan(fv) else fv
-
-
 def _fmt(rec, key: str, s: int):
     try:
         arr = rec.format(key)
@@ -1018,8 +990,7 @@ def genotype_status(alleles: list[int | None] | None, alt_index: int) -> str | N
 
 
 def _fmt_str(rec, key: str, s: int, fmt_ids: set[str]) -> str | None:
-    if key not in fmt_ids:
-        return None
+    # read whether or not the header defines the tag (htslib reads an undefined one as text)
     v = _fmt(rec, key, s)
     if v is None:
         return None
