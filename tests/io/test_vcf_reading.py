@@ -264,3 +264,12 @@ def test_explicit_build_wins_over_contig_length_hint(tmp_path):
     assert any("##contig chr2 length says GRCh37, but the run was given GRCh38" in w for w in res.qc["input_warnings"])
     with pytest.raises(InputError, match=r"looks like GRCh38"):
         annotate_vcf(str(p), None)  # the header alone says GRCh37: the REF check refuses it
+
+
+def test_unrecognised_contig_names_are_said_not_silent(tmp_path):
+    p = tmp_path / "odd.vcf"
+    p.write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                 "chromosome2\t29220747\t.\tC\tT\t.\tPASS\t.\n")
+    res = annotate_vcf(str(p), "GRCh38")
+    assert res.accounting["records_in_targets"] == 0
+    assert any("no contig name is a human chromosome (e.g. chromosome2)" in w for w in res.qc["input_warnings"])

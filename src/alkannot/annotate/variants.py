@@ -316,7 +316,7 @@ def _contig_warnings(vi, calls: list[VariantCall], records_in_targets: int) -> l
     """Accession or zero-padded contig names read as chromosomes (said, not silent), and contig
     names that are no human chromosome when nothing fell in the target genes."""
     out = []
-    names = list(dict.fromkeys([*vi.contig_names, *(c.chrom for c in calls)]))
+    names = list(dict.fromkeys([*vi.contig_names, *vi.record_contigs, *(c.chrom for c in calls)]))
     aliases = {n: canonical_chrom(n) for n in names
                if canonical_chrom(n) in _PRIMARY and (n[3:] if n.lower().startswith("chr") else n)
                not in _PRIMARY | {"M"}}

@@ -55,6 +55,7 @@ class VcfInput:
     records_seen: int = 0  # records in the whole file (streamed text VCFs), counted by the prefilter
     warnings: list[str] = field(default_factory=list)  # read on, but the user should know (qc.input_warnings)
     contig_names: list[str] = field(default_factory=list)  # the index's (indexed) or header's contig names
+    record_contigs: list[str] = field(default_factory=list)  # CHROM values seen while streaming
 
     @property
     def tumor_sample(self) -> str | None:
@@ -564,6 +565,7 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
     elif vi.header_text is None:
         # BCF: binary, no lines to prefilter; htslib parses every record
         line = vi.n_header_lines
+        last_chrom, seen_contigs = None, set()
         it = iter(vi.vcf)
         while True:
             line += 1
@@ -574,6 +576,11 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
             except Exception:
                 raise _record_error(vi, line) from None
             vi.records_seen += 1
+            if rec.CHROM != last_chrom:  # sorted or not, a cheap test per record
+                last_chrom = rec.CHROM
+                if last_chrom not in seen_contigs:
+                    seen_contigs.add(last_chrom)
+                    vi.record_contigs.append(last_chrom)
             check_record(vi, rec, line)
             yield line, rec
     else:
@@ -663,7 +670,7 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
     except (EOFError, OSError, zlib.error) as e:
         raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
                          fix="re-copy or re-compress it with bgzip") from None
-    _PREFILTER_CACHE.update(key=key, value=(header, kept, n))
+    _PREFILTER_CACHE.update(key=key, value=(header, kept, n), contigs=list(chrom_spans))
     return header, kept, n
 
 
@@ -698,6 +705,7 @@ def _iter_prefiltered(vi: VcfInput, targets):
     n_cols = 8 if not vi.samples else 9 + len(vi.samples)
     header, kept, vi.records_seen = prefilter_lines(
         vi.path, targets, n_columns=n_cols, on_bad_line=lambda ln: (_ for _ in ()).throw(_record_error(vi, ln)))
+    vi.record_contigs = [c.decode("utf-8", errors="replace") for c in _PREFILTER_CACHE.get("contigs", ())]
     if not kept:
         return
     with tempfile.TemporaryDirectory(prefix="alkannot-") as tmp:
