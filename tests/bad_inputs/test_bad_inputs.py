@@ -146,5 +146,6 @@ def test_accepted_input_is_listed_not_dropped(case: Path, tmp_path: Path) -> Non
         assert any(re.search(pattern, w) for w in warned), f"{case.name}: no warning like {pattern!r}: {warned}"
     if "input_warnings" in spec and not spec["input_warnings"]:
         assert not warned, warned
+    assert err.count(": warning: ") == len(warned), err  # each one also said on the terminal
     tsv = (work / "out" / outs[0].name.replace(".alkannot.json", ".variants.tsv")).read_text().splitlines()
     assert len(tsv) == 1 + len(variants)  # header + one row per allele, whatever the input carried
