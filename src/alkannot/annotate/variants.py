@@ -183,8 +183,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if ref_hint:
         hints[f"##reference {ref_hint[1]!r}"] = ref_hint[0]
     if _build_from_ref_check:
-        warnings_.append(f"header hints disagree ({', '.join(f'{k}: {v}' for k, v in hints.items())}); "
-                         f"the REF alleles in the target genes match {build}, so it is read as {build}")
+        pass  # said after the REF check, with what it found
     elif build is not None:
         for src, b in hints.items():
             if b != build:
@@ -291,6 +290,12 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
         records_read = vi.records_seen  # streamed: every record of the file was looked at
     qc = _ref_check(variants, path, build, calls, cfg, elsewhere)
     warnings_ += _contig_warnings(vi, calls, records_in_targets)
+    if _build_from_ref_check:
+        said = ", ".join(f"{k}: {v}" for k, v in hints.items())
+        warnings_.append(f"header hints disagree ({said}); " + (
+            f"{qc['ref_checked']} REF allele(s) in the target exons match {build}, so it is read as {build}"
+            if qc["ref_checked"] else
+            f"no REF allele in the target exons could settle it: read as {build}; pass --build to be sure"))
     qc["input_warnings"] = warnings_ + qc.get("input_warnings", [])
     _combine_same_codon(variants, calls, anns, ts)
     acc = Counter(v["reason"] for v in variants if v["status"] == "not_annotated")
