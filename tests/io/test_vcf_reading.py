@@ -273,3 +273,30 @@ def test_unrecognised_contig_names_are_said_not_silent(tmp_path):
     res = annotate_vcf(str(p), "GRCh38")
     assert res.accounting["records_in_targets"] == 0
     assert any("no contig name is a human chromosome (e.g. chromosome2)" in w for w in res.qc["input_warnings"])
+
+
+def test_header_warning_reaches_json_and_html_escaped(tmp_path):
+    from alkannot.pipeline import SampleSpec, run_sample
+
+    p = vcf(tmp_path, [row(G1202R, None, "GT:AD:DP", "0/1:480,120:600")])
+    p.write_text(p.read_text().replace("##contig", '##reference=<script>alert("x")</script>/hg19.fa\n##contig', 1))
+    paths = run_sample(SampleSpec(id="S1", vcf=str(p), build="GRCh38"), tmp_path / "out")
+    import json
+
+    data = json.loads(paths["json"].read_text())
+    assert any("says GRCh37, but the run was given GRCh38" in w for w in data["qc"]["input_warnings"])
+    html = paths["html"].read_text()
+    assert "Input warnings" in html and "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("line,warned", [
+    ('##reference=<script>x</script>/hg19.fa', True),  # htslib cannot parse it and drops it
+    ('##META=<ID=Assay,Type=String,Number=.,Values=[WholeGenome, Exome]>', False),  # VCF 4.3: htslib keeps it
+    ('##vcfProcessLog=<InputVCF="/tmp/x";InputVCFSource="pindel2vcf">', False),  # re-serialised, kept
+    ('##ALT=<ID=DEL,Description="Deletion">', False),
+])
+def test_meta_lines_htslib_drops_are_warned_others_not(tmp_path, line, warned):
+    p = vcf(tmp_path, [row(G1202R, None, "GT:AD:DP", "0/1:480,120:600")], formats=FMT + line + "\n")
+    res = annotate_vcf(str(p), "GRCh38")
+    hit = [w for w in res.qc["input_warnings"] if w.startswith("line 6: htslib cannot parse")]
+    assert bool(hit) == warned, res.qc["input_warnings"]

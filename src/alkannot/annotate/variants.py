@@ -179,7 +179,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     hints = {}
     if vi.header_build:
         hints["##contig chr2 length"] = vi.header_build
-    ref_hint = reference_hint(vi.vcf.raw_header or "")
+    # the file's own header lines: htslib drops a ##reference=<...> line it cannot parse
+    ref_hint = reference_hint("\n".join(vi.header_text) if vi.header_text else (vi.vcf.raw_header or ""))
     if ref_hint:
         hints[f"##reference {ref_hint[1]!r}"] = ref_hint[0]
     if _build_from_ref_check:

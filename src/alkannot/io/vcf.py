@@ -406,6 +406,46 @@ def _check_definition(text: str, key: str, path: str, ln: int) -> None:
                          fix="fix the header line (see the VCF specification, section 1.4)")
 
 
+_STRUCTURED = re.compile(r"^##([A-Za-z0-9_.-]+)=<(.*)>$")
+_ID_OF = re.compile(r"(?:^|,)\s*ID=([^,>]*)")
+
+
+def _dropped_meta_lines(file_lines: list[str], htslib_lines: list[str], already: list[str]) -> list[str]:
+    """'line N: ...' for structured meta-lines (##KEY=<...>) of the file that htslib could not parse
+    and left out of its header (it says so only on stderr, which is silenced). htslib may re-serialise
+    the lines it keeps, so lines are compared by KEY and ID, and lines without an ID by their count."""
+    from collections import Counter
+
+    def ident(text: str) -> tuple[str, str | None] | None:
+        m = _STRUCTURED.match(text)
+        if not m:
+            return None
+        i = _ID_OF.search(m.group(2))
+        return m.group(1), (i.group(1) if i else None)
+
+    kept_ids, kept_n = set(), Counter()
+    for h in htslib_lines:
+        k = ident(h)
+        if k:
+            kept_ids.add(k)
+            kept_n[k[0]] += 1
+    said = {w.split(":", 1)[0] for w in already}
+    mine = [(ln, text[2:].split("=", 1)[0], ident(text)) for ln, text in enumerate(file_lines, 1)
+            if text.startswith("##") and "=<" in text.split(",", 1)[0] and f"line {ln}" not in said]
+    file_n = Counter(key for _, key, _ in mine)
+    out = []
+    for ln, key, k in mine:
+        if k is not None and k[1] is not None:
+            dropped = k not in kept_ids
+        else:  # no ID (or not <...>): lost when htslib kept fewer lines of this key
+            dropped = k is None or kept_n[key] < file_n[key]
+        if dropped:
+            out.append(f"line {ln}: htslib cannot parse this ##{key[:40]} header line"
+                       + (" and ignores it" if k is None or k[1] is not None else
+                          f" (or another ##{key[:40]} line) and ignores it"))
+    return out
+
+
 def _meta_warning(e: InputError, ln: int) -> str:
     return f"line {ln}: {e.what}; read as htslib reads it (the definition is repaired or ignored)"
 
@@ -434,6 +474,8 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
     header_lines = raw.rstrip("\n").split("\n")
     # htslib's header may gain lines (e.g. ##FILTER=<ID=PASS>); record line numbers use the file's own
     n_header = len(header_text) if header_text is not None else len(header_lines)
+    if header_text is not None:
+        meta_warnings.extend(_dropped_meta_lines(header_text, header_lines, meta_warnings))
     samples = list(vcf.samples)
     if len(samples) != len(set(samples)):
         dup = sorted({s for s in samples if samples.count(s) > 1})
