@@ -183,10 +183,9 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     ref_hint = reference_hint("\n".join(vi.header_text) if vi.header_text else (vi.vcf.raw_header or ""))
     if ref_hint:
         hints[f"##reference {ref_hint[1]!r}"] = ref_hint[0]
-    if _build_from_ref_check:
-        pass  # said after the REF check, with what it found
-    elif build is not None:
-        for src, b in hints.items():
+    if build is not None:
+        # (on the retry of contradictory hints, the warning is said after the REF check instead)
+        for src, b in ({} if _build_from_ref_check else hints).items():
             if b != build:
                 warnings_.append(f"header {src} says {b}, but the run was given {build}: read as {build}; "
                                  "the REF alleles in the target genes were checked against it")
