@@ -33,6 +33,9 @@ def _annotate(a: argparse.Namespace) -> None:
         res = [d for d, v in data["drugs"].items() if v["verdict"] == "resistant"]
         line += f"; resistant: {', '.join(res) or 'none'}"
     print(line, file=sys.stderr)
+    for w in data.get("qc", {}).get("input_warnings", []):  # read on, but worth a look (also in JSON/HTML)
+        text = "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(w).split()))  # header text
+        print(f"{sid}: warning: {text}", file=sys.stderr)
     print(f"{sid}: wrote {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
 
 

@@ -36,3 +36,7 @@ class VariantCall:
     orig_pos: int | None = None  # before trimming
     orig_ref: str | None = None
     orig_alt: str | None = None
+    # "called" | "not_called" | "alt_not_in_genotype" from the tumour GT; None when the record has no GT
+    genotype_status: str | None = None
+    value_flags: list = field(default_factory=list)  # invalid FORMAT/INFO values not used (io.vcf.depth_for)
+    end: int | None = None  # last reference base the record covers (htslib: INFO/END for symbolic alleles)

@@ -121,10 +121,6 @@ def main() -> None:
     write("binary_garbage", "input.vcf", bytes((i * 37 + 11) % 256 for i in range(4096)))
     write("no_fileformat_line", "input.vcf", good.split("\n", 1)[1])
     write("no_chrom_line", "input.vcf", good.replace("\t".join(COLS + T) + "\n", ""))
-    write("malformed_format_header", "input.vcf",
-          good.replace("##FORMAT=<ID=AD,Number=R,", "##FORMAT=<ID=AD Number=R,"))
-    write("malformed_info_header", "input.vcf",
-          header("GRCh38", T, '##INFO=<ID=DP,Number=1,Type=Int,Description="Depth">\n') + g38("G1202R"))
     write("space_separated_header", "input.vcf", good.replace("\t".join(COLS + T), " ".join(COLS + T)))
     write("space_separated_record", "input.vcf",
           header("GRCh38", T) + g38("L1196M") + g38("G1202R").replace("\t", " ") + g38("R273H", "TP53"))
@@ -221,6 +217,7 @@ def main() -> None:
     write("contig_not_in_header", "input.vcf",
           header("GRCh38", T) + g38("G1202R") + rec("chr3", 1000000, "A", "G"), ACC)
     cnv_sv_cases(good)
+    vcf_families(T)
 
 
 # ---- copy-number and SV/fusion values (issue 18) and MAF input (issue 13) -----------------------------
@@ -336,6 +333,108 @@ def cnv_sv_cases(good: str) -> None:
           "#chr\tstart\tend\tsample\tsize\ttumor_CN_change\tstate\tmajor_CN_allele\tminor_CN_allele\t"
           "tumor_clonality\tCN_change\tloglikelihood\tnumber_of_regions\tgenes\tcnv_type\n"
           "chr7\t1\t159345973\tsomatic\t159345973\t8\tAMP\t6\t2\t0.85\t7.1\t7118\t406\tMET\tchromosome\n", ACC)
+
+
+def vcf_families(T: list[str]) -> None:
+    """Issue 13 (genotype, build, htslib parity) and issue 18 (VCF value / index / contig) cases."""
+    c, pos, r, a = snv("GRCh38", "ALK", "G1202R")
+    # ---- malformed meta-lines htslib reads on: warnings with line numbers (issue 13.3) -------------
+    write("malformed_format_header", "input.vcf",
+          header("GRCh38", T).replace("##FORMAT=<ID=AD,Number=R,", "##FORMAT=<ID=AD Number=R,") + g38("G1202R"),
+          ACC)
+    write("malformed_info_header", "input.vcf",
+          header("GRCh38", T, '##INFO=<ID=DP,Number=1,Type=Int,Description="Depth">\n') + g38("G1202R"), ACC)
+    write("info_description_extra_text_vep", "input.vcf",
+          header("GRCh38", T, '##INFO=<ID=HGMD,Number=1,Type=String,Description="HGMD class" from HGMD 2020.4>\n')
+          + g38("G1202R", info="HGMD=DM"), ACC)
+    # ---- genotype-aware calling (issue 13.1) -------------------------------------------------------
+    wt = ["0/0:600,0:600"]
+    write("genotype_ref_only_all_sites", "input.vcf",
+          header("GRCh38", T) + g38("L1196M", sample_cols=wt) + g38("G1202R")
+          + g38("R273H", "TP53", sample_cols=wt), ACC)
+    write("genotype_missing", "input.vcf",
+          header("GRCh38", T) + g38("L1196M", sample_cols=["./.:600,0:600"]) + g38("G1202R"), ACC)
+    other = "G" if a != "G" and r != "G" else "T"
+    write("alt_not_in_genotype", "input.vcf",
+          header("GRCh38", T) + rec(c, pos, r, f"{a},{other}", sample_cols=["0/2:400,0,200:600"]), ACC)
+    strelka = ('##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n'
+               + "".join(f'##FORMAT=<ID={b}U,Number=2,Type=Integer,Description="tier1,tier2 {b} counts">\n'
+                         for b in "ACGT"))
+
+    def tiers(n_alt: int, depth: int) -> str:
+        return f"{depth}:" + ":".join(f"{n_alt if b == a else depth - n_alt if b == r else 0},0" for b in "ACGT")
+
+    write("strelka2_somatic_no_gt", "input.vcf",
+          header("GRCh38", ["NORMAL", "TUMOR"], strelka)
+          + rec(c, pos, r, a, fmt="DP:AU:CU:GU:TU", sample_cols=[tiers(0, 500), tiers(150, 600)]), ACC)
+    no_defs = header("GRCh38", T).replace(FORMATS, "")
+    write("format_fields_not_defined", "input.vcf", no_defs + g38("G1202R") + g38("L1196M", sample_cols=wt), ACC)
+    # ---- values validated where read (issue 18.1) --------------------------------------------------
+    af = FORMATS + '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fraction">\n'
+    for case, cell in (("format_af_above_one", "0/1:480,120:600:1.5"), ("format_af_negative", "0/1:480,120:600:-0.2"),
+                       ("format_af_inf", "0/1:480,120:600:inf")):
+        write(case, "input.vcf", header("GRCh38", T).replace(FORMATS, af)
+              + g38("G1202R", fmt="GT:AD:DP:AF", sample_cols=[cell]), ACC)
+    write("info_af_above_one", "input.vcf",
+          header("GRCh38", [], '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele fraction">\n')
+          + "\t".join(g38("G1202R", info="AF=2.5").split("\t")[:8]) + "\n", ACC)
+    write("ad_more_values_than_alleles", "input.vcf",
+          header("GRCh38", T) + g38("G1202R", sample_cols=["0/1:480,120,300:600"]), ACC)
+    write("dp_negative", "input.vcf", header("GRCh38", T) + g38("G1202R", fmt="GT:DP", sample_cols=["0/1:-600"]), ACC)
+    # ---- indexed and streamed reads agree; an index must describe its file (issue 18.2) ------------
+    dup = header("GRCh38", T) + g38("G1202R") + g38("G1202R") + g38("L1196M") + g38("R273H", "TP53")
+    bgzip(write("indexed_duplicate_records", "input.vcf", dup, ACC), index=True)
+    d = HERE / "index_of_another_file"
+    p = write("index_of_another_file", "other.vcf", header("GRCh38", T) + g38("L1196M"))
+    o = bgzip(p, index=True)
+    shutil.move(str(o) + ".tbi", d / "input.vcf.gz.tbi")
+    o.unlink()
+    bgzip(write("index_of_another_file", "input.vcf", dup))
+    d = HERE / "index_with_no_records"
+    o = bgzip(write("index_with_no_records", "other.vcf", header("GRCh38", T)), index=True)
+    shutil.move(str(o) + ".tbi", d / "input.vcf.gz.tbi")
+    o.unlink()
+    bgzip(write("index_with_no_records", "input.vcf", dup))
+    # ---- contig aliases (issue 18.2) ---------------------------------------------------------------
+    for case, name in (("contig_refseq_accession", "NC_000002.12"), ("contig_zero_padded", "chr02"),
+                       ("contig_genbank_accession", "CM000664.2")):
+        h = header("GRCh38", T).replace("##contig=<ID=chr2,", f"##contig=<ID={name},")
+        write(case, "input.vcf", h + g38("G1202R").replace("chr2\t", f"{name}\t", 1), ACC)
+    h = header("GRCh38", T).replace("##contig=<ID=chr2,", "##contig=<ID=NC_000002.12,")
+    bgzip(write("contig_refseq_accession_indexed", "input.vcf",
+                h + (g38("G1202R") + g38("L1196M")).replace("chr2\t", "NC_000002.12\t"), ACC), index=True)
+    # ---- NUL byte, symbolic SV from upstream (issue 18.2) ------------------------------------------
+    write("nul_byte_in_record", "input.vcf", header("GRCh38", T) + g38("L1196M") + "\0" + g38("G1202R"))
+    # ALK is on the minus strand: its kinase exons are its lowest coordinates. A <DEL> starting below
+    # the gene and ending inside it removes them; its POS alone is outside every target.
+    tx = load_transcripts("GRCh38").by_gene("ALK")
+    write("symbolic_del_from_upstream", "input.vcf",
+          header("GRCh38", T, '##ALT=<ID=DEL,Description="Deletion">\n'
+                 '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">\n'
+                 '##INFO=<ID=END,Number=1,Type=Integer,Description="End">\n')
+          + rec(c, tx.start - 5000, "N", "<DEL>", info=f"SVTYPE=DEL;END={pos + 10}") + g38("G1202R"), ACC)
+    # ---- samples the user names must exist (issue 18.5) --------------------------------------------
+    tn = ["NORMAL", "TUMOR"]
+    write("normal_sample_misspelt", "input.vcf",
+          header("GRCh38", tn) + g38("G1202R", sample_cols=["0/0:600,0:600", "0/1:480,120:600"]))
+    write("sample_named_but_sites_only", "input.vcf",
+          header("GRCh38", []) + "\t".join(g38("G1202R").split("\t")[:8]) + "\n")
+    # ---- build (issue 13.2) ------------------------------------------------------------------------
+    two = g38("G12V", "KRAS") + g38("G245V", "TP53")
+    g37_header = header("GRCh37", T, "##reference=file:///refs/human_g1k_v37.fasta\n")
+    write("grch38_records_header_grch37_no_build", "input.vcf", g37_header + sort_records(two))
+    write("grch38_records_header_grch37_build_given", "input.vcf", g37_header + sort_records(two), ACC)
+    write("explicit_build_contradicts_reference_line", "input.vcf",
+          header(None, T, "##reference=file:///refs/hg19.fa\n", contigs=False) + g38("G1202R") + g38("L1196M"),
+          ACC)
+    write("contradictory_hints_no_build", "input.vcf",
+          header("GRCh37", T, "##reference=file:///refs/GRCh38_full_analysis_set.fna\n") + g38("L1196M") + g38("G1202R"), ACC)
+
+
+def sort_records(text: str) -> str:
+    order = {f"chr{i}": i for i in range(1, 23)}
+    rows = [ln for ln in text.splitlines(keepends=True)]
+    return "".join(sorted(rows, key=lambda ln: (order.get(ln.split("\t")[0], 99), int(ln.split("\t")[1]))))
 
 
 if __name__ == "__main__":

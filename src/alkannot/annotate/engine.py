@@ -24,6 +24,9 @@ REASON_SYMBOLIC = "symbolic_or_breakend_allele"
 REASON_SPANNING = "spanning_deletion_allele"
 REASON_NO_ALT = "no_alt_allele"
 REASON_NO_CDS = "coding_sequence_not_available"
+# the tumour sample's GT does not call the allele (0/0, ./., or GT names another ALT of the record)
+REASON_GT_NOT_CALLED = "genotype_not_called"
+REASON_ALT_NOT_IN_GT = "alt_not_in_genotype"
 
 
 @dataclass

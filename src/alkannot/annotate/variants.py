@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from alkannot.annotate.engine import (
+    REASON_ALT_NOT_IN_GT,
+    REASON_GT_NOT_CALLED,
     REASON_NO_ALT,
     REASON_SPANNING,
     REASON_SYMBOLIC,
@@ -84,6 +86,29 @@ def read_targets(build: str) -> list[tuple[str, int, int]]:
     return _gene_spans(build) + _gene_spans(_other_build(build))
 
 
+_GT_REASONS = {"not_called": REASON_GT_NOT_CALLED, "alt_not_in_genotype": REASON_ALT_NOT_IN_GT}
+
+
+def _note_values(vd: dict, call: VariantCall) -> None:
+    """Per-variant flags for what the VCF did not give: invalid values that were not used, unknown
+    depth/VAF of a sequence allele, and the reference span of a symbolic allele (vcf_end)."""
+    for f in call.value_flags:
+        if f not in vd["flags"]:
+            vd["flags"].append(f)
+    if call.orig_alt and call.orig_alt.startswith("<") and call.end and call.orig_pos is not None \
+            and call.end > call.orig_pos + len(call.orig_ref or "") - 1:
+        vd["vcf_end"] = call.end
+    if set((call.alt or "").upper()) <= set("ACGTN") and call.alt not in ("", "."):
+        if call.depth is None:
+            vd["flags"].append("depth_unknown")
+        if call.vaf is None:
+            vd["flags"].append("vaf_unknown")
+
+
+class BuildMismatch(InputError):
+    """The REF alleles in the target genes say the VCF is the other build."""
+
+
 @dataclass
 class AnnotationResult:
     variants: list[dict]
@@ -141,25 +166,42 @@ def _variant_dict(call: VariantCall, ann: Annotation | None, status: str, reason
 
 def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = None,
                  normal_sample: str | None = None, reference: str | None = None,
-                 pass_filters: list[str] | None = None, transcripts: TranscriptSet | None = None) -> AnnotationResult:
+                 pass_filters: list[str] | None = None, transcripts: TranscriptSet | None = None,
+                 _build_from_ref_check: bool = False) -> AnnotationResult:
     cfg = settings()
     pass_set = set(pass_filters or cfg["pass_filters"])
     vi = open_vcf(path, tumor_sample=tumor_sample, normal_sample=normal_sample)
-    if vi.header_build is None:
-        hint = reference_hint(vi.vcf.raw_header or "")
-        if hint and build and hint[0] != build:
-            raise InputError(f"VCF does not match {build} (looks like {hint[0]}): its header names the "
-                             f"reference {hint[1]!r}", path=path,
-                             fix=f"rerun with --build {hint[0]}, or fix the header if it is wrong")
-        build = build or (hint[0] if hint else None)
+    warnings_: list[str] = list(vi.warnings)
+    # Build: an explicit build (CLI/sheet) is the user's statement; header hints (##contig chr2
+    # length, ##reference) that contradict it are warnings, and the REF check of the target genes
+    # decides. Without one, agreeing hints give the build; contradictory hints are settled by the REF
+    # check (the first hint is tried, the other build if the REF alleles say so).
+    hints = {}
+    if vi.header_build:
+        hints["##contig chr2 length"] = vi.header_build
+    # the file's own header lines: htslib drops a ##reference=<...> line it cannot parse
+    ref_hint = reference_hint("\n".join(vi.header_text) if vi.header_text else (vi.vcf.raw_header or ""))
+    if ref_hint:
+        hints[f"##reference {ref_hint[1]!r}"] = ref_hint[0]
+    if build is not None:
+        # (on the retry of contradictory hints, the warning is said after the REF check instead)
+        for src, b in ({} if _build_from_ref_check else hints).items():
+            if b != build:
+                warnings_.append(f"header {src} says {b}, but the run was given {build}: read as {build}; "
+                                 "the REF alleles in the target genes were checked against it")
+    elif len(set(hints.values())) > 1:
+        first = next(iter(hints.values()))
+        kw = dict(tumor_sample=tumor_sample, normal_sample=normal_sample, reference=reference,
+                  pass_filters=pass_filters, _build_from_ref_check=True)
+        try:
+            return annotate_vcf(path, first, **kw)
+        except BuildMismatch:
+            return annotate_vcf(path, _other_build(first), **kw)
+    elif hints:
+        build = next(iter(hints.values()))
     if build is None:
-        if vi.header_build is None:
-            raise InputError("cannot tell the genome build from the header (no ##contig chr2 length)",
-                             path=path, fix="pass --build GRCh37 or --build GRCh38")
-        build = vi.header_build
-    elif vi.header_build and vi.header_build != build:
-        raise InputError(f"VCF does not match {build} (looks like {vi.header_build}): its ##contig chr2 length "
-                         f"is {vi.header_build}'s", path=path, fix=f"rerun with --build {vi.header_build}")
+        raise InputError("cannot tell the genome build from the header (no ##contig chr2 length)",
+                         path=path, fix="pass --build GRCh37 or --build GRCh38")
     ts = transcripts or load_transcripts(build)
     if reference:
         import pysam
@@ -201,7 +243,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     for line, rec in iter_records(vi, targets + other_targets):
         records_read += 1
         c = canonical_chrom(rec.CHROM)
-        pos, end = rec.POS, rec.POS + max(len(rec.REF), 1) - 1
+        pos = rec.POS
+        end = max(rec.end, pos)  # htslib's end: INFO/END of a symbolic <DEL> starting upstream of a gene
         cands = by_chrom.get(c, ())
         hit = [t for (s0, e0, t) in cands if s0 <= end and pos <= e0]
         if not hit:
@@ -223,7 +266,13 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                 status, reason = ann.status, ann.reason
             if ann is None:
                 ann = Annotation(gene=tx.gene, transcript=tx.transcript_id, status=status, reason=reason)
+            elif call.genotype_status in _GT_REASONS:
+                # the caller did not call this allele in the tumour: listed (annotation kept for the
+                # reader, REF still checked), never a mutation, co-mutation or verdict input
+                status, reason = "not_annotated", _GT_REASONS[call.genotype_status]
+                ann.status, ann.reason = status, reason
             vd = _variant_dict(call, ann, status, reason, pass_set)
+            _note_values(vd, call)
             if ext_formats and call.info:
                 ext = compare_external(call.info, ext_formats, call.orig_alt or call.alt,
                                        {tx.transcript_id, tx.ensembl_transcript_id}, vd["protein_short"])
@@ -240,6 +289,14 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if not vi.indexed:
         records_read = vi.records_seen  # streamed: every record of the file was looked at
     qc = _ref_check(variants, path, build, calls, cfg, elsewhere)
+    warnings_ += _contig_warnings(vi, calls, records_in_targets)
+    if _build_from_ref_check:
+        said = ", ".join(f"{k}: {v}" for k, v in hints.items())
+        warnings_.append(f"header hints disagree ({said}); " + (
+            f"{qc['ref_checked']} REF allele(s) in the target exons match {build}, so it is read as {build}"
+            if qc["ref_checked"] else
+            f"no REF allele in the target exons could settle it: read as {build}; pass --build to be sure"))
+    qc["input_warnings"] = warnings_ + qc.get("input_warnings", [])
     _combine_same_codon(variants, calls, anns, ts)
     acc = Counter(v["reason"] for v in variants if v["status"] == "not_annotated")
     accounting = {
@@ -253,8 +310,29 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     vcf_info = {"tumor_sample": vi.tumor_sample, "normal_sample": (vi.samples[vi.normal_index]
                                                                    if vi.normal_index is not None else None),
                 "samples": vi.samples, "indexed": vi.indexed, "build": build,
-                "header_build": vi.header_build}
+                "header_build": vi.header_build, "warnings": qc["input_warnings"]}
     return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls)
+
+
+_PRIMARY = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}
+
+
+def _contig_warnings(vi, calls: list[VariantCall], records_in_targets: int) -> list[str]:
+    """Accession or zero-padded contig names read as chromosomes (said, not silent), and contig
+    names that are no human chromosome when nothing fell in the target genes."""
+    out = []
+    names = list(dict.fromkeys([*vi.contig_names, *vi.record_contigs, *(c.chrom for c in calls)]))
+    aliases = {n: canonical_chrom(n) for n in names
+               if canonical_chrom(n) in _PRIMARY and (n[3:] if n.lower().startswith("chr") else n)
+               not in _PRIMARY | {"M"}}
+    if aliases:
+        shown = ", ".join(f"{k} as {v}" for k, v in list(aliases.items())[:6])
+        more = f" and {len(aliases) - 6} more" if len(aliases) > 6 else ""
+        out.append(f"contig names read as chromosomes: {shown}{more}")
+    if not records_in_targets and names and not any(canonical_chrom(n) in _PRIMARY for n in names):
+        out.append(f"no contig name is a human chromosome (e.g. {', '.join(names[:3])}): records on them cannot "
+                   "fall in the target genes; rename the contigs (bcftools annotate --rename-chrs)")
+    return out
 
 
 _HINTS = (("GRCh38", re.compile(r"grch38|hg38|hs38|b38", re.I)),
@@ -294,26 +372,37 @@ def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantC
             ok_other / tried_other > 1 - cfg["ref_mismatch_max_rate"] else ""
         first = mism[0]
         where = f"line {first['line']}" if first["line"] else f"{first['chrom']}:{first['pos']}"
-        raise InputError(f"VCF does not match {build}{looks}: {len(mism)}/{len(checked)} REF alleles in the target "
+        err = BuildMismatch if looks else InputError
+        raise err(f"VCF does not match {build}{looks}: {len(mism)}/{len(checked)} REF alleles in the target "
                          f"genes disagree with the {build} sequence, first at {where}", path=path,
                          fix=f"rerun with --build {other}" if looks else "check the genome build of the VCF")
     if len(checked) < cfg["ref_check_min"]:
         # Too few alleles in this build's known exons to judge: a GRCh37 file read as GRCh38 lands in
         # introns, where nothing can be checked. Ask whether the other build explains the records.
         other = _other_build(build)
-        ots, hits = load_transcripts(other), 0
+        ots, hits, tried = load_transcripts(other), 0, 0
         alleles = [(c.chrom, c.pos, c.ref, c.alt) for c in calls] + list(elsewhere)
         for chrom, pos, ref, alt in alleles:
             if not (set(ref) | set(alt)) <= set("ACGTN"):
                 continue
             pos, ref, alt = trim_allele(pos, ref.upper(), alt.upper())
-            if any(annotate_allele(t, pos, ref, alt).ref_check == "match"
-                   for t in ots.overlapping(chrom, pos, pos)):
-                hits += 1
-        if hits >= cfg["ref_check_min"] and hits > len(checked):
-            raise InputError(f"VCF does not match {build} (looks like {other}): {hits} alleles fall in {other} "
-                             f"exons with matching REF, {len(checked)} in {build} exons", path=path,
-                             fix=f"rerun with --build {other}")
+            checks = [annotate_allele(t, pos, ref, alt).ref_check for t in ots.overlapping(chrom, pos, pos)]
+            tried += any(c != "not_checked" for c in checks)
+            hits += "match" in checks
+        # Whatever their number: records in the other build's target exons, all with its REF, and
+        # fewer in this build's exons, are not left to vanish from a clean run.
+        if hits > len(checked) and (hits >= cfg["ref_check_min"] or hits == tried):
+            raise BuildMismatch(f"VCF does not match {build} (looks like {other}): {hits} allele(s) fall in "
+                                f"{other} target exons with matching REF, {len(checked)} in {build} exons",
+                                path=path, fix=f"rerun with --build {other}")
+        if hits and not checked:
+            qc.setdefault("input_warnings", []).append(
+                f"{hits} of {tried} allele(s) in {other} target exons match the {other} sequence and none fall in "
+                f"{build} exons: check the build (rerun with --build {other} if the VCF is {other})")
+        elif elsewhere and not variants:
+            qc.setdefault("input_warnings", []).append(
+                f"{len(elsewhere)} allele(s) fall in {other} target genes and none in {build}'s: check the build "
+                f"(rerun with --build {other} if the VCF is {other})")
     return qc
 
 

@@ -16,6 +16,7 @@ import gzip
 import os
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 import warnings
@@ -52,6 +53,9 @@ class VcfInput:
     varscan: bool = False
     header_text: list[str] | None = None  # the file's own header lines (text VCFs), for diagnosing records
     records_seen: int = 0  # records in the whole file (streamed text VCFs), counted by the prefilter
+    warnings: list[str] = field(default_factory=list)  # read on, but the user should know (qc.input_warnings)
+    contig_names: list[str] = field(default_factory=list)  # the index's (indexed) or header's contig names
+    record_contigs: list[str] = field(default_factory=list)  # CHROM values seen while streaming
 
     @property
     def tumor_sample(self) -> str | None:
@@ -82,6 +86,8 @@ def _check_readable(path: str) -> None:
             raise InputError(f"index {os.path.basename(index)} is older than the file, so it may not describe it",
                              path=path, fix=f"re-index it: tabix -f -p vcf {path} (sort first with "
                                             "'bcftools sort' if tabix says the file is unsorted)")
+        if index and bgzf:
+            _check_index_describes_file(path, index)
         # Truncated gzip/BGZF is the commonest corrupt input. BGZF ends with a fixed empty block (htslib
         # checks the same), so a cut file is found from its last 28 bytes; plain gzip must be read through.
         if bgzf:
@@ -98,6 +104,103 @@ def _check_readable(path: str) -> None:
             except (EOFError, OSError) as e:
                 raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
                                  fix="re-copy or re-compress it with bgzip") from None
+
+
+def _index_last_offset(index: str) -> int | None:
+    """Largest record-end virtual offset a .tbi/.csi index holds (from each contig's pseudo-bin,
+    which stores the offsets of its first and last record); None when it indexes no record.
+    Raises ValueError when the index cannot be parsed."""
+    with gzip.open(index, "rb") as fh:
+        data = fh.read()
+    pos = 0
+
+    def take(fmt: str):
+        nonlocal pos
+        vals = struct.unpack_from("<" + fmt, data, pos)
+        pos += struct.calcsize("<" + fmt)
+        return vals
+
+    magic = data[:4]
+    pos = 4
+    if magic == b"TBI\x01":
+        n_ref, = take("i")
+        *_, l_nm = take("7i")
+        pos += l_nm
+        pseudo, csi = 37450, False
+    elif magic == b"CSI\x01":
+        _min_shift, depth, l_aux = take("3i")
+        pos += l_aux
+        n_ref, = take("i")
+        pseudo, csi = ((1 << ((depth + 1) * 3)) - 1) // 7 + 1, True
+    else:
+        raise ValueError("not a tabix/CSI index")
+    last = None
+    for _ in range(n_ref):
+        n_bin, = take("i")
+        for _ in range(n_bin):
+            b, = take("I")
+            if csi:
+                pos += 8  # loffset
+            n_chunk, = take("i")
+            chunks = struct.unpack_from(f"<{2 * n_chunk}Q", data, pos)
+            pos += 16 * n_chunk
+            if b == pseudo and n_chunk >= 2:
+                n_mapped = chunks[2] + chunks[3]
+                if n_mapped:
+                    last = max(last or 0, chunks[1])
+        if not csi:
+            n_intv, = take("i")
+            pos += 8 * n_intv
+    return last
+
+
+def _check_index_describes_file(path: str, index: str) -> None:
+    """An index made for another file (copied over, or the file replaced by a newer one) makes
+    htslib return no or wrong records without a word. The index holds the virtual offset where its
+    last record ends: in the file it describes, only the BGZF end-of-file block follows it (or
+    blank lines). Reading from there costs one or two 64 kB blocks."""
+    fix = f"re-index it: tabix -f -p vcf {path} (bcftools index -f for BCF), or delete the index to stream the file"
+    try:
+        last = _index_last_offset(index)
+    except (OSError, EOFError, ValueError, struct.error) as e:
+        raise InputError(f"index {os.path.basename(index)} cannot be read ({e})", path=path, fix=fix) from None
+    size = os.path.getsize(path)
+    if last is None:
+        # an index of no records: the file must hold none either
+        try:
+            if _is_bcf(path):
+                import cyvcf2
+
+                has_record = next(iter(cyvcf2.VCF(path, lazy=True)), None) is not None
+            else:
+                has_record = any(not ln.startswith(b"#") and ln.strip() for ln in _text_lines(path))
+        except Exception:  # noqa: BLE001 - unreadable files are reported by the reader itself
+            has_record = False
+        if has_record:
+            raise InputError(f"index {os.path.basename(index)} lists no records but the file has some: it "
+                             "does not describe this file", path=path, fix=fix)
+        return
+    coff, uoff = last >> 16, last & 0xFFFF
+    ok = coff <= size - len(_BGZF_EOF) and size - coff <= 4 * 65536 + len(_BGZF_EOF)
+    if ok:
+        with open(path, "rb") as fh:
+            fh.seek(coff)
+            tail = fh.read()
+        ok = tail[:4] == b"\x1f\x8b\x08\x04"
+        if ok:
+            try:
+                out, buf = b"", tail
+                while buf:  # BGZF = concatenated gzip members
+                    d = zlib.decompressobj(31)
+                    out += d.decompress(buf)
+                    buf = d.unused_data
+                ok = len(out) >= uoff and not out[uoff:].strip()
+            except zlib.error:
+                ok = False
+    if not ok:
+        raise InputError(f"index {os.path.basename(index)} does not describe this file (its last record ends "
+                         "where the file does not): it belongs to another or an older version of the file",
+                         path=path, fix=fix)
 
 
 _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
@@ -171,7 +274,7 @@ _FIXED = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]
 _NUMBER = re.compile(r"^(\d+|[ARG.])$")
 _TYPES = {"INFO": {"Integer", "Float", "Flag", "Character", "String"},
           "FORMAT": {"Integer", "Float", "Character", "String"}}
-_META_FIELD = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|[^,]*)\s*(?:,|$)')
+_META_FIELD = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|[^,"]*)\s*(?:,|$)')
 
 
 def _text_lines(path: str) -> Iterator[bytes]:
@@ -237,8 +340,11 @@ def _structured(body: str) -> dict[str, str] | None:
     return out
 
 
-def scan_header(path: str) -> list[str] | None:
-    """The header lines of a text VCF, checked; None for BCF (htslib checks its binary header)."""
+def scan_header(path: str, warnings_out: list[str] | None = None) -> list[str] | None:
+    """The header lines of a text VCF, checked; None for BCF (htslib checks its binary header).
+
+    A malformed ##INFO/##FORMAT line is an error, unless `warnings_out` is given: then it is noted
+    there ("line N: ...") and the caller decides (htslib drops or repairs such lines and reads on)."""
     if _is_bcf(path):
         return None
     lines: list[str] = []
@@ -256,7 +362,12 @@ def scan_header(path: str) -> list[str] | None:
         if text.startswith("##"):
             key = text[2:].split("=", 1)[0]
             if key in ("INFO", "FORMAT"):
-                _check_definition(text, key, path, ln)
+                try:
+                    _check_definition(text, key, path, ln)
+                except InputError as e:
+                    if warnings_out is None:
+                        raise
+                    warnings_out.append(_meta_warning(e, ln))
             lines.append(text)
             continue
         if text.startswith("#CHROM"):
@@ -295,6 +406,50 @@ def _check_definition(text: str, key: str, path: str, ln: int) -> None:
                          fix="fix the header line (see the VCF specification, section 1.4)")
 
 
+_STRUCTURED = re.compile(r"^##([A-Za-z0-9_.-]+)=<(.*)>$")
+_ID_OF = re.compile(r"(?:^|,)\s*ID=([^,>]*)")
+
+
+def _dropped_meta_lines(file_lines: list[str], htslib_lines: list[str], already: list[str]) -> list[str]:
+    """'line N: ...' for structured meta-lines (##KEY=<...>) of the file that htslib could not parse
+    and left out of its header (it says so only on stderr, which is silenced). htslib may re-serialise
+    the lines it keeps, so lines are compared by KEY and ID, and lines without an ID by their count."""
+    from collections import Counter
+
+    def ident(text: str) -> tuple[str, str | None] | None:
+        m = _STRUCTURED.match(text)
+        if not m:
+            return None
+        i = _ID_OF.search(m.group(2))
+        return m.group(1), (i.group(1) if i else None)
+
+    kept_ids, kept_n = set(), Counter()
+    for h in htslib_lines:
+        k = ident(h)
+        if k:
+            kept_ids.add(k)
+            kept_n[k[0]] += 1
+    said = {w.split(":", 1)[0] for w in already}
+    mine = [(ln, text[2:].split("=", 1)[0], ident(text)) for ln, text in enumerate(file_lines, 1)
+            if text.startswith("##") and "=<" in text.split(",", 1)[0] and f"line {ln}" not in said]
+    file_n = Counter(key for _, key, _ in mine)
+    out = []
+    for ln, key, k in mine:
+        if k is not None and k[1] is not None:
+            dropped = k not in kept_ids
+        else:  # no ID (or not <...>): lost when htslib kept fewer lines of this key
+            dropped = k is None or kept_n[key] < file_n[key]
+        if dropped:
+            out.append(f"line {ln}: htslib cannot parse this ##{key[:40]} header line"
+                       + (" and ignores it" if k is None or k[1] is not None else
+                          f" (or another ##{key[:40]} line) and ignores it"))
+    return out
+
+
+def _meta_warning(e: InputError, ln: int) -> str:
+    return f"line {ln}: {e.what}; read as htslib reads it (the definition is repaired or ignored)"
+
+
 def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str | None = None,
              check_compression: bool = True) -> VcfInput:
     import cyvcf2
@@ -302,11 +457,14 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
     path = str(path)
     if check_compression:
         _check_readable(path)
-    header_text = scan_header(path)
+    meta_warnings: list[str] = []
+    header_text = scan_header(path, meta_warnings)
     _set_hts_log_level(_HTS_LOG_OFF)  # problems surface as InputErrors, not htslib's own lines
     try:
         vcf = cyvcf2.VCF(path, gts012=False, lazy=True, strict_gt=False)
     except (OSError, Exception) as e:  # cyvcf2 raises a plain Exception for unparsable headers
+        if meta_warnings:  # htslib refused the header: the first malformed definition is the likely cause
+            scan_header(path)
         raise InputError(f"cannot read as VCF/BCF ({str(e).strip() or type(e).__name__})", path=path,
                          fix="check the file is a VCF (.vcf/.vcf.gz) or BCF with a ##fileformat header") from None
     raw = vcf.raw_header or ""
@@ -316,6 +474,8 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
     header_lines = raw.rstrip("\n").split("\n")
     # htslib's header may gain lines (e.g. ##FILTER=<ID=PASS>); record line numbers use the file's own
     n_header = len(header_text) if header_text is not None else len(header_lines)
+    if header_text is not None:
+        meta_warnings.extend(_dropped_meta_lines(header_text, header_lines, meta_warnings))
     samples = list(vcf.samples)
     if len(samples) != len(set(samples)):
         dup = sorted({s for s in samples if samples.count(s) > 1})
@@ -350,6 +510,10 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
     style = "chr" if any(s.startswith("chr") for s in seqnames) else "bare"
 
     t_idx = n_idx = None
+    if not samples and (tumor_sample or normal_sample):
+        raise InputError(f"sample '{tumor_sample or normal_sample}' was named but the VCF has no sample columns "
+                         "(sites-only)", path=path, line=n_header,
+                         fix="leave tumor_sample/normal_sample empty for a sites-only VCF")
     if samples:
         want = tumor_sample or header_tumor
         if want is not None:
@@ -366,15 +530,25 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
             raise InputError(f"{len(samples)} samples in the VCF and no tumour sample named "
                              f"(samples: {', '.join(samples)})", path=path, line=n_header,
                              fix="set the sheet's tumor_sample column or --tumor-sample")
+        if normal_sample is not None and normal_sample not in samples:
+            raise InputError(f"normal sample '{normal_sample}' is not in the VCF (samples: {', '.join(samples)})",
+                             path=path, line=n_header,
+                             fix="set the sheet's normal_sample column or --normal-sample to one of them")
+        if normal_sample is not None and samples.index(normal_sample) == t_idx:
+            raise InputError(f"normal sample '{normal_sample}' is also the tumour sample", path=path,
+                             line=n_header, fix="name two different samples for tumour and normal")
         want_n = normal_sample or header_normal
         if want_n is not None and want_n in samples and samples.index(want_n) != t_idx:
             n_idx = samples.index(want_n)
         elif want_n is None and len(samples) == 2:
             n_idx = 1 - t_idx
+        elif want_n is not None and want_n not in samples:
+            meta_warnings.append(f"##normal_sample={want_n} names no sample of the VCF; no matched normal used")
     varscan = "RD" in fmt_ids and "FREQ" in fmt_ids
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
                     contig_style=style, header_build=header_build, n_header_lines=n_header,
-                    format_ids=fmt_ids, info_ids=info_ids, varscan=varscan, header_text=header_text)
+                    format_ids=fmt_ids, info_ids=info_ids, varscan=varscan, header_text=header_text,
+                    warnings=meta_warnings, contig_names=seqnames)
 
 
 def region_name(chrom: str, style: str) -> str:
@@ -392,12 +566,18 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
     record is checked (check_record); a record htslib cannot parse is an InputError naming its line.
     """
     if vi.indexed:
-        seen = set()
-        present = set(getattr(vi.vcf, "seqnames", []) or [])
-        for chrom, start, end in sorted(targets):
-            name = region_name(chrom, vi.contig_style)
+        present = list(getattr(vi.vcf, "seqnames", []) or [])
+        names = {canonical_chrom(s): s for s in present}  # the file's own spelling (chr2, 2, NC_000002.12)
+        prev_end: dict[str, int] = {}
+        for chrom, start, end in merged_regions(targets):
+            name = names.get(canonical_chrom(chrom)) or region_name(chrom, vi.contig_style)
             if present and name not in present:
                 continue  # contig absent from the index: nothing to read there
+            # Regions are merged and disjoint: a record also returned by the previous region of this
+            # contig starts at or before that region's end. Skipping exactly those (not records with
+            # equal content) keeps identical duplicate records, as streaming does.
+            skip_to = prev_end.get(name, 0)
+            prev_end[name] = end
             region = f"{name}:{start}-{end}"
             try:
                 it = vi.vcf(region)
@@ -420,15 +600,14 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
                                      fix="sort and re-index: bcftools sort -Oz -o sorted.vcf.gz FILE && "
                                          "tabix -p vcf sorted.vcf.gz")
                 last = rec.POS
-                key = (rec.CHROM, rec.POS, rec.REF, tuple(rec.ALT))
-                if key in seen:  # overlapping targets
+                if rec.POS <= skip_to:  # already read through the previous region
                     continue
-                seen.add(key)
                 check_record(vi, rec, None)
                 yield None, rec
     elif vi.header_text is None:
         # BCF: binary, no lines to prefilter; htslib parses every record
         line = vi.n_header_lines
+        last_chrom, seen_contigs = None, set()
         it = iter(vi.vcf)
         while True:
             line += 1
@@ -439,10 +618,26 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
             except Exception:
                 raise _record_error(vi, line) from None
             vi.records_seen += 1
+            if rec.CHROM != last_chrom:  # sorted or not, a cheap test per record
+                last_chrom = rec.CHROM
+                if last_chrom not in seen_contigs:
+                    seen_contigs.add(last_chrom)
+                    vi.record_contigs.append(last_chrom)
             check_record(vi, rec, line)
             yield line, rec
     else:
         yield from _iter_prefiltered(vi, targets)
+
+
+def merged_regions(targets: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Target spans merged per contig (canonical names), sorted: disjoint regions for index queries."""
+    out: list[list] = []
+    for chrom, start, end in sorted((canonical_chrom(c), s, e) for c, s, e in targets):
+        if out and out[-1][0] == chrom and start <= out[-1][2] + 1:
+            out[-1][2] = max(out[-1][2], end)
+        else:
+            out.append([chrom, start, end])
+    return [tuple(r) for r in out]
 
 
 def target_spans(targets: list[tuple[str, int, int]]) -> dict[str, tuple[list[int], list[int]]]:
@@ -500,21 +695,44 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
             n += 1
             sp = chrom_spans.get(f[0], False)
             if sp is False:
+                if b"\0" in f[0]:
+                    _nul_error(path, ln)
                 sp = chrom_spans[f[0]] = spans.get(canonical_chrom(f[0].decode("utf-8", errors="replace")))
             if sp is None:
                 continue  # no target on this contig
             pos = int(f[1])
-            i = bisect_right(sp[0], pos + (len(f[3]) or 1) - 1) - 1
+            end = pos + (len(f[3]) or 1) - 1
+            if f[4][:1] == b"<":
+                end = max(end, _info_end(f[4]))  # symbolic allele: htslib's end is INFO/END
+            i = bisect_right(sp[0], end) - 1
             if i >= 0 and sp[1][i] >= pos:
+                if b"\0" in raw:
+                    _nul_error(path, ln)
                 kept.append((ln, raw if raw.endswith(b"\n") else raw + b"\n"))
     except (EOFError, OSError, zlib.error) as e:
         raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
                          fix="re-copy or re-compress it with bgzip") from None
-    _PREFILTER_CACHE.update(key=key, value=(header, kept, n))
+    _PREFILTER_CACHE.update(key=key, value=(header, kept, n), contigs=list(chrom_spans))
     return header, kept, n
 
 
 _PREFILTER_CACHE: dict = {}  # the last file only: memory stays flat across a batch
+_END = re.compile(rb"(?:^|;)END=(\d+)(?:;|$)")
+
+
+def _info_end(rest: bytes) -> int:
+    """INFO/END from 'ALT\tQUAL\tFILTER\tINFO[\t...]' (0 when absent): the end htslib gives a
+    symbolic record, so a <DEL> starting upstream of a gene is read like an indexed query reads it."""
+    cols = rest.split(b"\t", 4)
+    if len(cols) < 4:
+        return 0
+    m = _END.search(cols[3])
+    return int(m.group(1)) if m else 0
+
+
+def _nul_error(path: str, ln: int) -> None:
+    raise InputError("record line contains a NUL byte (binary data inside a text VCF)", path=path, line=ln,
+                     fix="the file is corrupt: re-export or re-copy it; bcftools view does not read it either")
 
 
 def write_subset(dest: str, header: list[bytes], kept: list[tuple[int, bytes]]) -> None:
@@ -529,6 +747,7 @@ def _iter_prefiltered(vi: VcfInput, targets):
     n_cols = 8 if not vi.samples else 9 + len(vi.samples)
     header, kept, vi.records_seen = prefilter_lines(
         vi.path, targets, n_columns=n_cols, on_bad_line=lambda ln: (_ for _ in ()).throw(_record_error(vi, ln)))
+    vi.record_contigs = [c.decode("utf-8", errors="replace") for c in _PREFILTER_CACHE.get("contigs", ())]
     if not kept:
         return
     with tempfile.TemporaryDirectory(prefix="alkannot-") as tmp:
@@ -599,34 +818,6 @@ def check_record(vi: VcfInput, rec, line: int | None) -> None:
                              fix="VCF must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8")
 
 
-def _first(x):
-    if x is None:
-        return None
-    if isinstance(x, (tuple, list, np.ndarray)):
-        return x[0] if len(x) else None
-    return x
-
-
-def _int_or_none(v) -> int | None:
-    if v is None:
-        return None
-    try:
-        iv = int(v)
-    except (TypeError, ValueError):
-        return None
-    return None if iv < 0 else iv
-
-
-def _float_or_none(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        fv = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if np.isnan(fv) else fv
-
-
 def _fmt(rec, key: str, s: int):
     try:
         arr = rec.format(key)
@@ -637,77 +828,170 @@ def _fmt(rec, key: str, s: int):
     return arr[s]
 
 
-def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: str) -> dict:
-    """alt_index is 1-based (allele number). Returns depth, alt_reads, vaf, depth_source."""
+_MISSING = object()  # a value the file wrote as unreadable text (not a number, not '.')
+
+
+def _numbers(value) -> list:
+    """One FORMAT/INFO value as a list of numbers, None for '.', _MISSING for text that is no number.
+
+    htslib types an undefined tag as a String ("10,5"), a defined one as numbers with its own missing
+    and vector-end markers; both come out the same here (what `bcftools query` prints)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        text = value.decode() if isinstance(value, (bytes, np.bytes_)) else str(value)
+        out: list = []
+        for part in text.strip().split(","):
+            part = part.strip()
+            if part in ("", "."):
+                out.append(None)
+                continue
+            try:
+                out.append(float(part))
+            except ValueError:
+                out.append(_MISSING)
+        return [] if out == [None] else out
+    items = list(value) if isinstance(value, (tuple, list, np.ndarray)) else [value]
+    out = []
+    for x in items:
+        if isinstance(x, (str, bytes, np.str_, np.bytes_)):
+            out.extend(_numbers(x) or [None])
+            continue
+        if isinstance(x, (int, np.integer)):
+            if x == _MISSING_INT + 1:  # vector end: the sample wrote fewer values than the widest one
+                break
+            out.append(None if x == _MISSING_INT else int(x))
+        else:
+            fx = float(x)
+            out.append(None if np.isnan(fx) else fx)
+    return [] if all(v is None for v in out) else out
+
+
+def _fmt_numbers(rec, key: str, s: int) -> list:
+    """FORMAT `key` of sample `s` as numbers ([] when absent or all missing), header or not."""
+    try:
+        arr = rec.format(key)
+    except Exception:  # noqa: BLE001 - cyvcf2 raises plain exceptions for absent/odd tags
+        return []
+    if arr is None:
+        return []
+    return _numbers(arr[s])
+
+
+def _info_numbers(rec, key: str) -> list:
+    try:
+        v = rec.INFO.get(key)
+    except Exception:  # noqa: BLE001
+        return []
+    if v is None or isinstance(v, bool):
+        return []
+    return _numbers(v)
+
+
+def _count(v, flags: list[str], flag: str) -> int | None:
+    """A read count: a whole number >= 0, else None with `flag` noted."""
+    if v is None:
+        return None
+    if v is _MISSING or not np.isfinite(v) or v < 0 or v != int(v):
+        if flag not in flags:
+            flags.append(flag)
+        return None
+    return int(v)
+
+
+def _fraction(v, flags: list[str], flag: str) -> float | None:
+    """An allele fraction in [0, 1], else None with `flag` noted (AF > 1, negative, inf)."""
+    if v is None:
+        return None
+    if v is _MISSING or not np.isfinite(v) or v < 0 or v > 1:
+        if flag not in flags:
+            flags.append(flag)
+        return None
+    return float(v)
+
+
+def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: str,
+              flags: list[str] | None = None) -> dict:
+    """alt_index is 1-based (allele number). Returns depth, alt_reads, vaf, depth_source.
+
+    FORMAT tags are read whether or not the header defines them (htslib reads an undefined tag as
+    text; so does this). A value that cannot be a count or a fraction (negative DP, AF > 1 or inf,
+    AD with more or fewer values than alleles) is not used and named in `flags` (invalid_dp,
+    invalid_af, invalid_ad, ad_allele_count_mismatch); the next source the caller wrote is tried."""
     out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
-    fmt = vi.format_ids
+    flags = flags if flags is not None else []
+    n_alleles = 1 + len(rec.ALT or [])
     if s is not None:
-        if "AD" in fmt and not vi.varscan:
-            ad = _fmt(rec, "AD", s)
-            if ad is not None and len(ad) > alt_index and _int_or_none(ad[alt_index]) is not None:
-                vals = [_int_or_none(x) for x in ad]
-                vals = [v for v in vals if v is not None]
-                out["alt_reads"] = _int_or_none(ad[alt_index])
-                dp = _int_or_none(_first(_fmt(rec, "DP", s))) if "DP" in fmt else None
+        def F(key):
+            return _fmt_numbers(rec, key, s)
+
+        dps = F("DP")
+        dp = _count(dps[0], flags, "invalid_dp") if dps else None
+        afs = F("AF")
+        af = _fraction(afs[alt_index - 1], flags, "invalid_af") if len(afs) >= alt_index else None
+        ad = [] if vi.varscan else F("AD")
+        if ad and len(ad) != n_alleles:
+            flags.append("ad_allele_count_mismatch")  # which value is which allele is unknown
+            ad = []
+        if ad:
+            counts = [_count(x, flags, "invalid_ad") for x in ad]
+            if "invalid_ad" in flags:
+                counts = []
+            if counts and counts[alt_index] is not None:
+                vals = [v for v in counts if v is not None]
+                out["alt_reads"] = counts[alt_index]
                 out["depth"] = dp if dp is not None and dp >= sum(vals) else sum(vals)
-                af = _fmt(rec, "AF", s) if "AF" in fmt else None
-                afv = _float_or_none(af[alt_index - 1]) if af is not None and len(af) >= alt_index else None
-                out["vaf"] = afv if afv is not None else (out["alt_reads"] / sum(vals) if sum(vals) else None)
+                out["vaf"] = af if af is not None else (out["alt_reads"] / sum(vals) if sum(vals) else None)
                 out["depth_source"] = "FORMAT/AD"
                 return out
-        if len(ref) == 1 and len(alt) == 1 and f"{alt}U" in fmt and "AU" in fmt:
+        if len(ref) == 1 and len(alt) == 1 and alt in "ACGT":
             # Strelka2 somatic SNV: {ACGT}U = (tier1, tier2) counts; tier 1 is what Strelka reports
-            tiers = {b: _fmt(rec, f"{b}U", s) for b in "ACGT"}
-            if all(t is not None for t in tiers.values()):
-                alt_n = _int_or_none(tiers[alt][0])
-                tot = sum(_int_or_none(t[0]) or 0 for t in tiers.values())
+            tiers = {b: F(f"{b}U") for b in "ACGT"}
+            if all(tiers.values()):
+                t1 = {b: _count(t[0], flags, "invalid_tier_count") for b, t in tiers.items()}
+                alt_n = t1[alt]
+                tot = sum(v or 0 for v in t1.values())
                 out.update(alt_reads=alt_n, depth=tot, vaf=(alt_n / tot if tot and alt_n is not None else None),
                            depth_source="Strelka2 tier1 {ACGT}U")
                 return out
-        if "TIR" in fmt and "TAR" in fmt:
-            tir, tar = _fmt(rec, "TIR", s), _fmt(rec, "TAR", s)
-            if tir is not None and tar is not None:
-                a, r = _int_or_none(tir[0]), _int_or_none(tar[0])
-                if a is not None and r is not None:
-                    out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
-                               depth_source="Strelka2 tier1 TIR/TAR")
-                    return out
-        if "AO" in fmt and "RO" in fmt:
-            ao, ro = _fmt(rec, "AO", s), _first(_fmt(rec, "RO", s))
-            if ao is not None and len(ao) >= alt_index and _int_or_none(ro) is not None:
-                aos = [_int_or_none(x) or 0 for x in ao]
+        tir, tar = F("TIR"), F("TAR")
+        if tir and tar:
+            a, r = _count(tir[0], flags, "invalid_tier_count"), _count(tar[0], flags, "invalid_tier_count")
+            if a is not None and r is not None:
+                out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
+                           depth_source="Strelka2 tier1 TIR/TAR")
+                return out
+        ao, ro = F("AO"), F("RO")
+        if ao and ro and len(ao) >= alt_index:
+            aos = [_count(x, flags, "invalid_ao") for x in ao]
+            r = _count(ro[0], flags, "invalid_ro")
+            if r is not None and aos[alt_index - 1] is not None:
                 a = aos[alt_index - 1]
-                tot = _int_or_none(ro) + sum(aos)
+                tot = r + sum(x or 0 for x in aos)
                 out.update(alt_reads=a, depth=tot, vaf=a / tot if tot else None, depth_source="FreeBayes AO/RO")
                 return out
         if vi.varscan:
-            ad, rd = _first(_fmt(rec, "AD", s)), _first(_fmt(rec, "RD", s))
-            a, r = _int_or_none(ad), _int_or_none(rd)
+            vad, rd = F("AD"), F("RD")
+            a = _count(vad[0], flags, "invalid_ad") if vad else None
+            r = _count(rd[0], flags, "invalid_rd") if rd else None
             if a is not None and r is not None:
                 out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
                            depth_source="VarScan2 AD/RD")
                 return out
-        if "AF" in fmt:
-            af = _fmt(rec, "AF", s)
-            if af is not None and len(af) >= alt_index:
-                out["vaf"] = _float_or_none(af[alt_index - 1])
-                if "DP" in fmt:
-                    out["depth"] = _int_or_none(_first(_fmt(rec, "DP", s)))
-                out["depth_source"] = "FORMAT/AF"
-                if out["vaf"] is not None:
-                    return out
-        if "DP" in fmt and out["depth"] is None:
-            out["depth"] = _int_or_none(_first(_fmt(rec, "DP", s)))
+        if af is not None:
+            out.update(vaf=af, depth=dp, depth_source="FORMAT/AF")
+            return out
+        out["depth"] = dp
     # INFO fallback
-    info = rec.INFO
-    af = info.get("AF") if "AF" in vi.info_ids else None
-    if af is not None:
-        afs = af if isinstance(af, tuple) else (af,)
-        if len(afs) >= alt_index:
-            out["vaf"] = _float_or_none(afs[alt_index - 1])
+    iaf = _info_numbers(rec, "AF")
+    if len(iaf) >= alt_index:
+        v = _fraction(iaf[alt_index - 1], flags, "invalid_info_af")
+        if v is not None:
+            out["vaf"] = v
             out["depth_source"] = out["depth_source"] or "INFO/AF"
-    if out["depth"] is None and "DP" in vi.info_ids:
-        out["depth"] = _int_or_none(info.get("DP"))
+    if out["depth"] is None:
+        idp = _info_numbers(rec, "DP")
+        out["depth"] = _count(idp[0], flags, "invalid_info_dp") if idp else None
     if out["vaf"] is not None and out["depth"] is not None and out["alt_reads"] is None:
         out["alt_reads"] = int(round(out["vaf"] * out["depth"]))
         out["depth_source"] = (out["depth_source"] or "") + " (alt reads = VAF x depth)"
@@ -715,18 +999,48 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
 
 
 def _gt_info(rec, s: int) -> tuple[str | None, bool]:
+    g = _gt_alleles(rec, s)
+    if g is None:
+        return None, False
+    alleles, phased = g
+    return ("|" if phased else "/").join("." if a is None else str(a) for a in alleles), phased
+
+
+def _gt_alleles(rec, s: int) -> tuple[list[int | None], bool] | None:
+    """The sample's GT as allele numbers (None = '.') and phasing, or None when the record has no GT
+    (Strelka2 somatic, many sites-only or tier-count callers). Read whether or not ##FORMAT=<ID=GT>
+    is declared, as htslib does."""
     try:
         g = rec.genotypes[s]
-    except Exception:
-        return None, False
-    alleles = ["." if a < 0 else str(a) for a in g[:-1]]
-    phased = bool(g[-1])
-    return ("|" if phased else "/").join(alleles), phased
+    except Exception:  # noqa: BLE001 - cyvcf2: "error parsing genotypes" when GT is absent
+        return None
+    if g is None or len(g) < 2:
+        return None
+    return [None if a < 0 else int(a) for a in g[:-1]], bool(g[-1])
+
+
+# genotype_status of a VariantCall (see split_record)
+GT_CALLED, GT_NOT_CALLED, GT_ALT_ABSENT = "called", "not_called", "alt_not_in_genotype"
+
+
+def genotype_status(alleles: list[int | None] | None, alt_index: int) -> str | None:
+    """Did the caller call this ALT (1-based allele number) in the tumour sample?
+
+    None: the record gives no GT (nothing to honour; the call stands). `not_called`: GT is missing
+    (./., .) or reference only (0/0, 0). `alt_not_in_genotype`: GT calls another ALT of the record.
+    Any GT containing the allele (0/1, 1, 1/2, ./1, Mutect2's 0/1/2) is `called`."""
+    if alleles is None:
+        return None
+    called = [a for a in alleles if a is not None]
+    if alt_index in called:
+        return GT_CALLED
+    if not called or all(a == 0 for a in called):
+        return GT_NOT_CALLED
+    return GT_ALT_ABSENT
 
 
 def _fmt_str(rec, key: str, s: int, fmt_ids: set[str]) -> str | None:
-    if key not in fmt_ids:
-        return None
+    # read whether or not the header defines the tag (htslib reads an undefined one as text)
     v = _fmt(rec, key, s)
     if v is None:
         return None
@@ -745,6 +1059,7 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
     calls = []
     filt = rec.FILTER or "PASS"
     s = vi.tumor_index
+    gta = _gt_alleles(rec, s) if s is not None else None
     gt, phased = _gt_info(rec, s) if s is not None else (None, False)
     ps = _fmt_str(rec, "PS", s, vi.format_ids) if s is not None else None
     pgt = _fmt_str(rec, "PGT", s, vi.format_ids) if s is not None else None
@@ -765,12 +1080,16 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
         pos, tref, talt = (rec.POS, ref, alt_s)
         if alt is not None and _is_plain(ref) and _is_plain(alt_s):
             pos, tref, talt = trim_allele(rec.POS, ref.upper(), alt_s.upper())
-        d = depth_for(vi, rec, s, i, tref, talt) if alt is not None else {}
+        vflags: list[str] = []
+        d = depth_for(vi, rec, s, i, tref, talt, vflags) if alt is not None else {}
         call = VariantCall(chrom=rec.CHROM, pos=pos, ref=tref, alt=talt, filter=filt, line=line,
                            record_id=rec.ID, gt=gt, phased=phased, phase_set=ps, pgt=pgt, pid=pid, lps=lps,
                            info=info_keep, orig_pos=rec.POS, orig_ref=ref, orig_alt=alt_s, **d)
+        call.genotype_status = genotype_status(gta[0] if gta else None, i)
+        call.value_flags = vflags
+        call.end = rec.end  # htslib's: INFO/END for symbolic alleles and gVCF blocks
         if vi.normal_index is not None and alt is not None:
-            nd = depth_for(vi, rec, vi.normal_index, i, tref, talt)
+            nd = depth_for(vi, rec, vi.normal_index, i, tref, talt, [])
             call.normal_alt_reads, call.normal_depth = nd.get("alt_reads"), nd.get("depth")
         calls.append(call)
     return calls

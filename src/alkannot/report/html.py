@@ -350,6 +350,7 @@ def sample_view(data: dict, regions) -> dict:
                   "tf_note": _text(tf.get("note"))},
         "hotspots": hotspots, "not_covered": not_covered,
         "qc": {k: _dict(data.get("qc")).get(k) for k in ("ref_mismatch_rate", "ref_checked", "ref_mismatches")},
+        "input_warnings": [_text(w) for w in _list(_dict(data.get("qc")).get("input_warnings"))],
         "accounting": {"records_read": acc.get("records_read"), "records_in_targets": acc.get("records_in_targets"),
                        "annotated": acc.get("annotated"),
                        "not_annotated": sorted((_text(k), v) for k, v in _dict(acc.get("not_annotated")).items())},

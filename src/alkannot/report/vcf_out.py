@@ -95,8 +95,9 @@ def _targets(build: str) -> dict[str, list[tuple[int, int]]]:
     return by_chrom
 
 
-def _in_targets(targets: dict[str, list[tuple[int, int]]], chrom: str, pos: int, ref: str | None) -> bool:
-    end = pos + max(len(ref or ""), 1) - 1
+def _in_targets(targets: dict[str, list[tuple[int, int]]], chrom: str, pos: int, ref: str | None,
+                stop: int | None = None) -> bool:
+    end = max(pos + max(len(ref or ""), 1) - 1, stop or 0)  # stop: htslib's end (INFO/END of a <DEL>)
     return any(s <= end and pos <= e for s, e in targets.get(canonical_chrom(chrom), ()))
 
 
@@ -120,11 +121,15 @@ class _Matcher:
                 self.used.add(i)
                 return v
         # indexed input has no line numbers; duplicate records share a key and get the same values
+        # (each takes the next unused variant of its key, so every duplicate is accounted for)
+        found = None
         for i in self.by_key.get((chrom, pos, ref, alt), ()):
             if self.variants[i].get("line") in (None, line):
-                self.used.add(i)
-                return self.variants[i]
-        return None
+                if i not in self.used:
+                    self.used.add(i)
+                    return self.variants[i]
+                found = found or self.variants[i]
+        return found
 
 
 def _open_input(path: str):
@@ -236,16 +241,21 @@ def _region_records(vf, targets):
 
 
 def _fetch_targets(vf, targets):
-    names = set(vf.header.contigs)
-    seen = set()
-    for chrom, start, end in sorted(targets):
-        name = next((n for n in (chrom, "chr" + chrom, "chrM" if chrom == "MT" else "") if n in names), None)
+    # as io.vcf.iter_records reads an indexed file: merged regions, contigs by canonical name
+    # (chr2, 2, NC_000002.12), a record read again only when it overlaps the previous region
+    # (identical duplicate records are both kept)
+    from alkannot.io.vcf import merged_regions
+
+    names = {canonical_chrom(n): n for n in vf.header.contigs}
+    prev_end: dict[str, int] = {}
+    for chrom, start, end in merged_regions(targets):
+        name = names.get(canonical_chrom(chrom))
         if name is None:
             continue
+        skip_to = prev_end.get(name, 0)
+        prev_end[name] = end
         for rec in vf.fetch(name, start - 1, end):
-            key = (rec.chrom, rec.pos, rec.ref, rec.alts)
-            if key not in seen:
-                seen.add(key)
+            if rec.pos > skip_to:
                 yield None, rec
 
 
@@ -275,7 +285,7 @@ def _annotated_records(vf, records, input_vcf: str, data: dict, build: str) -> l
     verbosity = pysam.set_verbosity(0)  # htslib already warned about this file when it was annotated
     try:
         for k, (line, rec) in enumerate(records, start=1):
-            if not _in_targets(targets, rec.chrom, rec.pos, rec.ref):
+            if not _in_targets(targets, rec.chrom, rec.pos, rec.ref, rec.stop):
                 continue
             alts = rec.alts or ()
             if not alts:
