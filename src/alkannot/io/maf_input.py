@@ -41,7 +41,7 @@ from pathlib import Path
 
 from alkannot.annotate.transcripts import canonical_chrom, load_transcripts, resources_dir, revcomp
 from alkannot.errors import InputError
-from alkannot.io.textfile import open_text
+from alkannot.io.textfile import numbered_lines, open_text
 
 REASON_ANCHOR = "maf_anchor_base_unknown"
 REQUIRED = ("Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele2")
@@ -77,14 +77,14 @@ def looks_like_maf(path: str | Path) -> bool:
         if head[:3] == b"BCF":
             return False
         with open_text(path) as fh:
-            for _, line in zip(range(200), fh):
+            for _, line in zip(range(200), numbered_lines(fh, path)):
                 if line.startswith("##fileformat=VCF") or line.startswith("#CHROM"):
                     return False
                 if line.startswith("#") or not line.strip():
                     continue
                 cols = set(line.rstrip("\n\r").split("\t"))
                 return {"Hugo_Symbol", *REQUIRED} <= cols or by_name
-    except (OSError, UnicodeDecodeError, EOFError, ValueError):
+    except (OSError, UnicodeDecodeError, EOFError, ValueError, InputError):
         return by_name
     return by_name
 
@@ -93,7 +93,7 @@ def _rows(path: Path):
     """(line, header, row dict) for each MAF data row; a row with too few columns is an error."""
     header: list[str] | None = None
     with open_text(path) as fh:
-        for ln, line in enumerate(fh, 1):
+        for ln, line in numbered_lines(fh, path):
             line = line.rstrip("\n\r")
             if not line.strip() or line.startswith("#"):
                 continue
