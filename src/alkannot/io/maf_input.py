@@ -77,7 +77,7 @@ def looks_like_maf(path: str | Path) -> bool:
         if head[:3] == b"BCF":
             return False
         with open_text(path) as fh:
-            for _, line in zip(range(200), numbered_lines(fh, path)):
+            for (_, line), _n in zip(numbered_lines(fh, path), range(200)):
                 if line.startswith("##fileformat=VCF") or line.startswith("#CHROM"):
                     return False
                 if line.startswith("#") or not line.strip():
