@@ -20,7 +20,7 @@ from alkannot.errors import InputError
 _TEXT_FIELDS = {
     "patient": "patient", "timepoint": "timepoint", "build": "build", "tumor_sample": "tumor_sample",
     "normal_sample": "normal_sample", "alignment": "alignment", "cnv": "cnv", "sv": "sv",
-    "current_tki": "current_tki",
+    "current_tki": "current_tki", "report_date": "report_date", "accession": "accession",
 }
 
 
@@ -70,13 +70,19 @@ def spec_from_row(row: dict[str, str], *, reference: str = "", pass_filters: lis
         ploidy = float(pl) if pl is not None else None
     except ValueError:
         raise InputError(f"sample {row['sample']}: ploidy {pl!r} is not a number", fix="give e.g. 2 or 3.1") from None
+    from alkannot.drug_names import tki_list, tki_name
+
+    where = f"sample sheet row {row['sample']}"
+    fields = {f: cell(col) for col, f in _TEXT_FIELDS.items()}
+    if fields["current_tki"]:
+        fields["current_tki"] = tki_name(fields["current_tki"], where=where)
     return SampleSpec(
         ploidy=ploidy,
         id=row["sample"], vcf=row["vcf"], specimen=cell("specimen") or "tissue",
         reference=cell("reference") or reference or None,
-        prior_tkis=[x for x in (cell("prior_tkis") or "").split(",") if x],
+        prior_tkis=tki_list(cell("prior_tkis"), where=where),
         tumor_fraction=tumor_fraction, pass_filters=pass_filters, kb_extra=list(kb_extra or []),
-        **{f: cell(col) for col, f in _TEXT_FIELDS.items()},
+        **fields,
     )
 
 
@@ -131,7 +137,11 @@ def _cmd(a: argparse.Namespace) -> None:
 def register(sub) -> None:
     """Add the `annotate-batch` sub-command to the CLI's sub-parsers."""
     p = sub.add_parser("annotate-batch", help="annotate many samples of a sample sheet in one process "
-                       "(same outputs as `annotate` per sample)")
+                       "(same outputs as `annotate` per sample)",
+                       description="Annotate the samples of a sample sheet in one Python process; per sample the "
+                                   "outputs are byte-for-byte those of `alkannot annotate` with the flags the "
+                                   "workflow builds from the same sheet row (report_date and accession columns "
+                                   "included).")
     p.add_argument("--sheet", required=True, help="sample sheet TSV (config/samples.tsv format)")
     p.add_argument("--samples", help="comma-separated sample ids (default: every sample in the sheet)")
     p.add_argument("--outdir", required=True, help="outputs go to OUTDIR/<sample>/")

@@ -41,6 +41,8 @@ class SampleSpec:
     ploidy: float | None = None  # tumour baseline ploidy for copy-number calls (PURPLE reports it)
     pass_filters: list[str] | None = None
     kb_extra: list[str] = field(default_factory=list)
+    report_date: str | None = None  # YYYY-MM-DD; default today (UTC). Give it for byte-identical reruns.
+    accession: str | None = None  # specimen accession number from the lab system, shown on the report
 
 
 def check_sample_id(sid: str, where: str | None = None) -> None:
@@ -215,7 +217,22 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "fusions": fusions,
         "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots},
     }
+    data.update(_report_identity(spec, data, build))
     return data
+
+
+def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
+    """Additive keys: report id/date, specimen accession, versions and checksums of every resource used."""
+    from alkannot.annotate.transcripts import resources_dir
+    from alkannot.provenance import report_date, report_id, resource_manifest
+
+    date = report_date(spec.report_date)
+    manifest = resource_manifest(resources_dir(), build, spec.kb_extra)
+    return {
+        "report": {"id": report_id(spec.id, date, data["inputs"], manifest, __version__), "date": date,
+                   "accession": spec.accession or None},
+        "resource_files": manifest,
+    }
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:

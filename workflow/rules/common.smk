@@ -67,6 +67,8 @@ def annotate_args(wildcards):
         "--prior-tkis": sheet(s, "prior_tkis"),
         "--tumor-fraction": sheet(s, "tumor_fraction"),
         "--ploidy": sheet(s, "ploidy"),
+        "--report-date": sheet(s, "report_date"),
+        "--accession": sheet(s, "accession"),
         "--pass-filters": ",".join(config["pass_filters"]),
     }
     args = [f"{k} {shlex.quote(v)}" for k, v in flags.items() if v]
@@ -91,7 +93,8 @@ def patients_with_timelines():
         if "patient" in samples
         else []
     )
-    return sorted(p for p, n in counts.items() if n >= 2) if len(counts) else []
+    # every patient gets a page (a one-sample page still lists the sample and links the reports together)
+    return sorted(p for p, n in counts.items() if n >= 1) if len(counts) else []
 
 
 def get_final_output():
