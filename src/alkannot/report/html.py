@@ -94,9 +94,10 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate)
     # CSP is our own constant (not input-derived); Markup keeps its quotes readable in the page source.
-    from alkannot.report.readable import hgvs_html
+    from alkannot.report.readable import hgvs_html, patient_href, sample_href
 
-    env.globals.update(CSP=Markup(CSP), NOT_ASSESSED=NOT_ASSESSED, hgvs=hgvs_html)
+    env.globals.update(CSP=Markup(CSP), NOT_ASSESSED=NOT_ASSESSED, hgvs=hgvs_html, sample_href=sample_href,
+                       patient_href=patient_href)
     return env
 
 

@@ -17,7 +17,7 @@ VARIANT_COLUMNS = [
     "exon", "intron", "vaf", "depth", "alt_reads", "filter", "alk_kinase_domain", "alk_region", "status",
     "reason", "flags", "ch_status", "compound",
 ]
-DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes"]
+DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes", "evidence_citations"]
 
 
 @lru_cache(maxsize=1)
@@ -66,12 +66,17 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
                                      (".report.html", ".maf.tsv", ".alkannot.vcf.gz", ".alkannot.vcf.gz.tbi")]:
         p.unlink(missing_ok=True)
     validate_sample_json(data)
+    from alkannot.report.references import resolve_sources
+
     try:
         atomic_write_text(paths["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
         if "drugs" in data:
             rows = [{"drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
                      "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
-                     "notes": v.get("notes", [])} for d, v in data["drugs"].items()]
+                     "notes": v.get("notes", []),
+                     # author-year labels of the same sources, resolved from resources/references.tsv
+                     "evidence_citations": resolve_sources(sorted({e["source"] for e in v.get("evidence", [])}))}
+                    for d, v in data["drugs"].items()]
             atomic_write_text(paths["drugs"], tsv_text(rows, DRUG_COLUMNS))
         else:
             paths.pop("drugs")

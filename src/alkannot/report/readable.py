@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -44,8 +43,18 @@ def links(data: dict) -> dict:
     link (the workflow would not have written a page under that name either).
     """
     patient = _t(_d(data.get("sample")).get("patient"))
-    return {"patient": f"../patients/{quote(patient)}.html" if SAFE_NAME.match(patient) else None,
-            "cohort": "../cohort/summary.html"}
+    return {"patient": patient_href(patient), "cohort": "../cohort/summary.html"}
+
+
+def sample_href(sample_id) -> str | None:
+    """From results/patients/ or results/cohort/: the sample's report, relative (None for unsafe ids)."""
+    sid = _t(sample_id)
+    return f"../{sid}/{sid}.report.html" if SAFE_NAME.match(sid) and ".." not in sid else None
+
+
+def patient_href(patient) -> str | None:
+    p = _t(patient)
+    return f"../patients/{p}.html" if SAFE_NAME.match(p) and ".." not in p else None
 
 
 def hgvs_html(*parts: str) -> Markup:

@@ -256,6 +256,9 @@ def drug_explanation(drug: str, d: dict, data: dict, citer: Citer) -> dict:
                 else "Not known: no ALK mutation found, so no mutation-specific evidence applies")
         head += " (unknown is not sensitive)"
         short = "no well-supported evidence (unknown is not sensitive)"
+        off = [m["label"] for m in split_mechanisms(data)[0] if m["type"] in ("off_target", "histologic")]
+        if off and not muts:
+            short = f"no ALK mutation; ALK-independent finding: {words_list(off)} (unknown is not sensitive)"
     else:
         head = short = "Not assessed"
     if cites:
@@ -337,7 +340,9 @@ def qc_badge(data: dict, *, low_tumour_fraction: float = 0.01) -> dict:
     if "drugs" not in data:
         fail.append("no drug verdicts in the result")
     level = "fail" if fail else "caution" if caution else "pass"
-    return {"level": level, "reasons": fail + caution or ["hotspots covered, tumour content known, no REF mismatches"]}
+    info = [as_sentence(tc["words"])] if tc["kind"] != "none" else []
+    return {"level": level, "reasons": fail + caution or ["hotspots covered, tumour content known, no REF mismatches"],
+            "info": info}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,7 +410,20 @@ def key_findings(data: dict, citer: Citer) -> dict:
         if unknown:
             out.append(f"Not known (no well-supported evidence; not the same as sensitive): {words_list(unknown)}.")
     res, prog, _ = split_mechanisms(data)
-    off = [m["label"] for m in res if m["type"] in ("off_target", "histologic")]
+    weak_ids = {i.strip() for d in _d(data.get("drugs")).values() for n in map(_t, _l(_d(d).get("notes")))
+                if "weak evidence" in n for b in re.findall(r"\[([^\]]+)\]", n) for i in b.split(",")}
+    off = []
+    for m in res:
+        if m["type"] not in ("off_target", "histologic"):
+            continue
+        ids = {_t(_d(e).get("statement_id")) for e in m["evidence"]} - {""}
+        label = m["label"]
+        for c in map(_d, _l(data.get("copy_number"))):
+            cn = c.get("copy_number_purity_adjusted", c.get("copy_number"))
+            if c.get("finding") and label == f"{_t(c.get('gene'))} {_t(c.get('call'))}" and isinstance(cn, (int, float)):
+                adj = ", purity-adjusted" if c.get("copy_number_purity_adjusted") is not None else ""
+                label += f" ({cn:.1f} copies{adj})"
+        off.append(label + (" (possible contributor; weak evidence)" if ids and ids <= weak_ids else ""))
     if off:
         out.append(f"ALK-independent finding{'s' if len(off) > 1 else ''}: {words_list(off)}.")
     tc = _d(data.get("therapy_context"))
@@ -436,8 +454,10 @@ def key_findings(data: dict, citer: Citer) -> dict:
     if prog:
         cites = "; ".join(dict.fromkeys(c for m in prog for e in m["evidence"]
                                         for c in citer.cite(_t(_d(e).get("source")))))
+        labels = list(dict.fromkeys(m["label"] for m in prog))
+        labels = [lbl for lbl in labels if not any(lbl != o and lbl in o for o in labels)]
         prognostic = (f"Prognostic, not a resistance mechanism (does not change the drug predictions): "
-                      f"{words_list(list(dict.fromkeys(m['label'] for m in prog)))}" + (f" ({cites})." if cites else "."))
+                      f"{words_list(labels)}" + (f" ({cites})." if cites else "."))
     return {"paragraph": out, "prognostic": prognostic, "not_assessed": not_assessed(data)}
 
 
