@@ -21,7 +21,7 @@ from alkannot.errors import InputError
 REPO = Path(__file__).resolve().parents[2]
 SHEET = REPO / "config" / "samples.tsv"
 FLAG_COLUMNS = ["patient", "specimen", "timepoint", "build", "tumor_sample", "normal_sample", "alignment",
-                "reference", "cnv", "sv", "current_tki", "prior_tkis", "tumor_fraction"]
+                "reference", "cnv", "sv", "current_tki", "prior_tkis", "tumor_fraction", "report_date", "accession"]
 
 
 def annotate_cli_args(row: dict[str, str]) -> list[str]:

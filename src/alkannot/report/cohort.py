@@ -64,7 +64,9 @@ def mechanism_features(data: dict) -> list[tuple[str, str]]:
         if t == "on_target" and feats:
             continue  # already represented mutation by mutation
         words = mechanism_phrase(m)
-        feats.append((words["label"] + (" (prognostic)" if words["prognostic"] else ""), t if t in TYPE_CODES else "other"))
+        label = words["label"] + (" (prognostic)" if words["prognostic"] else "") \
+            + ("" if words["in_kb"] else " (no knowledge-base statement)")
+        feats.append((label, t if t in TYPE_CODES else "other"))
     return list(dict.fromkeys(feats))
 
 
