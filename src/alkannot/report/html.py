@@ -222,7 +222,9 @@ def _readable_variant(v: dict) -> dict:
 
     filt, spec = _text(v.get("filter")), _text(v.get("specimen_filter"))
     words = filt or "—"
-    if spec:
+    if v.get("filter_pass") is False:
+        words += " (caller FILTER not passing: shown, not used for verdicts)"
+    elif spec:
         words += " · " + ("passes specimen filters" if spec == "pass" else flag_label(spec))
     flags = [flag_label(f) for f in _list(v.get("flags"))]
     ch = _text(v.get("ch_status"))
