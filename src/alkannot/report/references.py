@@ -37,6 +37,7 @@ class Reference:
     pmid: str = ""
     number: str = ""  # the review's own reference number
     text: str = ""  # free-text citation (sources not in references.tsv)
+    suffix: str = ""  # 'a'/'b' when two references share one author-year label
 
     @property
     def first_author(self) -> str:
@@ -47,7 +48,7 @@ class Reference:
     def short(self) -> str:
         """Author-year label for running text: 'Gainor 2016', 'Tabbò 2020'."""
         if self.authors and self.year:
-            return f"{self.first_author} {self.year}"
+            return f"{self.first_author} {self.year}{self.suffix}"
         m = re.match(r"\s*([A-Z][^\s,.]+)[^;]*?\b((?:19|20)\d\d)\b", self.text)
         if m:
             return f"{m.group(1)} {m.group(2)}"
@@ -108,7 +109,7 @@ def load_references(resources: Path | None = None) -> dict[str, Reference]:
             continue
         for k, v in srcs.items():
             if isinstance(v, str) and str(k) not in refs:
-                refs[str(k)] = Reference(key=str(k), text=" ".join(v.split()))
+                refs[str(k)] = Reference(key=str(k), text=citation_text(v))
     # two papers with one author-year label (Christopoulos 2019, refs 37 and 38) become 2019a / 2019b
     shorts: dict[str, list[str]] = {}
     for k, r in refs.items():
@@ -118,8 +119,19 @@ def load_references(resources: Path | None = None) -> dict[str, Reference]:
         if len(keys) > 1:
             for letter, k in zip("abcdefghij", keys):
                 r = refs[k]
-                refs[k] = Reference(**{**r.__dict__, "year": r.year + letter})
+                refs[k] = Reference(**{**r.__dict__, "suffix": letter})
     return refs
+
+
+def citation_text(text: str) -> str:
+    """A resource file's source note cut to its citation: up to the first sentence end after a year.
+
+    'Chang MT et al. ... Cancer Discov 2018;8:174-183; cancerhotspots.org v2. Residue lists below ...' keeps
+    everything up to 'v2.'; notes without a year (a tool's documentation) are kept whole.
+    """
+    text = " ".join(str(text).split())
+    m = re.search(r"\b(?:19|20)\d\d\b.*?\.(?=\s|$)", text)
+    return text[:m.end()] if m else text
 
 
 def _expand(numbers: str) -> list[int]:
