@@ -137,7 +137,7 @@ def test_unknown_is_never_worded_as_sensitive():
     e = w.drug_explanation("ensartinib", data["drugs"]["ensartinib"], data, citer())
     assert e["headline"].startswith("Not known") and "unknown is not sensitive" in e["headline"]
     k = w.key_findings(data, citer())
-    assert not any("May work" in s for s in k["paragraph"])
+    assert not any("ensartinib" in s for s in k["paragraph"] if s.startswith("May work"))
 
 
 def test_absence_only_claimed_when_hotspots_were_covered():
@@ -221,3 +221,10 @@ def test_drugs_tsv_carries_resolved_citations(tmp_path):
     data = json.loads((FIXTURES / "tissue_P001_T2.json").read_text())
     assert resolve_sources(sorted({e["source"] for d in data["drugs"].values() for e in d.get("evidence", [])
                                    if isinstance(e, dict)}), RESOURCES)
+
+
+def test_key_findings_say_when_nothing_may_work():
+    data = {"alk_mutations": ["G1202R"], "drugs": {d: {"verdict": "resistant", "evidence": []} for d in w.DRUGS}}
+    assert any(s.startswith("May work: none") for s in w.key_findings(data, citer())["paragraph"])
+    data["drugs"]["lorlatinib"]["verdict"] = "sensitive"
+    assert not any(s.startswith("May work: none") for s in w.key_findings(data, citer())["paragraph"])

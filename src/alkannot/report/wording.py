@@ -405,6 +405,8 @@ def key_findings(data: dict, citer: Citer) -> dict:
                        "conflicting": f"{drivers} reported both ways"}[verdict]
                 cited = "; ".join(dict.fromkeys(cites))
                 out.append(f"{head}: {words_list(names)} ({why}" + (f"; {cited})." if cited else ")."))
+        if not any(_t(_d(d).get("verdict")) == "sensitive" for d in drugs.values()):
+            out.append("May work: none of the TKIs assessed is reported active against what was found.")
         unknown = [n for n in DRUGS + tuple(k for k in drugs if k not in DRUGS)
                    if n in drugs and _t(_d(drugs[n]).get("verdict")) not in heads]
         if unknown:
