@@ -507,14 +507,3 @@ def therapy_options(data: dict, citer: Citer) -> list[str]:
 def as_sentence(text: str) -> str:
     t = _t(text).strip()
     return (t[0].upper() + t[1:]) if t else t
-
-
-def summary_mechanism_label(mech: dict) -> str:
-    return mechanism_phrase(mech)["label"]
-
-
-def cohort_label(name: str) -> str:
-    """Cohort rows: the same words as the sample pages."""
-    return mechanism_phrase({"name": name})["label"]
-
-
