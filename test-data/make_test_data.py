@@ -156,6 +156,41 @@ def main() -> None:
         f.unlink()
     (HERE / "tmp_sim").rmdir()
     plasma_bam(b, HERE / "P002_plasma.bam", exons=range(20, 25), depth=2400, alt={"I1171N": 0.008})
+    # the same plasma panel also captures ALK intron 19, where the reads show EML4-ALK variant 3
+    add_plasma_fusion(b, HERE / "P002_plasma.bam")
+
+
+def add_plasma_fusion(build: str, path: Path) -> None:
+    """Merge into the plasma BAM: ~500x cfDNA fragments over ALK intron 19 (synthetic intron sequence, see
+    tests/fusion_reads/simulate.py) and 10 fragments of an EML4-ALK variant 3 junction (EML4 intron 6 ->
+    ALK intron 19), about 2% of the molecules across the break."""
+    import random
+    import sys
+
+    import pysam
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from fusion_reads.simulate import (Sample, Segment, SimConfig, add_fragments, fusion_molecule, intron_mid,
+                                       write_bam)
+
+    cfg = SimConfig(insert=(140, 200))  # cfDNA fragment lengths
+    alk_bp, eml4_bp = intron_mid(build, "ALK", 19, 37), intron_mid(build, "EML4", 6, -53)
+    tx = load_transcripts(build).by_gene("ALK")
+    lo, hi = tx.exons[19][1] + 300, tx.exons[18][0] - 300  # intron 19 without its last 300 bases each side
+    sample = Sample()
+    rng = random.Random("P002_plasma:intron19")
+    add_fragments(sample, [Segment("2", lo, "+", hi - lo + 1)], 4000, "cf", rng, cfg,
+                  around=(hi - lo) // 2, window=hi - lo)
+    mol = fusion_molecule("2", alk_bp, "left", "2", eml4_bp, "left")
+    add_fragments(sample, mol, 10, "cfeml4alk", rng, cfg, around=mol[0].length, window=0)
+    tmp = path.with_suffix(".fusion.bam")
+    write_bam(sample, tmp, build, cfg)
+    merged = path.with_suffix(".merged.bam")
+    pysam.merge("-f", "-c", "-p", str(merged), str(path), str(tmp))
+    merged.replace(path)
+    for f in (tmp, Path(str(tmp) + ".bai")):
+        f.unlink()
+    pysam.index(str(path))
 
 
 def plasma_bam(build: str, path: Path, exons, depth: int, alt: dict[str, float], read_len: int = 50) -> None:

@@ -16,79 +16,15 @@ from pathlib import Path
 
 from alkannot.errors import InputError
 
-# sheet column -> SampleSpec field, for the plain string fields
-_TEXT_FIELDS = {
-    "patient": "patient", "timepoint": "timepoint", "build": "build", "tumor_sample": "tumor_sample",
-    "normal_sample": "normal_sample", "alignment": "alignment", "cnv": "cnv", "sv": "sv",
-    "current_tki": "current_tki", "report_date": "report_date", "accession": "accession",
-}
-
-
-def read_sheet(path: str | Path) -> dict[str, dict[str, str]]:
-    """Sample sheet rows keyed by sample id, read exactly as the workflow reads it (pandas, all text)."""
-    import pandas as pd
-
-    try:
-        df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment="#")
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise InputError(f"cannot read the sample sheet ({e})", path=str(path),
-                         fix="give a tab-separated sheet with a header line (see config/README.md)") from None
-    if "sample" not in df.columns or "vcf" not in df.columns:
-        raise InputError("sample sheet lacks the 'sample' or 'vcf' column", path=str(path), line=1,
-                         fix="add the columns (see config/samples.tsv)")
-    rows: dict[str, dict[str, str]] = {}
-    for i, rec in enumerate(df.to_dict("records")):
-        sid = rec["sample"]
-        if sid in rows:
-            raise InputError(f"duplicate sample id {sid!r}", path=str(path), line=i + 2,
-                             fix="make each sample id unique")
-        rows[sid] = rec
-    return rows
-
-
-def spec_from_row(row: dict[str, str], *, reference: str = "", pass_filters: list[str] | None = None,
-                  kb_extra: list[str] | None = None):
-    """The SampleSpec `alkannot annotate` builds from the workflow's flags for this sheet row.
-
-    Same rules as common.smk: empty cell = not given, specimen defaults to tissue, the sheet's reference
-    wins over the config-wide one, prior_tkis is comma-separated.
-    """
-    from alkannot.pipeline import SampleSpec
-
-    def cell(col: str) -> str | None:
-        v = row.get(col) or ""
-        return v or None
-
-    tf = cell("tumor_fraction")
-    try:
-        tumor_fraction = float(tf) if tf is not None else None
-    except ValueError:
-        raise InputError(f"sample {row['sample']}: tumor_fraction {tf!r} is not a number",
-                         fix="give a fraction such as 0.35") from None
-    pl = cell("ploidy")
-    try:
-        ploidy = float(pl) if pl is not None else None
-    except ValueError:
-        raise InputError(f"sample {row['sample']}: ploidy {pl!r} is not a number", fix="give e.g. 2 or 3.1") from None
-    from alkannot.drug_names import tki_list, tki_name
-
-    where = f"sample sheet row {row['sample']}"
-    fields = {f: cell(col) for col, f in _TEXT_FIELDS.items()}
-    if fields["current_tki"]:
-        fields["current_tki"] = tki_name(fields["current_tki"], where=where)
-    return SampleSpec(
-        ploidy=ploidy,
-        id=row["sample"], vcf=row["vcf"], specimen=cell("specimen") or "tissue",
-        reference=cell("reference") or reference or None,
-        prior_tkis=tki_list(cell("prior_tkis"), where=where),
-        tumor_fraction=tumor_fraction, pass_filters=pass_filters, kb_extra=list(kb_extra or []),
-        **fields,
-    )
+# The sheet's columns, checks and row -> SampleSpec rules live in alkannot.sheet (shared with the CLI and
+# the workflow); re-exported here for callers of the batch API.
+from alkannot.sheet import read_sheet, spec_from_row  # noqa: E402,F401
 
 
 def run_batch(sheet: str | Path, outdir: str | Path, samples: list[str] | None = None, *,
               reference: str = "", pass_filters: list[str] | None = None, kb_extra: list[str] | None = None,
-              keep_going: bool = False, log=sys.stderr) -> dict[str, dict]:
+              keep_going: bool = False, log=sys.stderr, population_af: str = "", civic: bool = True,
+              civic_may_change_verdict: bool = False) -> dict[str, dict]:
     """Annotate `samples` (default: all, sheet order) into outdir/<sample>/ with `run_sample`.
 
     Returns {sample: {"status": "ok" | "failed", "seconds": float, "outputs": [paths], "error": str|None}}.
@@ -107,7 +43,9 @@ def run_batch(sheet: str | Path, outdir: str | Path, samples: list[str] | None =
     for sid in wanted:
         t0 = time.perf_counter()
         try:
-            spec = spec_from_row(rows[sid], reference=reference, pass_filters=pass_filters, kb_extra=kb_extra)
+            spec = spec_from_row(rows[sid], reference=reference, pass_filters=pass_filters, kb_extra=kb_extra,
+                                 population_af=population_af, civic=civic,
+                                 civic_may_change_verdict=civic_may_change_verdict)
             paths = run_sample(spec, Path(outdir) / sid)
         except InputError as e:
             result[sid] = {"status": "failed", "seconds": time.perf_counter() - t0, "outputs": [],
@@ -131,7 +69,8 @@ def _cmd(a: argparse.Namespace) -> None:
     samples = [s for s in a.samples.split(",") if s] if a.samples else None
     run_batch(a.sheet, a.outdir, samples, reference=a.reference or "",
               pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
-              kb_extra=a.kb_extra or [], keep_going=a.keep_going)
+              kb_extra=a.kb_extra or [], keep_going=a.keep_going, population_af=a.population_af or "",
+              civic=not a.no_civic, civic_may_change_verdict=a.civic_may_change_verdict)
 
 
 def register(sub) -> None:
@@ -148,7 +87,11 @@ def register(sub) -> None:
     p.add_argument("--reference", help="genome FASTA for samples whose sheet row gives none")
     p.add_argument("--pass-filters", help="comma-separated FILTER values treated as passing (default PASS,.)")
     p.add_argument("--kb-extra", action="append", help="extra knowledge-base YAML (same schema); repeatable")
+    p.add_argument("--population-af", help="population allele-frequency VCF for samples whose row gives none")
     p.add_argument("--keep-going", action="store_true", help="annotate the other samples when one fails")
+    from alkannot.commands import add_civic_flags
+
+    add_civic_flags(p)
     p.set_defaults(func=_cmd)
 
 

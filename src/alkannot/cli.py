@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     from alkannot import batch
 
     batch.register(sub)
+    from alkannot import kb_cli
+
+    kb_cli.register(sub)
     return p
 
 

@@ -8,17 +8,21 @@ import sys
 
 
 def _annotate(a: argparse.Namespace) -> None:
-    from alkannot.pipeline import SampleSpec, run_sample
+    from alkannot.pipeline import run_sample
+    from alkannot.sheet import CLI, spec_from_row
 
     sid = a.sample or _default_id(a.input)
-    spec = SampleSpec(id=sid, vcf=a.input, build=a.build, specimen=a.specimen, tumor_sample=a.tumor_sample,
-                      normal_sample=a.normal_sample, reference=a.reference, patient=a.patient,
-                      timepoint=a.timepoint, alignment=a.alignment, cnv=a.cnv, sv=a.sv,
-                      current_tki=a.current_tki, prior_tkis=[x for x in (a.prior_tkis or "").split(",") if x],
-                      report_date=a.report_date, accession=a.accession,
-                      tumor_fraction=a.tumor_fraction, ploidy=a.ploidy,
-                      pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
-                      kb_extra=a.kb_extra or [])
+    # the flags are read as a sample-sheet row, so they are checked exactly as a sheet would be
+    row = {"sample": sid, "vcf": a.input, "build": a.build, "specimen": a.specimen,
+           "tumor_sample": a.tumor_sample, "normal_sample": a.normal_sample, "reference": a.reference,
+           "patient": a.patient, "timepoint": a.timepoint, "alignment": a.alignment, "cnv": a.cnv, "sv": a.sv,
+           "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
+           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy,
+           "report_date": a.report_date, "accession": a.accession}
+    spec = spec_from_row({k: v for k, v in row.items() if v is not None},
+                         pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
+                         kb_extra=a.kb_extra or [], civic=not a.no_civic,
+                         civic_may_change_verdict=a.civic_may_change_verdict, path=CLI)
     paths = run_sample(spec, a.out)
     data = json.loads(paths["json"].read_text())
     acc = data["accounting"]
@@ -42,15 +46,24 @@ def _default_id(path: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", base) or "sample"
 
 
+MAX_JSON_BYTES = 200 * 1024 * 1024
+
+
 def _load_jsons(paths: list[str]) -> list[dict]:
+    import os
+
     from alkannot.errors import InputError
 
     out = []
     for p in paths:
         try:
+            if os.path.isfile(p) and os.path.getsize(p) > MAX_JSON_BYTES:
+                raise InputError(f"file is {os.path.getsize(p):,} bytes, over the {MAX_JSON_BYTES:,}-byte limit "
+                                 "for an alkannot JSON", path=p, fix="give the .alkannot.json files written by "
+                                 "'alkannot annotate'")
             with open(p) as fh:
                 out.append(json.load(fh))
-        except (OSError, json.JSONDecodeError) as e:
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
             raise InputError(f"cannot read alkannot JSON ({e})", path=p,
                              fix="give the .alkannot.json files written by 'alkannot annotate'") from None
     return out
@@ -67,19 +80,49 @@ def _patient(a: argparse.Namespace) -> None:
 def _cohort(a: argparse.Namespace) -> None:
     from pathlib import Path
 
-    from alkannot.io.atomic import atomic_write_text
+    from alkannot.errors import InputError
+    from alkannot.io.atomic import OutputBusy, output_set
     from alkannot.report.cohort import render_cohort
     from alkannot.report.maf import write_cohort_maf
 
     samples = _load_jsons(a.json)
     html, tsv, mqc = render_cohort(samples)
     out = Path(a.outdir)
-    atomic_write_text(out / "summary.tsv", tsv)
-    for name, text in sorted(mqc.items()):
-        atomic_write_text(out / name, text)
-    write_cohort_maf(samples, out / "cohort.maf.tsv")
-    atomic_write_text(out / "summary.html", html)  # last: its presence means the cohort finished
+    # all cohort files appear together (private temporary folder, renamed in place, summary.html last)
+    try:
+        with output_set(out, "cohort") as box:
+            (box.path("summary.tsv")).write_text(tsv)
+            for name, text in sorted(mqc.items()):
+                box.path(name).write_text(text)
+            write_cohort_maf(samples, box.path("cohort.maf.tsv"))
+            box.path("summary.html").write_text(html)
+            box.order = ["summary.tsv", *sorted(mqc), "cohort.maf.tsv", "summary.html"]
+    except OutputBusy:
+        raise InputError("another alkannot run is writing into this output folder", path=str(out),
+                         fix="wait for it to finish, or give another --outdir") from None
     print(f"wrote {out}/summary.html, summary.tsv, cohort.maf.tsv, {', '.join(sorted(mqc))}", file=sys.stderr)
+
+
+def _iso_date_arg(value: str) -> str:
+    """argparse type for --report-date: a real calendar date written YYYY-MM-DD."""
+    from alkannot.errors import InputError
+    from alkannot.sheet import check_date
+
+    try:
+        return check_date(value, col="report-date")
+    except InputError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a calendar date written YYYY-MM-DD "
+                                         "(e.g. 2025-03-01)") from None
+
+
+def add_civic_flags(p) -> None:
+    """--no-civic / --civic-may-change-verdict (annotate and annotate-batch; config keys civic, civic_may_change_verdict)."""
+    p.add_argument("--no-civic", action="store_true",
+                   help="do not show CIViC evidence beside the review (default: resources/kb/civic.yaml, or a CIViC "
+                   "TSV/YAML given with --kb-extra)")
+    p.add_argument("--civic-may-change-verdict", action="store_true",
+                   help="let CIViC level A/B items in NSCLC move a verdict towards caution (default off: CIViC is "
+                   "shown beside the review, never overrides it)")
 
 
 def register(sub) -> None:
@@ -126,20 +169,25 @@ def register(sub) -> None:
     p.add_argument("--patient", help="patient id: groups samples into one timeline and links the reports")
     p.add_argument("--timepoint", help="collection date (YYYY-MM-DD) or label")
     p.add_argument("--accession", help="specimen accession number from the lab system, printed on the report")
-    p.add_argument("--report-date", help="report date YYYY-MM-DD printed on the report and part of the report id "
-                   "(default: today, UTC; give it for byte-identical reruns)")
+    p.add_argument("--report-date", type=_iso_date_arg, metavar="YYYY-MM-DD",
+                   help="report date printed on the report and part of the report id (default: today, UTC; give it "
+                   "for byte-identical reruns)")
     p.add_argument("--alignment", help="BAM/CRAM (+index) for read-based phasing and hotspot coverage")
     p.add_argument("--cnv", help="copy-number file (CNVkit .cns/.cnr, segment TSV, PURPLE, CNV VCF)")
     p.add_argument("--sv", help="SV/fusion calls (Manta/GRIDSS/DELLY VCF, Arriba, STAR-Fusion)")
+    p.add_argument("--population-af", help="population allele-frequency VCF (gnomAD-style INFO/AF, indexed): "
+                   "variants above the threshold in resources/germline_polymorphisms.yaml are labelled germline")
     p.add_argument("--current-tki", type=tki_arg, metavar="TKI",
                    help=f"TKI the patient progressed on, one of: {', '.join(TKIS)} (case-insensitive)")
     p.add_argument("--prior-tkis", type=tki_list_arg, metavar="TKI[,TKI...]",
                    help="comma-separated earlier TKIs, oldest first (same six names)")
-    p.add_argument("--tumor-fraction", type=float, help="tumour fraction / purity (0-1) if known; tissue: the "
+    p.add_argument("--tumor-fraction", help="tumour fraction / purity, a fraction in (0, 1], if known; tissue: the "
                    "pathology tumour content, plasma: overrides the VAF-based estimate")
-    p.add_argument("--ploidy", type=float,
-                   help="tumour baseline ploidy for copy-number calls (default 2; PURPLE's purity.tsv gives it)")
+    p.add_argument("--ploidy",
+                   help="tumour baseline ploidy for copy-number calls, 0.5-8 (default 2; PURPLE's purity.tsv gives it)")
     p.add_argument("--pass-filters", help="comma-separated FILTER values treated as passing (default PASS,.)")
     p.add_argument("--kb-extra", action="append", help="extra knowledge-base YAML (same schema); repeatable")
-    p.add_argument("--out", required=True, help="output directory")
+    add_civic_flags(p)
+    p.add_argument("--out", required=True, help="output directory (created; all outputs are written together or "
+                   "none)")
     p.set_defaults(func=_annotate)

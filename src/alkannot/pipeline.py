@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alkannot import __version__
-from alkannot.annotate.variants import alk_mutations, annotate_vcf
+from alkannot.annotate.small_variants import annotate_input
+from alkannot.annotate.variants import alk_mutations
 from alkannot.errors import InputError
 from alkannot.report.outputs import SCHEMA_VERSION, write_sample_outputs
 
@@ -41,6 +42,9 @@ class SampleSpec:
     ploidy: float | None = None  # tumour baseline ploidy for copy-number calls (PURPLE reports it)
     pass_filters: list[str] | None = None
     kb_extra: list[str] = field(default_factory=list)
+    civic: bool = True  # show CIViC evidence beside the review (bundled resources/kb/civic.yaml or a kb_extra one)
+    civic_may_change_verdict: bool = False  # let CIViC level A/B items in NSCLC move a verdict towards caution
+    population_af: str | None = None  # gnomAD-style VCF (INFO/AF): common population variants -> germline
     report_date: str | None = None  # YYYY-MM-DD; default today (UTC). Give it for byte-identical reruns.
     accession: str | None = None  # specimen accession number from the lab system, shown on the report
 
@@ -73,7 +77,7 @@ def _check_spec(spec: SampleSpec) -> None:
     if spec.tumor_fraction is not None and not 0 < spec.tumor_fraction <= 1:
         raise InputError(f"tumour fraction {spec.tumor_fraction} is outside (0, 1]",
                          fix="give a fraction such as 0.35, not a percentage")
-    for role in ("vcf", "alignment", "cnv", "sv", "reference"):
+    for role in ("vcf", "alignment", "cnv", "sv", "reference", "population_af"):
         p = getattr(spec, role)
         if p and not os.path.exists(p):
             raise InputError(f"{role} file not found", path=p, fix="check the path in the sample sheet")
@@ -93,20 +97,20 @@ _KB_CACHE: dict = {}
 def _copy_number(spec: SampleSpec, build: str) -> list[dict]:
     if not spec.cnv:
         return []
-    from alkannot.interpret.copy_number import gene_copy_number, gene_regions
+    from alkannot.interpret.copy_number import context_regions, gene_copy_number
     from alkannot.io.cnv import read_segments
 
-    segs = read_segments(spec.cnv, regions=gene_regions(build))
+    segs = read_segments(spec.cnv, regions=context_regions(build))  # whole chromosomes: focality
     return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2)
 
 
-def _fusions(spec: SampleSpec, build: str) -> list[dict]:
-    if not spec.sv:
-        return []
-    from alkannot.interpret.fusions import annotate_fusions, relevant
-    from alkannot.io.sv import read_fusions
+def _fusions(spec: SampleSpec, build: str) -> tuple[list[dict], dict]:
+    """(fusions, fusion_assessment): the SV/fusion file's calls and ALK rearrangements found in the
+    alignment's reads, one entry per event (`interpret.fusions.assess_fusions`)."""
+    from alkannot.interpret.fusions import assess_fusions
 
-    return relevant(annotate_fusions(read_fusions(spec.sv, build), build))
+    return assess_fusions(build=build, sv=spec.sv, alignment=spec.alignment, reference=spec.reference,
+                          specimen=spec.specimen)
 
 
 def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusions: list[dict]) -> list[dict]:
@@ -132,11 +136,20 @@ def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusion
 
 
 def build_sample_result(spec: SampleSpec) -> dict:
-    from alkannot.interpret.comutations import classify_co_mutations, transformation_flags
+    from alkannot.interpret import civic as civic_ev
+    from alkannot.interpret.comutations import (
+        classify_co_mutations,
+        transformation_flags,
+        uninterpreted_variants,
+    )
     from alkannot.interpret.ctdna import (
+        alk_clonality,
+        alk_exclusion,
         annotate_ch,
+        apply_lod,
         apply_tumor_fraction,
         hotspot_coverage,
+        is_non_tumour,
         specimen_filters,
         tumor_fraction,
     )
@@ -144,17 +157,27 @@ def build_sample_result(spec: SampleSpec) -> dict:
     from alkannot.phase import decide_compounds
 
     _check_spec(spec)
-    kb = _kb(tuple(spec.kb_extra))
-    res = annotate_vcf(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
-                       reference=spec.reference, pass_filters=spec.pass_filters)
+    kb_paths, civic_paths = civic_ev.split_kb_extra(list(spec.kb_extra))
+    kb = _kb(tuple(kb_paths))
+    civic = civic_ev.evidence_for(civic_paths, kb, spec.civic)
+    # VCF/BCF, or a MAF converted to VCF and read the same way (alkannot.annotate.small_variants)
+    res = annotate_input(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
+                         reference=spec.reference, pass_filters=spec.pass_filters)
     build = res.vcf_info["build"]
 
     # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence
-    variants = annotate_ch(res.variants, spec.specimen)
+    if spec.alignment:  # one early, one-line check: readable, indexed, same build as the VCF
+        from alkannot.io.alignment import open_alignment, quiet_htslib
+
+        af = open_alignment(spec.alignment, spec.reference, build=build)
+        with quiet_htslib():
+            af.close()
+    variants = annotate_ch(res.variants, spec.specimen, build=build, population_af=spec.population_af)
     variants = specimen_filters(variants, spec.specimen)
     tf = tumor_fraction(variants, spec.tumor_fraction, spec.specimen)
     variants = apply_tumor_fraction(variants, tf)
-    alk = alk_mutations(variants)
+    # germline / CH / possible_CH variants stay in the report, labelled, but never reach the KB (verdicts.md V9)
+    alk = alk_mutations([v for v in variants if not is_non_tumour(v)])
 
     # compound phase for every set of ALK kinase-domain mutations
     by_name = {}
@@ -173,17 +196,22 @@ def build_sample_result(spec: SampleSpec) -> dict:
                          if v["protein_short"] in c["mutations"]]
 
     copy_number = _copy_number(spec, build)
-    fusions = _fusions(spec, build)
+    fusions, fusion_assessment = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
-    transformation = transformation_flags(co_mut, copy_number)
-    verdicts = evaluate(alk, compounds, _kb_co_alterations(co_mut, copy_number, fusions), kb,
-                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
+    tumour_co = [c for c in co_mut if not is_non_tumour(c)]
+    # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
+    transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")])
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
+    hotspots = apply_lod(hotspots, spec.specimen, tf)
+    exclusion = alk_exclusion(variants, alk, spec.specimen, tf, hotspots)
+    kb_co = _kb_co_alterations(tumour_co, copy_number, fusions)
+    verdicts = evaluate(alk, compounds, kb_co, kb,
+                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
-    for role in ("cnv", "sv", "alignment", "reference"):
+    for role in ("cnv", "sv", "alignment", "reference", "population_af"):
         p = getattr(spec, role)
         if p:
-            # small call files are checksummed; BAM/CRAM and genome FASTA (gigabytes) are named only
+            # small call files are checksummed; BAM/CRAM, genome FASTA and gnomAD (gigabytes) are named only
             digest = sha256(p) if role in ("cnv", "sv") else None
             inputs.append({"role": role, "path": os.path.basename(p), "sha256": digest})
     data = {
@@ -212,11 +240,16 @@ def build_sample_result(spec: SampleSpec) -> dict:
         "therapy_context": verdicts["therapy_context"],
         "research_use_only": True,
         "co_alterations": co_mut,
+        "uninterpreted": uninterpreted_variants(variants),
         "transformation_flags": transformation,
         "copy_number": copy_number,
         "fusions": fusions,
-        "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots},
+        "fusion_assessment": fusion_assessment,
+        "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots, "alk_exclusion": exclusion},
+        "alk_clonality": alk_clonality(variants, alk, tf),
     }
+    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
+                       may_change=spec.civic_may_change_verdict)
     data.update(_report_identity(spec, data, build))
     return data
 
@@ -236,5 +269,8 @@ def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:
+    from alkannot.io.maf_input import converted_vcf
+
     data = build_sample_result(spec)
-    return write_sample_outputs(data, Path(out_dir), input_vcf=spec.vcf)
+    # a MAF input's annotated VCF is written from the VCF it was converted into
+    return write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf)

@@ -220,6 +220,122 @@ def main() -> None:
     write("alt_slash_varscan", "input.vcf", header("GRCh38", T) + rec(c, pos, r, f"{a}/G") + g38("L1196M"), ACC)
     write("contig_not_in_header", "input.vcf",
           header("GRCh38", T) + g38("G1202R") + rec("chr3", 1000000, "A", "G"), ACC)
+    cnv_sv_cases(good)
+
+
+# ---- copy-number and SV/fusion values (issue 18) and MAF input (issue 13) -----------------------------
+
+CNV_VCF_HEADER = ("##fileformat=VCFv4.2\n##source=DELLY\n##contig=<ID=7,length=159345973>\n"
+                  '##ALT=<ID=CNV,Description="Copy number variable region">\n'
+                  '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">\n'
+                  '##INFO=<ID=END,Number=1,Type=Integer,Description="End position">\n'
+                  '##INFO=<ID=CN,Number=1,Type=Integer,Description="Copy number">\n'
+                  "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
+MANTA_HEADER = ("##fileformat=VCFv4.1\n##source=GenerateSVCandidates 1.6.0\n##contig=<ID=chr2,length=242193529>\n"
+                '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">\n'
+                '##INFO=<ID=MATEID,Number=.,Type=String,Description="ID of mate breakend">\n'
+                '##INFO=<ID=END,Number=1,Type=Integer,Description="End position">\n'
+                '##INFO=<ID=PE,Number=1,Type=Integer,Description="Paired-end support">\n'
+                '##INFO=<ID=SR,Number=1,Type=Integer,Description="Split-read support">\n'
+                '##FORMAT=<ID=PR,Number=.,Type=Integer,Description="Spanning paired-read support">\n'
+                '##FORMAT=<ID=SR,Number=.,Type=Integer,Description="Split reads">\n'
+                "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tNORMAL\tTUMOR\n")
+ARRIBA_COLS = ["#gene1", "gene2", "strand1(gene/fusion)", "strand2(gene/fusion)", "breakpoint1", "breakpoint2",
+               "site1", "site2", "type", "split_reads1", "split_reads2", "discordant_mates", "coverage1",
+               "coverage2", "confidence", "reading_frame", "tags", "retained_protein_domains",
+               "closest_genomic_breakpoint1", "closest_genomic_breakpoint2", "gene_id1", "gene_id2",
+               "transcript_id1", "transcript_id2", "direction1", "direction2", "filters", "fusion_transcript",
+               "peptide_sequence", "read_identifiers"]
+ARRIBA_ROW = ["EML4", "ALK", "+/+", "-/+", "2:42295516", "2:29223528", "splice-site", "splice-site", "inversion",
+              "5", "4", "3", "40", "50", "high", "in-frame", ".", ".", ".", ".", "ENSG00000143924",
+              "ENSG00000171094", "ENST00000318522", "ENST00000389048", "downstream", "downstream", ".", ".", ".",
+              "."]
+PURPLE_COLS = ("chromosome\tstart\tend\tcopyNumber\tbafCount\tobservedBAF\tbaf\tsegmentStartSupport\t"
+               "segmentEndSupport\tmethod\tdepthWindowCount\tgcContent\tminStart\tmaxStart\t"
+               "minorAlleleCopyNumber\tmajorAlleleCopyNumber\n")
+
+
+def purple_row(chrom: str, start: int, end: int, cn: str) -> str:
+    return f"{chrom}\t{start}\t{end}\t{cn}\t100\t0.5\t0.5\tBND\tBND\tBAF_WEIGHTED\t500\t0.4\t{start}\t{start}\t1\t1\n"
+
+
+def manta_bnd(alt1: str, alt2: str = "C]chr2:29224000]", info: str = "") -> str:
+    return (f"chr2\t29224000\tMantaBND:0\tA\t{alt1}\t.\tPASS\tSVTYPE=BND;MATEID=MantaBND:1{info}\tPR:SR\t"
+            "20,0:18,0\t30,12:25,9\n"
+            f"chr2\t42325800\tMantaBND:1\tC\t{alt2}\t.\tPASS\tSVTYPE=BND;MATEID=MantaBND:0\tPR:SR\t"
+            "20,0:18,0\t30,12:25,9\n")
+
+
+def maf_text(rows: list[dict]) -> str:
+    cols = ["Hugo_Symbol", "NCBI_Build", "Chromosome", "Start_Position", "End_Position", "Variant_Classification",
+            "Variant_Type", "Reference_Allele", "Tumor_Seq_Allele1", "Tumor_Seq_Allele2", "Tumor_Sample_Barcode",
+            "t_depth", "t_ref_count", "t_alt_count"]
+    return "#version gdc-1.0.0\n" + "\t".join(cols) + "\n" + "".join("\t".join(str(r[c]) for c in cols) + "\n"
+                                                                    for r in rows)
+
+
+def maf_row(change: str, gene: str = "ALK", build: str = "GRCh38", sample: str = "TCGA-05-4244-01A",
+            alt_count: str = "120") -> dict:
+    c, pos, r, a = snv(build, gene, change)
+    return {"Hugo_Symbol": gene, "NCBI_Build": build, "Chromosome": c, "Start_Position": pos, "End_Position": pos,
+            "Variant_Classification": "Missense_Mutation", "Variant_Type": "SNP", "Reference_Allele": r,
+            "Tumor_Seq_Allele1": r, "Tumor_Seq_Allele2": a, "Tumor_Sample_Barcode": sample, "t_depth": 600,
+            "t_ref_count": 480, "t_alt_count": alt_count}
+
+
+def cnv_sv_cases(good: str) -> None:
+    for case in ("cnv_vcf_cn_text", "cnv_vcf_cn_list", "cnv_log2_inf", "cnv_log2_1e308", "cnv_purple_cn_infinite",
+                 "cnv_clincnv_germline", "sv_bnd_missing_bracket", "sv_bnd_position_not_numeric",
+                 "sv_bnd_no_colon", "sv_bnd_mismatched_brackets", "sv_info_pe_list", "sv_arriba_cut_row",
+                 "sv_star_fusion_cut_row", "sv_only_comment_lines"):
+        write(case, "input.vcf", good)
+    cnv1 = "7\t100000000\tCNV1\tN\t<CNV>\t.\tPASS\tSVTYPE=CNV;END=116000000;CN=2\n"
+    write("cnv_vcf_cn_text", "copy_number.vcf", CNV_VCF_HEADER + cnv1 +
+          "7\t116500000\tCNV2\tN\t<CNV>\t.\tPASS\tSVTYPE=CNV;END=117000000;CN=high\n")
+    write("cnv_vcf_cn_list", "copy_number.vcf", CNV_VCF_HEADER + cnv1 +
+          "7\t116500000\tCNV2\tN\t<CNV>\t.\tPASS\tSVTYPE=CNV;END=117000000;CN=9,10\n")
+    cns = "chromosome\tstart\tend\tgene\tlog2\tprobes\nchr7\t116000000\t116600000\tMET\t0.1\t10\n"
+    write("cnv_log2_inf", "copy_number.cns", cns + "chr7\t116600000\t116900000\tMET\tinf\t10\n")
+    write("cnv_log2_1e308", "copy_number.cns", cns + "chr7\t116600000\t116900000\tMET\t1e308\t10\n")
+    write("cnv_purple_cn_infinite", "copy_number.tsv", PURPLE_COLS + purple_row("7", 1, 116000000, "2")
+          + purple_row("7", 116000001, 117000000, "Infinity"))
+    write("cnv_clincnv_germline", "copy_number.tsv",
+          "##ANALYSISTYPE=CLINCNV_GERMLINE_SINGLE\n##gender of sample: F\n"
+          "#chr\tstart\tend\tCN_change\tloglikelihood\tno_of_regions\tlength_KB\tpotential_AF\tgenes\tqvalue\n"
+          "chr7\t116000001\t117000000\t3\t5\t2\t1.017\t0.045\tMET\t0.00168\n")
+    write("sv_bnd_missing_bracket", "sv.vcf", MANTA_HEADER + manta_bnd("A]chr2:42325800"))
+    write("sv_bnd_position_not_numeric", "sv.vcf", MANTA_HEADER + manta_bnd("A]chr2:42325x00]"))
+    write("sv_bnd_no_colon", "sv.vcf", MANTA_HEADER + manta_bnd("A]chr2_42325800]"))
+    write("sv_bnd_mismatched_brackets", "sv.vcf", MANTA_HEADER + manta_bnd("A]chr2:42325800["))
+    write("sv_info_pe_list", "sv.vcf", MANTA_HEADER + manta_bnd("A]chr2:42325800]", info=";PE=5,6"))
+    write("sv_arriba_cut_row", "fusions.tsv", "\t".join(ARRIBA_COLS) + "\n" + "\t".join(ARRIBA_ROW[:5]) + "\n")
+    write("sv_star_fusion_cut_row", "star-fusion.fusion_predictions.tsv",
+          "#FusionName\tJunctionReadCount\tSpanningFragCount\tSpliceType\tLeftGene\tLeftBreakpoint\t"
+          "RightGene\tRightBreakpoint\nEML4--ALK\t14\t6\n")
+    write("sv_only_comment_lines", "fusions.tsv", "##arriba 2.4.0\n##no header follows\n")
+    # MAF given as the small-variant input
+    two = maf_text([maf_row("G1202R"), maf_row("G1202R", sample="TCGA-05-4245-01A")])
+    write("maf_two_tumours_no_choice", "calls.maf", two)
+    write("maf_build_contradicts_cli", "calls.maf", maf_text([maf_row("G1202R")]))
+    write("maf_alt_count_not_a_count", "calls.maf", maf_text([maf_row("L1196M"), maf_row("G1202R", alt_count="12.5")]))
+    cut = maf_text([maf_row("L1196M"), maf_row("G1202R")]).splitlines()
+    cut[-1] = "\t".join(cut[-1].split("\t")[:6])
+    write("maf_cut_row", "calls.maf", "\n".join(cut) + "\n")
+
+    # ---- accepted ----
+    for case in ("sv_manta_header_only", "sv_arriba_comment_lines", "cnv_purple_negative_copy_number",
+                 "cnv_clincnv_tumour_normal"):
+        write(case, "input.vcf", good, ACC)
+    write("sv_manta_header_only", "sv.vcf", MANTA_HEADER, ACC)
+    write("sv_arriba_comment_lines", "fusions.tsv", "##arriba 2.4.0\n##command: arriba -x Aligned.out.bam\n"
+          + "\t".join(ARRIBA_COLS) + "\n" + "\t".join(ARRIBA_ROW) + "\n", ACC)
+    write("cnv_purple_negative_copy_number", "copy_number.tsv", PURPLE_COLS + purple_row("13", 1, 48000000, "2")
+          + purple_row("13", 48000001, 49000000, "-1.5") + purple_row("13", 49000001, 114364328, "2"), ACC)
+    write("cnv_clincnv_tumour_normal", "copy_number.tsv",
+          "##ANALYSISTYPE=CLINCNV_TUMOR_NORMAL_PAIR\n##  QC  0 , gender of sample: F\n"
+          "#chr\tstart\tend\tsample\tsize\ttumor_CN_change\tstate\tmajor_CN_allele\tminor_CN_allele\t"
+          "tumor_clonality\tCN_change\tloglikelihood\tnumber_of_regions\tgenes\tcnv_type\n"
+          "chr7\t1\t159345973\tsomatic\t159345973\t8\tAMP\t6\t2\t0.85\t7.1\t7118\t406\tMET\tchromosome\n", ACC)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""The bad-input corpus: every case folder is run through the real CLI in a subprocess.
+"""The bad-input corpus: every case folder is run through the real CLI entry point (`alkannot.cli.main`)
+in-process, with the process's stdout/stderr file descriptors captured (so htslib's C-level messages are
+seen too); a few cases also run in a subprocess as smoke tests of the installed console path.
 
 tests/bad_inputs/<case>/case.yaml    -> must fail: the expected exit code, exactly one
                                         `alkannot: error:` line on stderr matching `error` (a regex), no
@@ -23,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,6 +33,7 @@ import yaml
 
 from alkannot.annotate.transcripts import canonical_chrom, load_transcripts
 from alkannot.annotate.variants import settings
+from alkannot.cli import main
 
 HERE = Path(__file__).resolve().parent
 ERROR_CASES = sorted(p for p in HERE.iterdir() if (p / "case.yaml").exists())
@@ -66,20 +70,68 @@ def _stage(case: Path, tmp_path: Path) -> tuple[Path, dict]:
     return work, spec
 
 
-def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _args(args: list[str]) -> list[str]:
+    return ["annotate", *args] if "--out" in args else ["annotate", *args, "--out", "out"]
+
+
+def run_cli(args: list[str], cwd: Path) -> Run:
+    """The CLI in a subprocess (``python -m alkannot.cli``), as a user runs it."""
     env = {k: v for k, v in os.environ.items() if k not in ("ALKANNOT_TIMESTAMP", "ALKANNOT_DEBUG")}
-    if "--out" not in args:
-        args = [*args, "--out", "out"]
-    return subprocess.run([sys.executable, "-m", "alkannot.cli", "annotate", *args], cwd=cwd, env=env,
-                          capture_output=True, timeout=300)
+    r = subprocess.run([sys.executable, "-m", "alkannot.cli", *_args(args)], cwd=cwd, env=env,
+                       capture_output=True, timeout=300)
+    dec = lambda b: b.decode("utf-8", errors="backslashreplace")  # noqa: E731
+    return Run(r.returncode, dec(r.stdout), dec(r.stderr))
+
+
+@pytest.fixture
+def run_in_process(capfd, monkeypatch):
+    """The same entry point in this process: cli.main with the case folder as working directory."""
+
+    def run(args: list[str], cwd: Path) -> Run:
+        for var in ("ALKANNOT_TIMESTAMP", "ALKANNOT_DEBUG"):
+            monkeypatch.delenv(var, raising=False)
+        monkeypatch.chdir(cwd)
+        capfd.readouterr()
+        try:
+            rc = main(_args(args))
+        except SystemExit as e:  # argparse usage errors
+            rc = e.code if isinstance(e.code, int) else 2
+        out, err = capfd.readouterr()
+        return Run(rc, out, err)
+
+    return run
+
+
+# subprocess smoke tests: the console path (interpreter start, stderr encoding) for a few cases
+SMOKE = {"binary_garbage", "bad_specimen", "cnv_missing_file"}
+
+
+def _smoke(cases: list[Path]) -> list[Path]:
+    return [c for c in cases if c.name in SMOKE]
 
 
 @pytest.mark.parametrize("case", _params(ERROR_CASES))
-def test_bad_input_gives_one_clear_error(case: Path, tmp_path: Path) -> None:
+def test_bad_input_gives_one_clear_error(case: Path, tmp_path: Path, run_in_process) -> None:
+    _check_error_case(case, tmp_path, run_in_process)
+
+
+@pytest.mark.parametrize("case", _params(_smoke(ERROR_CASES)))
+def test_bad_input_gives_one_clear_error_in_a_subprocess(case: Path, tmp_path: Path) -> None:
+    _check_error_case(case, tmp_path, run_cli)
+
+
+def _check_error_case(case: Path, tmp_path: Path, runner) -> None:
     work, spec = _stage(case, tmp_path)
     before = _files(work)
-    r = run_cli(spec["args"], work)
-    err = r.stderr.decode("utf-8", errors="backslashreplace")
+    r = runner(spec["args"], work)
+    err = r.stderr
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert r.returncode != 0, f"{case.name}: succeeded, expected exit {spec['exit']}; stderr: {err[-500:]}"
     assert r.returncode == spec["exit"], f"{case.name}: exit {r.returncode}; stderr: {err[-800:]}"
@@ -112,10 +164,10 @@ def _independent_alleles(path: Path, build: str) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("case", _params(ACCEPTED_CASES))
-def test_accepted_input_is_listed_not_dropped(case: Path, tmp_path: Path) -> None:
+def test_accepted_input_is_listed_not_dropped(case: Path, tmp_path: Path, run_in_process) -> None:
     work, spec = _stage(case, tmp_path)
-    r = run_cli(spec["args"], work)
-    err = r.stderr.decode("utf-8", errors="backslashreplace")
+    r = run_in_process(spec["args"], work)
+    err = r.stderr
     assert r.returncode == spec.get("exit", 0), f"{case.name}: exit {r.returncode}; stderr: {err[-1500:]}"
     assert "Traceback" not in err and not re.search(r"^\[[EW]::", err, re.M), err  # no htslib noise
     outs = list((work / "out").glob("*.alkannot.json"))

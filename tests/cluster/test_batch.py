@@ -17,20 +17,16 @@ import pytest
 
 from alkannot.batch import read_sheet, run_batch, spec_from_row
 from alkannot.errors import InputError
+from alkannot.sheet import annotate_argv
 
 REPO = Path(__file__).resolve().parents[2]
 SHEET = REPO / "config" / "samples.tsv"
-FLAG_COLUMNS = ["patient", "specimen", "timepoint", "build", "tumor_sample", "normal_sample", "alignment",
-                "reference", "cnv", "sv", "current_tki", "prior_tkis", "tumor_fraction", "report_date", "accession"]
 
 
 def annotate_cli_args(row: dict[str, str]) -> list[str]:
-    args = [row["vcf"], "--sample", row["sample"]]
-    for col in FLAG_COLUMNS:
-        v = row.get(col) or ("tissue" if col == "specimen" else "")
-        if v:
-            args += ["--" + col.replace("_", "-"), v]
-    return args + ["--pass-filters", "PASS,."]
+    """The workflow's per-sample command line (common.smk: annotate_args) for this sheet row."""
+    spec = spec_from_row(row, pass_filters=["PASS", "."])
+    return [row["vcf"], *annotate_argv(spec)]
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +74,12 @@ def test_spec_from_row_follows_the_workflow_rules(row, field, expected):
 
 def test_unknown_sample_and_bad_number_are_input_errors(tmp_path):
     sheet = tmp_path / "s.tsv"
-    sheet.write_text("sample\tvcf\ttumor_fraction\nS1\tmissing.vcf\tabc\n")
+    sheet.write_text("sample\tvcf\ttumor_fraction\nS1\tmissing.vcf\t0.5\n")
     with pytest.raises(InputError, match="not in the sheet: S2"):
         run_batch(sheet, tmp_path / "out", ["S2"])
-    with pytest.raises(InputError, match="tumor_fraction 'abc'"):
+    # a bad cell stops the whole sheet before any sample runs, naming the line, sample and column
+    sheet.write_text("sample\tvcf\ttumor_fraction\nS1\tmissing.vcf\tabc\n")
+    with pytest.raises(InputError, match=r"s.tsv:2: sample 'S1', column 'tumor_fraction': 'abc' is not a number"):
         run_batch(sheet, tmp_path / "out", ["S1"], log=open(os.devnull, "w"))
 
 

@@ -9,6 +9,8 @@ from alkannot.interpret.verdicts import co_alteration_keys, evaluate
 
 DRUGS = ["crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib"]
 MET_AMP = {"gene": "MET", "alteration": "amplification", "category": "copy_number", "detail": "CN 12"}
+# What alkannot.interpret.ctdna.alk_exclusion answers when the hotspots were deep enough (docs/verdicts.md V6).
+EXCLUDED = {"excluded": True, "text": "ALK resistance mutation excluded at the 15 hotspots", "reasons": []}
 
 
 def _verdicts(result):
@@ -97,7 +99,7 @@ def test_weak_evidence_only_stays_unknown(kb):
 
 
 def test_no_alk_mutation_after_second_generation_flag(kb):
-    ctx = evaluate([], [], [], kb, {"current_tki": "Alectinib", "prior_tkis": ["crizotinib"]})[
+    ctx = evaluate([], [], [], kb, {"current_tki": "Alectinib", "prior_tkis": ["crizotinib"]}, EXCLUDED)[
         "therapy_context"
     ]
     assert [f["message"] for f in ctx["flags"]] == [
@@ -116,18 +118,25 @@ def test_no_alk_mutation_after_second_generation_flag(kb):
     ],
 )
 def test_flag_follows_the_last_tki(kb, therapy, flag):
-    ctx = evaluate([], [], [], kb, therapy)["therapy_context"]
+    ctx = evaluate([], [], [], kb, therapy, EXCLUDED)["therapy_context"]
     assert [f["id"] for f in ctx["flags"]] == [flag]
+    # V6: without an exclusion (no depth / tumour fraction assessed) the conclusion is withheld, and says why
+    ctx = evaluate([], [], [], kb, therapy)["therapy_context"]
+    assert [(f["id"], f["withheld"]) for f in ctx["flags"]] == [("alk_mutation_not_excluded", flag)]
 
 
 def test_no_flag_when_alk_mutation_found(kb):
-    ctx = evaluate(["G1202R"], [], [], kb, {"current_tki": "alectinib", "prior_tkis": []})["therapy_context"]
-    assert ctx["flags"] == []
+    ctx = evaluate(["G1202R"], [], [], kb, {"current_tki": "alectinib", "prior_tkis": []}, EXCLUDED)["therapy_context"]
+    # only the review's reading of an ALK mutation after a second-generation TKI (ALK dependency)
+    assert [f["id"] for f in ctx["flags"]] == ["alk_mutation_after_2g"]
 
 
 def test_expected_mutations_and_options(kb):
+    # in trans (two clones): each is lorlatinib-covered; unphased, the untested cis combination would make
+    # lorlatinib "uncertain" (docs/verdicts.md V2/V3) and no option would be listed
+    trans = [{"mutations": ["G1202R", "C1156Y"], "phase": "trans", "method": "reads"}]
     ctx = evaluate(
-        ["G1202R", "C1156Y"], [], [], kb, {"current_tki": "alectinib", "prior_tkis": ["crizotinib"]}
+        ["G1202R", "C1156Y"], trans, [], kb, {"current_tki": "alectinib", "prior_tkis": ["crizotinib"]}
     )["therapy_context"]
     assert [e["mutation"] for e in ctx["expected_on_current"]] == ["G1202R"]
     assert ctx["not_expected_on_current"] == ["C1156Y"]

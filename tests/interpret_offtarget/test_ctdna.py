@@ -21,8 +21,15 @@ LOD_CASES = list(csv.DictReader((ln for ln in (CASES / "lod.tsv").read_text().sp
 
 @pytest.mark.parametrize("case", CH_CASES, ids=[c["id"] for c in CH_CASES])
 def test_ch_status(case):
-    v = variant(gene=case["gene"], normal_alt_reads=case["normal_alt_reads"], normal_depth=case["normal_depth"])
+    v = variant(gene=case["gene"], normal_alt_reads=case["normal_alt_reads"], normal_depth=case["normal_depth"],
+                vaf=case.get("vaf", 0.1))
     assert ctdna.ch_status(v, case["specimen"], ctdna.load_ch_genes()) == case["expect"]
+
+
+def test_tumour_in_normal_contamination_is_explained():
+    v = variant(gene="TP53", vaf=0.63, normal_alt_reads=4, normal_depth=2148)
+    status, why = ctdna.ch_assessment(v, "tissue")
+    assert status is None and "tumour-in-normal contamination" in why and "4/2148" in why
 
 
 def test_ch_status_accepts_a_plain_gene_list():

@@ -189,3 +189,67 @@ def test_gene_name_only_off_target_fusion() -> None:
     f = annotate_fusion({"chrom": None, "pos": None, "gene": "CD74"}, {"chrom": None, "pos": None, "gene": "NRG1"},
                         "GRCh38")
     assert (f["name"], f["category"], f["exons"]) == ("CD74-NRG1", "off_target", None)
+
+
+# ---- focality reaches the mechanisms (issue 13 item 5) ---------------------------------------------
+
+@pytest.mark.parametrize("case,mechanism", [
+    ("focality_focal_met_amp", "MET:amplification"),
+    ("focality_whole_chr7_gain_not_met_amp", None),
+    ("focality_focal_nf2_loss", "NF2:loss"),
+    ("focality_arm_22q_loss_not_nf2", None),
+])
+def test_only_focal_copy_number_fires_off_target_mechanisms(case: str, mechanism: str | None) -> None:
+    from alkannot.pipeline import SampleSpec, build_sample_result
+
+    vcf = HERE.parent / "bad_inputs" / "accepted" / "sv_manta_header_only" / "input.vcf"
+    data = build_sample_result(SampleSpec(id="S", vcf=str(vcf), build="GRCh38",
+                                          cnv=str(HERE / "cases" / case / "input.tsv")))
+    off = [m["name"] for m in data["mechanisms"] if m["type"] == "off_target"]
+    assert off == ([mechanism] if mechanism else [])
+    import json
+
+    json.dumps(data, allow_nan=False)  # strict JSON: no Infinity/NaN anywhere
+
+
+def test_clincnv_real_shape_from_ngs_bits() -> None:
+    """The header and a row of ngs-bits' ClinCNV somatic test file (## lines, #chr header) read as clincnv."""
+    segs = read_segments(HERE / "cases" / "clincnv_tumour_normal_kit_amp" / "input.tsv")
+    assert {s.source_format for s in segs} == {"clincnv"} and all(s.absolute for s in segs)
+
+
+def test_header_only_sv_vcf_reads_as_assessed_and_empty() -> None:
+    """A Manta VCF with no records: zero junctions and a flag the report can use ("none found")."""
+    from alkannot.io.sv import read_fusion_file
+
+    r = read_fusion_file(HERE / "cases" / "manta_header_only" / "input.vcf", "GRCh38")
+    assert (r.records, r.records_in_file, r.empty, r.source_format) == ([], 0, True, "sv_vcf")
+    r = read_fusion_file(HERE / "cases" / "manta_bnd_v2" / "input.vcf", "GRCh38")
+    assert r.records_in_file == 2 and not r.empty and len(r.records) == 1  # two mates, one junction
+
+
+def test_sv_vcf_without_any_sv_is_still_an_error() -> None:
+    """Records that are not SVs (a small-variant VCF given as --sv) stay an error: not 'no SV found'."""
+    with pytest.raises(InputError, match="no structural-variant records"):
+        read_fusions(HERE / "cases" / "err_sv_vcf_without_sv" / "input.vcf", "GRCh38")
+
+
+def test_real_files_focality() -> None:
+    """Real files: PCGR T001 (GRCh38) loses all of 22q (NF2 at 1 copy = the arm) and 42% of 13q: losses, not
+    NF2/RB1 loss mechanisms, while its 0.4 Mb ERBB2 amplicon stays a focal amplification; the CNVkit
+    amplicon panel's RB1 deep deletion (no 13q context outside the event) is judged against the ploidy."""
+    _need_truth()
+    from alkannot.interpret.copy_number import context_regions
+
+    path = TRUTH / "vcf_shapes" / "pcgr_examples" / "T001-BRCA.grch38.cna.tsv"
+    calls = {r["gene"]: r for r in gene_copy_number(read_segments(path, regions=context_regions("GRCh38")),
+                                                    "GRCh38")}
+    assert (calls["NF2"]["call"], calls["NF2"]["focal"], calls["NF2"]["finding"], calls["NF2"]["arm"]) == \
+        ("loss", False, False, "22q")
+    assert (calls["RB1"]["call"], calls["RB1"]["finding"]) == ("loss", False)
+    assert (calls["ERBB2"]["call"], calls["ERBB2"]["focal"], calls["ERBB2"]["finding"]) == ("amplification", True, True)
+    path = TRUTH / "cnv_sv_fusion" / "cnvkit" / "amplicon.cns"
+    rb1 = {r["gene"]: r for r in gene_copy_number(read_segments(path, regions=context_regions("GRCh37")),
+                                                  "GRCh37")}["RB1"]
+    assert (rb1["call"], rb1["focal"], rb1["finding"]) == ("deep_deletion", True, True)
+    assert "baseline ploidy" in rb1["focality_basis"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -228,3 +229,102 @@ def test_key_findings_say_when_nothing_may_work():
     assert any(s.startswith("May work: none") for s in w.key_findings(data, citer())["paragraph"])
     data["drugs"]["lorlatinib"]["verdict"] = "sensitive"
     assert not any(s.startswith("May work: none") for s in w.key_findings(data, citer())["paragraph"])
+
+
+# ---- merged features (issues 12, 14, 13/18) in the reader's words -----------------------------------
+
+def _drug(verdict, **kw):
+    return {"verdict": verdict, "evidence": [], "reasons": [], "notes": [], **kw}
+
+
+def test_key_findings_progression_on_active_drug_first_and_never_as_working():
+    data = {"alk_mutations": ["I1171N"],
+            "drugs": {**{d: _drug("resistant") for d in w.DRUGS}, "ceritinib": _drug("sensitive"),
+                      "lorlatinib": _drug("sensitive", current_tki=True)},
+            "therapy_context": {"current_tki": "lorlatinib", "not_offered": [{"drug": "lorlatinib"}],
+                                "flags": [{"id": "progressing_on_active", "message": "progressing on lorlatinib "
+                                           "although the ALK mutations found (I1171N) are reported covered by it"}]}}
+    par = w.key_findings(data, citer())["paragraph"]
+    assert par[1].startswith("Progressing on lorlatinib although")
+    may = [s for s in par if s.startswith("May work")]
+    assert may and "ceritinib" in may[0] and "lorlatinib" not in may[0]
+    assert sum("progressing on lorlatinib" in s.lower() for s in par) == 1  # the flag is not repeated
+
+
+def test_key_findings_uncertain_and_phase_dependent_say_why():
+    pd = {"mutations": ["C1156Y + L1198F"], "if_cis": "resistant", "if_trans": "uncertain", "shown": "cis",
+          "how_to_resolve": "resolve it with read-backed phasing"}
+    data = {"alk_mutations": ["C1156Y", "L1198F"],
+            "drugs": {"lorlatinib": _drug("resistant", phase_dependent=pd),
+                      "brigatinib": _drug("uncertain", evidence_gaps=["L1198F"]),
+                      "alectinib": _drug("uncertain", untested_combinations=["C1156Y + L1198F"])}}
+    par = " ".join(w.key_findings(data, citer())["paragraph"])
+    assert "Uncertain (not the same as sensitive): brigatinib: no knowledge-base evidence for L1198F" in par
+    assert "alectinib: C1156Y + L1198F (in cis) never tested together" in par
+    assert "Depends on phase" in par and "lorlatinib resistant if in cis, uncertain if in trans" in par
+    assert "read-backed phasing" in par
+    e = w.drug_explanation("brigatinib", data["drugs"]["brigatinib"], data, citer())
+    assert e["headline"].startswith("Uncertain (not the same as sensitive)") and "L1198F" in e["headline"]
+
+
+@pytest.mark.parametrize("fa, fusions, expected", [
+    ({"status": "detected", "sources": ["dna_reads"]},
+     [{"name": "EML4-ALK", "variant": "v3a/b", "partner_5p": "EML4", "partner_3p": "ALK",
+       "evidence_sources": ["dna_reads"], "read_evidence": {"fragments": {"total": 8}, "allele_fraction": 0.0163,
+                                                           "depth": 492}}],
+     "EML4-ALK variant 3a/b detected in the sequencing reads: 8 supporting fragments"),
+    ({"status": "none_found", "sources": ["dna_reads"], "dna_reads": {"intron_depth": {"19": 549}, "lod": 0.011}},
+     [], "No ALK rearrangement found in the reads (ALK intron 19 covered at 549×"),
+    ({"status": "not_assessable", "dna_reads": {"reason": "ALK intron 19 not captured"}}, [],
+     "ALK fusion not assessable from the reads: ALK intron 19 not captured"),
+])
+def test_key_findings_state_the_fusion_assessment(fa, fusions, expected):
+    data = {"alk_mutations": ["G1202R"], "drugs": {}, "fusion_assessment": fa, "fusions": fusions}
+    assert any(expected in s for s in w.key_findings(data, citer())["paragraph"])
+
+
+def test_not_assessed_fusions_only_when_nothing_was_read():
+    assert any("fusions" in s for s in w.not_assessed({"fusion_assessment": {"status": "not_assessed"}}))
+    assert not any("fusions" in s for s in w.not_assessed({"fusion_assessment": {"status": "none_found"}}))
+
+
+def test_exclusion_sentence_and_qc_badge():
+    base = {"alk_mutations": [], "drugs": {}, "sample": {"specimen": "tissue", "tumor_fraction": 0.5}}
+    excluded = {**base, "ctdna": {"alk_exclusion": {"excluded": True, "hotspots_required": 16,
+                                                    "expected_clonal_vaf": 0.25, "tumor_fraction": 0.5,
+                                                    "tumor_fraction_method": "sheet"}}}
+    assert w.key_findings(excluded, citer())["paragraph"][0].startswith("ALK resistance mutation excluded")
+    blocked = {**base, "ctdna": {"alk_exclusion": {
+        "excluded": False, "reasons": ["tumour fraction only estimated (max_somatic_vaf)"],
+        "blocking_calls": [{"protein": "C1156Y", "vaf": 0.015, "why": "below the tissue reporting threshold (low_vaf)"}]}},
+        "inputs": [{"role": "vcf", "path": "a.vcf", "warnings": ["header names no genome build"]}]}
+    first = w.key_findings(blocked, citer())["paragraph"][0]
+    assert first.startswith("ALK resistance mutation not excluded") and "max_somatic_vaf" not in first
+    q = w.qc_badge(blocked)
+    assert q["level"] == "caution"
+    assert any("C1156Y at VAF 1.50%" in r and "VAF below the specimen minimum" in r for r in q["reasons"])
+    assert any("not excluded" in r for r in q["reasons"])
+    assert any("header names no genome build" in r for r in q["reasons"])
+
+
+def test_demo_first_screens_have_no_raw_tokens(tmp_path):
+    """Fresh demo results (all merged keys: CIViC, tiers, fusions, exclusion) keep raw ids in the trail."""
+    from alkannot.pipeline import build_sample_result
+    from alkannot.sheet import read_sheet, spec_from_row
+
+    raw = re.compile(RAW.pattern + r"|max_somatic_vaf|dna_reads|sv_file|(?<![\w-])(?:PX)\.[A-Za-z0-9_.:-]+")
+    rows = read_sheet(REPO / "config" / "samples.tsv")
+    for sid in ("P002_plasma", "P003_T1"):
+        cwd = os.getcwd()
+        os.chdir(REPO)
+        try:
+            data = build_sample_result(spec_from_row(rows[sid], pass_filters=["PASS", "."]))
+        finally:
+            os.chdir(cwd)
+        page = render_sample_html(data)
+        before, trail, after = re.split(r'<section aria-labelledby="h-trail">|</details>\s*</section>', page,
+                                        maxsplit=2)
+        for part in (before, after):
+            m = raw.search(re.sub(r"<[^>]+>", " ", part))
+            assert not m, (sid, m.group(0))
+        assert "PX." in trail or "OT." in trail

@@ -67,7 +67,8 @@ def test_compound_in_cis_from_reads_drives_verdicts(demo):
 def test_plasma_lod_lines_and_ch(demo):
     data = _json(demo[0], "P002_plasma")
     texts = [h["text"] for h in data["ctdna"]["hotspot_coverage"]]
-    assert "G1202R not detected at 2,400× (LoD ≈ 0.26%)" in texts
+    # with the tumour fraction (estimated 1.6%) the text adds the smallest detectable cancer-cell fraction (V8)
+    assert "G1202R not detected at 2,400× (LoD ≈ 0.26%); smallest detectable cancer-cell fraction ≈ 33%" in texts
     assert any("not assessable: not covered (0×)" in t for t in texts)
     tp53 = next(v for v in data["variants"] if v["gene"] == "TP53")
     assert tp53["ch_status"] == "CH"
@@ -80,8 +81,12 @@ def test_off_target_mechanisms(demo):
     assert any(n.startswith("MET:amplification") for n in names)
     assert any("EML4-ALK:v3" in n for n in names)
     assert [f["variant"] for f in data["fusions"]] == ["v3a/b"]
-    flags = [f["message"] for f in data["therapy_context"]["flags"]]
-    assert "no ALK mutation after a second-generation TKI → ALK-independent resistance likely" in flags
+    flags = {f["id"]: f["message"] for f in data["therapy_context"]["flags"]}
+    # No BAM: the hotspots' depth is unknown, so an ALK mutation is not excluded (docs/verdicts.md V6) and
+    # "ALK-independent resistance likely" is withheld; the MET amplification is reported as found (V10).
+    assert "no_alk_mutation_after_2g" not in flags
+    assert "depth unknown" in flags["alk_mutation_not_excluded"]
+    assert flags["off_target_without_alk_mutation"] == "ALK-independent mechanism found: MET:amplification"
 
 
 def test_patient_and_cohort_reports_and_snakemake_report(demo, tmp_path):
@@ -101,3 +106,15 @@ def test_patient_and_cohort_reports_and_snakemake_report(demo, tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     assert report.stat().st_size > 0
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_demo_reports_show_civic_beside_verdicts_with_tiers(demo, sample):
+    """Issue 17: every drug card carries the CIViC block beside the review's verdict; every finding a tier."""
+    out, _ = demo
+    data = _json(out, sample)
+    assert data["kb_version"].endswith("+civic-2021-08-01")
+    assert all("civic" in v for v in data["drugs"].values())
+    assert data["evidence_tiers"] and all(t["tier"] in ("I", "II", "III") for t in data["evidence_tiers"])
+    html = (out / sample / f"{sample}.report.html").read_text()
+    assert html.count('class="civic-block"') == 6 and "Evidence tiers (AMP/ASCO/CAP 2017)" in html

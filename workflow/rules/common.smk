@@ -1,23 +1,52 @@
 # Sample-sheet logic and config validation: the only place that knows the sheet's columns.
 import os
+import sys
 import pandas as pd
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
 
+try:  # the sheet's rules live in the package (one copy for the CLI, batch mode and this workflow)
+    import alkannot.sheet as alksheet
+except ImportError:  # running from a checkout without `pip install`
+    sys.path.insert(0, os.path.join(workflow.basedir, "src"))
+    import alkannot.sheet as alksheet
+from alkannot.errors import InputError
+
+
+def _sheet_error(err):
+    # one line naming the sheet, the line, the sample and the column, before Snakemake prints anything else
+    print(f"alkannot: error: {err.one_line()}", file=sys.stderr, flush=True)
+    os._exit(1)
+
+
+try:
+    SHEET_ROWS = alksheet.read_sheet(config["samples"])
+    SPECS = {
+        s: alksheet.spec_from_row(
+            row,
+            reference=config.get("reference", ""),
+            pass_filters=list(config["pass_filters"]),
+            kb_extra=list(config.get("kb_extra", [])),
+            population_af=config.get("population_af", ""),
+            civic=config.get("civic", True),
+            civic_may_change_verdict=config.get("civic_may_change_verdict", False),
+            path=config["samples"],
+        )
+        for s, row in SHEET_ROWS.items()
+    }
+except InputError as err:
+    _sheet_error(err)
+
 samples = (
-    pd.read_csv(
-        config["samples"], sep="\t", dtype=str, keep_default_na=False, comment="#"
+    pd.DataFrame(
+        [{c: row.get(c, "") for c in alksheet.COLUMNS} for row in SHEET_ROWS.values()],
+        columns=list(alksheet.COLUMNS),
+        dtype=str,
     )
     .set_index("sample", drop=False)
     .sort_index()
 )
-validate(samples, schema="../schemas/samples.schema.yaml")
-if samples.index.has_duplicates:
-    raise ValueError(
-        f"{config['samples']}: duplicate sample ids: "
-        f"{', '.join(sorted(set(samples.index[samples.index.duplicated()])))} (make each id unique)"
-    )
 
 OUT = config["outdir"]
 
@@ -50,30 +79,19 @@ def annotate_args(wildcards):
     """Command-line flags for `alkannot annotate`, built from the sheet (values are shell-quoted)."""
     import shlex
 
-    s = wildcards.sample
-    flags = {
-        "--sample": s,
-        "--patient": sheet(s, "patient"),
-        "--specimen": sheet(s, "specimen") or "tissue",
-        "--timepoint": sheet(s, "timepoint"),
-        "--build": sheet(s, "build"),
-        "--tumor-sample": sheet(s, "tumor_sample"),
-        "--normal-sample": sheet(s, "normal_sample"),
-        "--alignment": sheet(s, "alignment"),
-        "--reference": sheet(s, "reference") or config.get("reference", ""),
-        "--cnv": sheet(s, "cnv"),
-        "--sv": sheet(s, "sv"),
-        "--current-tki": sheet(s, "current_tki"),
-        "--prior-tkis": sheet(s, "prior_tkis"),
-        "--tumor-fraction": sheet(s, "tumor_fraction"),
-        "--ploidy": sheet(s, "ploidy"),
-        "--report-date": sheet(s, "report_date"),
-        "--accession": sheet(s, "accession"),
-        "--pass-filters": ",".join(config["pass_filters"]),
-    }
-    args = [f"{k} {shlex.quote(v)}" for k, v in flags.items() if v]
-    args += [f"--kb-extra {shlex.quote(p)}" for p in config.get("kb_extra", [])]
-    return " ".join(args)
+    return " ".join(
+        shlex.quote(a) for a in alksheet.annotate_argv(SPECS[wildcards.sample])
+    )
+
+
+def civic_flags():
+    """config civic / civic_may_change_verdict -> flags of annotate and annotate-batch."""
+    flags = []
+    if not config.get("civic", True):
+        flags.append("--no-civic")
+    if config.get("civic_may_change_verdict", False):
+        flags.append("--civic-may-change-verdict")
+    return flags
 
 
 def batch_flags():
@@ -83,7 +101,10 @@ def batch_flags():
     args = [f"--pass-filters {shlex.quote(','.join(config['pass_filters']))}"]
     if config.get("reference"):
         args.append(f"--reference {shlex.quote(config['reference'])}")
+    if config.get("population_af"):
+        args.append(f"--population-af {shlex.quote(config['population_af'])}")
     args += [f"--kb-extra {shlex.quote(p)}" for p in config.get("kb_extra", [])]
+    args += civic_flags()
     return " ".join(args)
 
 

@@ -2,7 +2,9 @@
 
 The protein change is always derived by editing the CDS and translating both versions, then
 comparing proteins (the 3' rule at protein level falls out of trimming the longest common prefix
-first).  Nothing here knows about genomes or VCFs.
+first).  The result is one structured edit (`ProteinEdit`, as biocommons/hgvs keeps `AARefAlt`);
+the three-letter HGVS name, the one-letter short form and any other notation are formatted from it
+at the edges, never parsed back.  Nothing here knows about genomes or VCFs.
 """
 
 from __future__ import annotations
@@ -43,18 +45,81 @@ def three(aa: str) -> str:
     return "".join(THREE[a] for a in aa)
 
 
+@dataclass(frozen=True)
+class ProteinEdit:
+    """One protein change, before any notation is chosen.
+
+    kind: ``sub`` (missense, or ``ref``->``*`` nonsense), ``syn`` (synonymous / stop retained), ``del``,
+    ``dup``, ``ins`` (between ``start`` and ``end``), ``delins``, ``fs`` (frameshift: ``alt`` is the first
+    new residue, ``ter`` the distance to the new stop or None when unknown), ``ext`` (stop lost: ``alt`` is
+    the residue replacing the stop), ``start_lost`` and ``unknown`` (``p.?``).
+    ref/ref_end: the residues at ``start``/``end`` (one-letter; ``*`` for a stop); alt: new residues.
+    """
+
+    kind: str
+    start: int | None = None
+    ref: str = ""
+    end: int | None = None
+    ref_end: str = ""
+    alt: str = ""
+    ter: int | None = None
+
+    def format(self, short: bool = False) -> str:
+        """HGVS p. without the ``p.(...)`` wrapper: ``Gly1202Arg`` (three-letter) or ``G1202R`` (short)."""
+        aa = (lambda x: x) if short else three
+        stop = "*" if short else "Ter"
+        k = self.kind
+        if k == "unknown":
+            return "?"
+        if k == "start_lost":
+            return f"{aa('M')}1?"
+        first = f"{aa(self.ref)}{self.start}"
+        span = first if self.end is None else f"{first}_{aa(self.ref_end)}{self.end}"
+        if k == "sub":
+            return f"{first}{aa(self.alt)}"
+        if k == "syn":
+            return f"{first}="
+        if k in ("del", "dup"):
+            return f"{span}{k}"
+        if k == "ins":
+            return f"{span}ins{aa(self.alt)}"
+        if k == "delins":
+            return f"{span}delins{aa(self.alt)}"
+        if k == "fs":
+            return f"{first}{aa(self.alt)}fs{stop}{'?' if self.ter is None else self.ter}"
+        if k == "ext":
+            return f"{first}{aa(self.alt)}ext{stop}?"
+        raise ValueError(f"unknown protein edit kind {k!r}")
+
+    @property
+    def hgvsp(self) -> str:
+        return "p.?" if self.kind == "unknown" else f"p.({self.format()})"
+
+    @property
+    def short(self) -> str:
+        return self.format(short=True)
+
+
 @dataclass
 class ProteinChange:
-    hgvsp: str  # e.g. "p.(Gly1202Arg)"
-    short: str  # e.g. "G1202R"
+    edit: ProteinEdit
     consequence: str  # SO term
     position: int | None  # first affected residue (1-based)
     end_position: int | None = None
     unknown_sequence: bool = False  # change touches residues whose sequence is unknown
 
+    @property
+    def hgvsp(self) -> str:  # e.g. "p.(Gly1202Arg)"
+        return self.edit.hgvsp
 
-def _fmt_pos(aa: str, pos: int, short: bool) -> str:
-    return f"{aa if short else THREE[aa]}{pos}"
+    @property
+    def short(self) -> str:  # e.g. "G1202R"
+        return self.edit.short
+
+
+def _pc(consequence: str, edit: ProteinEdit, position: int | None, end_position: int | None = None,
+        unknown_sequence: bool = False) -> ProteinChange:
+    return ProteinChange(edit, consequence, position, end_position, unknown_sequence)
 
 
 def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinChange:
@@ -89,7 +154,7 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
 
     # Start codon: any change of Met1 -> start_lost, p.(Met1?) (HGVS: consequence unpredictable).
     if first_codon == 0 and alt_cds[:3] != ref_cds[:3] and ref_p[:1] == "M" and alt_p[:1] != "M":
-        return ProteinChange("p.(Met1?)", "M1?", "start_lost", 1)
+        return _pc("start_lost", ProteinEdit("start_lost", 1, "M"), 1)
 
     # Longest common prefix (3' rule at protein level: the change is placed as far C-terminal as possible).
     n = 0
@@ -99,27 +164,21 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
 
     if frameshift:
         if n >= len(ref_p):  # identical up to and including the stop
-            return ProteinChange(f"p.(Ter{ref_stop + 1}=)", f"*{ref_stop + 1}=", "stop_retained_variant",
-                                 ref_stop + 1)
+            return _pc("stop_retained_variant", ProteinEdit("syn", ref_stop + 1, "*"), ref_stop + 1)
         pos = n + 1
         r = ref_p[n]
         if r == "X":
-            return ProteinChange("p.?", "?", "frameshift_variant", pos, unknown_sequence=True)
+            return _pc("frameshift_variant", ProteinEdit("unknown"), pos, unknown_sequence=True)
         if n < len(alt_p) and alt_p[n] == "*":
-            return ProteinChange(f"p.({THREE[r]}{pos}Ter)", f"{r}{pos}*", "stop_gained", pos)
+            return _pc("stop_gained", ProteinEdit("sub", pos, r, alt="*"), pos)
         if r == "*":
             # stop codon changed by a frameshift: extension into the 3' UTR, sequence not bundled
-            return ProteinChange(f"p.(Ter{pos}{three(alt_p[n]) if n < len(alt_p) else 'Xaa'}extTer?)",
-                                 f"*{pos}{alt_p[n] if n < len(alt_p) else 'X'}ext*?", "stop_lost", pos)
+            return _pc("stop_lost", ProteinEdit("ext", pos, "*", alt=alt_p[n] if n < len(alt_p) else "X"), pos)
         new = alt_p[n] if n < len(alt_p) else "X"
-        if alt_p.endswith("*"):
-            ter = len(alt_p) - n  # the changed residue counts as 1
-            ter_txt, ter_short = f"Ter{ter}", f"*{ter}"
-        else:
-            ter_txt, ter_short = "Ter?", "*?"  # ran off the known sequence before a stop
+        # the changed residue counts as 1; None: ran off the known sequence before a stop
+        ter = len(alt_p) - n if alt_p.endswith("*") else None
         unknown = new == "X" or "X" in alt_p[n:]
-        return ProteinChange(f"p.({THREE[r]}{pos}{THREE[new]}fs{ter_txt})", f"{r}{pos}{new}fs{ter_short}",
-                             "frameshift_variant", pos, unknown_sequence=unknown)
+        return _pc("frameshift_variant", ProteinEdit("fs", pos, r, alt=new, ter=ter), pos, unknown_sequence=unknown)
 
     # In frame.  A premature stop in the edited stretch ends the protein there: describe it first,
     # before suffix trimming can mistake the shortened protein for a long deletion.
@@ -128,19 +187,16 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
         k = len(alt_p) - 1
         r = ref_p[n]
         if r == "X":
-            return ProteinChange("p.?", "?", "stop_gained", n + 1, unknown_sequence=True)
+            return _pc("stop_gained", ProteinEdit("unknown"), n + 1, unknown_sequence=True)
         if k == n:
-            return ProteinChange(f"p.({THREE[r]}{n + 1}Ter)", f"{r}{n + 1}*", "stop_gained", n + 1)
+            return _pc("stop_gained", ProteinEdit("sub", n + 1, r, alt="*"), n + 1)
         ins_aa = alt_p[n : k + 1]
         span = max(1, len(ins_aa) - delta_aa)
         del_aa = ref_p[n : n + span]
         end = n + len(del_aa)
         if len(del_aa) == 1:
-            return ProteinChange(f"p.({THREE[r]}{n + 1}delins{three(ins_aa)})", f"{r}{n + 1}delins{ins_aa}",
-                                 "stop_gained", n + 1)
-        return ProteinChange(
-            f"p.({THREE[r]}{n + 1}_{THREE[del_aa[-1]]}{end}delins{three(ins_aa)})",
-            f"{r}{n + 1}_{del_aa[-1]}{end}delins{ins_aa}", "stop_gained", n + 1, end)
+            return _pc("stop_gained", ProteinEdit("delins", n + 1, r, alt=ins_aa), n + 1)
+        return _pc("stop_gained", ProteinEdit("delins", n + 1, r, end, del_aa[-1], ins_aa), n + 1, end)
 
     m = 0
     while m < len(ref_p) - n and m < len(alt_p) - n and ref_p[len(ref_p) - 1 - m] == alt_p[len(alt_p) - 1 - m]:
@@ -154,47 +210,39 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
         cpos = first_codon + 1
         aa = ref_p[first_codon] if first_codon < len(ref_p) else "X"
         if aa == "*":
-            return ProteinChange(f"p.(Ter{cpos}=)", f"*{cpos}=", "stop_retained_variant", cpos)
-        return ProteinChange(f"p.({THREE[aa]}{cpos}=)", f"{aa}{cpos}=", "synonymous_variant", cpos,
-                             unknown_sequence=aa == "X")
+            return _pc("stop_retained_variant", ProteinEdit("syn", cpos, "*"), cpos)
+        return _pc("synonymous_variant", ProteinEdit("syn", cpos, aa), cpos, unknown_sequence=aa == "X")
     if "X" in del_aa or "X" in ins_aa:
-        return ProteinChange("p.?", "?", "coding_sequence_variant", pos, unknown_sequence=True)
+        return _pc("coding_sequence_variant", ProteinEdit("unknown"), pos, unknown_sequence=True)
     if "*" in del_aa:
         # the stop codon was changed and no stop follows in the known sequence: extension into the
         # 3' UTR, whose sequence is not bundled
         spos = len(ref_p)
         first_new = alt_p[spos - 1] if len(alt_p) >= spos else "X"
-        return ProteinChange(f"p.(Ter{spos}{THREE[first_new]}extTer?)", f"*{spos}{first_new}ext*?",
-                             "stop_lost", spos)
+        return _pc("stop_lost", ProteinEdit("ext", spos, "*", alt=first_new), spos)
 
     if len(del_aa) == 1 and len(ins_aa) == 1:
-        return ProteinChange(f"p.({THREE[del_aa]}{pos}{THREE[ins_aa]})", f"{del_aa}{pos}{ins_aa}",
-                             "missense_variant", pos)
+        return _pc("missense_variant", ProteinEdit("sub", pos, del_aa, alt=ins_aa), pos)
     if not ins_aa:
         end = pos + len(del_aa) - 1
         if len(del_aa) == 1:
-            return ProteinChange(f"p.({THREE[del_aa]}{pos}del)", f"{del_aa}{pos}del", "inframe_deletion", pos)
-        return ProteinChange(f"p.({THREE[del_aa[0]]}{pos}_{THREE[del_aa[-1]]}{end}del)",
-                             f"{del_aa[0]}{pos}_{del_aa[-1]}{end}del", "inframe_deletion", pos, end)
+            return _pc("inframe_deletion", ProteinEdit("del", pos, del_aa), pos)
+        return _pc("inframe_deletion", ProteinEdit("del", pos, del_aa[0], end, del_aa[-1]), pos, end)
     if not del_aa:
         # insertion between residues n and n+1; a copy of the residues just before is a duplication
         k = len(ins_aa)
         if n - k >= 0 and ref_p[n - k : n] == ins_aa:
             s, e = n - k + 1, n
             if k == 1:
-                return ProteinChange(f"p.({THREE[ins_aa]}{s}dup)", f"{ins_aa}{s}dup", "inframe_insertion", s)
-            return ProteinChange(f"p.({THREE[ref_p[s - 1]]}{s}_{THREE[ref_p[e - 1]]}{e}dup)",
-                                 f"{ref_p[s - 1]}{s}_{ref_p[e - 1]}{e}dup", "inframe_insertion", s, e)
+                return _pc("inframe_insertion", ProteinEdit("dup", s, ins_aa), s)
+            return _pc("inframe_insertion", ProteinEdit("dup", s, ref_p[s - 1], e, ref_p[e - 1]), s, e)
         if n == 0:
-            return ProteinChange("p.?", "?", "coding_sequence_variant", 1)
+            return _pc("coding_sequence_variant", ProteinEdit("unknown"), 1)
         a, b = ref_p[n - 1], ref_p[n]
-        return ProteinChange(f"p.({THREE[a]}{n}_{THREE[b]}{n + 1}ins{three(ins_aa)})",
-                             f"{a}{n}_{b}{n + 1}ins{ins_aa}", "inframe_insertion", n, n + 1)
+        return _pc("inframe_insertion", ProteinEdit("ins", n, a, n + 1, b, ins_aa), n, n + 1)
     end = pos + len(del_aa) - 1
     csq = ("inframe_insertion" if len(ins_aa) > len(del_aa)
            else "inframe_deletion" if len(ins_aa) < len(del_aa) else "missense_variant")
     if len(del_aa) == 1:
-        return ProteinChange(f"p.({THREE[del_aa]}{pos}delins{three(ins_aa)})", f"{del_aa}{pos}delins{ins_aa}",
-                             csq, pos)
-    return ProteinChange(f"p.({THREE[del_aa[0]]}{pos}_{THREE[del_aa[-1]]}{end}delins{three(ins_aa)})",
-                         f"{del_aa[0]}{pos}_{del_aa[-1]}{end}delins{ins_aa}", csq, pos, end)
+        return _pc(csq, ProteinEdit("delins", pos, del_aa, alt=ins_aa), pos)
+    return _pc(csq, ProteinEdit("delins", pos, del_aa[0], end, del_aa[-1], ins_aa), pos, end)

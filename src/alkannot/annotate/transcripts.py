@@ -9,6 +9,7 @@ whether the sequence came from the bundled CDS FASTA or from a full genome FASTA
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -243,13 +244,29 @@ def _fetch(fasta, contig: str, s: int, e: int) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def resources_dir() -> Path:
-    """The repo's resources/ (editable install) or one named by $ALKANNOT_RESOURCES."""
+    """The bundled resources (knowledge base, transcript models, thresholds), or the folder named by
+    $ALKANNOT_RESOURCES.
+
+    The repo's resources/ ships inside the package as ``alkannot._resources`` (pyproject maps it), so a wheel
+    install and an editable install find it the same way, through importlib.resources.
+    """
     import os
 
     env = os.environ.get("ALKANNOT_RESOURCES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "resources"
+    return _bundled_resources()
+
+
+@functools.cache
+def _bundled_resources() -> Path:
+    from importlib.util import find_spec
+
+    # a data-only package (no __init__.py): its folder is its first search location
+    spec = find_spec("alkannot._resources")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parents[3] / "resources"  # a source tree never installed (PYTHONPATH=src)
 
 
 _CACHE: dict[tuple[str, str], TranscriptSet] = {}

@@ -273,3 +273,39 @@ def transformation_flags(co_alterations: list[dict], copy_number: Iterable[Mappi
                           "statement": " ".join(tr["statement"].split()),
                           "evidence": _evidence(tr["evidence"], rules["sources"])})
     return flags
+
+
+# Why a target-gene call could not be interpreted, and what the user can do (keys: accounting reasons).
+UNINTERPRETED_REASONS: dict[str, tuple[str, str]] = {
+    "coding_sequence_not_available": (
+        "only the exons of this gene's transcript are bundled, so the protein change was not computed",
+        "pass the genome FASTA with --reference (sheet column 'reference') to interpret it"),
+    "reference_sequence_not_available": (
+        "the genomic sequence at this position is not bundled, so the change was not computed",
+        "pass the genome FASTA with --reference (sheet column 'reference') to interpret it"),
+    "ref_mismatch": (
+        "the VCF's REF disagrees with the bundled sequence of the build",
+        "check the genome build (--build) and how the VCF was made"),
+    "symbolic_or_breakend_allele": (
+        "a structural allele (<DEL>, breakend) is not interpreted from the small-variant VCF",
+        "pass the caller's SV/fusion calls with --sv (sheet column 'sv')"),
+}
+
+
+def uninterpreted_variants(variants: Iterable[Mapping]) -> list[dict]:
+    """Target-gene calls that passed the FILTER but could not be interpreted, each with the reason and the fix.
+
+    Nothing here counts as a co-mutation or a verdict input: this list makes sure the summary says so
+    instead of leaving them unmentioned (e.g. MAP2K1 K57N in an exon-only gene model without --reference).
+    Entries: gene, variant_ref, hgvsc, vaf, reason, explanation, fix.
+    """
+    out = []
+    for v in variants:
+        if v.get("status") != "not_annotated" or v.get("reason") not in UNINTERPRETED_REASONS:
+            continue
+        if v.get("filter_pass") is False:
+            continue
+        what, fix = UNINTERPRETED_REASONS[v["reason"]]
+        out.append({"gene": v.get("gene"), "variant_ref": variant_ref(v), "hgvsc": v.get("hgvsc"),
+                    "vaf": v.get("vaf"), "reason": v["reason"], "explanation": what, "fix": fix})
+    return out

@@ -128,7 +128,18 @@ def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterab
     (plasma variant in a CH gene without a clearing normal), or None.
 
     ``ch_genes`` is the loaded ``ch_genes.yaml`` (thresholds under ``matched_normal``) or a plain gene list
-    (bundled thresholds); None loads the bundled file.
+    (bundled thresholds); None loads the bundled file. See ``ch_assessment`` for the rule.
+    """
+    return ch_assessment(variant, specimen, ch_genes)[0]
+
+
+def ch_assessment(variant: Mapping, specimen: str | None,
+                  ch_genes: Mapping | Iterable[str] | None = None) -> tuple[str | None, str | None]:
+    """(ch_status, evidence sentence or None).
+
+    Alt reads in the matched normal support CH/germline only when the normal VAF is at least
+    ``min_normal_to_tumour_vaf_ratio`` x the tumour VAF (resources/ch_genes.yaml): below it the normal's reads
+    are tumour-in-normal contamination and the variant stays somatic.
     """
     bundled = load_ch_genes()
     if ch_genes is None or isinstance(ch_genes, Mapping):
@@ -139,21 +150,48 @@ def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterab
     t = {**bundled["matched_normal"], **data.get("matched_normal", {})}
     n_alt, n_depth = variant.get("normal_alt_reads"), variant.get("normal_depth")
     n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
+    vaf = variant.get("vaf")
+    seen = f"matched normal {n_alt}/{n_depth} reads" + (f" (VAF {fmt_pct(n_vaf)})" if n_vaf is not None else "")
     if n_alt:
+        supports = n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"])
+        ratio = t.get("min_normal_to_tumour_vaf_ratio")
+        if supports and ratio and n_vaf is not None and vaf:
+            rel = n_vaf / vaf
+            if rel < ratio - 1e-9:  # tolerance: 0.02 / 0.1 is 0.19999... in floating point
+                return None, (f"{seen} vs tumour VAF {fmt_pct(vaf)}: normal/tumour VAF ratio {rel:.2g} < {ratio} "
+                              "= tumour-in-normal contamination, kept as somatic")
+        unknown = "" if vaf else "; tumour VAF unknown, so tumour-in-normal contamination could not be ruled out"
         if n_vaf is not None and n_vaf >= t["germline_min_normal_vaf"]:
-            return "germline"
-        if n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"]):
-            return "CH"
+            return "germline", f"{seen} >= {fmt_pct(t['germline_min_normal_vaf'])}: constitutional{unknown}"
+        if supports:
+            return "CH", f"{seen} supports a blood-derived clone{unknown}"
     if specimen_class(specimen) != "plasma" or variant.get("gene") not in genes:
-        return None
+        return None, None
     if n_depth is not None and n_depth >= t["min_normal_depth_to_clear"] and not n_alt:
-        return None  # the WBC was deep enough and shows nothing: tumour-derived
-    return "possible_CH"
+        return None, None  # the WBC was deep enough and shows nothing: tumour-derived
+    why = "no matched normal" if n_depth is None else f"matched normal too shallow ({n_depth} reads)"
+    return "possible_CH", f"plasma variant in a CH gene; {why} to rule CH out"
 
 
-def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | None = None) -> list[dict]:
+def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | None = None, *,
+                build: str | None = None, population_af: str | None = None,
+                germline: Mapping | None = None) -> list[dict]:
+    """Copies of ``variants`` with ``ch_status`` and ``ch_evidence`` (why, or None).
+
+    Order: matched-normal evidence (``ch_assessment``), then, with ``build``, the curated common germline
+    polymorphisms and the optional population-frequency VCF (alkannot.interpret.germline). A matched normal
+    deep enough to clear a variant overrides a polymorphism/population label.
+    """
+    from alkannot.interpret.germline import label_germline
+
     data = ch_genes or load_ch_genes()
-    return [{**v, "ch_status": ch_status(v, specimen, data)} for v in variants]
+    out = []
+    for v in variants:
+        status, why = ch_assessment(v, specimen, data)
+        out.append({**v, "ch_status": status, "ch_evidence": why})
+    if build is not None:
+        out = label_germline(out, build, population_af=population_af, table=germline, ch_genes=data)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,15 +368,11 @@ def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: s
     non-duplicate, QC-passed reads with mapping quality >= min_mapq."""
     import pysam
 
+    from alkannot.io.alignment import open_alignment, quiet_htslib
+
     own = not isinstance(alignment, pysam.AlignmentFile)
-    if own:
-        try:
-            bam = pysam.AlignmentFile(str(alignment), reference_filename=reference)
-        except (OSError, ValueError) as err:
-            raise InputError(f"cannot open alignment: {err}", path=str(alignment),
-                             fix="give an indexed BAM/CRAM (and the reference FASTA for CRAM)") from None
-    else:
-        bam = alignment
+    bam = open_alignment(str(alignment), reference) if own else alignment
+    name = str(alignment) if own else str(getattr(bam, "filename", b"").decode(errors="replace"))
     try:
         contig = _alignment_contig(bam.references, chrom)
         if contig is None:
@@ -349,16 +383,21 @@ def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: s
                         or read.is_qcfail) and read.mapping_quality >= min_mapq
 
         lo, hi = min(positions), max(positions)
-        try:
-            counts = bam.count_coverage(contig, lo - 1, hi, quality_threshold=min_baseq, read_callback=keep)
-        except ValueError as err:
-            raise InputError(f"cannot read coverage from the alignment: {err}",
-                             path=str(getattr(bam, "filename", b"").decode(errors="replace")),
-                             fix="index the BAM/CRAM (samtools index)") from None
+        with quiet_htslib() as msgs:
+            try:
+                counts = bam.count_coverage(contig, lo - 1, hi, quality_threshold=min_baseq, read_callback=keep)
+                err = None
+            except (ValueError, OSError) as exc:
+                counts, err = None, exc
+        if counts is None or any(m.startswith("[E::") for m in msgs):
+            why = next((m.split("]", 1)[-1].strip() for m in msgs if m.startswith("[E::")), None) or str(err)
+            raise InputError(f"cannot read coverage from the alignment: {why}", path=name,
+                             fix="check it with 'samtools quickcheck' and re-index it (samtools index)")
         return [int(sum(c[p - lo] for c in counts)) for p in positions]
     finally:
         if own:
-            bam.close()
+            with quiet_htslib():
+                bam.close()
 
 
 def gvcf_depth_records(path: str | Path, sample: str | None = None) -> list[dict]:
@@ -484,3 +523,200 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
                     "filtered_calls": filtered, "text": text})
     return out
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Effective limit of detection, clonality and "ALK resistance mutation excluded?" (docs/verdicts.md V6-V8)
+# ---------------------------------------------------------------------------------------------
+
+# Labels (set by annotate_ch) that make a variant not tumour evidence: shown, never interpreted.
+NON_TUMOUR_LABELS = ("germline", "CH", "possible_CH")
+
+
+def is_non_tumour(v: Mapping) -> bool:
+    return v.get("ch_status") in NON_TUMOUR_LABELS
+
+
+def specimen_min_vaf(specimen: str | None, config: Mapping | None = None) -> float:
+    return float(_merged("filters", config)[specimen_class(specimen)]["min_vaf"])
+
+
+def effective_lod(lod: float | None, specimen: str | None, config: Mapping | None = None) -> float | None:
+    """max(binomial sampling LoD, the specimen's minimum reportable VAF): a mutation below the specimen's
+    reporting threshold is not reported however deep the site is. None when the depth gave no LoD."""
+    if lod is None:
+        return None
+    return max(float(lod), specimen_min_vaf(specimen, config))
+
+
+def min_detectable_ccf(lod_eff: float | None, tf: float | None, config: Mapping | None = None) -> float | None:
+    """The smallest cancer-cell fraction detectable at this LoD: a heterozygous mutation in a fraction c of
+    cancer cells sits at VAF = c x TF x clonal_vaf_factor. Values above 1 mean even a clonal mutation could be
+    missed. None without a tumour fraction or LoD."""
+    if lod_eff is None or not tf:
+        return None
+    factor = float(_merged("alk_exclusion", config)["clonal_vaf_factor"])
+    return lod_eff / (tf * factor)
+
+
+def apply_lod(hotspots: list[dict], specimen: str | None, tf: Mapping | None,
+              config: Mapping | None = None) -> list[dict]:
+    """Copies of hotspot_coverage rows with ``lod_effective`` and ``min_detectable_ccf``."""
+    value = (tf or {}).get("value")
+    out = []
+    for h in hotspots:
+        eff = effective_lod(h.get("lod"), specimen, config)
+        row = {**h, "lod_effective": eff, "min_detectable_ccf": min_detectable_ccf(eff, value, config)}
+        if eff is not None and h.get("lod") is not None and eff > h["lod"] and h.get("status") in (
+                "not_detected", "low_coverage"):
+            old = f"LoD ≈ {fmt_pct(h['lod'])}"
+            row["text"] = h["text"].replace(old, f"LoD ≈ {fmt_pct(eff)}: the {specimen_class(specimen)} minimum "
+                                                 f"VAF; sampling LoD {fmt_pct(h['lod'])}", 1)
+        ccf = row["min_detectable_ccf"]
+        if ccf is not None and h.get("status") in ("not_detected", "low_coverage"):
+            row["text"] += (f"; smallest detectable cancer-cell fraction ≈ {fmt_pct(ccf)}" if ccf <= 1 else
+                            "; even a clonal mutation could be missed at this tumour fraction")
+        out.append(row)
+    return out
+
+
+def clonality(vaf: float | None, tf: float | None, config: Mapping | None = None) -> dict:
+    """{vaf_relative_to_tf, cancer_cell_fraction, clonality ("clonal"|"subclonal"|"unknown")}.
+
+    VAF / TF below ``tumor_fraction.subclonal_fraction`` (0.25: a heterozygous mutation in < 50% of cancer
+    cells) is subclonal; the cancer-cell fraction assumes a heterozygous copy-neutral mutation."""
+    if vaf is None or not tf:
+        return {"vaf_relative_to_tf": None, "cancer_cell_fraction": None, "clonality": "unknown"}
+    frac = float(_merged("tumor_fraction", config)["subclonal_fraction"])
+    factor = float(_merged("alk_exclusion", config)["clonal_vaf_factor"])
+    rel = vaf / tf
+    return {"vaf_relative_to_tf": rel, "cancer_cell_fraction": min(1.0, rel / factor),
+            "clonality": "subclonal" if rel < frac else "clonal"}
+
+
+def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
+                  config: Mapping | None = None) -> list[dict]:
+    """One entry per interpreted ALK mutation: {mutation, vaf, tumor_fraction, tumor_fraction_method,
+    vaf_relative_to_tf, cancer_cell_fraction, clonality, note}."""
+    tf = tf or {}
+    value, method = tf.get("value"), tf.get("method")
+    out = []
+    for m in alk:
+        hits = [v for v in variants if v.get("gene") == "ALK" and v.get("protein_short") == m
+                and not is_non_tumour(v)]
+        vaf = max((v["vaf"] for v in hits if v.get("vaf") is not None), default=None)
+        c = clonality(vaf, value, config)
+        if c["clonality"] == "unknown":
+            note = "no VAF" if vaf is None else "no tumour fraction: clonality unknown"
+        else:
+            note = (f"VAF {fmt_pct(vaf)} is {c['vaf_relative_to_tf']:.2f}× the tumour fraction "
+                    f"({fmt_pct(value)}, {method}); cancer-cell fraction ≈ {fmt_pct(c['cancer_cell_fraction'])}")
+            if method == "max_somatic_vaf" and any(variant_ref(v) == tf.get("source_variant") for v in hits):
+                note += "; the tumour fraction was estimated from this variant, so 'clonal' is by construction"
+        out.append({"mutation": m, "vaf": vaf, "tumor_fraction": value, "tumor_fraction_method": method,
+                    **c, "note": note})
+    return out
+
+
+def _blocking_alk_calls(variants: list[dict], specimen: str | None) -> list[dict]:
+    """ALK kinase-domain protein-altering calls that are visible in the report but not interpreted (FILTER
+    failed or below the specimen's reporting threshold): they block "no ALK mutation"."""
+    from alkannot.annotate.variants import PROTEIN_ALTERING
+
+    out = []
+    for v in variants:
+        if not (v.get("gene") == "ALK" and v.get("alk_kinase_domain") and v.get("status") == "annotated"):
+            continue
+        if not set((v.get("consequence") or "").split("&")) & PROTEIN_ALTERING or is_non_tumour(v):
+            continue
+        sf = v.get("specimen_filter") or "pass"
+        if not v.get("filter_pass", True):
+            why = f"FILTER {v.get('filter')}"
+        elif sf != "pass":
+            why = f"below the {specimen_class(specimen)} reporting threshold ({sf})"
+        else:
+            continue
+        out.append({"protein": v.get("protein_short"), "variant_ref": variant_ref(v), "vaf": v.get("vaf"),
+                    "why": why})
+    return out
+
+
+def alk_exclusion(variants: list[dict], alk: list[str], specimen: str | None, tf: Mapping | None,
+                  hotspots: list[dict] | None, config: Mapping | None = None) -> dict:
+    """May "no ALK resistance mutation" be said? (docs/verdicts.md V6-V8)
+
+    Excluded only when (a) no ALK kinase-domain mutation is interpreted and none is visible below the
+    reporting threshold or FILTER-failed, (b) the tumour fraction is known by an accepted method (tissue:
+    the sheet's tumour content >= ``tissue_min_tumor_content``), and (c) every required hotspot has a known
+    depth whose effective LoD (``effective_lod``) is below the VAF a clonal mutation would have
+    (TF x ``clonal_vaf_factor``). Returns {excluded, specimen_class, tumor_fraction, tumor_fraction_method,
+    expected_clonal_vaf, hotspots_required, hotspots_adequate, inadequate_hotspots, blocking_calls,
+    reasons, text}."""
+    cfg = _merged("alk_exclusion", config)
+    cls = specimen_class(specimen)
+    tf = tf or {}
+    value, method = tf.get("value"), tf.get("method")
+    reasons: list[str] = []
+    if alk:
+        reasons.append(f"ALK kinase-domain mutation(s) detected: {', '.join(alk)}")
+    blocking = _blocking_alk_calls(variants, specimen)
+    if blocking:
+        reasons.append("ALK kinase-domain call(s) shown but not interpreted: " + "; ".join(
+            f"{b['protein']}" + (f" at VAF {fmt_pct(b['vaf'])}" if b["vaf"] is not None else "") + f" ({b['why']})"
+            for b in blocking))
+    accepted = cfg["accepted_tf_methods"].get(cls, cfg["accepted_tf_methods"]["default"])
+    tf_ok = value is not None and method in accepted
+    if value is None:
+        reasons.append("no tumour-fraction estimate" + (" (give tumor_fraction in the sample sheet)"
+                                                         if cls != "plasma" else ""))
+    elif method not in accepted:
+        reasons.append(f"tumour fraction only estimated ({method}); {cls} needs one of: {', '.join(accepted)} "
+                       "(give the pathology tumour content as tumor_fraction in the sample sheet)")
+    elif cls == "tissue" and value < float(cfg["tissue_min_tumor_content"]):
+        tf_ok = False
+        reasons.append(f"tumour content {fmt_pct(value)} is below the adequate minimum "
+                       f"{fmt_pct(float(cfg['tissue_min_tumor_content']))}")
+    expected = value * float(cfg["clonal_vaf_factor"]) if value else None
+    required = [h for h in (hotspots or []) if h.get("mutation") not in set(cfg.get("not_required") or [])]
+    bad = []
+    for h in required:
+        eff = h.get("lod_effective", effective_lod(h.get("lod"), specimen, config))
+        if h.get("depth") is None:
+            why = "depth unknown (no BAM/CRAM or gVCF depth)"
+        elif not h.get("depth"):
+            why = "not covered (0×)"
+        elif eff is None:
+            why = f"depth {h['depth']}× too low for a limit of detection"
+        elif expected is not None and eff >= expected:
+            why = (f"LoD {fmt_pct(eff)} at {h['depth']:,}× is not below the clonal VAF "
+                   f"{fmt_pct(expected)}")
+        elif expected is None:
+            why = f"LoD {fmt_pct(eff)} at {h['depth']:,}× cannot be compared without a tumour fraction"
+        else:
+            continue
+        bad.append({"mutation": h.get("mutation"), "depth": h.get("depth"), "lod_effective": eff, "why": why})
+    if not required:
+        reasons.append("no hotspot depth assessed")
+    elif bad:
+        whys: dict[str, list[str]] = {}
+        for b in bad:
+            whys.setdefault(b["why"], []).append(str(b["mutation"]))
+        shown = "; ".join(f"{', '.join(ms)}: {w}" if len(ms) <= 3 else f"{len(ms)} hotspots: {w}"
+                          for w, ms in list(whys.items())[:4])
+        more = f"; and {len(whys) - 4} more" if len(whys) > 4 else ""
+        reasons.append(f"{len(bad)} of {len(required)} ALK hotspots not assessable deeply enough ({shown}{more})")
+    excluded = not alk and not blocking and tf_ok and bool(required) and not bad
+    if excluded:
+        worst = max(h.get("lod_effective", effective_lod(h.get("lod"), specimen, config)) for h in required)
+        ccf = min_detectable_ccf(worst, value, config)
+        text = (f"ALK resistance mutation excluded at the {len(required)} hotspots: every effective LoD (at most "
+                f"{fmt_pct(worst)}, i.e. cancer-cell fraction ≥ {fmt_pct(ccf)}) is below the clonal VAF "
+                f"{fmt_pct(expected)} (tumour fraction {fmt_pct(value)}, {method})")
+    elif alk:
+        text = "ALK resistance mutation detected"
+    else:
+        text = "ALK resistance mutation not excluded: " + "; ".join(reasons)
+    return {"excluded": excluded, "specimen_class": cls, "tumor_fraction": value, "tumor_fraction_method": method,
+            "expected_clonal_vaf": expected, "hotspots_required": len(required),
+            "hotspots_adequate": len(required) - len(bad), "inadequate_hotspots": bad,
+            "blocking_calls": blocking, "reasons": reasons, "text": text}

@@ -202,3 +202,160 @@ def relevant(findings: list[dict]) -> list[dict]:
     """Only on-target (ALK) and off-target (MET/NRG1/RET/ROS1) findings, drivers first."""
     order = {"on_target_driver": 0, "off_target": 1}
     return sorted((f for f in findings if f["category"] in order), key=lambda f: order[f["category"]])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Fusions found in the sample's alignment (alkannot.io.alignment_fusions), merged with a caller's calls
+# ---------------------------------------------------------------------------------------------------
+
+def _transcript_orientation(jseq: str | None, alk_strand: str) -> str | None:
+    """The junction as the ALK transcript reads it (the alignment gives it on the + strand)."""
+    if not jseq or alk_strand != "-":
+        return jseq
+    a, b = jseq.split("|")
+    from alkannot.annotate.transcripts import revcomp
+
+    return revcomp(b) + "|" + revcomp(a)
+
+
+def read_fusion_findings(scan, build: str) -> list[dict]:
+    """`annotate_fusion` dicts for the called events of an `AlignmentScan`, with a `read_evidence` block."""
+    ts = _transcripts(build)
+    alk = ts.by_gene(load_fusion_config()["driver_3p_gene"])
+    out = []
+    for ev in scan.events:
+        bp_alk = {"chrom": ev.alk_chrom, "pos": ev.alk_pos, "side": ev.alk_side, "strand": alk.strand, "gene": alk.gene}
+        bp_p = None
+        if ev.partner_chrom is not None:
+            bp_p = {"chrom": ev.partner_chrom, "pos": ev.partner_pos, "side": ev.partner_side,
+                    "strand": ev.partner_strand, "gene": ev.partner_gene}
+        f = annotate_fusion(bp_alk, bp_p, build, caller="alkannot (alignment)", source_format="alignment",
+                            supporting_reads=ev.fragments["total"], evidence="dna_reads")
+        approx = []
+        if not ev.alk_exact:
+            approx.append("ALK breakpoint approximate (discordant pairs only: the break lies beyond the reads)")
+        if bp_p is not None and not ev.partner_exact:
+            approx.append(f"{ev.partner_gene or 'partner'} breakpoint approximate (from mate positions)")
+        if bp_p is not None and ev.partner_gene is None:
+            approx.append("partner locus is not in a known ALK partner gene (resources/fusion_genes.yaml)")
+        f["notes"] = approx + f["notes"]
+        f["evidence_sources"] = ["dna_reads"]
+        f["allele_fraction"] = ev.allele_fraction
+        f["read_evidence"] = {
+            "alignment": scan.summary()["alignment"],
+            "fragments": dict(ev.fragments),
+            "excluded_reads": dict(ev.excluded_reads),
+            "wildtype_fragments": ev.wildtype_fragments,
+            "depth": ev.depth,
+            "allele_fraction": ev.allele_fraction,
+            "junction_sequence": _transcript_orientation(ev.junction_sequence, alk.strand),
+            "junction_orientation": "ALK transcript strand, 5'→3' ('|' = junction)",
+            "alk_breakpoint": {"chrom": ev.alk_chrom, "pos": ev.alk_pos, "side": ev.alk_side,
+                               "exact": ev.alk_exact},
+            "partner_breakpoint": ({"chrom": ev.partner_chrom, "pos": ev.partner_pos, "side": ev.partner_side,
+                                    "exact": ev.partner_exact, "gene": ev.partner_gene} if bp_p else None),
+            "partner_source": ev.partner_source,
+        }
+        out.append(f)
+    return out
+
+
+def _alk_pos(f: dict, driver: str) -> int | None:
+    return next((b["pos"] for b in f.get("breakpoints", []) if b.get("gene") == driver and b.get("pos")), None)
+
+
+def merge_fusions(called: list[dict], from_reads: list[dict], window: int = 1000) -> list[dict]:
+    """One entry per event: a read-detected fusion with the same partners as a caller's call, and ALK
+    breakpoints within `window` bases (or no coordinates from the caller), is merged into that call."""
+    driver = load_fusion_config()["driver_3p_gene"]
+    out = [dict(f, evidence_sources=list(f.get("evidence_sources") or ["sv_file"])) for f in called]
+    for r in from_reads:
+        rp = _alk_pos(r, driver)
+        match = None
+        for f in out:
+            if "read_evidence" in f or {f["partner_5p"], f["partner_3p"]} != {r["partner_5p"], r["partner_3p"]}:
+                continue
+            fp = _alk_pos(f, driver)
+            if fp is None:  # a gene-pair call without coordinates: partners are all there is to compare
+                match = f
+                break
+            # with coordinates, the same junction: same 5'/3' order (not its reciprocal) and a nearby ALK break
+            if (f["partner_5p"], f["partner_3p"]) == (r["partner_5p"], r["partner_3p"]) and (
+                    rp is None or abs(fp - rp) <= window):
+                match = f
+                break
+        if match is None:
+            out.append(r)
+            continue
+        match["evidence_sources"] = [*match["evidence_sources"], "dna_reads"]
+        match["read_evidence"] = r["read_evidence"]
+        match["allele_fraction"] = r["allele_fraction"]
+        if match.get("variant") != r.get("variant") and r.get("variant"):
+            match["notes"] = [*match["notes"], f"reads name {r['variant']} ({r['exons']}); caller-based "
+                                               f"{match.get('variant') or 'no variant'}"]
+        match["notes"] = [*match["notes"], "also found in the alignment (dna_reads)"]
+    return out
+
+
+def _pct(x: float | None) -> str:
+    from alkannot.interpret.ctdna import fmt_pct
+
+    return fmt_pct(x) if x is not None else "n/a"
+
+
+def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None = None,
+                   reference: str | None = None, specimen: str | None = "tissue",
+                   settings: dict | None = None) -> tuple[list[dict], dict]:
+    """(relevant fusions, fusion_assessment) from an SV/fusion file and/or the alignment.
+
+    fusion_assessment: {status: detected | none_found | not_assessable | not_assessed, sources: [read inputs],
+    summary: text for the report, sv_file: {records, relevant} | None, dna_reads: scan summary | None}.
+    """
+    called, sv_info = [], None
+    if sv:
+        from alkannot.io.sv import read_fusions
+
+        records = read_fusions(sv, build)
+        called = relevant(annotate_fusions(records, build))
+        sv_info = {"records": len(records), "relevant": len(called)}
+    from_reads, reads_info, scan = [], None, None
+    if alignment:
+        from alkannot.io.alignment_fusions import scan_alignment
+
+        scan = scan_alignment(alignment, build, reference=reference, specimen=specimen, settings=settings)
+        from_reads = relevant(read_fusion_findings(scan, build))
+        reads_info = scan.summary()
+    fusions = relevant(merge_fusions(called, from_reads, (scan.settings["max_insert"] if scan else 1000)))
+    sources = [s for s, given in (("sv_file", sv), ("dna_reads", alignment)) if given]
+    parts = []
+    if sv_info is not None:
+        parts.append("SV file read, " + (f"{sv_info['relevant']} ALK/off-target fusion(s)" if sv_info["relevant"]
+                                         else "negative"))
+    if scan is not None:
+        intron = scan.settings["lod_introns"][0] if scan.settings["lod_introns"] else 19
+        depth = scan.intron_depth.get(str(intron))
+        if scan.status == "not_assessable":
+            parts.append(f"alignment not assessable: {scan.reason}")
+        else:
+            found = "ALK rearrangement in the reads" if from_reads else "no ALK rearrangement"
+            parts.append(f"{found}: ALK intron {intron} covered at {depth}× (fusion LoD ≈ {_pct(scan.lod)})")
+    if fusions:
+        status = "detected"
+        names = "; ".join(f"{f['name']}{' ' + f['variant'] if f.get('variant') else ''}"
+                          f" ({', '.join(f.get('evidence_sources') or [f.get('evidence')])})" for f in fusions)
+        summary = f"detected: {names} ({'; '.join(parts)})"
+    elif sv_info is not None or (scan is not None and scan.status == "none_found"):
+        status = "none_found"
+        summary = "none found (" + "; ".join(parts) + ")"
+        if scan is not None and scan.status != "not_assessable":
+            summary += (". The alignment shows breaks in captured ALK regions only; a break elsewhere in ALK "
+                        "or an RNA-only fusion is not excluded")
+            if scan.candidates:
+                summary += (f"; {len(scan.candidates)} candidate junction(s) below the calling thresholds are "
+                            "listed in the JSON (fusion_assessment.dna_reads)")
+    elif scan is not None:
+        status, summary = "not_assessable", f"not assessable ({scan.reason})"
+    else:
+        status, summary = "not_assessed", "not assessed (no SV/fusion file or alignment given)"
+    return fusions, {"status": status, "sources": sources, "summary": summary, "sv_file": sv_info,
+                     "dna_reads": reads_info}

@@ -19,7 +19,7 @@ import yaml
 
 from alkannot.annotate.transcripts import resources_dir
 from alkannot.errors import InputError
-from alkannot.io.yamlfile import load_yaml
+from alkannot.io.yamlfile import YAMLLimitError, load_yaml, read_yaml_text
 
 KB_FILE = "alk_kb.yaml"
 SCHEMA_FILE = "kb.schema.json"
@@ -59,6 +59,7 @@ class Statement:
             "statement_id": self.id,
             "alterations": list(self.alterations),
             "effect": self.effect,
+            "strength": self.strength,
         }
 
 
@@ -115,11 +116,17 @@ def _schema() -> dict[str, Any]:
 
 def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
+        if path.parent == kb_dir():
+            raise InputError("bundled knowledge-base file not found", path=str(path),
+                             fix="reinstall alkannot, or point $ALKANNOT_RESOURCES at a complete resources/ folder")
         raise InputError(
             "knowledge-base file not found", path=str(path), fix="check the kb_extra paths in the config"
         )
     try:
-        data = load_yaml(path.read_text())
+        data = load_yaml(read_yaml_text(path))
+    except YAMLLimitError as exc:  # size / alias-expansion limits (untrusted kb_extra)
+        raise InputError(f"refused: {exc}", path=str(path),
+                         fix="write the entries out without YAML aliases, or split the file") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise InputError(

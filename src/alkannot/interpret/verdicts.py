@@ -1,19 +1,24 @@
 """Per-drug ALK TKI verdicts from the knowledge base (research use only).
 
-Semantics (the rules themselves — effects, severities, thresholds — live in the KB ``policy`` block):
+The rules are written down, row by row, in ``docs/verdicts.md`` (V1-V13); the knowledge they apply (effects,
+strengths, severity order, messages) lives in the KB ``policy`` block and statements. In short:
 
-* A statement *fires* when all its alterations were found.  A compound statement with ``requires_phase: cis``
-  fires only when the mutations are known to be in cis; ``unresolved`` phase leaves it as a note ("would
-  apply if in cis") and ``trans`` leaves it out.
-* For each drug, a fired compound statement replaces the single-mutation evidence of its members.
-* Each finding (a single mutation or a fired compound) gets a verdict from its well-supported statements:
-  resistant, sensitive, or conflicting when the sources disagree.  The drug verdict is the worst finding
-  by ``policy.severity_order``; no well-supported evidence means ``unknown``, never sensitive.
-* Off-target, histologic and prognostic findings add notes and mechanism entries; they never change a verdict.
+* A statement *fires* when all its alterations were found. A compound statement with ``requires_phase: cis``
+  fires when the mutations are in cis; ``trans`` leaves it out (the singles count on their own).
+* For each drug, a well-supported compound statement replaces the single-mutation evidence of its members.
+* Each finding gets a verdict from its well-supported statements: resistant, sensitive, or conflicting when
+  the sources disagree. The drug verdict is the worst finding by ``policy.severity_order``; if that is
+  sensitive but an ALK mutation (V1) or a cis combination (V2) has no well-supported evidence for the drug,
+  it is ``uncertain``; no well-supported evidence at all is ``unknown``. Unknown is never sensitive.
+* Unresolved phase (V3): the drug is judged with the unresolved links read as cis and as trans; when the two
+  differ the less favourable (``policy.less_favourable_order``) is shown with both readings.
+* Off-target, histologic and prognostic findings add notes, mechanisms and therapy-context flags; they
+  never change a verdict (V10). The caller passes tumour evidence only (no germline / CH, V9).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,10 +118,20 @@ class _Match:
     blocked: list[tuple[Statement, _Phase]]  # cis needed, found in trans
 
 
+CIS_PARTNER = "ALK:cis_partner"  # an ALK mutation in a compound (cis or unresolved) with any other one
+
+
 def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, Any]]) -> _Match:
     pseudo = set(kb.policy.get("pseudo_alterations", []))
     m = _Match([], [], [])
+    order = [a for a in sorted(alk)]
+    partnered = {x for comp in _components(order, compounds, True) for x in comp}
     for s in kb.statements:
+        if CIS_PARTNER in s.alterations:
+            named = [a for a in s.alterations if a != CIS_PARTNER]
+            if all(a in partnered for a in named):
+                m.fired.append((s, None))
+            continue
         if pseudo & set(s.alterations) or not all(a in present for a in s.alterations):
             continue
         if not s.is_compound or s.requires_phase == "any":
@@ -130,11 +145,12 @@ def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, A
 
 # ---- per-drug verdicts --------------------------------------------------------------------------
 
-
-def _describe(s: Statement) -> str:
-    where = s.locator or "text"
+def _describe(s: Statement, kb: KB) -> str:
+    """One evidence item: its type (observed at progression vs reported activity) kept apart, with source."""
+    where = s.locator or ("Table 1" if s.origin == "table1" else "text")
     freq = f"; {s.frequency}" if s.frequency else ""
-    return f"{s.effect} per {where} ({', '.join(s.source)}{freq}) [{s.id}]"
+    label = kb.policy.get("evidence_type_labels", {}).get(s.effect, s.effect)
+    return f"{label.format(drug=s.drug)} per {where} ({', '.join(s.source)}{freq}) [{s.id}]"
 
 
 def _label(alts: tuple[str, ...], phase: _Phase | None) -> str:
@@ -160,18 +176,69 @@ def _by_alterations(
     return out
 
 
-def _drug_verdict(drug: str, kb: KB, match: _Match, alk: list[str]) -> dict[str, Any]:
+def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_cis: bool) -> list[list[str]]:
+    """Groups of ALK mutations on one allele: joined by cis links (and, for the cis reading, by every pair
+    whose phase is not known to be trans). Only groups of two or more are returned."""
+    parent = {m: m for m in alk}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    def join(a: str, b: str) -> None:
+        parent[find(b)] = find(a)
+
+    trans_pairs = set()
+    for c in compounds:
+        ms = [m for m in c["mutations"] if m in parent]
+        for i, a in enumerate(ms):
+            for b in ms[i + 1:]:
+                if c["phase"] == "cis":
+                    join(a, b)
+                elif c["phase"] == "trans":
+                    trans_pairs.add(frozenset((a, b)))
+    if unresolved_as_cis:
+        for i, a in enumerate(alk):
+            for b in alk[i + 1:]:
+                if frozenset((a, b)) not in trans_pairs and resolve_phase([a, b], compounds).phase != "trans":
+                    join(a, b)
+    groups: dict[str, list[str]] = {}
+    for m in sorted(alk, key=_protein_order):
+        groups.setdefault(find(m), []).append(m)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _protein_order(name: str) -> tuple[int, str]:
+    """G1202R -> (1202, 'G1202R'): compounds are named in protein order, as the phasing step names them."""
+    digits = re.search(r"\d+", name)
+    return (int(digits.group()) if digits else 10**6, name)
+
+
+@dataclass
+class _Reading:
+    verdict: str
+    reasons: list[str]
+    evidence: list[dict[str, Any]]
+    notes: list[str]
+    gaps: list[str]  # mutations / combinations without well-supported evidence for the drug
+    untested: list[str]  # cis combinations without a compound-specific statement
+
+
+def _reading(drug: str, kb: KB, fired: list[tuple[Statement, _Phase | None]], alk: list[str],
+             components: list[list[str]]) -> _Reading:
+    """The verdict for one drug under one phase reading (docs/verdicts.md V1-V3)."""
     policy = kb.policy
     effects = policy["verdict_effects"]
     strong = set(policy["well_supported_strengths"])
-    order = policy["severity_order"]
     reasons: list[str] = []
     notes: list[str] = []
     evidence: list[dict[str, Any]] = []
 
-    mine = [(s, ph) for s, ph in match.fired if s.drug == drug and s.effect in effects]
-    # Compounds override the single-mutation logic of their members, for this drug only.
-    covered = {a for s, _ in mine if s.is_compound for a in s.alterations}
+    mine = [(s, ph) for s, ph in fired if s.drug == drug and s.effect in effects]
+    # Well-supported compound statements override the single-mutation logic of their members, for this
+    # drug only; a weak compound statement is a note and leaves the singles standing.
+    covered = {a for s, _ in mine if s.is_compound and s.strength in strong for a in s.alterations}
     findings: dict[tuple[str, ...], tuple[list[Statement], _Phase | None]] = {}
     for s, ph in mine:
         if not s.is_compound and s.alterations[0] in covered:
@@ -181,51 +248,110 @@ def _drug_verdict(drug: str, kb: KB, match: _Match, alk: list[str]) -> dict[str,
             continue
         findings.setdefault(s.alterations, ([], ph))[0].append(s)
 
-    verdicts = []
+    verdicts: list[str] = []
+    gaps: list[str] = []
     for alts, (stmts, ph) in findings.items():
         good = [s for s in stmts if s.strength in strong]
         weak = [s for s in stmts if s.strength not in strong]
         v = _finding_verdict(good, kb)
         if v:
             verdicts.append(v)
-            detail = "; ".join(_describe(s) for s in good)
+            detail = "; ".join(_describe(s, kb) for s in good)
             reasons.append(f"{_label(alts, ph)}: {v} for {drug} — {detail}")
+        elif len(alts) == 1 and alts[0] in alk:
+            gaps.append(_label(alts, ph))
+            reasons.append(f"{_label(alts, ph)}: only weak evidence for {drug} (not used for the verdict)")
         for s in weak:
             notes.append(
-                f"weaker evidence, not used for the verdict: {_label(alts, ph)}: {s.effect} — "
-                f"{s.statement} ({s.context or 'weak'}) [{s.id}]"
+                f"weaker evidence, not used for the verdict: {_label(alts, ph)}: {_describe(s, kb)} — "
+                f"{s.statement} ({s.context or 'weak'})"
             )
         evidence.extend(s.evidence() for s in good + weak)
 
+    for m in alk:
+        if not any(m in alts for alts in findings) and m not in covered:
+            gaps.append(m)
+            reasons.append(f"{m}: no knowledge-base evidence for {drug}")
+
+    # V3: a cis combination is tested only by a statement naming exactly its members.
+    untested = []
+    tested_sets = {frozenset(s.alterations) for s, _ in mine if s.is_compound and s.strength in strong}
+    for comp in components:
+        if frozenset(comp) not in tested_sets:
+            label = " + ".join(comp)
+            untested.append(label)
+            reasons.append(
+                f"{label} (cis): each mutation alone is covered, the combination is untested for {drug}"
+                if not any(m in gaps for m in comp)
+                else f"{label} (cis): the combination is untested for {drug}"
+            )
+
+    verdict = min(verdicts, key=policy["severity_order"].index) if verdicts else "unknown"
+    if verdict == "sensitive" and (gaps or untested):
+        verdict = "uncertain"
+    if verdict == "uncertain":
+        what = ", ".join(_unique(gaps + [f"{u} (combination)" for u in untested]))
+        reasons.insert(0, f"not sensitive: reported active against some findings, but no evidence for {drug} "
+                          f"covers {what}; unknown is not sensitive")
+    elif verdict == "unknown":
+        what = ", ".join(alk) if alk else "no ALK mutation reported"
+        reasons.append(
+            f"no well-supported knowledge-base evidence for {drug} ({what}); unknown is not sensitive"
+        )
+    elif len(verdicts) > 1:
+        reasons.insert(0, f"{len(verdicts)} findings; the worst well-supported verdict ({verdict}) wins")
+    return _Reading(verdict, reasons, evidence, notes, _unique(gaps), untested)
+
+
+def _drug_verdict(drug: str, kb: KB, match: _Match, alk: list[str],
+                  compounds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    compounds = compounds or []
+    effects = kb.policy["verdict_effects"]
+    strong = set(kb.policy["well_supported_strengths"])
+    trans_reading = _reading(drug, kb, match.fired, alk, _components(alk, compounds, False))
+    cis_comps = _components(alk, compounds, True)
+    chosen = trans_reading
+    phase_dependent = None
+    notes: list[str] = []
+    if cis_comps != _components(alk, compounds, False) or match.pending:
+        cis_reading = _reading(drug, kb, match.fired + match.pending, alk, cis_comps)
+        if cis_reading.verdict != trans_reading.verdict:
+            unresolved = _unique(" + ".join(c) for c in cis_comps)
+            order = kb.policy["less_favourable_order"]
+            pick = min((cis_reading, trans_reading), key=lambda r: order.index(r.verdict))
+            chosen = pick
+            which = "cis" if pick is cis_reading else "trans"
+            how = ("resolve it with read-backed phasing: give the tumour BAM/CRAM (sample sheet 'alignment') "
+                   "with reads or read pairs spanning both positions, or a caller's phase sets (PS/PGT)")
+            phase_dependent = {
+                "mutations": unresolved, "if_cis": cis_reading.verdict, "if_trans": trans_reading.verdict,
+                "shown": which, "how_to_resolve": how,
+            }
+            chosen.reasons.insert(0, (
+                f"depends on phase: {', '.join(unresolved)} not resolved — if in cis {cis_reading.verdict}, "
+                f"if in trans {trans_reading.verdict}; the less favourable reading ({pick.verdict}) is shown; {how}"
+            ))
     for alts, (stmts, ph) in _by_alterations(match.pending, drug, effects).items():
         v = _finding_verdict([s for s in stmts if s.strength in strong], kb) or "no verdict (weak evidence)"
         notes.append(
             f"compound rule would apply if in cis: {' + '.join(alts)} → {v} for {drug} "
-            f"[{', '.join(s.id for s in stmts)}]; {ph.describe()}, so the single-mutation evidence stands"
+            f"[{', '.join(s.id for s in stmts)}]; {ph.describe()}"
         )
     for alts, (stmts, ph) in _by_alterations(match.blocked, drug, effects).items():
         notes.append(
             f"compound rule not applied: {' + '.join(alts)} are in trans ({ph.describe()}) "
             f"[{', '.join(s.id for s in stmts)}]"
         )
-
-    for m in alk:
-        if not any(m in alts for alts in findings) and m not in covered:
-            notes.append(f"{m}: no knowledge-base statement for {drug}")
-
-    verdict = min(verdicts, key=order.index) if verdicts else "unknown"
-    if verdict == "unknown":
-        what = ", ".join(alk) if alk else "no ALK mutation reported"
-        reasons.append(
-            f"no well-supported knowledge-base evidence for {drug} ({what}); unknown is not sensitive"
-        )
-    elif len(verdicts) > 1:
-        reasons.insert(
-            0,
-            f"{len(verdicts)} findings; the worst well-supported verdict ({verdict}) wins "
-            f"(order: {' > '.join(order)})",
-        )
-    return {"verdict": verdict, "reasons": reasons, "evidence": evidence, "notes": notes}
+    evidence = list(chosen.evidence)
+    if phase_dependent:
+        seen = {e["statement_id"] for e in evidence}
+        for s, _ in match.pending:
+            if s.drug == drug and s.effect in effects and s.id not in seen:
+                evidence.append(s.evidence())
+                seen.add(s.id)
+    return {"verdict": chosen.verdict, "reasons": chosen.reasons, "evidence": evidence,
+            "notes": chosen.notes + notes, "evidence_gaps": chosen.gaps,
+            "untested_combinations": chosen.untested, "phase_dependent": phase_dependent}
 
 
 # ---- mechanisms and notes that do not change verdicts --------------------------------------------
@@ -249,6 +375,8 @@ def _mechanisms(
     groups: dict[tuple[str, tuple[str, ...]], list[Statement]] = {}
     phases: dict[tuple[str, ...], _Phase | None] = {}
     for s, ph in match.fired:
+        if CIS_PARTNER in s.alterations:
+            continue  # a note on the G1202R compound, not a mechanism of its own
         groups.setdefault((_mechanism_type(s), s.alterations), []).append(s)
         phases[s.alterations] = ph
     # Name class matches after what was found (TP53:mutation found as TP53:R273H).
@@ -318,12 +446,30 @@ def _check_therapy(therapy: dict[str, Any] | None, drugs: list[str]) -> tuple[st
     return (norm[0] if cur else None), (norm[1:] if cur else norm)
 
 
+def _offtarget_findings(kb: KB, match: _Match, types: list[str]) -> list[str]:
+    """Names of well-supported ALK-independent mechanisms found (real alterations, not pseudo ones)."""
+    strong = set(kb.policy["well_supported_strengths"])
+    pseudo = set(kb.policy.get("pseudo_alterations", []))
+    out = []
+    for s, _ in match.fired:
+        if (s.effect == "off_target_mechanism" and s.strength in strong and not pseudo & set(s.alterations)
+                and _mechanism_type(s) in types):
+            out.append(" + ".join(s.alterations))
+    return _unique(out)
+
+
+def _flag(flag: dict[str, Any], kb: KB, message: str, **extra: Any) -> dict[str, Any]:
+    return {"id": flag["id"], "message": message,
+            "evidence": [kb.by_id(i).evidence() for i in flag.get("statements", [])], **extra}
+
+
 def _therapy_context(
     kb: KB,
     therapy: dict[str, Any] | None,
     alk: list[str],
     match: _Match,
     drugs_out: dict[str, dict[str, Any]],
+    exclusion: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     policy = kb.policy
     cur, prior = _check_therapy(therapy, policy["drugs"])
@@ -345,6 +491,8 @@ def _therapy_context(
         "flags": [],
         "background": [],
         "options": [],
+        "not_offered": [],
+        "alk_exclusion": exclusion,
         "research_use_only": True,
         "disclaimer": policy["disclaimer"],
     }
@@ -362,23 +510,48 @@ def _therapy_context(
         for m in alk:
             if emerged_on(d, m):
                 ctx["emerged_on_prior"].setdefault(m, []).append(d)
+
+    flags = {f["when"]: f for f in policy["therapy_flags"] if f["when"] != "no_alk_mutation"}
+    excluded = bool(exclusion and exclusion.get("excluded"))
+    # V5: progressing on a drug the evidence calls active.
+    if cur and drugs_out[cur]["verdict"] == "sensitive" and "progressing_on_active" in flags:
+        msg = flags["progressing_on_active"]["message"].format(drug=cur, mutations=", ".join(alk))
+        ctx["flags"].append(_flag(flags["progressing_on_active"], kb, msg, drug=cur))
+    # V6-V7: "ALK-independent resistance likely" only when an ALK resistance mutation is excluded.
     if not alk and last:
         for flag in policy["therapy_flags"]:
             if flag["when"] == "no_alk_mutation" and last in flag["after_drugs"]:
-                ctx["flags"].append(
-                    {
-                        "id": flag["id"],
-                        "message": flag["message"],
-                        "after": last,
-                        "evidence": [kb.by_id(i).evidence() for i in flag["statements"]],
-                    }
-                )
+                if excluded:
+                    ctx["flags"].append(_flag(flag, kb, flag["message"], after=last,
+                                              basis=exclusion["text"] if exclusion else None))
+                elif "alk_mutation_not_excluded" in flags:
+                    why = "; ".join(exclusion["reasons"]) if exclusion else \
+                        "no hotspot depth or tumour-fraction assessment was given"
+                    ctx["flags"].append(_flag(flags["alk_mutation_not_excluded"], kb,
+                                              flags["alk_mutation_not_excluded"]["message"].format(why=why),
+                                              after=last, withheld=flag["id"]))
+    # V10: off-target findings change the message, not the verdicts.
+    for when in ("alk_mutation_with_off_target", "off_target_without_alk_mutation"):
+        flag = flags.get(when)
+        if not flag or (when == "alk_mutation_with_off_target") != bool(alk):
+            continue
+        found = _offtarget_findings(kb, match, flag.get("mechanism_types", ["off_target", "histologic"]))
+        if found:
+            ctx["flags"].append(_flag(flag, kb, flag["message"].format(
+                mutations=", ".join(alk), mechanisms=", ".join(found)), mechanisms=found))
+    # ALK mutation after a second-generation TKI: ALK-dependent resistance (review, refs 23, 31, 32).
+    flag = flags.get("alk_mutation_after_2g")
+    if flag and alk and last in flag.get("after_drugs", []):
+        ctx["flags"].append(_flag(flag, kb, flag["message"].format(mutations=", ".join(alk), drug=last),
+                                  after=last))
     for d, res in drugs_out.items():
         if res["verdict"] == "sensitive":
-            opt = {"drug": d, "verdict": "sensitive", "evidence": res["evidence"], "notes": []}
             if d == cur:
-                opt["notes"].append(f"{d} is the current TKI (progressing on it)")
-            elif d in prior:
+                ctx["not_offered"].append({"drug": d, "verdict": res["verdict"],
+                                           "why": f"{d} is the current TKI (progressing on it)"})
+                continue
+            opt = {"drug": d, "verdict": "sensitive", "evidence": res["evidence"], "notes": []}
+            if d in prior:
                 opt["notes"].append(f"{d} was given before")
             ctx["options"].append(opt)
     return ctx
@@ -393,11 +566,17 @@ def evaluate(
     co_alterations: list[dict],
     kb: KB,
     therapy: dict | None = None,
+    exclusion: dict | None = None,
 ) -> dict:
-    """Per-drug verdicts, mechanisms and therapy context for one sample (see module docstring).
+    """Per-drug verdicts, mechanisms and therapy context for one sample (rules: docs/verdicts.md).
 
-    Returns {"drugs": {drug: {"verdict", "reasons", "evidence", "notes"}}, "mechanisms": [...],
-    "kb_version": str, "kb": provenance, "therapy_context": {...}, "research_use_only": True}.
+    ``alk_mutations`` and ``co_alterations`` must hold tumour evidence only: the caller leaves out variants
+    labelled germline / CH / possible_CH (V9). ``exclusion`` is ``alkannot.interpret.ctdna.alk_exclusion``'s
+    answer; without it no "ALK-independent resistance likely" flag is raised (V6).
+
+    Returns {"drugs": {drug: {"verdict", "reasons", "evidence", "notes", "evidence_gaps",
+    "untested_combinations", "phase_dependent", "current_tki"}}, "mechanisms": [...], "kb_version": str,
+    "kb": provenance, "therapy_context": {...}, "research_use_only": True}.
     """
     _check_compounds(compounds)
     compounds = [{**c, "mutations": [kb.canonical(m) for m in c["mutations"]]} for c in compounds]
@@ -405,18 +584,24 @@ def evaluate(
     co_keys = [co_alteration_keys(c, kb) for c in co_alterations]
     present = set(alk) | {k for keys in co_keys for k in keys}
     match = _match(kb, present, set(alk), compounds)
+    cur, _prior = _check_therapy(therapy, kb.policy["drugs"])
 
     extra = _global_notes(kb, match)
     drugs_out = {}
     for d in kb.policy["drugs"]:
-        res = _drug_verdict(d, kb, match, alk)
+        res = _drug_verdict(d, kb, match, alk, compounds)
         res["notes"].extend(extra.get(d, []) + extra[None])
+        res["current_tki"] = d == cur
         drugs_out[d] = res
+    ctx = _therapy_context(kb, therapy, alk, match, drugs_out, exclusion)
+    for f in ctx["flags"]:
+        if f["id"] == "progressing_on_active":
+            drugs_out[f["drug"]]["reasons"].insert(0, f["message"])
     return {
         "drugs": drugs_out,
         "mechanisms": _mechanisms(match, alk, co_alterations, co_keys),
         "kb_version": kb.version,
         "kb": kb.provenance(),
-        "therapy_context": _therapy_context(kb, therapy, alk, match, drugs_out),
+        "therapy_context": ctx,
         "research_use_only": True,
     }

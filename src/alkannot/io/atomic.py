@@ -31,3 +31,124 @@ def atomic_path(path: Path | str):
 def atomic_write_text(path: Path | str, text: str) -> None:
     with atomic_path(path) as tmp:
         Path(tmp).write_text(text)
+
+
+# ---------------------------------------------------------------------------------------------------
+# All-or-nothing sets of files (a sample's outputs)
+# ---------------------------------------------------------------------------------------------------
+#
+# A set is written into a private temporary directory `OUT/.alkannot-tmp-<tag>-XXXX/` while holding an
+# exclusive flock on OUT itself (so two runs into the same folder take turns; the kernel drops the lock
+# when a process dies, even under kill -9). When every file is written, a COMMIT list is written into the
+# temporary directory and the files are renamed into OUT, the key file last; then the directory goes.
+# The next writer into OUT (under the lock, so no writer is active) finishes an interrupted commit
+# (COMMIT present: roll forward) or deletes an interrupted write (no COMMIT: the old set was never touched).
+
+TMP_PREFIX = ".alkannot-tmp-"
+COMMIT = "COMMIT"
+LOCK_WAIT_SECONDS = float(os.environ.get("ALKANNOT_LOCK_WAIT", "120"))
+
+
+class OutputBusy(Exception):
+    """Another process kept the output folder locked for longer than the wait."""
+
+
+@contextmanager
+def locked_dir(out_dir: Path, wait: float | None = None):
+    """Hold an exclusive flock on the directory `out_dir` (created if missing) for the block."""
+    import fcntl
+    import time
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputBusy(str(out_dir)) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _commit_from(tmp: Path, out_dir: Path) -> None:
+    names = [n for n in (tmp / COMMIT).read_text().splitlines() if n]
+    for name in names:
+        src = tmp / name
+        if src.exists():
+            os.replace(src, out_dir / name)
+
+
+def recover_dir(out_dir: Path) -> list[str]:
+    """Finish or discard what killed runs left in `out_dir` (call with the directory locked).
+    Returns the temporary directories handled."""
+    import shutil
+
+    done = []
+    for tmp in sorted(out_dir.glob(TMP_PREFIX + "*")):
+        if not tmp.is_dir():
+            continue
+        if (tmp / COMMIT).exists():
+            _commit_from(tmp, out_dir)
+        shutil.rmtree(tmp, ignore_errors=True)
+        done.append(tmp.name)
+    # orphan single-file temporaries of atomic_path (`.name.XXXX.tmp`) of our outputs from killed runs
+    ours = (".alkannot.", ".variants.tsv.", ".drugs.tsv.", ".report.html.", ".maf.tsv.", "summary.", "cohort.")
+    for orphan in out_dir.glob(".*.tmp"):
+        if orphan.is_file() and any(k in orphan.name for k in ours):
+            orphan.unlink(missing_ok=True)
+    return done
+
+
+@contextmanager
+def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = ()):
+    """Yield a private temp directory; on success its files replace their namesakes in `out_dir` together
+    (names listed by the caller via `commit_order`, key file last). On failure nothing of the new set
+    appears, and the names in `remove_on_failure` (the sample's previous outputs) are removed."""
+    import shutil
+    import tempfile as _tf
+
+    out_dir = Path(out_dir)
+    with locked_dir(out_dir):
+        recover_dir(out_dir)
+        tmp = Path(_tf.mkdtemp(prefix=f"{TMP_PREFIX}{tag}-", dir=out_dir))
+        box = _OutputSet(tmp)
+        try:
+            yield box
+            order = box.order or sorted(p.name for p in tmp.iterdir())
+            with open(tmp / (COMMIT + ".part"), "w") as fh:
+                fh.write("\n".join(order) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp / (COMMIT + ".part"), tmp / COMMIT)
+            for name in box.stale:
+                if name not in order:
+                    (out_dir / name).unlink(missing_ok=True)
+            _commit_from(tmp, out_dir)
+        except BaseException:
+            if not (tmp / COMMIT).exists():
+                for name in remove_on_failure:
+                    (out_dir / name).unlink(missing_ok=True)
+            raise
+        finally:
+            if (tmp / COMMIT).exists():
+                _commit_from(tmp, out_dir)  # a failure after COMMIT is finished, never half-done
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _OutputSet:
+    def __init__(self, tmp: Path):
+        self.dir = tmp
+        self.order: list[str] = []  # file names in commit order (key file last)
+        self.stale: list[str] = []  # names of an older set to remove when this one commits
+
+    def path(self, name: str) -> Path:
+        return self.dir / name

@@ -13,8 +13,21 @@ Supported shapes, detected from the header row (or forced with ``fmt=``):
   number (``copy_number``, ``cn``). Column names are matched case-insensitively ignoring ``._ ``.
   SEG is 1-based. GISTIC's ``Seg.CN`` is log2(CN) - 1, i.e. a log2 ratio. Several samples in one file
   need ``sample=``.
+* ``clincnv`` ClinCNV somatic tables (tumour-normal ``CLINCNV_TUMOR_NORMAL_PAIR`` and tumour-only
+  ``CLINCNV_TUMOR_ONLY``): ``##`` meta lines, then ``#chr start end ... tumor_CN_change ... CN_change``.
+  ``tumor_CN_change`` is the tumour cells' copy number (ClinCNV already fitted the clonality/purity), so
+  it is used as an absolute copy number and never purity-adjusted again; ``CN_change`` alone (older
+  tumour-only output) is the sample's mixed copy number. ClinCNV lists altered segments only. Germline
+  ClinCNV files are refused (they are not tumour copy number).
 * ``vcf``     CNV/DEL/DUP records (INFO/SVTYPE or a symbolic ALT) with FORMAT/CN (tumour sample) or
   INFO/CN, e.g. DELLY. POS is the padding base of a symbolic allele, so the segment is POS+1..END.
+
+Every table may start with ``##`` comment lines before its header. Values are checked where they are
+read: a log2 ratio that is not finite or beyond +-32 (CNVkit writes -20 for bins without coverage), a copy
+number that is not finite, above 10000 or far below zero, or a CNV VCF ``CN`` that is not one number,
+stops the run with ``FILE:LINE``. A slightly negative absolute copy number (PURPLE writes e.g. -0.01 at
+a homozygous deletion: fit noise around 0) is read as 0; a clearly negative one (< -0.5) cannot be a copy
+number: the segment is kept without a value and flagged (`Segment.flag`), and the gene call says so.
 
 Gene-level tables (cBioPortal/GISTIC discrete calls, OncoKB examples) and GISTIC peak files are not
 segments and are rejected with an `InputError` saying so.
@@ -30,9 +43,22 @@ from pathlib import Path
 
 from alkannot.annotate.transcripts import canonical_chrom
 from alkannot.errors import InputError
-from alkannot.io.textfile import first_line, open_text, resolve_format
+from alkannot.io.textfile import (
+    first_line,
+    header_line,
+    raw_info,
+    resolve_format,
+    table_rows,
+    vcf_records,
+)
 
-FORMATS = ("cnvkit", "purple", "pcgr", "seg", "vcf")
+FORMATS = ("cnvkit", "purple", "pcgr", "seg", "clincnv", "vcf")
+ABSOLUTE_FORMATS = ("purple", "pcgr")  # + clincnv when tumor_CN_change is given
+ALTERED_ONLY_FORMATS = ("clincnv", "vcf")  # files that list altered segments only
+
+LOG2_LIMIT = 32.0
+CN_LIMIT = 10000.0
+NEGATIVE_CN_NOISE = 0.5  # |negative copy number| up to this is fit noise around 0 (PURPLE)
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,7 @@ class Segment:
     absolute: bool = False  # True: copy number already fitted for purity/ploidy (PURPLE, PCGR)
     line: int | None = None  # line in the input file, for messages
     sample: str | None = None
+    flag: str | None = None  # why a value in this row was not used (shown with the gene call)
 
     @property
     def length(self) -> int:
@@ -78,9 +105,18 @@ def detect_format(path: str | Path) -> str:
     ln, first = first_line(path, "a copy-number segment file")
     if first.startswith("##fileformat=VCF"):
         return "vcf"
+    ln, first, meta = header_line(path, "a copy-number segment file")
     cols = [c.strip().lstrip("#") for c in first.split("\t")]
+    analysis = next((m.split("=", 1)[1].strip() for m in meta if m.startswith("##ANALYSISTYPE=")), "")
+    if analysis.startswith("CLINCNV_GERMLINE"):
+        raise InputError(f"this is a germline ClinCNV file ({analysis}), not tumour copy number",
+                         path=str(path), line=ln,
+                         fix="give ClinCNV's somatic output (tumour-normal pair or tumour-only)")
     names = {c.lower() for c in cols}
     normed = {_norm(c) for c in cols}
+    if {"chr", "start", "end"} <= names and ("tumor_cn_change" in names or
+                                             (analysis.startswith("CLINCNV") and "cn_change" in names)):
+        return "clincnv"
     if {"chromosome", "start", "end", "log2"} <= names and "gene" in names:
         return "cnvkit"
     if {"chromosome", "start", "end", "copynumber"} <= names:
@@ -98,7 +134,8 @@ def detect_format(path: str | Path) -> str:
     raise InputError(
         f"unrecognised copy-number header ({' '.join(cols[:8])})", path=str(path), line=ln,
         fix="expected columns chromosome/start/end plus log2 (CNVkit, SEG: seg.mean/Segment_Mean) or a "
-            "copy number (PURPLE copyNumber, PCGR nMajor+nMinor, copy_number), or a VCF with CNV records")
+            "copy number (PURPLE copyNumber, PCGR nMajor+nMinor, ClinCNV tumor_CN_change, copy_number), or a "
+            "VCF with CNV records")
 
 
 def _overlaps(regions: list[Region] | None, chrom: str, start: int, end: int) -> bool:
@@ -118,6 +155,31 @@ def _float(value: str, path: Path, ln: int, column: str) -> float | None:
     return None if math.isnan(x) else x
 
 
+def checked_log2(x: float | None, path: Path, ln: int | None, column: str = "log2") -> float | None:
+    """A log2 ratio that can be used: finite and within +-LOG2_LIMIT; InputError naming the line otherwise."""
+    if x is None:
+        return None
+    if not math.isfinite(x) or abs(x) > LOG2_LIMIT:
+        raise InputError(f"{column} value {x!r} is not a usable log2 ratio (must be finite, within "
+                         f"+-{LOG2_LIMIT:g})", path=str(path), line=ln,
+                         fix="fix or remove the row; CNVkit writes -20 for bins without coverage")
+    return x
+
+
+def checked_copy_number(x: float | None, path: Path, ln: int | None, column: str) -> tuple[float | None, str | None]:
+    """(usable copy number, flag): fit noise just below 0 reads as 0; a clearly negative value is not a
+    copy number (None + flag); infinite, NaN-free but absurd values stop the run with the line."""
+    if x is None:
+        return None, None
+    if not math.isfinite(x) or x > CN_LIMIT:
+        raise InputError(f"{column} value {x!r} is not a usable copy number (must be finite, at most "
+                         f"{CN_LIMIT:g})", path=str(path), line=ln, fix="fix or remove the row")
+    if x < -NEGATIVE_CN_NOISE:
+        return None, (f"line {ln}: {column} {x:g} is negative, not a copy number; the segment was not used "
+                      "(not read as a deletion)")
+    return max(0.0, x), None
+
+
 def _int(value: str, path: Path, ln: int, column: str) -> int:
     try:
         return int(float(value)) if "e" in value.lower() else int(value)
@@ -127,23 +189,9 @@ def _int(value: str, path: Path, ln: int, column: str) -> int:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str], list[str]]]:
-    """(line number, header, fields) for each data row of a tab-separated table with one header row."""
-    with open_text(path) as fh:
-        header: list[str] | None = None
-        for ln, line in enumerate(fh, 1):
-            line = line.rstrip("\n\r")
-            if not line.strip():
-                continue
-            if header is None:
-                header = [c.strip().lstrip("#") for c in line.split("\t")]
-                continue
-            if line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            if len(fields) != len(header):
-                raise InputError(f"row has {len(fields)} columns, the header has {len(header)}",
-                                 path=str(path), line=ln, fix="the table must be tab-separated and rectangular")
-            yield ln, header, fields
+    """(line number, header, fields) for each data row of a tab-separated table with one header row
+    (``##`` comment lines before the header are skipped)."""
+    yield from table_rows(path)
 
 
 def _col(header: list[str], wanted: set[str]) -> int | None:
@@ -157,6 +205,7 @@ _FIXED = {
     "cnvkit": {"chrom": "chromosome", "start": "start", "end": "end", "log2": "log2"},
     "purple": {"chrom": "chromosome", "start": "start", "end": "end", "cn": "copynumber"},
     "pcgr": {"chrom": "chromosome", "start": "start", "end": "end", "nmajor": "nmajor", "nminor": "nminor"},
+    "clincnv": {"chrom": "chr", "start": "start", "end": "end"},
 }
 
 
@@ -169,6 +218,15 @@ def _column_index(header: list[str], fmt: str, path: Path, ln: int) -> dict[str,
         idx: dict[str, int | None] = {k: lower.index(v) for k, v in need.items() if v in lower}
         if fmt == "cnvkit":
             idx["cn"] = lower.index("cn") if "cn" in lower else None
+        if fmt == "clincnv":
+            # tumour cells' copy number when given (tumour-normal and current tumour-only output), else the
+            # sample's mixed copy number (CN_change)
+            tumour = "tumor_cn_change" in lower
+            idx["cn"] = lower.index("tumor_cn_change" if tumour else "cn_change") \
+                if tumour or "cn_change" in lower else None
+            idx["clincnv_tumour"] = 1 if tumour else None
+            if idx["cn"] is None:
+                missing.append("tumor_CN_change or CN_change")
     else:
         idx = {"chrom": _col(header, _CHROM), "start": _col(header, _START), "end": _col(header, _END),
                "log2": _col(header, _LOG2), "cn": _col(header, _CN), "sample": _col(header, _SAMPLE)}
@@ -219,14 +277,19 @@ def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str 
         if not _overlaps(regions, chrom, start, end):
             continue
         log2 = _float(f[idx["log2"]], path, ln, "log2") if idx.get("log2") is not None else None
+        log2 = checked_log2(log2, path, ln, header[idx["log2"]] if idx.get("log2") is not None else "log2")
         if fmt == "pcgr":
             a = _float(f[idx["nmajor"]], path, ln, "nMajor")
             b = _float(f[idx["nminor"]], path, ln, "nMinor")
             cn = None if a is None or b is None else a + b
+            column = "nMajor+nMinor"
         else:
             cn = _float(f[idx["cn"]], path, ln, "copy number") if idx.get("cn") is not None else None
+            column = header[idx["cn"]] if idx.get("cn") is not None else "copy number"
+        cn, flag = checked_copy_number(cn, path, ln, column)
+        absolute = fmt in ABSOLUTE_FORMATS or (fmt == "clincnv" and idx.get("clincnv_tumour") is not None)
         out.append(Segment(chrom=chrom, start=start, end=end, log2=log2, copy_number=cn, source_format=fmt,
-                           absolute=fmt in ("purple", "pcgr"), line=ln, sample=sid))
+                           absolute=absolute, line=ln, sample=sid, flag=flag))
     if sample is None and len(samples_seen) > 1:
         shown = ", ".join(samples_seen[:5]) + (" ..." if len(samples_seen) > 5 else "")
         raise InputError(f"segment file holds {len(samples_seen)} samples ({shown})", path=str(path),
@@ -260,6 +323,18 @@ def pick_tumour_sample(samples: list[str], sample: str | None, path: Path) -> in
 
 
 def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:
+    """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
+    from alkannot.io.vcf import _set_hts_log_level
+
+    old = _set_hts_log_level(0)
+    try:
+        return _read_vcf_records(path, regions, sample)
+    finally:
+        if old is not None:
+            _set_hts_log_level(old)
+
+
+def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:
     from cyvcf2 import VCF
 
     try:
@@ -271,7 +346,11 @@ def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None) -> l
     si = pick_tumour_sample(list(vcf.samples), sample, path) if has_fmt_cn else None
     out: list[Segment] = []
     cnv_like = 0
-    for n, rec in enumerate(vcf, 1):
+    def raw_check(raw: list[str], ln: int | None) -> None:
+        if si is not None:
+            _check_format_cn(raw, si, path, ln)
+
+    for _n, ln, raw, rec in vcf_records(vcf, path, raw_check):
         alt = rec.ALT[0] if rec.ALT else ""
         svtype = rec.INFO.get("SVTYPE") or (alt[1:-1].split(":")[0] if alt.startswith("<") else None)
         if svtype not in ("CNV", "DEL", "DUP"):
@@ -283,16 +362,18 @@ def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None) -> l
             if v is not None:
                 x = float(v[si][0])
                 cn = x if x >= 0 and not math.isnan(x) else None  # DELLY writes -1 for "not estimated"
-        if cn is None and rec.INFO.get("CN") is not None:
-            cn = float(rec.INFO.get("CN"))
+        if cn is None:
+            cn = _info_cn(rec, raw, path, ln)
         if cn is None:
             continue  # a DEL/DUP without a copy-number estimate is an SV, read by io.sv instead
+        cn, flag = checked_copy_number(cn, path, ln, "CN")
         chrom = canonical_chrom(rec.CHROM)
         start, end = rec.POS + 1, int(rec.INFO.get("END") or rec.end)
         if not _overlaps(regions, chrom, start, end):
             continue
         out.append(Segment(chrom=chrom, start=start, end=end, log2=None, copy_number=cn, source_format="vcf",
-                           absolute=False, line=n, sample=vcf.samples[si] if si is not None else None))
+                           absolute=False, line=ln, sample=vcf.samples[si] if si is not None else None,
+                           flag=flag))
     if cnv_like and not out and regions is None:
         raise InputError(f"{cnv_like} CNV/DEL/DUP records but none carries a copy number (FORMAT/CN or INFO/CN)",
                          path=str(path), fix="give the caller's copy-number output instead")
@@ -300,6 +381,46 @@ def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None) -> l
         raise InputError("no CNV/DEL/DUP records in this VCF", path=str(path),
                          fix="give a copy-number VCF (SVTYPE=CNV/DEL/DUP with CN) or a segment table")
     return out
+
+
+def _check_format_cn(raw: list[str] | None, si: int, path: Path, ln: int | None) -> None:
+    """FORMAT/CN of the tumour sample must be one number (or missing); htslib would read text as missing."""
+    if raw is None or len(raw) <= 9 + si:
+        return
+    keys = raw[8].split(":")
+    if "CN" not in keys:
+        return
+    vals = raw[9 + si].split(":")
+    text = vals[keys.index("CN")] if keys.index("CN") < len(vals) else "."
+    if text == ".":
+        return
+    if "," in text:
+        raise InputError(f"FORMAT/CN={text} holds several values; a CNV record needs one copy number",
+                         path=str(path), line=ln, fix="keep one CN value per sample")
+    try:
+        float(text)
+    except ValueError:
+        raise InputError(f"FORMAT/CN={text} is not a number", path=str(path), line=ln,
+                         fix="CN must be the segment's copy number, e.g. 4 (or . when not estimated)") from None
+
+
+def _info_cn(rec, raw: list[str] | None, path: Path, ln: int | None) -> float | None:
+    """INFO/CN as one number; InputError naming the line for a list (``CN=9,10``) or text (``CN=high``)."""
+    text = raw_info(raw, "CN") if raw is not None else None
+    value = rec.INFO.get("CN")
+    if text is None and value is None:
+        return None
+    shown = text if text is not None else str(value)
+    if isinstance(value, tuple) or (text is not None and "," in text):
+        raise InputError(f"INFO/CN={shown} holds several values; a CNV record needs one copy number",
+                         path=str(path), line=ln, fix="split the record or keep one CN value")
+    if text in (".", "") and value is None:
+        return None
+    try:
+        return float(text) if text is not None else float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"INFO/CN={shown} is not a number", path=str(path), line=ln,
+                         fix="CN must be the segment's copy number, e.g. CN=4") from None
 
 
 def read_segments(path: str | Path, *, fmt: str = "auto", regions: Iterable[Region] | None = None,

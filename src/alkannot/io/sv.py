@@ -30,16 +30,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from alkannot.annotate.transcripts import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
-from alkannot.io.textfile import first_line, open_text, resolve_format
+from alkannot.io.textfile import first_line, header_line, raw_info, resolve_format, table_rows, vcf_records
 
 FORMATS = ("sv_vcf", "arriba", "star_fusion", "pcgr_fusions", "linx", "gene_pair")
 
-_BRACKET = re.compile(r"^([A-Za-z]*)([\[\]])([^\[\]:]+):(\d+)([\[\]])([A-Za-z]*)$")
+_BRACKET = re.compile(r"^([A-Za-z]*)([\[\]])([^\[\]]+):(\d+)([\[\]])([A-Za-z]*)$")
 _SINGLE = re.compile(r"^(\.[A-Za-z]+|[A-Za-z]+\.)$")
 
 
@@ -48,6 +49,7 @@ def detect_format(path: str | Path) -> str:
     ln, first = first_line(path, "an SV VCF or a fusion table")
     if first.startswith("##fileformat=VCF"):
         return "sv_vcf"
+    ln, first, _ = header_line(path, "an SV VCF or a fusion table")
     cols = {c.strip().lstrip("#").lower() for c in first.split("\t")}
     if {"gene1", "gene2", "breakpoint1", "breakpoint2"} <= cols:
         return "arriba"
@@ -103,10 +105,24 @@ def _side(digit: str) -> str | None:
     return {"3": "left", "5": "right"}.get(digit)
 
 
-def _junction(rec) -> tuple[str, tuple] | None:
-    """('bnd'|'single'|'sym', (chrom2, pos2, side1, side2)) for one record; None for insertions etc."""
+def _junction(rec, path: Path | None = None, line: int | None = None) -> tuple[str, tuple] | None:
+    """('bnd'|'single'|'sym', (chrom2, pos2, side1, side2)) for one record; None for insertions etc.
+
+    A breakend ALT that is not well formed (one bracket, no ``chrom:pos``, a position that is not a number,
+    mismatched brackets), or an SVTYPE=BND record whose ALT is no breakend, is an InputError naming the
+    line: dropping it could lose an EML4-ALK junction without a word.
+    """
     alt = rec.ALT[0] if rec.ALT else ""
     m = _BRACKET.match(alt)
+    if m and (m.group(2) != m.group(5) or bool(m.group(1)) == bool(m.group(6))):
+        m = None  # mismatched brackets, or the kept sequence on both sides / neither side
+    if not m and ("[" in alt or "]" in alt):
+        raise InputError(f"malformed breakend ALT {alt!r} (expected t[chr:pos[, t]chr:pos], ]chr:pos]t or "
+                         "[chr:pos[t)", path=str(path) if path else None, line=line,
+                         fix="fix the ALT (VCF 4.2 section 5.4); the junction cannot be read without it")
+    if not m and not _SINGLE.match(alt) and not alt.startswith("<") and rec.INFO.get("SVTYPE") == "BND":
+        raise InputError(f"SVTYPE=BND record with ALT {alt!r}, which is not a breakend", path=str(path) if path
+                         else None, line=line, fix="write the mate locus as t[chr:pos[ / t]chr:pos] (VCF 4.2 5.4)")
     if m:
         before, br, chrom2, pos2 = m.group(1), m.group(2), m.group(3), int(m.group(4))
         side1 = "left" if before else "right"
@@ -173,7 +189,35 @@ def _reads(rec, si: int | None) -> int | None:
     return None
 
 
-def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter) -> list[dict]:
+def check_info_counts(rec, raw: list[str] | None, path: Path, line: int | None) -> None:
+    """INFO read counts (PE, SR) must be one non-negative integer each; InputError with the line."""
+    for key in ("PE", "SR"):
+        text = raw_info(raw, key) if raw is not None else None
+        value = rec.INFO.get(key)
+        if text is None and value is None:
+            continue
+        shown = text if text is not None else str(value)
+        ok = not isinstance(value, tuple) and (text is None or text == "." or text.isdigit())
+        if ok and value is not None and not isinstance(value, tuple):
+            ok = isinstance(value, int) and value >= 0
+        if not ok:
+            raise InputError(f"INFO/{key}={shown} is not one read count (a non-negative integer)",
+                             path=str(path), line=line, fix=f"give one number for {key}, e.g. {key}=5")
+
+
+def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter, status: dict) -> list[dict]:
+    """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
+    from alkannot.io.vcf import _set_hts_log_level
+
+    old = _set_hts_log_level(0)
+    try:
+        return _read_vcf_records(path, build, sample, skipped, status)
+    finally:
+        if old is not None:
+            _set_hts_log_level(old)
+
+
+def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Counter, status: dict) -> list[dict]:
     from cyvcf2 import VCF
 
     try:
@@ -190,12 +234,15 @@ def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter) -> l
         si = None  # read counts then come from INFO
     out: list[dict] = []
     sv_like = 0
+    records = 0
     by_id: dict[str, dict] = {}
     by_key: dict[tuple, dict] = {}
-    for n, rec in enumerate(vcf, 1):
+    for _, ln, raw, rec in vcf_records(vcf, path):
+        records += 1
         alt0 = rec.ALT[0] if rec.ALT else ""
         sv_like += bool(rec.INFO.get("SVTYPE") or alt0.startswith("<") or "[" in alt0 or "]" in alt0)
-        j = _junction(rec)
+        check_info_counts(rec, raw, path, ln)
+        j = _junction(rec, path, ln)
         if j is None:
             skipped[f"{rec.INFO.get('SVTYPE') or 'non-junction'} record (no second locus)"] += 1
             continue
@@ -221,13 +268,16 @@ def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter) -> l
                 prev["supporting_reads"] = r
             continue
         svtype = rec.INFO.get("SVTYPE")
-        r = _record("sv_vcf", caller, "dna", build, n, bp1, bp2, record_id=rid, svtype=svtype, filt=filt,
+        r = _record("sv_vcf", caller, "dna", build, ln, bp1, bp2, record_id=rid, svtype=svtype, filt=filt,
                     reads=_reads(rec, si))
         out.append(r)
         if rid:
             by_id[rid] = r
         if key:
             by_key[key] = r
+    status["records_in_file"] = records
+    if not records:
+        return out  # a header-only SV VCF (e.g. Manta with nothing found): zero junctions, not an error
     if not sv_like:
         raise InputError("no structural-variant records (INFO/SVTYPE, breakend or symbolic ALT) in this VCF",
                          path=str(path), fix="give the SV caller's VCF (Manta, GRIDSS, DELLY, PURPLE)")
@@ -239,22 +289,11 @@ def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter) -> l
 # ---------------------------------------------------------------------------------------------
 
 def _table(path: Path):
-    """(line, row dict keyed by lower-cased header) for each data row."""
-    with open_text(path) as fh:
-        header = None
-        for ln, line in enumerate(fh, 1):
-            line = line.rstrip("\n\r")
-            if not line.strip():
-                continue
-            if header is None:
-                header = [c.strip().lstrip("#").lower() for c in line.split("\t")]
-                continue
-            if line.startswith("#"):
-                continue
-            f = line.split("\t")
-            if len(f) < len(header):
-                f += [""] * (len(header) - len(f))
-            yield ln, dict(zip(header, f))
+    """(line, row dict keyed by lower-cased header) for each data row. ``##`` comment lines before the
+    header are skipped; a row with fewer columns than the header is an InputError with its line (a cut
+    Arriba/STAR-Fusion row padded with blanks would be reported with wrong values)."""
+    for ln, header, f in table_rows(path, long_rows="allow"):
+        yield ln, dict(zip([h.lower() for h in header], f))
 
 
 def _require(row: dict, cols: tuple[str, ...], path: Path, ln: int, fmt: str) -> None:
@@ -396,17 +435,42 @@ _READERS = {"arriba": _read_arriba, "star_fusion": _read_star_fusion, "pcgr_fusi
             "linx": _read_linx, "gene_pair": _read_gene_pair}
 
 
-def read_fusions_detailed(path: str | Path, build: str, *, fmt: str = "auto",
-                          sample: str | None = None) -> tuple[list[dict], dict[str, int]]:
-    """Junction records plus counts of records that are not junctions (e.g. insertions), by reason."""
+@dataclass
+class FusionRead:
+    """What one SV/fusion file gave: its junctions, the non-junction records by reason, its format, and
+    how many records the file held (``records_in_file``: 0 for a header-only VCF or a table without rows,
+    i.e. the file was read and holds no SV - "none found", not "not assessed")."""
+
+    records: list[dict]
+    skipped: dict[str, int]
+    source_format: str
+    records_in_file: int
+
+    @property
+    def empty(self) -> bool:
+        return self.records_in_file == 0
+
+
+def read_fusion_file(path: str | Path, build: str, *, fmt: str = "auto", sample: str | None = None) -> FusionRead:
+    """Read an SV VCF or fusion table (see the module doc) into a `FusionRead`."""
     path = Path(path)
     fmt = resolve_format(path, fmt, FORMATS, detect_format, "SV/fusion")
     skipped: Counter = Counter()
+    status: dict = {}
     if fmt == "sv_vcf":
-        records = _read_vcf(path, build, sample, skipped)
+        records = _read_vcf(path, build, sample, skipped, status)
+        n = status.get("records_in_file", len(records))
     else:
         records = _READERS[fmt](path, build)
-    return records, dict(skipped)
+        n = len(records)
+    return FusionRead(records=records, skipped=dict(skipped), source_format=fmt, records_in_file=n)
+
+
+def read_fusions_detailed(path: str | Path, build: str, *, fmt: str = "auto",
+                          sample: str | None = None) -> tuple[list[dict], dict[str, int]]:
+    """Junction records plus counts of records that are not junctions (e.g. insertions), by reason."""
+    r = read_fusion_file(path, build, fmt=fmt, sample=sample)
+    return r.records, r.skipped
 
 
 def read_fusions(path: str | Path, build: str, *, fmt: str = "auto", sample: str | None = None) -> list[dict]:

@@ -33,3 +33,114 @@ def resolve_format(path: Path, fmt: str, formats, detect, kind: str) -> str:
     if fmt not in formats:
         raise InputError(f"unknown {kind} format {fmt!r}", path=str(path), fix=f"use one of {formats}")
     return fmt
+
+
+def header_line(path: Path, expected: str) -> tuple[int, str, list[str]]:
+    """(line number, text, meta lines) of a table's header: the first non-blank line that is not a ``##``
+    comment. Tools write ``##`` meta lines above the column header (ClinCNV ``##ANALYSISTYPE=``, Arriba
+    and STAR-Fusion wrappers, CNVkit exports run through other pipelines); those come back as meta lines.
+    """
+    meta: list[str] = []
+    with open_text(path) as fh:
+        for ln, line in enumerate(fh, 1):
+            text = line.rstrip("\n\r")
+            if not text.strip():
+                continue
+            if text.startswith("##"):
+                meta.append(text)
+                continue
+            return ln, text, meta
+    if meta:
+        raise InputError("file has only ## comment lines and no column header", path=str(path),
+                         fix=f"give {expected}")
+    raise InputError("file is empty", path=str(path), fix=f"give {expected}")
+
+
+def table_rows(path: Path, *, short_rows: str = "error", long_rows: str = "error"):
+    """(line number, header, fields) for each data row of a tab-separated table with one header row.
+
+    ``##`` comment lines before the header and blank lines are skipped; ``#`` lines after the header
+    are comments. A row with fewer fields than the header is an `InputError` naming the line (never
+    padded: a cut row would be read with shifted or empty values); with ``long_rows="allow"`` extra
+    trailing fields are kept.
+    """
+    with open_text(path) as fh:
+        header: list[str] | None = None
+        for ln, line in enumerate(fh, 1):
+            line = line.rstrip("\n\r")
+            if not line.strip():
+                continue
+            if header is None:
+                if line.startswith("##"):
+                    continue
+                header = [c.strip().lstrip("#") for c in line.split("\t")]
+                continue
+            if line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) < len(header) and short_rows == "error" or \
+                    len(fields) > len(header) and long_rows == "error":
+                raise InputError(f"row has {len(fields)} columns, the header has {len(header)}",
+                                 path=str(path), line=ln,
+                                 fix="the table must be tab-separated and rectangular (is the file cut short?)")
+            yield ln, header, fields
+
+
+def vcf_data_lines(path: Path):
+    """(line number, tab-split fields) of every record line of a plain or gzipped VCF, in file order, for
+    checking values htslib would silently turn into missing ones (``CN=high`` reads as ``.``). None for
+    BCF (binary: its values were typed when it was written)."""
+    with open(path, "rb") as fh:
+        if fh.read(3) == b"BCF":
+            return None
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+
+    def gen():
+        import gzip as _gzip
+
+        opener = _gzip.open if magic == b"\x1f\x8b" else open
+        with opener(path, "rb") as fh:
+            for ln, raw in enumerate(fh, 1):
+                if raw.startswith(b"#") or not raw.strip():
+                    continue
+                yield ln, raw.decode("utf-8", "replace").rstrip("\n\r").split("\t")
+    return gen()
+
+
+def raw_info(fields: list[str], key: str) -> str | None:
+    """The raw text of INFO/<key> in a record line's fields (None when absent; '' for a flag)."""
+    if len(fields) < 8:
+        return None
+    for item in fields[7].split(";"):
+        k, eq, v = item.partition("=")
+        if k == key:
+            return v if eq else ""
+    return None
+
+
+def vcf_records(vcf, path: Path, raw_check=None):
+    """(record number, file line, raw fields, record) for each record of a cyvcf2 `vcf` read from `path`.
+
+    A record htslib cannot parse (e.g. text in an Integer FORMAT field) becomes an InputError naming its
+    line; `raw_check(raw_fields, line)` runs first so that it can raise a more specific message.
+    """
+    raw_lines = vcf_data_lines(path)
+    it = iter(vcf)
+    n = 0
+    while True:
+        ln, raw = next(raw_lines, (None, None)) if raw_lines is not None else (None, None)
+        try:
+            rec = next(it)
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 - cyvcf2 raises bare Exception for records htslib rejects
+            if raw_check is not None and raw is not None:
+                raw_check(raw, ln)
+            raise InputError("record cannot be parsed (htslib rejects one of its values)", path=str(path),
+                             line=ln, fix="check that record's numbers (INFO/FORMAT values) against the header "
+                                          "types; `bcftools view` stops at it too") from None
+        n += 1
+        if raw is not None and raw_check is not None:
+            raw_check(raw, ln)
+        yield n, (ln or n), raw, rec

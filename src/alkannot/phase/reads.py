@@ -13,7 +13,6 @@ repeat than the (left-aligned) VCF record is not recognised; such reads count as
 from __future__ import annotations
 
 import math
-import os
 from collections import Counter
 from dataclasses import dataclass
 
@@ -216,29 +215,11 @@ def call_from_counts(counts: dict, cfg: dict, a_name: str = "A", b_name: str = "
 # The alignment file
 # ---------------------------------------------------------------------------------------------------
 
-def open_alignment(alignment: str, reference: str | None = None):
-    """Open an indexed BAM/CRAM; InputError with a fix for the usual mistakes."""
-    import pysam
+def open_alignment(alignment: str, reference: str | None = None, *, build: str | None = None):
+    """Open an indexed BAM/CRAM; InputError with a fix for the usual mistakes (see alkannot.io.alignment)."""
+    from alkannot.io.alignment import open_alignment as _open
 
-    path = str(alignment)
-    if not os.path.exists(path):
-        raise InputError("alignment file not found", path=path, fix="check the BAM/CRAM path in the sample sheet")
-    is_cram = path.lower().endswith(".cram")
-    if is_cram and not reference:
-        # Without a FASTA htslib would try to download the reference, which we never do at run time.
-        raise InputError("a CRAM needs its reference FASTA", path=path, fix="pass the FASTA as 'reference'")
-    if reference and not os.path.exists(str(reference)):
-        raise InputError("reference FASTA not found", path=str(reference), fix="check the reference path")
-    try:
-        af = pysam.AlignmentFile(path, "rc" if is_cram else "rb",
-                                 reference_filename=str(reference) if reference else None)
-    except (ValueError, OSError) as exc:
-        raise InputError(f"cannot read alignment file: {exc}", path=path,
-                         fix="give a BAM or CRAM file") from exc
-    if not af.has_index():
-        af.close()
-        raise InputError("alignment file has no index", path=path, fix="run 'samtools index' on it")
-    return af
+    return _open(alignment, reference, build=build)
 
 
 def bam_contig(af, chrom: str, path: str | None = None) -> str:
@@ -288,15 +269,27 @@ def phase_from_reads(alignment: str, a: SiteAllele, b: SiteAllele, *, reference:
             cfg[key] = value
     if canonical_chrom(a.chrom) != canonical_chrom(b.chrom):
         raise ValueError("read phasing needs both sites on one chromosome")
+    from alkannot.io.alignment import quiet_htslib
+
     af = open_alignment(alignment, reference)
     try:
         contig = bam_contig(af, a.chrom, str(alignment))
-        start = min(a.pos, b.pos) - 1
-        end = max(a.end, b.end) + 1  # +1: indels need the base after the allele
+        with quiet_htslib() as msgs:
+            try:
+                # +1: indels need the base after the allele
+                reads = list(af.fetch(contig, min(a.pos, b.pos) - 1, max(a.end, b.end) + 1))
+                err = None
+            except (ValueError, OSError) as exc:
+                reads = None
+                err = exc
+        if reads is None or any(m.startswith("[E::") for m in msgs):
+            why = next((m.split("]", 1)[-1].strip() for m in msgs if m.startswith("[E::")), None) or str(err)
+            raise InputError(f"cannot read the alignment at {contig}: {why}", path=str(alignment),
+                             fix="check it with 'samtools quickcheck' and re-index it (samtools index)")
         per_fragment: dict[str, tuple[list, list]] = {}
         filtered = dict.fromkeys(_FILTERS, 0)
         site_reads = {s: Counter() for s in ("a", "b")}
-        for read in af.fetch(contig, start, end):
+        for read in reads:
             reason = _filter_reason(read, cfg["min_mapq"])
             if reason:
                 filtered[reason] += 1
@@ -312,7 +305,8 @@ def phase_from_reads(alignment: str, a: SiteAllele, b: SiteAllele, *, reference:
                     site_reads[key][why] += 1
                 obs[i].append(allele)
     finally:
-        af.close()
+        with quiet_htslib():
+            af.close()
     counts = count_fragments(per_fragment)
     result = call_from_counts(counts, cfg, a.name, b.name)
     result.update({

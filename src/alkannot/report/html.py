@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from alkannot.report.civic_view import civic_cell, civic_methods, tier_rows
 from alkannot.report.svg import as_float, kinase_domain_map, map_markers, resolve_regions
 
 # The six drugs of the JSON contract's ``drugs`` object, in order of approval (the review's Table 1 order).
@@ -24,6 +25,7 @@ VERDICTS = {
     "resistant": ("✗", "resistant"),
     "sensitive": ("✓", "sensitive"),
     "conflicting": ("⚠", "conflicting"),
+    "uncertain": ("?", "uncertain"),
     "unknown": ("?", "unknown"),
 }
 MECHANISM_TYPES = {
@@ -92,7 +94,9 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("alkannot", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate)
+    from alkannot.report.wording import engine_words
+
+    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate, words=engine_words)
     # CSP is our own constant (not input-derived); Markup keeps its quotes readable in the page source.
     from alkannot.report.readable import hgvs_html, patient_href, sample_href
 
@@ -141,7 +145,7 @@ def evidence_items(ev) -> list[dict]:
     return out
 
 
-def drug_cells(drugs: dict) -> list[dict]:
+def drug_cells(drugs: dict, tc: dict | None = None) -> list[dict]:
     drugs = _dict(drugs)
     names = list(DRUGS) + sorted(k for k in drugs if k not in DRUGS)
     cells = []
@@ -156,8 +160,33 @@ def drug_cells(drugs: dict) -> list[dict]:
             "reasons": [_text(r) for r in _list(d.get("reasons"))],
             "evidence": evidence_items(d.get("evidence")),
             "notes": [_text(n) for n in _list(d.get("notes"))],
+            "civic": civic_cell(d.get("civic")),
+            **_card_lines(name, verdict, d, tc or {}),
         })
     return cells
+
+
+def _card_lines(name: str, verdict: str, d: dict, tc: dict) -> dict:
+    """What a drug card shows without being opened (docs/verdicts.md V2-V5): the drug the patient is
+    progressing on, a phase-dependent verdict, a missing piece of evidence."""
+    lines = []
+    kind = None
+    if d.get("current_tki"):
+        if verdict == "sensitive":
+            lines.append("progressing on it although reported active; not offered (see therapy context)")
+            kind = "progressing"
+        else:
+            lines.append("current TKI (progressing on it)")
+    pd = _dict(d.get("phase_dependent"))
+    if pd:
+        lines.append(f"depends on phase ({', '.join(_text(m) for m in _list(pd.get('mutations')))}): if cis "
+                     f"{_text(pd.get('if_cis'))}, if trans {_text(pd.get('if_trans'))}; read-backed phase from "
+                     "the BAM resolves it")
+    gaps = [_text(g) for g in _list(d.get("evidence_gaps"))]
+    untested = [_text(u) for u in _list(d.get("untested_combinations"))]
+    if verdict == "uncertain" and (gaps or untested):
+        lines.append("no evidence for " + ", ".join(gaps + [f"{u} together" for u in untested]))
+    return {"lines": lines, **({"kind": kind, "symbol": "⚠"} if kind else {})}
 
 
 def mechanism_groups(mechs) -> list[dict]:
@@ -209,6 +238,7 @@ def variant_rows(variants, ctdna: dict) -> list[dict]:
             "filter": _text(v.get("filter")), "specimen_filter": _text(v.get("specimen_filter")),
             "flags": [_text(f) for f in _list(v.get("flags"))],
             "ch": _text(v.get("ch_status")),
+            "ch_evidence": _text(v.get("ch_evidence")),
             "annotated": v.get("status") != "not_annotated",
             "reason": _text(v.get("reason")),
             **_readable_variant(v),
@@ -251,7 +281,8 @@ def hotspot_rows(ctdna: dict) -> tuple[list[dict], list[str]]:
     rows, not_covered = [], []
     for h in map(_dict, _list(_dict(ctdna).get("hotspot_coverage"))):
         status = _text(h.get("status"))
-        row = {"mutation": _text(h.get("mutation")), "depth": h.get("depth"), "lod": h.get("lod"),
+        row = {"mutation": _text(h.get("mutation")), "depth": h.get("depth"),
+               "lod": h.get("lod_effective", h.get("lod")),  # max(sampling LoD, specimen minimum VAF)
                "status": status or NOT_ASSESSED, "text": _text(h.get("text")),
                "covered": status in COVERED_STATUSES}
         rows.append(row)
@@ -294,15 +325,33 @@ def sample_view(data: dict, regions) -> dict:
         },
         "mechanisms": mechanism_groups(data.get("mechanisms")),
         "mechanisms_assessed": "mechanisms" in data,
-        "drugs": drug_cells(data.get("drugs")),
+        "drugs": drug_cells(data.get("drugs"), tc),
         "therapy": {"current_tki": _text(tc.get("current_tki") or s.get("current_tki")),
                     "flags": [_therapy_flag(f) for f in _list(tc.get("flags"))],
-                    "options": [_therapy_option(o) for o in _list(tc.get("options"))]},
+                    "options": [_therapy_option(o) for o in _list(tc.get("options"))],
+                    "not_offered": [f"{_text(o.get('drug'))}: {_text(o.get('why'))}"
+                                    for o in map(_dict, _list(tc.get("not_offered")))],
+                    "exclusion": "" if alk_muts else _text(_dict(ctdna.get("alk_exclusion")).get("text")),
+                    "not_interpreted": [
+                        _text(b.get("protein")) + (f" at VAF {fmt_vaf(b.get('vaf'))}" if b.get("vaf") is not None
+                                                   else "") + f" ({_text(b.get('why'))})"
+                        for b in map(_dict, _list(_dict(ctdna.get("alk_exclusion")).get("blocking_calls")))],
+                    "clonality": [f"{_text(c.get('mutation'))}: {_text(c.get('clonality'))}"
+                                  + (f" ({_text(c.get('note'))})" if c.get("note") else "")
+                                  for c in map(_dict, _list(data.get("alk_clonality")))]},
         "alk_mutations": alk_muts,
         "map_svg": kinase_domain_map(_list(data.get("variants")), _list(data.get("compound")), regions, alk_muts),
         "regions": regions,
         "unplaced": unplaced,
         "variants": variant_rows(data.get("variants"), ctdna),
+        "uninterpreted": [
+            {k: _text(u.get(k)) for k in ("gene", "variant_ref", "hgvsc", "reason", "explanation", "fix")}
+            for u in map(_dict, _list(data.get("uninterpreted")))],
+        "labelled": [
+            {"gene": _text(v.get("gene")), "change": _text(v.get("protein_short") or v.get("hgvsc"))
+             or f"{_text(v.get('chrom'))}:{_text(v.get('pos'))} {_text(v.get('ref'))}>{_text(v.get('alt'))}",
+             "label": _text(v.get("ch_status")), "evidence": _text(v.get("ch_evidence"))}
+            for v in map(_dict, _list(data.get("variants"))) if v.get("ch_status") in ("CH", "germline")],
         "variants_assessed": "variants" in data,
         "compounds": compound_rows(data.get("compound")),
         "co_alterations": [
@@ -317,8 +366,10 @@ def sample_view(data: dict, regions) -> dict:
             for c in map(_dict, _list(data.get("copy_number")))],
         "fusions": [
             {**{k: _text(f.get(k)) for k in ("name", "variant", "exons", "partner_5p", "partner_3p", "category")},
-             "notes": "; ".join(_text(n) for n in _list(f.get("notes")))}
+             "notes": "; ".join(_text(n) for n in _list(f.get("notes"))), **fusion_read_cells(f)}
             for f in map(_dict, _list(data.get("fusions")))],
+        "fusion_assessment": _text(_dict(data.get("fusion_assessment")).get("summary")),
+        "fusion_status": _text(_dict(data.get("fusion_assessment")).get("status")),
         "ctdna": {"assessed": bool(ctdna), "tf_value": tf.get("value"), "tf_method": _text(tf.get("method")),
                   "tf_note": _text(tf.get("note"))},
         "hotspots": hotspots, "not_covered": not_covered,
@@ -339,6 +390,9 @@ def sample_view(data: dict, regions) -> dict:
             "regions_source": sorted({r.source for r in regions if r.source}),
         },
         "citations": citations(data),
+        "tiers": tier_rows(data),
+        "tier_scheme": _text(_dict(data.get("evidence_tier_scheme")).get("scheme")),
+        "civic": civic_methods(data),
     }
 
 
@@ -353,3 +407,25 @@ def render_sample_html(data: dict, *, resources: Path | None = None) -> str:
     regions = resolve_regions(data if isinstance(data, dict) else {}, resources)
     return environment().get_template("sample.html.j2").render(
         v=sample_view(data, regions), r=readable_view(data if isinstance(data, dict) else {}, resources))
+
+
+def fusion_read_cells(f: dict) -> dict:
+    """Breakpoints, junction, read support, fusion fraction and evidence of one fusion, as report text."""
+    bps = "; ".join(f"{_text(b.get('gene'))} {_text(b.get('region'))} ({_text(b.get('chrom'))}:{_text(b.get('pos'))})"
+                    for b in map(_dict, _list(f.get("breakpoints"))))
+    r = _dict(f.get("read_evidence"))
+    frag, exc = _dict(r.get("fragments")), _dict(r.get("excluded_reads"))
+    support = ""
+    if frag:
+        support = (f"{_text(frag.get('total'))} fragments: {_text(frag.get('split'))} split, "
+                   f"{_text(frag.get('clipped'))} clipped, {_text(frag.get('pairs'))} pairs")
+        dropped = ", ".join(f"{_text(v)} {_text(k)}" for k, v in exc.items() if v)
+        if dropped:
+            support += f" (excluded reads: {dropped})"
+    elif f.get("supporting_reads") is not None:
+        support = f"{_text(f.get('supporting_reads'))} reads (caller)"
+    af = as_float(r.get("allele_fraction"))
+    fraction = f"{af * 100:.2g}% of {_text(r.get('depth'))} fragments" if af is not None else ""
+    sources = _list(f.get("evidence_sources")) or [f.get("evidence")]
+    return {"breakpoints": bps, "junction": _text(r.get("junction_sequence")), "support": support,
+            "fusion_fraction": fraction, "evidence_sources": ", ".join(_text(x) for x in sources if x)}

@@ -17,7 +17,68 @@ VARIANT_COLUMNS = [
     "exon", "intron", "vaf", "depth", "alt_reads", "filter", "alk_kinase_domain", "alk_region", "status",
     "reason", "flags", "ch_status", "compound",
 ]
-DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes", "evidence_citations"]
+DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes", "civic_agreement", "civic_eids",
+                # appended (docs/verdicts.md): the same information the drug cards show
+                "current_tki", "offered", "evidence_gaps", "untested_combinations", "phase_dependent",
+                "alk_clonality", "alk_exclusion",
+                # author-year labels of the evidence sources, resolved from resources/references.tsv
+                "evidence_citations"]
+
+
+def drug_rows(data: dict) -> list[dict]:
+    """One drugs.tsv row per drug (older JSON without the verdict-rule keys gives empty cells)."""
+    tc = data.get("therapy_context") or {}
+    offered = {o.get("drug") for o in tc.get("options") or []}
+    clon = "; ".join(f"{c['mutation']}: {c['clonality']}" + (f" (VAF/TF {c['vaf_relative_to_tf']:.2f})"
+                                                             if c.get("vaf_relative_to_tf") is not None else "")
+                     for c in data.get("alk_clonality") or [])
+    excl = ((data.get("ctdna") or {}).get("alk_exclusion") or {}).get("text")
+    from alkannot.report.references import resolve_sources
+
+    rows = []
+    for d, v in data["drugs"].items():
+        pd = v.get("phase_dependent")
+        sources = sorted({e["source"] for e in v.get("evidence", [])})
+        rows.append({
+            "drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
+            "evidence_sources": sources,
+            "notes": v.get("notes", []), "current_tki": v.get("current_tki"), "offered": d in offered,
+            "evidence_gaps": v.get("evidence_gaps"), "untested_combinations": v.get("untested_combinations"),
+            "phase_dependent": (f"{', '.join(pd['mutations'])}: if cis {pd['if_cis']}, if trans {pd['if_trans']}"
+                                if pd else None),
+            "alk_clonality": clon, "alk_exclusion": excl,
+            "civic_agreement": (v.get("civic") or {}).get("agreement", ""),
+            "civic_eids": [f"EID{i['eid']}" for i in (v.get("civic") or {}).get("items", [])],
+            "evidence_citations": resolve_sources(sources),
+        })
+    return rows
+
+
+FUSION_COLUMNS = [
+    "name", "variant", "exons", "partner_5p", "partner_3p", "breakpoint_5p", "breakpoint_3p", "category",
+    "evidence", "evidence_sources", "supporting_reads", "split", "clipped", "pairs", "excluded_reads",
+    "wildtype_fragments", "depth", "allele_fraction", "junction_sequence", "caller", "notes",
+]
+
+
+def fusion_rows(data: dict) -> list[dict]:
+    """One row per fusion (5' breakpoint first) for <sample>.fusions.tsv."""
+    rows = []
+    for f in data.get("fusions") or []:
+        bps = [f"{b.get('chrom')}:{b.get('pos')} {b.get('gene')} {b.get('region') or ''}".strip()
+               for b in f.get("breakpoints") or []]
+        r = f.get("read_evidence") or {}
+        frag = r.get("fragments") or {}
+        rows.append({**{k: f.get(k) for k in ("name", "variant", "exons", "partner_5p", "partner_3p", "category",
+                                               "evidence", "supporting_reads", "allele_fraction", "caller",
+                                               "notes")},
+                     "breakpoint_5p": bps[0] if bps else None, "breakpoint_3p": bps[1] if len(bps) > 1 else None,
+                     "evidence_sources": f.get("evidence_sources"),
+                     "split": frag.get("split"), "clipped": frag.get("clipped"), "pairs": frag.get("pairs"),
+                     "excluded_reads": [f"{k}={v}" for k, v in (r.get("excluded_reads") or {}).items() if v],
+                     "wildtype_fragments": r.get("wildtype_fragments"), "depth": r.get("depth"),
+                     "junction_sequence": r.get("junction_sequence")})
+    return rows
 
 
 @lru_cache(maxsize=1)
@@ -53,51 +114,67 @@ def tsv_text(rows: list[dict], columns: list[str]) -> str:
     return buf.getvalue()
 
 
+SAMPLE_OUTPUT_EXTS = (".alkannot.json", ".variants.tsv", ".drugs.tsv", ".fusions.tsv", ".report.html", ".maf.tsv",
+                      ".alkannot.vcf.gz", ".alkannot.vcf.gz.tbi")
+
+
 def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = None) -> dict[str, Path]:
+    """Write one sample's outputs all together or not at all (alkannot.io.atomic.output_set): into a private
+    temporary folder under ``out_dir``, then renamed into place with the JSON last, holding a lock on
+    ``out_dir`` so concurrent runs into the same folder take turns. A failure leaves none of the sample's
+    outputs; a killed run's leftovers are finished or removed by the next run into the folder."""
+    import errno
+
+    from alkannot.errors import InputError
+    from alkannot.io.atomic import OutputBusy, output_set
+
     sid = data["sample"]["id"]
     out_dir = Path(out_dir)
-    paths = {
-        "json": out_dir / f"{sid}.alkannot.json",
-        "variants": out_dir / f"{sid}.variants.tsv",
-        "drugs": out_dir / f"{sid}.drugs.tsv",
-    }
-    # a rerun must not leave an older run's files beside the new ones if this one fails half-way
-    for p in list(paths.values()) + [out_dir / f"{sid}{ext}" for ext in
-                                     (".report.html", ".maf.tsv", ".alkannot.vcf.gz", ".alkannot.vcf.gz.tbi")]:
-        p.unlink(missing_ok=True)
     validate_sample_json(data)
-    from alkannot.report.references import resolve_sources
-
+    names = {
+        "json": f"{sid}.alkannot.json",
+        "variants": f"{sid}.variants.tsv",
+        "drugs": f"{sid}.drugs.tsv",
+        "html": f"{sid}.report.html",
+        "maf": f"{sid}.maf.tsv",
+        "fusions": f"{sid}.fusions.tsv",
+    }
+    if "drugs" not in data:
+        names.pop("drugs")
+    if "fusion_assessment" not in data:
+        names.pop("fusions")
+    if input_vcf:
+        names["vcf"] = f"{sid}.alkannot.vcf.gz"
+        names["tbi"] = f"{sid}.alkannot.vcf.gz.tbi"
+    everything = [f"{sid}{ext}" for ext in SAMPLE_OUTPUT_EXTS]
     try:
-        atomic_write_text(paths["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
-        if "drugs" in data:
-            rows = [{"drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
-                     "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
-                     "notes": v.get("notes", []),
-                     # author-year labels of the same sources, resolved from resources/references.tsv
-                     "evidence_citations": resolve_sources(sorted({e["source"] for e in v.get("evidence", [])}))}
-                    for d, v in data["drugs"].items()]
-            atomic_write_text(paths["drugs"], tsv_text(rows, DRUG_COLUMNS))
-        else:
-            paths.pop("drugs")
-        from alkannot.report.html import render_sample_html
-        from alkannot.report.maf import write_maf
+        with output_set(out_dir, sid, remove_on_failure=everything) as box:
+            box.stale = everything
+            tmp = {k: box.path(n) for k, n in names.items()}
+            atomic_write_text(tmp["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
+            if "drugs" in tmp:
+                atomic_write_text(tmp["drugs"], tsv_text(drug_rows(data), DRUG_COLUMNS))
+            if "fusions" in tmp:
+                atomic_write_text(tmp["fusions"], tsv_text(fusion_rows(data), FUSION_COLUMNS))
+            from alkannot.report.html import render_sample_html
+            from alkannot.report.maf import write_maf
 
-        paths["html"] = out_dir / f"{sid}.report.html"
-        atomic_write_text(paths["html"], render_sample_html(data))
-        paths["maf"] = out_dir / f"{sid}.maf.tsv"
-        write_maf(data, paths["maf"])
-        if input_vcf:
-            from alkannot.report.vcf_out import write_annotated_vcf
+            atomic_write_text(tmp["html"], render_sample_html(data))
+            write_maf(data, tmp["maf"])
+            if input_vcf:
+                from alkannot.report.vcf_out import write_annotated_vcf
 
-            paths["vcf"] = out_dir / f"{sid}.alkannot.vcf.gz"
-            paths["tbi"] = out_dir / f"{sid}.alkannot.vcf.gz.tbi"
-            write_annotated_vcf(input_vcf, data, str(paths["vcf"]), build=data["sample"]["build"])
-    except BaseException:
-        # no partial outputs: a sample either has all its files or none
-        for p in paths.values():
-            p.unlink(missing_ok=True)
+                write_annotated_vcf(input_vcf, data, str(tmp["vcf"]), build=data["sample"]["build"])
+            # JSON last: its presence means the sample finished.
+            atomic_write_text(tmp["json"], json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+            box.order = [n for k, n in names.items() if k != "json"] + [names["json"]]
+    except OutputBusy:
+        raise InputError("another alkannot run is writing into this output folder", path=str(out_dir),
+                         fix="wait for it to finish, or give another --out") from None
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise InputError(f"{e.strerror or 'no space left on device'} while writing {sid}'s outputs; none "
+                             "of them were written", path=str(out_dir),
+                             fix="free disk space (or give another --out) and rerun") from None
         raise
-    # JSON last: its presence means the sample finished.
-    atomic_write_text(paths["json"], json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-    return paths
+    return {k: out_dir / n for k, n in names.items()}

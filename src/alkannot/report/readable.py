@@ -100,6 +100,16 @@ def evidence_trail(data: dict) -> list[dict]:
         items += [f"evidence [{_t(_d(e).get('statement_id'))}] {_t(_d(e).get('effect'))} ({_t(_d(e).get('source'))}): "
                   f"{_t(_d(e).get('statement'))}" for e in _l(d.get("evidence"))]
         items += [f"note: {_t(n)}" for n in _l(d.get("notes"))]
+        for key in ("current_tki", "evidence_gaps", "untested_combinations", "phase_dependent"):
+            if d.get(key):
+                items.append(f"{key}: {_t(d.get(key))}")
+        civ = _d(d.get("civic"))
+        if civ:
+            items.append(f"CIViC {_t(civ.get('release'))}: agreement {_t(civ.get('agreement'))}; "
+                         + ", ".join(f"EID{_t(_d(i).get('eid'))} {_t(_d(i).get('effect'))} level "
+                                     f"{_t(_d(i).get('level'))}" + (f" PMID {_t(_d(i).get('pmid'))}"
+                                                                    if _d(i).get("pmid") else "")
+                                     for i in _l(civ.get("items"))))
         out.append({"title": f"{name}", "lines": items})
     mech = [f"{_t(_d(m).get('type'))}: {_t(_d(m).get('name'))} — "
             + ", ".join(_t(_d(e).get("statement_id")) for e in _l(_d(m).get("evidence"))) for m in _l(data.get("mechanisms"))]
@@ -111,6 +121,7 @@ def evidence_trail(data: dict) -> list[dict]:
               + ", ".join(_t(_d(e).get("statement_id")) for e in _l(_d(o).get("evidence"))) for o in _l(tc.get("options"))]
     items += [f"background [{_t(_d(e).get('statement_id'))}] ({_t(_d(e).get('source'))}): {_t(_d(e).get('statement'))}"
               for e in _l(tc.get("background"))]
+    items += [f"not offered {_t(_d(o).get('drug'))}: {_t(_d(o).get('why'))}" for o in _l(tc.get("not_offered"))]
     if items:
         out.append({"title": "therapy context", "lines": items})
     co = [f"{_t(_d(c).get('gene'))} {_t(_d(c).get('alteration'))}: role {_t(_d(c).get('role'))}, rule "
@@ -118,6 +129,30 @@ def evidence_trail(data: dict) -> list[dict]:
           for c in _l(data.get("co_alterations"))]
     if co:
         out.append({"title": "co-alteration rules", "lines": co})
+    ex = _d(_d(data.get("ctdna")).get("alk_exclusion"))
+    if ex:
+        out.append({"title": "ALK exclusion (ctdna.alk_exclusion)", "lines": [
+            f"excluded: {_t(ex.get('excluded'))}; {_t(ex.get('text'))}"]
+            + [f"reason: {_t(r)}" for r in _l(ex.get("reasons"))]
+            + [f"hotspot {_t(_d(h).get('mutation'))}: {_t(_d(h).get('why'))}" for h in _l(ex.get("inadequate_hotspots"))]
+            + [f"blocking call {_t(_d(b).get('variant_ref'))} {_t(_d(b).get('protein'))}: {_t(_d(b).get('why'))}"
+               for b in _l(ex.get("blocking_calls"))]})
+    clon = [f"{_t(_d(c).get('mutation'))}: {_t(_d(c).get('clonality'))}; {_t(_d(c).get('note'))}"
+            for c in _l(data.get("alk_clonality"))]
+    if clon:
+        out.append({"title": "ALK clonality", "lines": clon})
+    fa = _d(data.get("fusion_assessment"))
+    if fa:
+        out.append({"title": "fusion assessment", "lines": [
+            f"status {_t(fa.get('status'))}, sources {', '.join(map(_t, _l(fa.get('sources'))))}: {_t(fa.get('summary'))}"]})
+    tiers = [f"{_t(_d(t).get('finding'))}: {_t(_d(t).get('label'))} by rule {_t(_d(t).get('rule'))}; basis "
+             + ", ".join(map(_t, _l(_d(t).get("basis")))) for t in _l(data.get("evidence_tiers"))]
+    if tiers:
+        out.append({"title": "evidence tiers", "lines": tiers})
+    un = [f"{_t(_d(u).get('variant_ref'))} {_t(_d(u).get('gene'))}: {_t(_d(u).get('reason'))}"
+          for u in _l(data.get("uninterpreted"))]
+    if un:
+        out.append({"title": "calls not interpreted", "lines": un})
     return out
 
 
@@ -138,6 +173,13 @@ def readable_view(data: dict, resources: Path | None = None) -> dict:
              for f in _l(_d(data.get("therapy_context")).get("flags"))]
     report = _d(data.get("report"))
     s = _d(data.get("sample"))
+    tc = _d(data.get("therapy_context"))
+    subclonal = {_t(_d(c).get("mutation")): line for c, line in
+                 zip([c for c in map(_d, _l(data.get("alk_clonality"))) if c.get("clonality") == "subclonal"],
+                     w.clonality_findings(data))}
+    for name, x in explain.items():
+        alts = {a for e in _l(_d(_d(_d(data.get("drugs")).get(name))).get("evidence")) for a in _l(_d(e).get("alterations"))}
+        x["extra"] = [line for m, line in subclonal.items() if m in alts]
     return {
         "report": {"id": _t(report.get("id")), "date": _t(report.get("date")),
                    "accession": _t(report.get("accession")), "generated_at": _t(data.get("generated_at"))},
@@ -150,6 +192,15 @@ def readable_view(data: dict, resources: Path | None = None) -> dict:
         "co_cites": co,
         "options": options,
         "flags": flags,
+        "not_offered": [f"{_t(_d(o).get('drug'))}: {_t(_d(o).get('why'))}" for o in _l(tc.get("not_offered"))],
+        "has_therapy": bool(tc),
+        "not_interpreted": [
+            _t(_d(b).get("protein")) + (f" at VAF {w.pct(_d(b).get('vaf'))}" if _d(b).get("vaf") is not None else "")
+            + f" ({w.engine_words(_d(b).get('why'))})"
+            for b in _l(_d(_d(data.get("ctdna")).get("alk_exclusion")).get("blocking_calls"))],
+        "uninterpreted": w.uninterpreted_rows(data),
+        "labelled": w.labelled_rows(data),
+        "tiers": w.tier_rows(data, citer),
         "tumour": w.tumour_content(data),
         "specimen": _t(s.get("specimen")) or "tissue",
         "depth": depth_note(data),

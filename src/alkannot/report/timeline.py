@@ -56,7 +56,9 @@ def column_positions(dates: list[date | None]) -> list[float]:
 def relevant_alterations(samples: list[dict]) -> list[tuple[str, str]]:
     """(name, kind) of resistance-relevant alterations across the samples, in first-seen order.
 
-    kind is "cn" for copy-number calls (assessed only where the sample has copy-number data), else "variant".
+    kind is "cn" for copy-number calls (assessed only where the sample has copy-number data), "fusion" for
+    fusions (assessed where fusion_assessment says so; the value plotted is the fusion allele fraction from
+    the reads), else "variant".
     """
     names: dict[str, str] = {}
     for s in samples:
@@ -67,11 +69,30 @@ def relevant_alterations(samples: list[dict]) -> list[tuple[str, str]]:
                 names.setdefault(f"{_text(c.get('gene'))} {_text(c.get('call'))}", "cn")
         for c in map(_dict, _list(s.get("co_alterations"))):
             names.setdefault(f"{_text(c.get('gene'))} {_text(c.get('alteration'))}", "variant")
+        for f in map(_dict, _list(s.get("fusions"))):
+            names.setdefault(fusion_row_name(f), "fusion")
     return list(names.items())
+
+
+def fusion_row_name(f: dict) -> str:
+    """'EML4-ALK v3a/b' (variant when named) - the timeline row of a fusion."""
+    return f"{_text(f.get('name'))} {_text(f.get('variant') or 'fusion')}"
+
+
+def fusion_in_sample(sample: dict, name: str) -> dict:
+    """State and fusion allele fraction (fusion / (fusion + wild-type) fragments; reads only) in one sample."""
+    for f in map(_dict, _list(sample.get("fusions"))):
+        if fusion_row_name(f) == name:
+            return {"state": DETECTED, "vaf": as_float(f.get("allele_fraction")), "ch": ""}
+    status = _text(_dict(sample.get("fusion_assessment")).get("status"))
+    assessed = status in ("none_found", "detected")
+    return {"state": NOT_DETECTED if assessed else NOT_ASSESSED, "vaf": 0.0 if assessed else None, "ch": ""}
 
 
 def call_in_sample(sample: dict, name: str, kind: str = "variant") -> dict:
     """State and VAF of one named alteration in one sample dict."""
+    if kind == "fusion":
+        return fusion_in_sample(sample, name)
     gene, _, change = name.partition(" ")
     for v in map(_dict, _list(sample.get("variants"))):
         if v.get("status") == "not_annotated":

@@ -291,7 +291,9 @@ def _annotated_records(vf, records, input_vcf: str, data: dict, build: str) -> l
         raise InputError(f"cannot re-read the VCF ({e})", path=input_vcf, fix="check the file") from None
     finally:
         pysam.set_verbosity(verbosity)
-    missing = [v for i, v in enumerate(data["variants"]) if i not in matcher.used]
+    # rows of a MAF input that could not become VCF records (vcf_pos null: no anchor base) are not expected
+    missing = [v for i, v in enumerate(data["variants"]) if i not in matcher.used and
+               not (v.get("maf_line") is not None and v.get("vcf_pos") is None)]
     if missing:
         m = missing[0]
         raise InputError(f"{len(missing)} variant(s) of the result are not records of this VCF, first "

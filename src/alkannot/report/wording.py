@@ -43,6 +43,7 @@ FLAG_LABELS = {
     "possible_germline": "possibly germline (VAF near 50% or 100%, no matched normal)",
     "possible_CH": "possibly clonal haematopoiesis",
     "CH": "clonal haematopoiesis (seen in matched white blood cells)",
+    "germline": "germline (inherited; not a tumour variant)",
     "subclonal": "subclonal",
     "multiallelic_split": "split from a multi-allelic record",
     "ref_mismatch": "REF differs from the reference genome",
@@ -196,6 +197,9 @@ def alteration_label(alts, data: dict) -> str:
     if len(alts) == 1:
         a = alts[0]
         return token_words(a) if ":" in a else f"ALK {a}"
+    if "ALK:cis_partner" in alts:
+        rest = [a for a in alts if a != "ALK:cis_partner"]
+        return f"ALK {' + '.join(rest)} with any other ALK mutation in cis"
     c = _compound_phase(data, alts)
     names = " + ".join(token_words(a) if ":" in a else a for a in alts)
     if all(":" not in a for a in alts):
@@ -218,8 +222,11 @@ def drug_explanation(drug: str, d: dict, data: dict, citer: Citer) -> dict:
     for alts, evs in groups.items():
         dirs = {EFFECT_WORDS.get(_t(e.get("effect")), ("?", ""))[0] for e in evs}
         direction = "both" if {"for", "against"} <= dirs else (dirs - {"?"}).pop() if dirs - {"?"} else "?"
+        weak = all(_t(e.get("strength")) == "weak" for e in evs)
         findings.append({
-            "label": alteration_label(alts, data), "direction": direction,
+            # weak statements never set a verdict (docs/verdicts.md): shown, but not named as the reason
+            "label": alteration_label(alts, data) + (" (weak evidence, not used for the verdict)" if weak else ""),
+            "direction": "weak" if weak else direction,
             "evidence": [{"statement": humanise(e.get("statement"), citer), "cite": citer.label(_t(e.get("source"))),
                           "cites": citer.cite(_t(e.get("source"))),
                           "effect": EFFECT_WORDS.get(_t(e.get("effect")), ("", _t(e.get("effect"))))[1]
@@ -250,6 +257,14 @@ def drug_explanation(drug: str, d: dict, data: dict, citer: Citer) -> dict:
         short = f"{words_list(both or against + support)}: reported both ways"
         head = (f"Conflicting: {words_list(both or against + support)} reported both at progression on "
                 f"{drug} and as still responsive")
+    elif verdict == "uncertain":
+        why = uncertain_why(drug, d)
+        short = (f"active against {words_list(support)}, but " if support else "") + why
+        head = f"Uncertain (not the same as sensitive): {short}"
+        if support:  # the card line already names the gap; the card's own line says what is covered
+            short = f"reported active against {words_list(support)} only"
+        else:
+            short = "evidence incomplete (not the same as sensitive)"
     elif verdict == "unknown":
         muts = [f"ALK {m}" for m in map(_t, _l(_d(data).get("alk_mutations")))]
         head = (f"Not known: no well-supported evidence for {drug} with {words_list(muts)}" if muts
@@ -337,6 +352,22 @@ def qc_badge(data: dict, *, low_tumour_fraction: float = 0.01) -> dict:
             caution.append("no matched white-blood-cell sample: clonal haematopoiesis cannot be excluded")
     elif tc["kind"] == "none":
         caution.append("tissue tumour content not given")
+    ex = _d(_d(data.get("ctdna")).get("alk_exclusion"))
+    blocking = [_d(b) for b in _l(ex.get("blocking_calls"))]
+    if blocking:
+        caution.append("ALK kinase-domain call(s) shown but not interpreted: " + "; ".join(
+            f"{_t(b.get('protein'))}" + (f" at VAF {pct(b.get('vaf'))}" if b.get("vaf") is not None else "")
+            + f" ({engine_words(b.get('why'))})" for b in blocking))
+    if ex and not ex.get("excluded") and not _l(data.get("alk_mutations")):
+        caution.append("no ALK mutation called, but one is not excluded (see Key findings)")
+    n_un = len(_l(data.get("uninterpreted")))
+    if n_un:
+        caution.append(f"{n_un} target-gene call(s) could not be interpreted (listed under Key findings)")
+    for i in map(_d, _l(data.get("inputs"))):
+        for wmsg in map(_t, _l(i.get("warnings"))):
+            caution.append(f"{_t(i.get('role')) or 'input'} {_t(i.get('path'))}: {wmsg}")
+    for wmsg in map(_t, _l(qc.get("warnings"))):
+        caution.append(wmsg)
     if "drugs" not in data:
         fail.append("no drug verdicts in the result")
     level = "fail" if fail else "caution" if caution else "pass"
@@ -359,7 +390,6 @@ def _variant(data: dict, short: str) -> dict:
 def key_findings(data: dict, citer: Citer) -> dict:
     """{paragraph: [sentences], prognostic: sentence|'', not_assessed: [items]} for the first screen."""
     data = _d(data)
-    s = _d(data.get("sample"))
     out: list[str] = []
     alk = [_t(m) for m in _l(data.get("alk_mutations"))]
     hs = hotspot_summary(data)
@@ -375,8 +405,12 @@ def key_findings(data: dict, citer: Citer) -> dict:
         for c in map(_d, _l(data.get("compound"))):
             ev = _d(c.get("evidence"))
             why = _t(ev.get("explanation"))
-            out.append(f"{' and '.join(map(_t, _l(c.get('mutations'))))} are {phase_words(c.get('phase'), c.get('method'))}"
+            pw = phase_words(c.get("phase"), c.get("method"))
+            out.append(f"{' and '.join(map(_t, _l(c.get('mutations'))))}"
+                       + (f": {pw}" if pw.startswith("phase") else f" are {pw}")
                        + (f"; {why.split(': ', 1)[-1]}" if why else "") + ".")
+    elif exclusion_finding(data):
+        out.append(exclusion_finding(data))
     elif hs["covered"] and not hs["unknown"] and not hs["not_covered"] and not hs["low"]:
         out.append("No ALK kinase-domain resistance mutation detected; all listed resistance hotspots were covered.")
     else:
@@ -385,6 +419,9 @@ def key_findings(data: dict, citer: Citer) -> dict:
         out.append(f"No ALK kinase-domain resistance mutation was called; absence is not established because {why} "
                    "(see Quality).")
     drugs = _d(data.get("drugs"))
+    out.extend(current_tki_findings(data, citer))
+    tc = _d(data.get("therapy_context"))
+    not_offered = {_t(_d(o).get("drug")) for o in _l(tc.get("not_offered"))}
     if drugs:
         expl = {n: drug_explanation(n, _d(drugs[n]), data, citer) for n in drugs}
         heads = {"resistant": "Expected to fail", "sensitive": "May work", "conflicting": "Conflicting evidence"}
@@ -392,6 +429,8 @@ def key_findings(data: dict, citer: Citer) -> dict:
             groups: dict[str, tuple[list[str], list[str]]] = {}
             for name in DRUGS + tuple(k for k in drugs if k not in DRUGS):
                 if name in drugs and _t(_d(drugs[name]).get("verdict")) == verdict:
+                    if verdict == "sensitive" and name in not_offered:
+                        continue  # the current TKI: said above (progressing on it), never listed as working
                     e = expl[name]
                     want = {"resistant": ("against",), "sensitive": ("for",)}.get(verdict, ("both", "for", "against"))
                     drivers = words_list([f["label"] for f in e["findings"] if f["direction"] in want])
@@ -405,10 +444,20 @@ def key_findings(data: dict, citer: Citer) -> dict:
                        "conflicting": f"{drivers} reported both ways"}[verdict]
                 cited = "; ".join(dict.fromkeys(cites))
                 out.append(f"{head}: {words_list(names)} ({why}" + (f"; {cited})." if cited else ")."))
-        if not any(_t(_d(d).get("verdict")) == "sensitive" for d in drugs.values()):
-            out.append("May work: none of the TKIs assessed is reported active against what was found.")
-        unknown = [n for n in DRUGS + tuple(k for k in drugs if k not in DRUGS)
-                   if n in drugs and _t(_d(drugs[n]).get("verdict")) not in heads]
+        if not any(_t(_d(d).get("verdict")) == "sensitive" and n not in not_offered for n, d in drugs.items()):
+            out.append("May work: none of the TKIs assessed is reported active against what was found"
+                       + (f" (apart from {words_list(sorted(not_offered))}, which the patient is progressing on)."
+                          if not_offered else "."))
+        order = DRUGS + tuple(k for k in drugs if k not in DRUGS)
+        uncertain: dict[str, list[str]] = {}
+        for n in order:
+            if n in drugs and _t(_d(drugs[n]).get("verdict")) == "uncertain":
+                uncertain.setdefault(uncertain_why(None, _d(drugs[n])), []).append(n)
+        for why, names in uncertain.items():
+            out.append(f"Uncertain (not the same as sensitive): {words_list(names)}: {why}.")
+        out.extend(phase_dependent_findings(data))
+        unknown = [n for n in order
+                   if n in drugs and _t(_d(drugs[n]).get("verdict")) not in (*heads, "uncertain")]
         if unknown:
             out.append(f"Not known (no well-supported evidence; not the same as sensitive): {words_list(unknown)}.")
     res, prog, _ = split_mechanisms(data)
@@ -428,30 +477,24 @@ def key_findings(data: dict, citer: Citer) -> dict:
         off.append(label + (" (possible contributor; weak evidence)" if ids and ids <= weak_ids else ""))
     if off:
         out.append(f"ALK-independent finding{'s' if len(off) > 1 else ''}: {words_list(off)}.")
-    tc = _d(data.get("therapy_context"))
-    cur = _t(tc.get("current_tki") or s.get("current_tki"))
-    if cur:
-        v = _t(_d(drugs.get(cur)).get("verdict"))
-        expl = [_t(_d(e).get("mutation")) for e in _l(tc.get("expected_on_current"))]
-        if expl:
-            out.append(f"Progressing on {cur}: {words_list(expl)} {'is' if len(expl) == 1 else 'are'} reported at "
-                       f"progression on {cur}, consistent with on-target resistance.")
-        elif alk and v == "sensitive":
-            out.append(f"Progressing on {cur}, yet {cur} is reported active against {words_list(alk)}: the ALK "
-                       "mutation does not explain progression on it; consider ALK-independent or "
-                       "pharmacological causes.")
-        elif alk:
-            out.append(f"Progressing on {cur}: predicted {v or 'not assessed'} for {cur}.")
-        prior: dict[str, list[str]] = {}
-        for m, on in _d(tc.get("emerged_on_prior")).items():
-            prior.setdefault(words_list(list(map(_t, _l(on)))), []).append(_t(m))
-        for on, muts in prior.items():
-            out.append(f"{words_list(muts)} {'is' if len(muts) == 1 else 'are'} also reported at progression on "
-                       f"{on}, given before.")
+    out.extend(as_sentence(c) + "." for c in clonality_findings(data))
+    fusion = fusion_finding(data)
+    if fusion:
+        out.append(fusion)
     for f in _l(tc.get("flags")):
+        if _t(_d(f).get("id")) == "alk_mutation_not_excluded" and exclusion_finding(data):
+            continue  # the exclusion sentence above says the same, with the reasons
+        if _t(_d(f).get("id")) == "progressing_on_active":
+            continue  # said with the current TKI, near the top
+        if _t(_d(f).get("id")) == "off_target_without_alk_mutation" and off:
+            continue  # the ALK-independent finding sentence above names it
         msg = _t(_d(f).get("message")) if isinstance(f, dict) else _t(f)
         if msg:
             out.append(humanise(msg, citer)[0].upper() + humanise(msg, citer)[1:] + ".")
+    n_un = len(_l(data.get("uninterpreted")))
+    if n_un:
+        out.append(f"{n_un} target-gene call{'s' if n_un > 1 else ''} passed the caller's filters but could not be "
+                   "interpreted (listed below); not used for the verdicts.")
     prognostic = ""
     if prog:
         cites = "; ".join(dict.fromkeys(c for m in prog for e in m["evidence"]
@@ -461,6 +504,38 @@ def key_findings(data: dict, citer: Citer) -> dict:
         prognostic = (f"Prognostic, not a resistance mechanism (does not change the drug predictions): "
                       f"{words_list(labels)}" + (f" ({cites})." if cites else "."))
     return {"paragraph": out, "prognostic": prognostic, "not_assessed": not_assessed(data)}
+
+
+def current_tki_findings(data: dict, citer: Citer) -> list[str]:
+    """The drug the patient is progressing on: does the finding explain it? (therapy_context, V5)."""
+    data = _d(data)
+    tc = _d(data.get("therapy_context"))
+    cur = _t(tc.get("current_tki") or _d(data.get("sample")).get("current_tki"))
+    if not cur:
+        return []
+    out = []
+    alk = [_t(m) for m in _l(data.get("alk_mutations"))]
+    v = _t(_d(_d(data.get("drugs")).get(cur)).get("verdict"))
+    active = next((f for f in map(_d, _l(tc.get("flags"))) if f.get("id") == "progressing_on_active"), None)
+    expl = [_t(_d(e).get("mutation")) for e in _l(tc.get("expected_on_current"))]
+    if active:
+        out.append(as_sentence(humanise(_t(active.get("message")), citer)) + ".")
+    elif expl:
+        out.append(f"Progressing on {cur}: {words_list(expl)} {'is' if len(expl) == 1 else 'are'} reported at "
+                   f"progression on {cur}, consistent with on-target resistance.")
+    elif alk and v == "sensitive":
+        out.append(f"Progressing on {cur}, yet {cur} is reported active against {words_list(alk)}: the ALK "
+                   "mutation does not explain progression on it; consider ALK-independent or "
+                   "pharmacological causes.")
+    elif alk:
+        out.append(f"Progressing on {cur}: predicted {v or 'not assessed'} for {cur}.")
+    prior: dict[str, list[str]] = {}
+    for m, on in _d(tc.get("emerged_on_prior")).items():
+        prior.setdefault(words_list(list(map(_t, _l(on)))), []).append(_t(m))
+    for on, muts in prior.items():
+        out.append(f"{words_list(muts)} {'is' if len(muts) == 1 else 'are'} also reported at progression on "
+                   f"{on}, given before.")
+    return out
 
 
 def not_assessed(data: dict) -> list[str]:
@@ -475,7 +550,11 @@ def not_assessed(data: dict) -> list[str]:
         out.append(f"hotspots without enough depth: {', '.join(hs['not_covered'] + hs['low'])}")
     if "cnv" not in roles:
         out.append("copy number (no copy-number file given)")
-    if "sv" not in roles:
+    fa = _d(data.get("fusion_assessment"))
+    if fa:
+        if _t(fa.get("status")) == "not_assessed":
+            out.append("ALK fusions and rearrangements (no SV/fusion file or BAM/CRAM given)")
+    elif "sv" not in roles:
         out.append("fusions and rearrangements (no SV/fusion file given)")
     alk = _l(data.get("alk_mutations"))
     if len(alk) > 1 and "alignment" not in roles and not any(_d(c).get("phase") in ("cis", "trans")
@@ -507,3 +586,200 @@ def therapy_options(data: dict, citer: Citer) -> list[str]:
 def as_sentence(text: str) -> str:
     t = _t(text).strip()
     return (t[0].upper() + t[1:]) if t else t
+
+
+# ---------------------------------------------------------------------------------------------
+# Verdict rules (docs/verdicts.md), fusions, CIViC and evidence tiers in words
+# ---------------------------------------------------------------------------------------------
+
+TF_METHOD_WORDS = {
+    "max_somatic_vaf": "estimated from the highest somatic VAF",
+    "sheet": "given in the sample sheet",
+}
+FUSION_SOURCE_WORDS = {"dna_reads": "the sequencing reads", "sv_file": "the SV/fusion caller's file"}
+UNINTERPRETED_FIX = "see the evidence trail for the engine's reason"
+
+
+def engine_words(text: str) -> str:
+    """Engine tokens inside otherwise plain engine text (exclusion reasons, fusion summaries) -> words."""
+    s = _t(text)
+    s = re.sub(r"\bneeds one of: sheet\b", "needs the pathology tumour content from the sample sheet", s)
+    s = re.sub(r"\(max_somatic_vaf\)", "(estimated from the highest somatic VAF)", s)
+    s = re.sub(r"\bmax_somatic_vaf\b", "highest-somatic-VAF estimate", s)
+    s = s.replace("(dna_reads)", "(from the reads)").replace("(sv_file)", "(from the SV/fusion file)")
+    s = re.sub(r"\bdna_reads\b", "reads", re.sub(r"\bsv_file\b", "SV/fusion file", s))
+    s = re.sub(r"\(([a-z_]+)\)", lambda m: f"({FLAG_LABELS[m.group(1)]})" if m.group(1) in FLAG_LABELS
+               else m.group(0), s)
+    return _GENE_TOKEN_RE.sub(lambda m: token_words(m.group(0)), s)
+
+
+def uncertain_why(drug: str | None, d: dict) -> str:
+    """Why a drug is `uncertain` (or would be, on one phase reading): the missing evidence, in words.
+    With drug=None the words name no drug (for a sentence about several)."""
+    d = _d(d)
+    bits = []
+    gaps = [_t(g) for g in _l(d.get("evidence_gaps"))]
+    if gaps:
+        bits.append(f"no knowledge-base evidence for {drug} with {words_list(gaps)}" if drug
+                    else f"no knowledge-base evidence for {words_list(gaps)}")
+    for u in map(_t, _l(d.get("untested_combinations"))):
+        bits.append(f"{u} (in cis) never tested together" + (f" with {drug}" if drug else "")
+                    + " although each alone is covered")
+    pd = _d(d.get("phase_dependent"))
+    if pd and not bits:
+        bits.append(f"depends on the phase of {words_list(list(map(_t, _l(pd.get('mutations')))))}")
+    return "; ".join(bits) or "evidence incomplete"
+
+
+def phase_dependent_findings(data: dict) -> list[str]:
+    """'Depends on phase' sentences, one per unresolved group, naming each drug's cis and trans reading."""
+    groups: dict[tuple, list[str]] = {}
+    how = ""
+    for name in DRUGS + tuple(k for k in _d(_d(data).get("drugs")) if k not in DRUGS):
+        pd = _d(_d(_d(_d(data).get("drugs")).get(name)).get("phase_dependent"))
+        if not pd:
+            continue
+        muts = tuple(map(_t, _l(pd.get("mutations"))))
+        groups.setdefault(muts, []).append(f"{name} {_t(pd.get('if_cis'))} if in cis, {_t(pd.get('if_trans'))} "
+                                           f"if in trans")
+        how = how or _t(pd.get("how_to_resolve"))
+    out = []
+    for muts, readings in groups.items():
+        out.append(f"Depends on phase: the phase of {words_list(list(muts))} is not resolved, and the verdict "
+                   f"changes with it ({'; '.join(readings)}); each card shows the less favourable reading"
+                   + (f"; {how}." if how else "."))
+    return out
+
+
+def exclusion_finding(data: dict) -> str:
+    """No ALK mutation called: may its absence be said? (ctdna.alk_exclusion, docs/verdicts.md V6-V8)."""
+    ex = _d(_d(_d(data).get("ctdna")).get("alk_exclusion"))
+    if not ex or _l(_d(data).get("alk_mutations")):
+        return ""
+    if ex.get("excluded"):
+        worst = max((_d(h).get("lod_effective") or 0 for h in _l(_d(data.get("ctdna")).get("hotspot_coverage"))),
+                    default=None)
+        return (f"ALK resistance mutation excluded: no ALK kinase-domain mutation was called, and all "
+                f"{ex.get('hotspots_required')} required hotspots were read deeply enough"
+                + (f" (limit of detection at most {pct(worst)})" if worst else "")
+                + f" to see a clonal mutation at the expected VAF of {pct(ex.get('expected_clonal_vaf'))} (tumour "
+                f"fraction {pct(ex.get('tumor_fraction'))}, "
+                f"{TF_METHOD_WORDS.get(_t(ex.get('tumor_fraction_method')), _t(ex.get('tumor_fraction_method')))}).")
+    why = "; ".join(engine_words(r) for r in map(_t, _l(ex.get("reasons"))))
+    return ("ALK resistance mutation not excluded: no ALK kinase-domain resistance mutation was called, but the "
+            "data cannot exclude one (" + (why or "the hotspot depth and tumour fraction needed are missing")
+            + "); so the absence of an ALK mutation, and ALK-independent resistance, cannot be concluded from "
+              "this sample.")
+
+
+def fusion_finding(data: dict) -> str:
+    """The ALK fusion assessment (fusion_assessment + fusions) as one sentence; '' when not assessed."""
+    data = _d(data)
+    fa = _d(data.get("fusion_assessment"))
+    status = _t(fa.get("status"))
+    reads = _d(fa.get("dna_reads"))
+    depth = _d(reads.get("intron_depth"))
+    intron = next(iter(depth), None)
+    cover = (f"ALK intron {intron} covered at {depth[intron]}× (fusion limit of detection ≈ {pct(reads.get('lod'))})"
+             if intron is not None and reads.get("lod") is not None else "")
+    if status == "detected":
+        items = []
+        for f in map(_d, _l(data.get("fusions"))):
+            if not f.get("name") or _t(f.get("partner_3p")) != "ALK" and _t(f.get("partner_5p")) != "ALK":
+                continue
+            var = _t(f.get("variant"))
+            name = _t(f.get("name")) + (f" variant {var[1:] if var.startswith('v') else var}" if var else "")
+            srcs = [FUSION_SOURCE_WORDS.get(s, _t(s)) for s in _l(f.get("evidence_sources")) or [f.get("evidence")]]
+            r = _d(f.get("read_evidence"))
+            frag = _d(r.get("fragments"))
+            bits = []
+            if frag.get("total") is not None:
+                bits.append(f"{frag.get('total')} supporting fragments (split, clipped or discordant pairs)")
+            if r.get("allele_fraction") is not None:
+                bits.append(f"fusion allele fraction {pct(r.get('allele_fraction'))} of {r.get('depth')} fragments")
+            elif f.get("supporting_reads") is not None and not frag:
+                bits.append(f"{f.get('supporting_reads')} supporting reads (caller)")
+            items.append(f"{name} detected in {words_list(srcs)}" + (f": {', '.join(bits)}" if bits else ""))
+        if items:
+            return "ALK fusion (the driver the TKIs target): " + "; ".join(items) + "."
+        return "Fusion: " + engine_words(fa.get("summary")) + "."
+    if status == "none_found":
+        where = []
+        if fa.get("sv_file") is not None:
+            where.append("the SV/fusion file")
+        if reads:
+            where.append("the reads")
+        return (f"No ALK rearrangement found in {words_list(where) or 'the data given'}"
+                + (f" ({cover})" if cover else "")
+                + ("; a break elsewhere in ALK or an RNA-only fusion is not excluded." if reads else "."))
+    if status == "not_assessable":
+        why = engine_words(reads.get("reason") or fa.get("summary"))
+        return f"ALK fusion not assessable from the reads: {why}."
+    return ""
+
+
+def clonality_findings(data: dict) -> list[str]:
+    """Subclonal ALK mutations (alk_clonality, V11): a reason to read the verdicts with care."""
+    out = []
+    for c in map(_d, _l(_d(data).get("alk_clonality"))):
+        if _t(c.get("clonality")) == "subclonal":
+            rel = c.get("vaf_relative_to_tf")
+            out.append(f"{_t(c.get('mutation'))} is subclonal" + (f" (VAF {rel:.2f}× the tumour fraction)"
+                                                                  if isinstance(rel, (int, float)) else "")
+                       + ": only part of the tumour carries it")
+    return out
+
+
+def uninterpreted_rows(data: dict) -> list[dict]:
+    """Target-gene calls that passed the caller's filters but could not be interpreted, in words."""
+    out = []
+    for u in map(_d, _l(_d(data).get("uninterpreted"))):
+        out.append({"gene": _t(u.get("gene")) or "?", "change": _t(u.get("hgvsc") or u.get("variant_ref")),
+                    "words": as_sentence(_t(u.get("explanation")) or _t(u.get("reason")).replace("_", " ")),
+                    "fix": as_sentence(_t(u.get("fix")))})
+    return out
+
+
+def labelled_rows(data: dict) -> list[dict]:
+    """Variants labelled germline / clonal haematopoiesis (never tumour evidence), in words."""
+    out = []
+    for v in map(_d, _l(_d(data).get("variants"))):
+        if v.get("ch_status") in ("CH", "germline"):
+            change = _t(v.get("protein_short") or v.get("hgvsc")) or \
+                f"{_t(v.get('chrom'))}:{_t(v.get('pos'))} {_t(v.get('ref'))}>{_t(v.get('alt'))}"
+            out.append({"gene": _t(v.get("gene")), "change": change, "label": flag_label(_t(v.get("ch_status"))),
+                        "evidence": _t(v.get("ch_evidence"))})
+    return out
+
+
+TIER_RULE_WORDS = {"review-strong": "well-supported statement of the review",
+                   "review-weak": "weak statement of the review only", "no-evidence": "no evidence in any source"}
+
+
+def tier_rows(data: dict, citer: Citer) -> list[dict]:
+    """Evidence tiers per finding with the basis counted by source (statement ids go to the trail)."""
+    out = []
+    for t in map(_d, _l(_d(data).get("evidence_tiers"))):
+        basis = [_t(b) for b in _l(t.get("basis"))]
+        n = t.get("n_basis") or len(basis)
+        civic = [b.split(" (")[0].removeprefix("CIViC ") for b in basis if b.startswith("CIViC")]
+        review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
+        parts = []
+        if review:
+            parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({citer.label('tabbo2020')})")
+        if civic:
+            parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
+        rule = _t(t.get("rule"))
+        if rule.startswith("civic-"):
+            lv = rule.split("-")[1]
+            where = " in NSCLC" if rule.endswith("nsclc") else " in another tumour type" if rule.endswith("other") \
+                else ""
+            rule_words = f"CIViC level {'/'.join(lv)}{where}"
+        else:
+            rule_words = TIER_RULE_WORDS.get(rule, rule.replace("-", " "))
+        finding = _t(t.get("finding"))
+        out.append({"finding": " + ".join(token_words(p) if ":" in p else f"ALK {p}" for p in finding.split(" + ")),
+                    "kind": _t(t.get("kind")).replace("alk_", "ALK ").replace("_", " "),
+                    "label": _t(t.get("label")), "rule": rule_words,
+                    "basis": "; ".join(parts) or "no evidence in any source"})
+    return out

@@ -1,0 +1,190 @@
+"""Germline labels without a matched normal: curated common polymorphisms and a population-frequency VCF.
+
+- ``resources/germline_polymorphisms.yaml``: common germline polymorphisms in the target genes (rsID, gene,
+  protein change, genomic allele per build, approximate population AF, sources). A variant with exactly that
+  allele is labelled ``germline``.
+- ``--population-af FILE`` (sheet column / config key ``population_af``): a gnomAD-style VCF; a variant whose
+  exact allele has INFO/AF >= ``population_af.germline_min_af`` (1%) there is labelled ``germline``.
+
+Labels never hide a variant: it stays in the variant list with ``ch_status: germline`` and ``ch_evidence``
+naming the rsID or the population AF; co-mutation and verdict code skip labelled variants. A matched normal
+deep enough to clear a variant (>= ``min_normal_depth_to_clear`` reads, no alt read) wins over both labels:
+a variant truly absent from the constitutional DNA is not germline whatever its population frequency.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from alkannot.annotate.transcripts import canonical_chrom, resources_dir
+from alkannot.errors import InputError
+from alkannot.io.yamlfile import load_yaml
+
+
+@functools.lru_cache(maxsize=4)
+def _load_bundled(path: str) -> dict:
+    return load_polymorphisms(path)
+
+
+def load_polymorphisms(path: str | Path | None = None) -> dict:
+    """The curated table (bundled unless ``path``), checked for the keys the labeller needs."""
+    if path is None:
+        return _load_bundled(str(resources_dir() / "germline_polymorphisms.yaml"))
+    p = Path(path)
+    try:
+        data = load_yaml(p.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise InputError(f"cannot read germline polymorphisms: {err}", path=str(p),
+                         fix="restore resources/germline_polymorphisms.yaml") from None
+    if not isinstance(data, dict) or not isinstance(data.get("polymorphisms"), list) or "sources" not in data:
+        raise InputError("germline polymorphism table needs 'sources' and a 'polymorphisms' list", path=str(p))
+    for e in data["polymorphisms"]:
+        missing = [k for k in ("rsid", "gene", "protein", "GRCh37", "GRCh38", "sources") if k not in e]
+        unknown = [s for s in e.get("sources", []) if s not in data["sources"]]
+        if missing or unknown:
+            raise InputError(f"polymorphism {e.get('rsid')}: missing {missing} / unknown sources {unknown}",
+                             path=str(p), fix="every entry needs rsid, gene, protein, both builds and cited sources")
+    return data
+
+
+def _key(chrom, pos, ref, alt) -> tuple[str, int, str, str]:
+    return canonical_chrom(str(chrom)), int(pos), str(ref).upper(), str(alt).upper()
+
+
+def _allele(v: Mapping) -> tuple[str, int, str, str] | None:
+    if v.get("chrom") is None or v.get("pos") is None or not v.get("ref") or not v.get("alt"):
+        return None
+    return _key(v["chrom"], v["pos"], v["ref"], v["alt"])
+
+
+def polymorphism_index(table: Mapping, build: str) -> dict[tuple, dict]:
+    out = {}
+    for e in table["polymorphisms"]:
+        g = e[build]
+        out[_key(g["chrom"], g["pos"], g["ref"], g["alt"])] = e
+    return out
+
+
+def _cleared_by_normal(v: Mapping, ch_genes: Mapping | None) -> bool:
+    from alkannot.interpret.ctdna import load_ch_genes
+
+    t = {**load_ch_genes()["matched_normal"], **((ch_genes or {}).get("matched_normal", {}))}
+    depth = v.get("normal_depth")
+    return depth is not None and depth >= t["min_normal_depth_to_clear"] and not v.get("normal_alt_reads")
+
+
+def population_afs(path: str | Path, alleles: list[tuple[str, int, str, str]], *, info_field: str = "AF",
+                   max_stream_bytes: int = 200_000_000) -> dict[tuple, float]:
+    """{allele: AF} for the given alleles found in a gnomAD-style VCF (INFO/<info_field>, Number=A).
+
+    Indexed files are read by region; an unindexed file is streamed only up to ``max_stream_bytes``.
+    """
+    import pysam
+
+    from alkannot.io.alignment import quiet_htslib
+
+    p = str(path)
+    if not os.path.isfile(p):
+        raise InputError("population AF file not found", path=p, fix="check --population-af / population_af")
+    want = set(alleles)
+    if not want:
+        return {}
+    try:
+        with quiet_htslib():
+            vf = pysam.VariantFile(p)
+    except (OSError, ValueError) as err:
+        raise InputError(f"cannot read the population AF file as VCF/BCF ({err})", path=p,
+                         fix="give a gnomAD-style VCF (bgzipped + tabix-indexed) with INFO/AF") from None
+    with vf:
+        if info_field not in vf.header.info:
+            raise InputError(f"population AF file has no INFO/{info_field} field", path=p,
+                             fix="give a gnomAD-style VCF with INFO/AF (allele frequency per ALT)")
+        names = {canonical_chrom(c): c for c in vf.header.contigs}
+        indexed = vf.index is not None
+        if not indexed and os.path.getsize(p) > max_stream_bytes:
+            raise InputError("population AF file is large and has no index", path=p,
+                             fix="bgzip it and index it: tabix -p vcf FILE")
+        out: dict[tuple, float] = {}
+
+        def take(rec) -> None:
+            for i, alt in enumerate(rec.alts or ()):
+                k = _key(rec.chrom, rec.pos, rec.ref, alt)
+                if k not in want:
+                    continue
+                val = rec.info.get(info_field)
+                if isinstance(val, tuple):
+                    val = val[i] if i < len(val) else None
+                if val is None:
+                    continue
+                try:
+                    af = float(f"{float(val):.6g}")  # INFO Floats are 32-bit in htslib
+                except (TypeError, ValueError):
+                    continue
+                if not 0 <= af <= 1:
+                    raise InputError(f"INFO/{info_field}={val} at {rec.chrom}:{rec.pos} is not a frequency",
+                                     path=p, fix="give allele frequencies between 0 and 1")
+                out[k] = max(af, out.get(k, 0.0))
+
+        try:
+            with quiet_htslib():
+                if indexed:
+                    for chrom, pos, _, _ in sorted(want):
+                        contig = names.get(chrom) or next((c for c in (chrom, "chr" + chrom) if c in vf.index),
+                                                          None)
+                        if contig is None:
+                            continue
+                        for rec in vf.fetch(contig, pos - 1, pos):
+                            take(rec)
+                else:
+                    for rec in vf:
+                        take(rec)
+        except (OSError, ValueError) as err:
+            raise InputError(f"cannot read the population AF file ({err})", path=p,
+                             fix="check the file with 'bcftools view'; re-index it with tabix") from None
+    return out
+
+
+def label_germline(variants: list[dict], build: str, *, population_af: str | Path | None = None,
+                   table: Mapping | None = None, ch_genes: Mapping | None = None) -> list[dict]:
+    """Copies of ``variants`` labelled ``germline`` (``ch_status``) by the curated table and the optional
+    population-frequency VCF; already-labelled variants (matched normal) keep their label."""
+    table = table or load_polymorphisms()
+    index = polymorphism_index(table, build)
+    cfg = table.get("population_af", {})
+    threshold = float(cfg.get("germline_min_af", 0.01))
+    afs: dict[tuple, float] = {}
+    if population_af:
+        alleles = [a for a in (_allele(v) for v in variants) if a is not None]
+        afs = population_afs(population_af, alleles, info_field=str(cfg.get("info_field", "AF")),
+                             max_stream_bytes=int(cfg.get("max_stream_bytes", 200_000_000)))
+    out = []
+    for v in variants:
+        v = dict(v)
+        key = _allele(v)
+        if key is not None and afs.get(key) is not None:
+            v["population_af"] = afs[key]
+        if key is not None and v.get("ch_status") in (None, "possible_CH"):
+            why = None
+            e = index.get(key)
+            if e is not None:
+                why = (f"common germline polymorphism {e['rsid']} ({e['gene']} {e['protein']}; population AF "
+                       f"{e.get('population_af', 'n/a')}; resources/germline_polymorphisms.yaml)")
+            af = afs.get(key)
+            if af is not None:
+                if af >= threshold:
+                    pa = f"population AF {af:.3g} >= {threshold:g} in {os.path.basename(str(population_af))}"
+                    why = f"{why}; {pa}" if why else f"likely germline: {pa}"
+            if why:
+                if _cleared_by_normal(v, ch_genes):
+                    v["ch_evidence"] = (f"{why}, but absent from the matched normal ({v.get('normal_depth')} "
+                                        "reads): kept as somatic")
+                else:
+                    v["ch_status"] = "germline"
+                    v["ch_evidence"] = why
+        out.append(v)
+    return out

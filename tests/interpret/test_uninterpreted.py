@@ -1,0 +1,34 @@
+"""Nothing uninterpreted goes unmentioned: calls in exon-only genes (MAP2K1 K57N without --reference) are
+listed in the JSON `uninterpreted` key and in the HTML summary with the reason and the fix; and germline/CH
+labels are shown with their evidence."""
+
+from __future__ import annotations
+
+from alkannot.pipeline import SampleSpec, build_sample_result
+from alkannot.report.html import render_sample_html
+
+HEADER = ("##fileformat=VCFv4.2\n##reference=GRCh38\n##contig=<ID=chr15,length=101991189>\n"
+          "##contig=<ID=chr17,length=83257441>\n"
+          '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+          '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+          '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">\n'
+          "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT\n")
+# MAP2K1 c.171G>T p.K57N lies in exon 2 (chr15:66435027-66435237 on GRCh38); TP53 P72R rs1042522.
+RECORDS = ("chr15\t66435113\t.\tG\tT\t.\tPASS\t.\tGT:AD:DP\t0/1:80,20:100\n"
+           "chr17\t7676154\trs1042522\tG\tC\t.\tPASS\t.\tGT:AD:DP\t0/1:50,50:100\n")
+
+
+def test_exon_only_call_and_germline_label_are_in_the_summary(tmp_path):
+    vcf = tmp_path / "s.vcf"
+    vcf.write_text(HEADER + RECORDS)
+    data = build_sample_result(SampleSpec(id="S", vcf=str(vcf), build="GRCh38"))
+    un = data["uninterpreted"]
+    assert [u["gene"] for u in un] == ["MAP2K1"]
+    assert un[0]["reason"] == "coding_sequence_not_available" and "--reference" in un[0]["fix"]
+    assert all(c["gene"] != "TP53" for c in data["co_alterations"])
+    tp53 = next(v for v in data["variants"] if v["gene"] == "TP53")
+    assert tp53["ch_status"] == "germline" and "rs1042522" in tp53["ch_evidence"]
+    html = render_sample_html(data)
+    summary = html.split('id="h-map"')[0]
+    assert "MAP2K1" in summary and "--reference" in summary
+    assert "rs1042522" in html
