@@ -273,7 +273,7 @@ def drug_explanation(drug: str, d: dict, data: dict, citer: Citer) -> dict:
         short = "no well-supported evidence (unknown is not sensitive)"
         off = [m["label"] for m in split_mechanisms(data)[0] if m["type"] in ("off_target", "histologic")]
         if off and not muts:
-            short = f"no ALK mutation; ALK-independent finding: {words_list(off)} (unknown is not sensitive)"
+            short = f"no ALK mutation called; ALK-independent finding: {words_list(off)} (unknown is not sensitive)"
     else:
         head = short = "Not assessed"
     if cites:
@@ -667,8 +667,8 @@ def exclusion_finding(data: dict) -> str:
                 f"{TF_METHOD_WORDS.get(_t(ex.get('tumor_fraction_method')), _t(ex.get('tumor_fraction_method')))}).")
     why = "; ".join(engine_words(r) for r in map(_t, _l(ex.get("reasons"))))
     return ("ALK resistance mutation not excluded: no ALK kinase-domain resistance mutation was called, but the "
-            "data cannot exclude one (" + (why or "the hotspot depth and tumour fraction needed are missing")
-            + "); so the absence of an ALK mutation, and ALK-independent resistance, cannot be concluded from "
+            "data cannot exclude one: " + (why or "the hotspot depth and tumour fraction needed are missing")
+            + "; so the absence of an ALK mutation, and ALK-independent resistance, cannot be concluded from "
               "this sample.")
 
 
