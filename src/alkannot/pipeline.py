@@ -45,6 +45,8 @@ class SampleSpec:
     civic: bool = True  # show CIViC evidence beside the review (bundled resources/kb/civic.yaml or a kb_extra one)
     civic_may_change_verdict: bool = False  # let CIViC level A/B items in NSCLC move a verdict towards caution
     population_af: str | None = None  # gnomAD-style VCF (INFO/AF): common population variants -> germline
+    report_date: str | None = None  # YYYY-MM-DD; default today (UTC). Give it for byte-identical reruns.
+    accession: str | None = None  # specimen accession number from the lab system, shown on the report
 
 
 def check_sample_id(sid: str, where: str | None = None) -> None:
@@ -248,7 +250,22 @@ def build_sample_result(spec: SampleSpec) -> dict:
     }
     civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
                        may_change=spec.civic_may_change_verdict)
+    data.update(_report_identity(spec, data, build))
     return data
+
+
+def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
+    """Additive keys: report id/date, specimen accession, versions and checksums of every resource used."""
+    from alkannot.annotate.transcripts import resources_dir
+    from alkannot.provenance import report_date, report_id, resource_manifest
+
+    date = report_date(spec.report_date)
+    manifest = resource_manifest(resources_dir(), build, spec.kb_extra)
+    return {
+        "report": {"id": report_id(spec.id, date, data["inputs"], manifest, __version__), "date": date,
+                   "accession": spec.accession or None},
+        "resource_files": manifest,
+    }
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:

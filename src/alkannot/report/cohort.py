@@ -53,12 +53,20 @@ def tki_order(tkis) -> list[str]:
 def mechanism_features(data: dict) -> list[tuple[str, str]]:
     """(row name, type) features of one sample for the oncoprint: each ALK mutation, then other mechanisms."""
     data = _dict(data)
+    from alkannot.report.wording import mechanism_phrase
+
     feats = [(f"ALK {_text(m)}", "on_target") for m in _list(data.get("alk_mutations"))]
+    # compound mutations get their own row (phase included: cis and trans are different findings)
+    feats += [(f"ALK {' + '.join(_text(x) for x in _list(_dict(c).get('mutations')))} "
+               f"({_text(_dict(c).get('phase')) or 'unresolved'})", "on_target") for c in _list(data.get("compound"))]
     for m in map(_dict, _list(data.get("mechanisms"))):
         t = _text(m.get("type")) or "other"
         if t == "on_target" and feats:
             continue  # already represented mutation by mutation
-        feats.append((_text(m.get("name")), t if t in TYPE_CODES else "other"))
+        words = mechanism_phrase(m)
+        label = words["label"] + (" (prognostic)" if words["prognostic"] else "") \
+            + ("" if words["in_kb"] else " (no knowledge-base statement)")
+        feats.append((label, t if t in TYPE_CODES else "other"))
     return list(dict.fromkeys(feats))
 
 

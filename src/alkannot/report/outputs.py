@@ -20,7 +20,9 @@ VARIANT_COLUMNS = [
 DRUG_COLUMNS = ["drug", "verdict", "reasons", "evidence_sources", "notes", "civic_agreement", "civic_eids",
                 # appended (docs/verdicts.md): the same information the drug cards show
                 "current_tki", "offered", "evidence_gaps", "untested_combinations", "phase_dependent",
-                "alk_clonality", "alk_exclusion"]
+                "alk_clonality", "alk_exclusion",
+                # author-year labels of the evidence sources, resolved from resources/references.tsv
+                "evidence_citations"]
 
 
 def drug_rows(data: dict) -> list[dict]:
@@ -31,12 +33,15 @@ def drug_rows(data: dict) -> list[dict]:
                                                              if c.get("vaf_relative_to_tf") is not None else "")
                      for c in data.get("alk_clonality") or [])
     excl = ((data.get("ctdna") or {}).get("alk_exclusion") or {}).get("text")
+    from alkannot.report.references import resolve_sources
+
     rows = []
     for d, v in data["drugs"].items():
         pd = v.get("phase_dependent")
+        sources = sorted({e["source"] for e in v.get("evidence", [])})
         rows.append({
             "drug": d, "verdict": v["verdict"], "reasons": v.get("reasons", []),
-            "evidence_sources": sorted({e["source"] for e in v.get("evidence", [])}),
+            "evidence_sources": sources,
             "notes": v.get("notes", []), "current_tki": v.get("current_tki"), "offered": d in offered,
             "evidence_gaps": v.get("evidence_gaps"), "untested_combinations": v.get("untested_combinations"),
             "phase_dependent": (f"{', '.join(pd['mutations'])}: if cis {pd['if_cis']}, if trans {pd['if_trans']}"
@@ -44,6 +49,7 @@ def drug_rows(data: dict) -> list[dict]:
             "alk_clonality": clon, "alk_exclusion": excl,
             "civic_agreement": (v.get("civic") or {}).get("agreement", ""),
             "civic_eids": [f"EID{i['eid']}" for i in (v.get("civic") or {}).get("items", [])],
+            "evidence_citations": resolve_sources(sources),
         })
     return rows
 
