@@ -115,6 +115,10 @@ def _hotspots(status: str, source: str | None, n: int = 3) -> list[dict]:
                 "hotspot_coverage": _hotspots("not_detected", "alignment")}}, "caution", "clonal haematopoiesis"),
     ({"drugs": {}, "sample": {"specimen": "tissue", "tumor_fraction": 0.5}, "qc": {"ref_mismatches": 2}},
      "caution", "REF allele"),
+    ({"drugs": {}, "sample": {"specimen": "tissue", "tumor_fraction": 0.5},
+      "ctdna": {"hotspot_coverage": _hotspots("not_detected", "alignment")},
+      "qc": {"input_warnings": ["header says GRCh37 (chr2 length), --build GRCh38; REF check: 12 of 12 match GRCh38"]}},
+     "caution", "input warning"),
     ({"sample": {"specimen": "tissue"}}, "fail", "no drug verdicts"),
 ])
 def test_qc_badge(data, level, reason):

@@ -368,6 +368,9 @@ def qc_badge(data: dict, *, low_tumour_fraction: float = 0.01) -> dict:
             caution.append(f"{_t(i.get('role')) or 'input'} {_t(i.get('path'))}: {wmsg}")
     for wmsg in map(_t, _l(qc.get("warnings"))):
         caution.append(wmsg)
+    n_in = len(_l(qc.get("input_warnings")))  # header hints vs build, malformed meta-lines, contig aliases
+    if n_in:
+        caution.append(f"{n_in} input warning(s) while reading the VCF (listed under Accounting)")
     if "drugs" not in data:
         fail.append("no drug verdicts in the result")
     level = "fail" if fail else "caution" if caution else "pass"
