@@ -11,7 +11,7 @@ from pathlib import Path
 
 from alkannot.io.atomic import atomic_write_text
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 VARIANT_COLUMNS = [
     "gene", "chrom", "pos", "ref", "alt", "transcript", "hgvsc", "hgvsp", "protein_short", "consequence",
     "exon", "intron", "vaf", "depth", "alt_reads", "filter", "alk_kinase_domain", "alk_region", "status",
