@@ -67,16 +67,23 @@ def _cohort(a: argparse.Namespace) -> None:
     from pathlib import Path
 
     from alkannot.io.atomic import atomic_write_text
-    from alkannot.report.cohort import render_cohort
-    from alkannot.report.maf import write_cohort_maf
+    from alkannot.report.cohort import render_cohort, slim_sample
+    from alkannot.report.maf import CohortMaf
 
-    samples = _load_jsons(a.json)
+    # one sample JSON at a time: keep only what the summary needs and the sample's MAF rows (memory stays
+    # flat in the JSONs' size: 1,000 hypermutated panels are ~200 MB of JSON)
+    samples, maf = [], CohortMaf()
+    for p in a.json:
+        data = _load_jsons([p])[0]
+        maf.add(data)
+        samples.append(slim_sample(data))
+        del data
     html, tsv, mqc = render_cohort(samples)
     out = Path(a.outdir)
     atomic_write_text(out / "summary.tsv", tsv)
     for name, text in sorted(mqc.items()):
         atomic_write_text(out / name, text)
-    write_cohort_maf(samples, out / "cohort.maf.tsv")
+    maf.write(out / "cohort.maf.tsv")
     atomic_write_text(out / "summary.html", html)  # last: its presence means the cohort finished
     print(f"wrote {out}/summary.html, summary.tsv, cohort.maf.tsv, {', '.join(sorted(mqc))}", file=sys.stderr)
 

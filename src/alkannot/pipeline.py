@@ -166,9 +166,13 @@ def build_sample_result(spec: SampleSpec) -> dict:
     for v in variants:
         alias = shown.get(v["protein_short"]) if v["gene"] == "ALK" else None
         v["protein_aliases"] = [alias] if alias else []
+    labels: dict[str, list[str]] = {}  # mutation -> its compounds' labels, in compound order
+    for c in compounds:
+        label = f"{'+'.join(c['mutations'])} ({c['phase']})"
+        for m in dict.fromkeys(c["mutations"]):
+            labels.setdefault(m, []).append(label)
     for v in variants:
-        v["compound"] = [f"{'+'.join(c['mutations'])} ({c['phase']})" for c in compounds
-                         if v["protein_short"] in c["mutations"]]
+        v["compound"] = list(labels.get(v["protein_short"], ()))
 
     copy_number = _copy_number(spec, build)
     fusions = _fusions(spec, build)

@@ -9,6 +9,7 @@ whether the sequence came from the bundled CDS FASTA or from a full genome FASTA
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -249,6 +250,11 @@ def resources_dir() -> Path:
     env = os.environ.get("ALKANNOT_RESOURCES")
     if env:
         return Path(env)
+    return _default_resources_dir()
+
+
+@functools.lru_cache(maxsize=1)
+def _default_resources_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "resources"
 
 

@@ -258,19 +258,59 @@ def not_in_maf(data: dict) -> Counter:
     return Counter(r for r in map(unrepresentable, data["variants"]) if r)
 
 
+def _line(row: dict) -> str:
+    """One MAF line: tsv_cell of every column, with the common cases (empty, plain text, int) inline."""
+    cells = []
+    for c in MAF_COLUMNS:
+        v = row.get(c)
+        if v is None:
+            cells.append("")
+        elif type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v:
+            cells.append(v)
+        elif type(v) is int:
+            cells.append(str(v))
+        else:
+            cells.append(tsv_cell(v))
+    return "\t".join(cells)
+
+
+class CohortMaf:
+    """MAF text of many samples added one at a time (the cohort report reads one sample JSON at a time)."""
+
+    def __init__(self, *, center: str = "."):
+        self.center = center
+        self.ids: Counter = Counter()
+        self.skipped: Counter = Counter()
+        self.body: list[str] = []
+
+    def add(self, d: dict) -> None:
+        self.ids[d["sample"]["id"]] += 1
+        self.skipped += not_in_maf(d)
+        self.body += [_line(r) for r in maf_rows(d, center=self.center)]
+
+    def text(self) -> str:
+        lines = [f"#version {MAF_VERSION}"]
+        if self.skipped:
+            what = ", ".join(f"{k}: {n}" for k, n in sorted(self.skipped.items()))
+            lines.append(f"#alkannot: {sum(self.skipped.values())} allele(s) not expressible in MAF ({what}); "
+                         "they are listed in the per-sample JSON and variants.tsv")
+        lines.append("\t".join(MAF_COLUMNS))
+        return "\n".join(lines + self.body) + "\n"
+
+    def write(self, out_path) -> None:
+        dup = sorted(k for k, n in self.ids.items() if n > 1)
+        if dup:
+            raise InputError(f"sample id(s) {', '.join(dup)} appear more than once in the cohort", path=out_path,
+                             fix="give each sample (timepoint) its own id; Tumor_Sample_Barcode must be unique")
+        atomic_write_text(out_path, self.text())
+
+
 def maf_text(datas: list[dict], *, center: str = ".") -> str:
-    lines = [f"#version {MAF_VERSION}"]
-    skipped: Counter = Counter()
-    body = []
+    acc = CohortMaf(center=center)
     for d in datas:
-        skipped += not_in_maf(d)
-        body += ["\t".join(tsv_cell(r.get(c)) for c in MAF_COLUMNS) for r in maf_rows(d, center=center)]
-    if skipped:
-        what = ", ".join(f"{k}: {n}" for k, n in sorted(skipped.items()))
-        lines.append(f"#alkannot: {sum(skipped.values())} allele(s) not expressible in MAF ({what}); "
-                     "they are listed in the per-sample JSON and variants.tsv")
-    lines.append("\t".join(MAF_COLUMNS))
-    return "\n".join(lines + body) + "\n"
+        acc.skipped += not_in_maf(d)
+        acc.body += [_line(r) for r in maf_rows(d, center=center)]
+    return acc.text()
 
 
 def write_maf(data: dict, out_path: str, *, center: str = ".") -> None:
