@@ -61,6 +61,22 @@ def sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
+def sha256_in_background(path: str):
+    """sha256(path) computed on another thread (hashlib releases the GIL: on a second core while the sample
+    is annotated, so a large indexed VCF read by region does not pay for reading all of it). Returns a
+    function that waits for and returns the digest."""
+    import threading
+
+    box: dict[str, str | None] = {}
+    t = threading.Thread(target=lambda: box.__setitem__("sha256", sha256(path)), name="sha256", daemon=True)
+    t.start()
+
+    def result() -> str | None:
+        t.join()
+        return box.get("sha256")
+    return result
+
+
 def _check_spec(spec: SampleSpec) -> None:
     check_sample_id(spec.id)
     if spec.specimen not in SPECIMENS:
@@ -142,6 +158,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
     from alkannot.phase import decide_compounds
 
     _check_spec(spec)
+    vcf_sha256 = sha256_in_background(spec.vcf)
     kb = _kb(tuple(spec.kb_extra))
     res = annotate_vcf(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
                        reference=spec.reference, pass_filters=spec.pass_filters)
@@ -181,7 +198,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
     verdicts = evaluate(alk, compounds, _kb_co_alterations(co_mut, copy_number, fusions), kb,
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)})
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
-    inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
+    inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": vcf_sha256()}]
     for role in ("cnv", "sv", "alignment", "reference"):
         p = getattr(spec, role)
         if p:

@@ -9,6 +9,7 @@ whether the sequence came from the bundled CDS FASTA or from a full genome FASTA
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 import json
@@ -75,8 +76,15 @@ class Transcript:
 
     # ---- genome -> transcript -----------------------------------------------------------------
     def exon_index_of(self, gpos: int) -> int | None:
-        for i, (s, e) in enumerate(self.exons):
-            if s <= gpos <= e:
+        # exons do not overlap: bisect over their starts in genomic order (built once per transcript)
+        index = self.__dict__.get("_exon_starts")
+        if index is None:
+            order = sorted(range(len(self.exons)), key=lambda i: self.exons[i][0])
+            index = self.__dict__["_exon_starts"] = ([self.exons[i][0] for i in order], order)
+        k = bisect.bisect_right(index[0], gpos) - 1
+        if k >= 0:
+            i = index[1][k]
+            if self.exons[i][0] <= gpos <= self.exons[i][1]:
                 return i
         return None
 
