@@ -10,6 +10,7 @@ whether the sequence came from the bundled CDS FASTA or from a full genome FASTA
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
 import gzip
 import json
@@ -285,8 +286,17 @@ def load_transcripts(build: str, resource_dir: Path | None = None) -> Transcript
                                     meta={k: v for k, v in d.items() if k != "transcripts"})
     # Callers may fill sequence from a FASTA: hand out a copy.
     ts = _CACHE[key]
-    return TranscriptSet(build=ts.build, meta=dict(ts.meta),
-                         transcripts=[Transcript.from_json(t.to_json()) for t in ts.transcripts])
+    return TranscriptSet(build=ts.build, meta=dict(ts.meta), transcripts=[_copy(t) for t in ts.transcripts])
+
+
+def _copy(t: Transcript) -> Transcript:
+    """What Transcript.from_json(t.to_json()) gives, without the round trip: its own lists (strings and
+    tuples are immutable), no cached lookup index."""
+    c = copy.copy(t)
+    c.exons = list(t.exons)
+    c._exon_offsets = list(t._exon_offsets)
+    c.__dict__.pop("_exon_starts", None)
+    return c
 
 
 # ---------------------------------------------------------------------------------------------
