@@ -72,7 +72,7 @@ def _cohort(a: argparse.Namespace) -> None:
 
     # one sample JSON at a time: keep only what the summary needs and the sample's MAF rows (memory stays
     # flat in the JSONs' size: 1,000 hypermutated panels are ~200 MB of JSON)
-    samples, maf = [], CohortMaf()
+    samples, maf = [], CohortMaf(spill=True)
     for p in a.json:
         data = _load_jsons([p])[0]
         maf.add(data)
