@@ -44,7 +44,8 @@ def inputs(n: int) -> list[Path]:
     return paths
 
 
-def run_once(cmd: list[str]) -> tuple[float, int]:
+def run_once(cmd: list[str]) -> tuple[float, int, float]:
+    """(wall s, peak RSS MB, CPU s = user + system of the child and its children)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = proc.stderr.read()
@@ -52,7 +53,7 @@ def run_once(cmd: list[str]) -> tuple[float, int]:
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{cmd[:3]} failed: {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,22 +61,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, nargs="*", default=[100, 1000, 10000])
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args(argv)
-    print(f"| samples | cohort-report median of {a.repeat} (s) | peak RSS (MB) | summary.html (MB) | "
+    print(f"| samples | cohort-report median of {a.repeat} (s) | CPU (s) | peak RSS (MB) | summary.html (MB) | "
           "floor: cat the JSONs (s) | load (1 min) |")
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for n in a.n:
         paths = [str(p) for p in inputs(n)]
         out = OUT / "cohort_report_run" / str(n)
         cmd = [str(BIN / "alkannot"), "cohort-report", "--outdir", str(out), *paths]
-        walls, rss, floors = [], [], []
+        walls, rss, floors, cpus = [], [], [], []
         load = Path("/proc/loadavg").read_text().split()[0]
         for _ in range(a.repeat):
-            w, m = run_once(cmd)
+            w, m, c = run_once(cmd)
             walls.append(w)
             rss.append(m)
+            cpus.append(c)
             floors.append(run_once(["sh", "-c", 'cat "$@" > /dev/null', "cat", *paths])[0])
         size = (out / "summary.html").stat().st_size / 1e6
-        print(f"| {n:,} | {statistics.median(walls):.2f} | {max(rss)} | {size:.1f} | "
+        print(f"| {n:,} | {statistics.median(walls):.2f} | {statistics.median(cpus):.2f} | {max(rss)} | {size:.1f} | "
               f"{statistics.median(floors):.2f} | {load} |", flush=True)
     return 0
 

@@ -92,7 +92,8 @@ def alk_vcf(n: int) -> Path:
     return path
 
 
-def run_once(cmd: list[str]) -> tuple[float, int]:
+def run_once(cmd: list[str]) -> tuple[float, int, float]:
+    """(wall s, peak RSS MB, CPU s = user + system of the child and its children)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = proc.stderr.read()
@@ -100,7 +101,7 @@ def run_once(cmd: list[str]) -> tuple[float, int]:
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed: {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,22 +113,23 @@ def main(argv: list[str] | None = None) -> int:
     IN.mkdir(parents=True, exist_ok=True)
     inputs = [(f"{k} kinase-domain mutations", kd_vcf(k)) for k in a.k]
     inputs += [(f"{n:,} records inside ALK", alk_vcf(n)) for n in a.alk_records]
-    print(f"| case | alkannot annotate median of {a.repeat} (s) | peak RSS (MB) | JSON (MB) | "
+    print(f"| case | alkannot annotate median of {a.repeat} (s) | CPU (s) | peak RSS (MB) | JSON (MB) | "
           "floor: bcftools view (s) | load (1 min) |")
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for label, vcf in inputs:
         out = OUT / "compound_run" / vcf.stem
         cmd = [str(BIN / "alkannot"), "annotate", str(vcf), "--build", "GRCh38", "--sample", "B", "--out", str(out)]
         floor = ["bcftools", "view", "-Ov", "-o", os.devnull, str(vcf)]
-        walls, rss, floors = [], [], []
+        walls, rss, floors, cpus = [], [], [], []
         load = Path("/proc/loadavg").read_text().split()[0]
         for _ in range(a.repeat):
-            w, m = run_once(cmd)
+            w, m, c = run_once(cmd)
             walls.append(w)
             rss.append(m)
+            cpus.append(c)
             floors.append(run_once(floor)[0])
         size = (out / "B.alkannot.json").stat().st_size / 1e6
-        print(f"| {label} | {statistics.median(walls):.2f} | {max(rss)} | {size:.1f} | "
+        print(f"| {label} | {statistics.median(walls):.2f} | {statistics.median(cpus):.2f} | {max(rss)} | {size:.1f} | "
               f"{statistics.median(floors):.3f} | {load} |", flush=True)
     return 0
 
