@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from alkannot.annotate.protein import _first_diff, _last_edited
+from alkannot.annotate.protein import _common_suffix, _first_diff, _last_edited
 
 
 def _loop_prefix(a: str, b: str) -> int:
@@ -39,3 +39,15 @@ def test_last_edited_matches_the_loop():
         alt = "".join(alt)
         start = rng.randrange(len(ref) + 2)
         assert _last_edited(ref, alt, start) == _loop_last(ref, alt, start), (ref, alt, start)
+
+
+def test_common_suffix_matches_the_loop():
+    rng = random.Random(13)
+    for _ in range(3000):
+        a = "".join(rng.choice("AC*") for _ in range(rng.randint(0, 30)))
+        b = "".join(rng.choice("AC*") for _ in range(rng.randint(0, 6))) + a[rng.randint(0, len(a)):]
+        n = rng.randint(0, min(len(a), len(b)))
+        m = 0
+        while m < len(a) - n and m < len(b) - n and a[len(a) - 1 - m] == b[len(b) - 1 - m]:
+            m += 1
+        assert _common_suffix(a, b, min(len(a) - n, len(b) - n)) == m, (a, b, n)

@@ -20,7 +20,7 @@ def test_bundled_kb_validates_and_its_digest_is_recorded():
     recorded = (kb.kb_dir() / kb.VALIDATED_FILE).read_text().split()[0]
     assert recorded == kb.content_digest(path), (
         "resources/kb/alk_kb.yaml or kb.schema.json changed since it was last validated: "
-        "run .venv/bin/python scripts/record_kb_validated.py")
+        "run .venv/bin/python scripts/refresh_precomputed.py")
 
 
 def test_bundled_kb_is_not_revalidated_per_sample(monkeypatch):

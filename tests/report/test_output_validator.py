@@ -51,3 +51,15 @@ def test_invalid_documents_fail_with_jsonschemas_error(results, k):
     with pytest.raises(jsonschema.ValidationError) as got:
         validate_sample_json(d)
     assert got.value.message == expected
+
+
+def test_generated_validator_is_current_and_used():
+    from alkannot.report import outputs
+    from alkannot.schemas import _validator
+
+    assert _validator.SCHEMA_SHA256 == outputs._schema_digest(), (
+        "alkannot.schema.json changed since src/alkannot/schemas/_validator.py was generated: "
+        "run .venv/bin/python scripts/refresh_precomputed.py")
+    assert outputs.generated_validator_source() == (Path(_validator.__file__).read_text())
+    outputs._fast_validator.cache_clear()
+    assert outputs._fast_validator() is _validator.validate

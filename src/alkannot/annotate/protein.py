@@ -71,6 +71,11 @@ def _first_diff(a: str, b: str) -> int:
     return lo
 
 
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Number of equal trailing characters of a and b, at most `limit` (>= 0)."""
+    return _first_diff(a[::-1][:limit], b[::-1][:limit]) if limit > 0 else 0
+
+
 def _last_edited(ref_cds: str, alt_cds: str, start: int) -> int:
     """Last index after `start` where two equal-length sequences differ, else `start` (else the last index
     when `start` is past it)."""
@@ -160,9 +165,7 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
             f"p.({THREE[r]}{n + 1}_{THREE[del_aa[-1]]}{end}delins{three(ins_aa)})",
             f"{r}{n + 1}_{del_aa[-1]}{end}delins{ins_aa}", "stop_gained", n + 1, end)
 
-    m = 0
-    while m < len(ref_p) - n and m < len(alt_p) - n and ref_p[len(ref_p) - 1 - m] == alt_p[len(alt_p) - 1 - m]:
-        m += 1
+    m = _common_suffix(ref_p, alt_p, min(len(ref_p) - n, len(alt_p) - n))
     del_aa = ref_p[n : len(ref_p) - m]
     ins_aa = alt_p[n : len(alt_p) - m]
     pos = n + 1
