@@ -85,6 +85,23 @@ def _jsonschema_validator():
     return jsonschema.validators.validator_for(sample_schema())(sample_schema())
 
 
+def write_json(path: Path, data: dict) -> None:
+    """json.dumps(data, indent=1, ensure_ascii=False) + newline, written atomically in pieces: a 100,000-
+    variant sample never holds the whole text (nor its millions of fragments) in memory at once."""
+    from alkannot.io.atomic import atomic_path
+
+    enc = json.JSONEncoder(indent=1, ensure_ascii=False)
+    with atomic_path(path) as tmp, open(tmp, "w") as fh:
+        buf: list[str] = []
+        for chunk in enc.iterencode(data):
+            buf.append(chunk)
+            if len(buf) >= 65536:
+                fh.write("".join(buf))
+                buf.clear()
+        buf.append("\n")
+        fh.write("".join(buf))
+
+
 def tsv_cell(v) -> str:
     """One TSV/MAF cell: no tabs or line breaks whatever the input carried (these formats have no quoting)."""
     if v is None:
@@ -148,5 +165,5 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
             p.unlink(missing_ok=True)
         raise
     # JSON last: its presence means the sample finished.
-    atomic_write_text(paths["json"], json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    write_json(paths["json"], data)
     return paths
