@@ -16,8 +16,11 @@ import os
 import sys
 from pathlib import Path
 
-from alkannot import __version__
-from alkannot.errors import InputError
+# numpy is imported by cyvcf2 only; OpenBLAS would start a thread per core at import (~50 ms) for nothing.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from alkannot import __version__  # noqa: E402
+from alkannot.errors import InputError  # noqa: E402
 
 
 def _cmd_build_resources(a: argparse.Namespace) -> None:

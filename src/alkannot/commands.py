@@ -85,10 +85,17 @@ def _cohort(a: argparse.Namespace) -> None:
 
     from alkannot.errors import InputError
     from alkannot.io.atomic import OutputBusy, output_set
-    from alkannot.report.cohort import render_cohort
-    from alkannot.report.maf import write_cohort_maf
+    from alkannot.report.cohort import render_cohort, slim_sample
+    from alkannot.report.maf import CohortMaf
 
-    samples = _load_jsons(a.json)
+    # one sample JSON at a time: keep only what the summary needs and the sample's MAF rows (memory stays
+    # flat in the JSONs' size: 1,000 hypermutated panels are ~200 MB of JSON)
+    samples, maf = [], CohortMaf(spill=True)
+    for p in a.json:
+        data = _load_jsons([p])[0]
+        maf.add(data)
+        samples.append(slim_sample(data))
+        del data
     html, tsv, mqc = render_cohort(samples)
     out = Path(a.outdir)
     # all cohort files appear together (private temporary folder, renamed in place, summary.html last)
@@ -97,7 +104,7 @@ def _cohort(a: argparse.Namespace) -> None:
             (box.path("summary.tsv")).write_text(tsv)
             for name, text in sorted(mqc.items()):
                 box.path(name).write_text(text)
-            write_cohort_maf(samples, box.path("cohort.maf.tsv"))
+            maf.write(box.path("cohort.maf.tsv"))
             box.path("summary.html").write_text(html)
             box.order = ["summary.tsv", *sorted(mqc), "cohort.maf.tsv", "summary.html"]
     except OutputBusy:

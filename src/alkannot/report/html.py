@@ -89,11 +89,30 @@ def citation_url(text: str) -> str | None:
     return None
 
 
+def _bytecode_cache():
+    """Templates compiled once, not per process: Jinja's file cache (per user, in the temp dir, or
+    $ALKANNOT_CACHE_DIR/jinja); an entry is used only for the same template source. None when not writable."""
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    base = os.environ.get("ALKANNOT_CACHE_DIR")
+    try:
+        if base:
+            path = os.path.join(base, "jinja")
+            os.makedirs(path, mode=0o700, exist_ok=True)
+            return FileSystemBytecodeCache(path)
+        return FileSystemBytecodeCache()  # <tmp>/_jinja2-cache-<uid>, created private by Jinja
+    except (OSError, RuntimeError):  # not writable, or not ours (Jinja refuses an unsafe directory)
+        return None
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("alkannot", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=_bytecode_cache())
     from alkannot.report.wording import engine_words
 
     env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate, words=engine_words)
