@@ -216,8 +216,10 @@ def drug_explanation(drug: str, d: dict, data: dict, citer: Citer) -> dict:
     d = _d(d)
     verdict = _t(d.get("verdict")) or "not assessed"
     groups: dict[tuple, list[dict]] = {}
+    spelled: dict[frozenset, tuple] = {}  # "A + B" and "B + A" (Table 1 vs text order) are one finding
     for e in map(_d, _l(d.get("evidence"))):
-        groups.setdefault(tuple(_l(e.get("alterations"))), []).append(e)
+        alts = tuple(_l(e.get("alterations")))
+        groups.setdefault(spelled.setdefault(frozenset(alts), alts), []).append(e)
     findings = []
     for alts, evs in groups.items():
         dirs = {EFFECT_WORDS.get(_t(e.get("effect")), ("?", ""))[0] for e in evs}
@@ -404,7 +406,17 @@ def key_findings(data: dict, citer: Citer) -> dict:
             bits = [x for x in (f"VAF {pct(v.get('vaf'))}" if v.get("vaf") is not None else "",
                                 f"published as {alias[0]}" if alias else "") if x]
             descr.append(m + (f" ({', '.join(bits)})" if bits else ""))
-        out.append(f"ALK kinase-domain resistance mutation{'s' if len(alk) > 1 else ''} found: {words_list(descr)}.")
+        # a mutation no knowledge-base statement names is not called a resistance mutation (unknown significance)
+        no_kb = {m for m in alk if f"ALK {m} (not in the knowledge base)"
+                 in {_t(_d(x).get("name")) for x in _l(data.get("mechanisms"))}}
+        known = [d for m, d in zip(alk, descr) if m not in no_kb]
+        other = [d for m, d in zip(alk, descr) if m in no_kb]
+        if known:
+            out.append(f"ALK kinase-domain resistance mutation{'s' if len(known) > 1 else ''} found: "
+                       f"{words_list(known)}.")
+        if other:
+            out.append(f"{'Also in' if known else 'Found in'} the ALK kinase domain, with no knowledge-base "
+                       f"statement (significance for resistance unknown): {words_list(other)}.")
         for c in map(_d, _l(data.get("compound"))):
             ev = _d(c.get("evidence"))
             why = _t(ev.get("explanation"))
@@ -530,6 +542,10 @@ def current_tki_findings(data: dict, citer: Citer) -> list[str]:
         out.append(f"Progressing on {cur}, yet {cur} is reported active against {words_list(alk)}: the ALK "
                    "mutation does not explain progression on it; consider ALK-independent or "
                    "pharmacological causes.")
+    elif alk and v in ("uncertain", "unknown"):
+        out.append(f"Progressing on {cur}: evidence for {cur} is {'incomplete' if v == 'uncertain' else 'missing'} "
+                   f"({uncertain_why(cur, _d(data.get('drugs')).get(cur))}), so whether the ALK mutations found "
+                   f"explain progression on it is not known.")
     elif alk:
         out.append(f"Progressing on {cur}: predicted {v or 'not assessed'} for {cur}.")
     prior: dict[str, list[str]] = {}
