@@ -306,6 +306,15 @@ def uninterpreted_variants(variants: Iterable[Mapping]) -> list[dict]:
         if v.get("filter_pass") is False:
             continue
         what, fix = UNINTERPRETED_REASONS[v["reason"]]
+        # what the caller's own annotation says (never used as our call: it is not checked against the sequence)
+        named: dict[str, list[str]] = {}
+        for e in v.get("external_annotations") or []:
+            if e.get("hgvsp_short"):
+                named.setdefault(e["hgvsp_short"], []).append(str(e.get("tool")))
+        if named:
+            what += ("; the caller's annotation names " + ", ".join(
+                f"{v.get('gene')} {p} ({', '.join(dict.fromkeys(t))})" for p, t in named.items())
+                + ": not verified against the bundled sequence, so not used")
         out.append({"gene": v.get("gene"), "variant_ref": variant_ref(v), "hgvsc": v.get("hgvsc"),
                     "vaf": v.get("vaf"), "reason": v["reason"], "explanation": what, "fix": fix})
     return out

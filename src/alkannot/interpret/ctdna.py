@@ -704,7 +704,7 @@ def alk_exclusion(variants: list[dict], alk: list[str], specimen: str | None, tf
         shown = "; ".join(f"{', '.join(ms)}: {w}" if len(ms) <= 3 else f"{len(ms)} hotspots: {w}"
                           for w, ms in list(whys.items())[:4])
         more = f"; and {len(whys) - 4} more" if len(whys) > 4 else ""
-        reasons.append(f"{len(bad)} of {len(required)} ALK hotspots not assessable deeply enough ({shown}{more})")
+        reasons.append(f"{len(bad)} of {len(required)} required ALK hotspots not assessable deeply enough ({shown}{more})")
     excluded = not alk and not blocking and tf_ok and bool(required) and not bad
     if excluded:
         worst = max(h.get("lod_effective", effective_lod(h.get("lod"), specimen, config)) for h in required)
