@@ -54,3 +54,18 @@ def test_uninterpreted_call_names_the_callers_unverified_annotation(tmp_path):
     assert data["co_alterations"] == [] and data["mechanisms"] == []
     summary = render_sample_html(data).split('id="h-map"')[0]
     assert "MAP2K1 K57N (SnpEff)" in summary
+
+
+def test_gvcf_reference_blocks_are_not_uninterpreted_calls_and_give_hotspot_depth():
+    """A GATK gVCF (tests/bad_inputs/accepted/gvcf_non_ref_blocks): the <NON_REF> placeholders are no calls, so
+    they are counted in the accounting but not listed as 'target-gene calls not interpreted' (with an --sv fix);
+    their blocks give the hotspot depth when no BAM/CRAM is given."""
+    from pathlib import Path
+
+    vcf = Path(__file__).resolve().parents[1] / "bad_inputs" / "accepted" / "gvcf_non_ref_blocks" / "input.vcf"
+    data = build_sample_result(SampleSpec(id="S", vcf=str(vcf), build="GRCh38"))
+    assert data["accounting"]["not_annotated"] == {"symbolic_or_breakend_allele": 3}
+    assert data["uninterpreted"] == []
+    rows = {h["mutation"]: h for h in data["ctdna"]["hotspot_coverage"]}
+    assert rows["G1202del"]["depth_source"] == "gvcf" and rows["G1202del"]["status"] == "not_detected"
+    assert rows["I1171N/S/T"]["status"] == "not_covered"  # a gVCF lists every position it called

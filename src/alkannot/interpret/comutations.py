@@ -292,6 +292,10 @@ UNINTERPRETED_REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+# gVCF placeholders for "any allele other than REF" (GATK <NON_REF>, bcftools/DRAGEN <*>): not a call
+GVCF_ANY_ALLELE = ("<NON_REF>", "<*>")
+
+
 def uninterpreted_variants(variants: Iterable[Mapping]) -> list[dict]:
     """Target-gene calls that passed the FILTER but could not be interpreted, each with the reason and the fix.
 
@@ -305,6 +309,8 @@ def uninterpreted_variants(variants: Iterable[Mapping]) -> list[dict]:
             continue
         if v.get("filter_pass") is False:
             continue
+        if str(v.get("alt")).upper() in GVCF_ANY_ALLELE:
+            continue  # a gVCF reference block's "any other allele": no call was made (still in the accounting)
         what, fix = UNINTERPRETED_REASONS[v["reason"]]
         # what the caller's own annotation says (never used as our call: it is not checked against the sequence)
         named: dict[str, list[str]] = {}
