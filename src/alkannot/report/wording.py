@@ -536,7 +536,20 @@ def current_tki_findings(data: dict, citer: Citer) -> list[str]:
     if active:
         out.append(as_sentence(humanise(_t(active.get("message")), citer)) + ".")
     elif expl:
-        out.append(f"Progressing on {cur}: {words_list(expl)} {'is' if len(expl) == 1 else 'are'} reported at "
+        # a mutation reported at progression only as part of a compound is named with the compound
+        alts = {_t(_d(e).get("statement_id")): tuple(map(_t, _l(_d(e).get("alterations"))))
+                for src in ([_d(_d(data.get("drugs")).get(cur))] + list(map(_d, _l(data.get("mechanisms")))))
+                for e in _l(src.get("evidence"))}
+        named: list[str] = []
+        for e in map(_d, _l(tc.get("expected_on_current"))):
+            sets = [alts.get(_t(i), ()) for i in _l(e.get("statement_ids"))]
+            m = _t(e.get("mutation"))
+            multi = [a for a in sets if len(a) > 1]
+            name = alteration_label(multi[0], data).removeprefix("ALK ") if multi and len(multi) == len(sets) \
+                else m
+            if name not in named:
+                named.append(name)
+        out.append(f"Progressing on {cur}: {words_list(named)} {'is' if len(named) == 1 else 'are'} reported at "
                    f"progression on {cur}, consistent with on-target resistance.")
     elif alk and v == "sensitive":
         out.append(f"Progressing on {cur}, yet {cur} is reported active against {words_list(alk)}: the ALK "
