@@ -433,6 +433,16 @@ def key_findings(data: dict, citer: Citer) -> dict:
                else "some resistance hotspots lack read depth")
         out.append(f"No ALK kinase-domain resistance mutation was called; absence is not established because {why} "
                    "(see Quality).")
+    # an ALK kinase-domain change labelled germline / CH is not interpreted (V9): say so up front, so "no ALK
+    # mutation" is never read without it (e.g. a resistance mutation in a contaminated normal)
+    labelled = [v for v in map(_d, _l(data.get("variants"))) if v.get("gene") == "ALK" and v.get("alk_kinase_domain")
+                and v.get("protein_short") and v.get("ch_status") in ("CH", "possible_CH", "germline")]
+    if labelled:
+        out.append("ALK kinase-domain change labelled " + words_list([
+            f"{flag_label(_t(v.get('ch_status')))}, so not interpreted: {_t(v.get('protein_short'))}"
+            + (f" (VAF {pct(v.get('vaf'))}; {_t(v.get('ch_evidence'))})" if v.get("vaf") is not None else "")
+            for v in labelled]) + "; check the label (tumour cells in the normal sample mimic it) before reading "
+            "the ALK findings above.")
     drugs = _d(data.get("drugs"))
     out.extend(current_tki_findings(data, citer))
     tc = _d(data.get("therapy_context"))
