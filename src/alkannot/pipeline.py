@@ -151,6 +151,25 @@ def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusion
     return out
 
 
+def _reference_call_depths(spec: SampleSpec, res, variants: list[dict]) -> dict:
+    """Hotspot depth from the VCF itself when it holds reference calls in ALK (a gVCF's <NON_REF>/<*> blocks,
+    or an all-sites VCF's ALT '.' records) and no BAM/CRAM is given. A gVCF lists every position it called
+    (a position without a record had no coverage); an all-sites file may list only some, so there a position
+    without a record stays unknown."""
+    from alkannot.interpret.comutations import GVCF_ANY_ALLELE
+
+    if spec.alignment:
+        return {}
+    alk = [v for v in variants if v.get("gene") == "ALK"]
+    gvcf = any(str(v.get("alt")).upper() in GVCF_ANY_ALLELE for v in alk)
+    if not gvcf and not any(v.get("reason") == "no_alt_allele" for v in alk):
+        return {}
+    from alkannot.interpret.ctdna import gvcf_depth_records
+
+    return {"gvcf_depths": gvcf_depth_records(spec.vcf, res.vcf_info["tumor_sample"]),
+            "gvcf_missing_depth": 0 if gvcf else None}
+
+
 def build_sample_result(spec: SampleSpec) -> dict:
     from alkannot.interpret import civic as civic_ev
     from alkannot.interpret.comutations import (
@@ -222,7 +241,8 @@ def build_sample_result(spec: SampleSpec) -> dict:
     tumour_co = [c for c in co_mut if not is_non_tumour(c)]
     # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
     transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")])
-    hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants)
+    hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants,
+                                **_reference_call_depths(spec, res, variants))
     hotspots = apply_lod(hotspots, spec.specimen, tf)
     exclusion = alk_exclusion(variants, alk, spec.specimen, tf, hotspots)
     kb_co = _kb_co_alterations(tumour_co, copy_number, fusions)

@@ -131,6 +131,12 @@ def test_verdict_case(name, tmp_bams, tmp_path):
         assert row["lod_effective"] == pytest.approx(want)
         tf = data["ctdna"]["tumor_fraction"]["value"]
         assert row["min_detectable_ccf"] == (pytest.approx(want / (tf * 0.5)) if tf else None)
+    for d, agreement in exp.get("civic_agreement", {}).items():
+        assert drugs[d]["civic"]["agreement"] == agreement, drugs[d]["civic"]["explanation"]
+    # one mechanism per ALK finding: "A + B" and "B + A" (Table 1 vs text order) are the same compound
+    sets = [frozenset(re.sub(r"^ALK | \(.*$", "", m["name"]).split(" + ")) for m in data["mechanisms"]
+            if m["type"] == "on_target"]
+    assert len(sets) == len(set(sets)), [m["name"] for m in data["mechanisms"]]
     names = " | ".join(m["name"] for m in data["mechanisms"])
     for sub in exp.get("mechanisms", []):
         assert sub in names, names

@@ -420,6 +420,9 @@ def _agreement(verdict: str, items: list[dict[str, Any]], f: Findings | None = N
     if verdict == "conflicting":
         return "mixed", "The review itself is conflicting; CIViC reports " + " and ".join(sorted(effects)) + "."
     other = OPPOSITE.get(verdict)
+    if other is None:  # e.g. uncertain: the review gives no direction for CIViC to agree with
+        return "civic_only", (f"The review's verdict is {verdict} (evidence incomplete); CIViC reports "
+                              f"{' and '.join(sorted(effects))} (shown for information, verdict unchanged).")
     against = [it for it in items if it["effect"] == other]
     if not against:
         other_dz = sorted({it["disease"] for it in items if not it["tumour_type_match"]})

@@ -292,6 +292,10 @@ UNINTERPRETED_REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+# gVCF placeholders for "any allele other than REF" (GATK <NON_REF>, bcftools/DRAGEN <*>): not a call
+GVCF_ANY_ALLELE = ("<NON_REF>", "<*>")
+
+
 def uninterpreted_variants(variants: Iterable[Mapping]) -> list[dict]:
     """Target-gene calls that passed the FILTER but could not be interpreted, each with the reason and the fix.
 
@@ -305,7 +309,18 @@ def uninterpreted_variants(variants: Iterable[Mapping]) -> list[dict]:
             continue
         if v.get("filter_pass") is False:
             continue
+        if str(v.get("alt")).upper() in GVCF_ANY_ALLELE:
+            continue  # a gVCF reference block's "any other allele": no call was made (still in the accounting)
         what, fix = UNINTERPRETED_REASONS[v["reason"]]
+        # what the caller's own annotation says (never used as our call: it is not checked against the sequence)
+        named: dict[str, list[str]] = {}
+        for e in v.get("external_annotations") or []:
+            if e.get("hgvsp_short"):
+                named.setdefault(e["hgvsp_short"], []).append(str(e.get("tool")))
+        if named:
+            what += ("; the caller's annotation names " + ", ".join(
+                f"{v.get('gene')} {p} ({', '.join(dict.fromkeys(t))})" for p, t in named.items())
+                + ": not verified against the bundled sequence, so not used")
         out.append({"gene": v.get("gene"), "variant_ref": variant_ref(v), "hgvsc": v.get("hgvsc"),
                     "vaf": v.get("vaf"), "reason": v["reason"], "explanation": what, "fix": fix})
     return out

@@ -491,15 +491,17 @@ def gvcf_depth_records(path: str | Path, sample: str | None = None) -> list[dict
     return out
 
 
-def depths_from_gvcf_records(records: Iterable[Mapping], chrom: str, positions: list[int]) -> list[int | None]:
-    """Depth at each position from gVCF records; a position no record covers has depth 0 (a gVCF lists
-    every position it called) - pass None-depth records through as None."""
+def depths_from_gvcf_records(records: Iterable[Mapping], chrom: str, positions: list[int],
+                             missing: int | None = 0) -> list[int | None]:
+    """Depth at each position from gVCF records; a position no record covers has depth ``missing``: 0 for a
+    gVCF (it lists every position it called), None (unknown) for a file that lists only some reference
+    calls - pass None-depth records through as None."""
     recs = [r for r in records if canonical_chrom(str(r["chrom"])) == chrom]
     out: list[int | None] = []
     for p in positions:
         hit = [r for r in recs if int(r.get("start", r.get("pos"))) <= p <= int(r.get("end", r.get("pos")))]
         if not hit:
-            out.append(0)
+            out.append(missing)
         else:
             ds = [r.get("depth") for r in hit]
             out.append(None if any(d is None for d in ds) else min(int(d) for d in ds))
@@ -523,7 +525,8 @@ def hotspot_text(mutation: str, status: str, depth: int | None, lod: float | Non
 
 def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None = None,
                      variants: list[dict] | None = None, gvcf_depths: Any = None,
-                     config: Mapping | None = None, hotspots: list[dict] | None = None) -> list[dict]:
+                     config: Mapping | None = None, hotspots: list[dict] | None = None,
+                     gvcf_missing_depth: int | None = 0) -> list[dict]:
     """Per ALK resistance hotspot: depth at the codon (minimum over its three bases) from the BAM/CRAM
     (``alignment``), else from gVCF records (``gvcf_depths``: a path or records {chrom,start,end,depth}),
     whether a PASS call matches it (``variants``), the binomial LoD and a sentence.
@@ -546,7 +549,7 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
                                                        min_baseq=int(cfg["min_baseq"])))
             source = "alignment"
         elif records is not None:
-            depths, source = depths_from_gvcf_records(records, chrom, gpos), "gvcf"
+            depths, source = depths_from_gvcf_records(records, chrom, gpos, gvcf_missing_depth), "gvcf"
         else:
             depths, source = [None, None, None], None
         depth = None if any(d is None for d in depths) else min(depths)
@@ -763,7 +766,7 @@ def alk_exclusion(variants: list[dict], alk: list[str], specimen: str | None, tf
         shown = "; ".join(f"{', '.join(ms)}: {w}" if len(ms) <= 3 else f"{len(ms)} hotspots: {w}"
                           for w, ms in list(whys.items())[:4])
         more = f"; and {len(whys) - 4} more" if len(whys) > 4 else ""
-        reasons.append(f"{len(bad)} of {len(required)} ALK hotspots not assessable deeply enough ({shown}{more})")
+        reasons.append(f"{len(bad)} of {len(required)} required ALK hotspots not assessable deeply enough ({shown}{more})")
     excluded = not alk and not blocking and tf_ok and bool(required) and not bad
     if excluded:
         worst = max(h.get("lod_effective", effective_lod(h.get("lod"), specimen, config)) for h in required)

@@ -374,11 +374,13 @@ def _mechanisms(
 ) -> list[dict[str, Any]]:
     groups: dict[tuple[str, tuple[str, ...]], list[Statement]] = {}
     phases: dict[tuple[str, ...], _Phase | None] = {}
+    spelled: dict[frozenset[str], tuple[str, ...]] = {}  # one group per set: "A + B" and "B + A" are one finding
     for s, ph in match.fired:
         if CIS_PARTNER in s.alterations:
             continue  # a note on the G1202R compound, not a mechanism of its own
-        groups.setdefault((_mechanism_type(s), s.alterations), []).append(s)
-        phases[s.alterations] = ph
+        alts = spelled.setdefault(frozenset(s.alterations), s.alterations)
+        groups.setdefault((_mechanism_type(s), alts), []).append(s)
+        phases[alts] = ph
     # Name class matches after what was found (TP53:mutation found as TP53:R273H).
     found: dict[str, list[str]] = {}
     for keys in co_keys:

@@ -217,8 +217,10 @@ def drug_explanation(drug: str, d: dict, data: dict, citer: Citer) -> dict:
     d = _d(d)
     verdict = _t(d.get("verdict")) or "not assessed"
     groups: dict[tuple, list[dict]] = {}
+    spelled: dict[frozenset, tuple] = {}  # "A + B" and "B + A" (Table 1 vs text order) are one finding
     for e in map(_d, _l(d.get("evidence"))):
-        groups.setdefault(tuple(_l(e.get("alterations"))), []).append(e)
+        alts = tuple(_l(e.get("alterations")))
+        groups.setdefault(spelled.setdefault(frozenset(alts), alts), []).append(e)
     findings = []
     for alts, evs in groups.items():
         dirs = {EFFECT_WORDS.get(_t(e.get("effect")), ("?", ""))[0] for e in evs}
@@ -405,7 +407,17 @@ def key_findings(data: dict, citer: Citer) -> dict:
             bits = [x for x in (f"VAF {pct(v.get('vaf'))}" if v.get("vaf") is not None else "",
                                 f"published as {alias[0]}" if alias else "") if x]
             descr.append(m + (f" ({', '.join(bits)})" if bits else ""))
-        out.append(f"ALK kinase-domain resistance mutation{'s' if len(alk) > 1 else ''} found: {words_list(descr)}.")
+        # a mutation no knowledge-base statement names is not called a resistance mutation (unknown significance)
+        no_kb = {m for m in alk if f"ALK {m} (not in the knowledge base)"
+                 in {_t(_d(x).get("name")) for x in _l(data.get("mechanisms"))}}
+        known = [d for m, d in zip(alk, descr) if m not in no_kb]
+        other = [d for m, d in zip(alk, descr) if m in no_kb]
+        if known:
+            out.append(f"ALK kinase-domain resistance mutation{'s' if len(known) > 1 else ''} found: "
+                       f"{words_list(known)}.")
+        if other:
+            out.append(f"{'Also in' if known else 'Found in'} the ALK kinase domain, with no knowledge-base "
+                       f"statement (significance for resistance unknown): {words_list(other)}.")
         for c in map(_d, _l(data.get("compound"))):
             ev = _d(c.get("evidence"))
             why = _t(ev.get("explanation"))
@@ -422,6 +434,16 @@ def key_findings(data: dict, citer: Citer) -> dict:
                else "some resistance hotspots lack read depth")
         out.append(f"No ALK kinase-domain resistance mutation was called; absence is not established because {why} "
                    "(see Quality).")
+    # an ALK kinase-domain change labelled germline / CH is not interpreted (V9): say so up front, so "no ALK
+    # mutation" is never read without it (e.g. a resistance mutation in a contaminated normal)
+    labelled = [v for v in map(_d, _l(data.get("variants"))) if v.get("gene") == "ALK" and v.get("alk_kinase_domain")
+                and v.get("protein_short") and v.get("ch_status") in ("CH", "possible_CH", "germline")]
+    if labelled:
+        out.append("ALK kinase-domain change labelled " + words_list([
+            f"{flag_label(_t(v.get('ch_status')))}, so not interpreted: {_t(v.get('protein_short'))}"
+            + (f" (VAF {pct(v.get('vaf'))}; {_t(v.get('ch_evidence'))})" if v.get("vaf") is not None else "")
+            for v in labelled]) + "; check the label (tumour cells in the normal sample mimic it) before reading "
+            "the ALK findings above.")
     drugs = _d(data.get("drugs"))
     out.extend(current_tki_findings(data, citer))
     tc = _d(data.get("therapy_context"))
@@ -525,12 +547,29 @@ def current_tki_findings(data: dict, citer: Citer) -> list[str]:
     if active:
         out.append(as_sentence(humanise(_t(active.get("message")), citer)) + ".")
     elif expl:
-        out.append(f"Progressing on {cur}: {words_list(expl)} {'is' if len(expl) == 1 else 'are'} reported at "
+        # a mutation reported at progression only as part of a compound is named with the compound
+        alts = {_t(_d(e).get("statement_id")): tuple(map(_t, _l(_d(e).get("alterations"))))
+                for src in ([_d(_d(data.get("drugs")).get(cur))] + list(map(_d, _l(data.get("mechanisms")))))
+                for e in _l(src.get("evidence"))}
+        named: list[str] = []
+        for e in map(_d, _l(tc.get("expected_on_current"))):
+            sets = [alts.get(_t(i), ()) for i in _l(e.get("statement_ids"))]
+            m = _t(e.get("mutation"))
+            multi = [a for a in sets if len(a) > 1]
+            name = alteration_label(multi[0], data).removeprefix("ALK ") if multi and len(multi) == len(sets) \
+                else m
+            if name not in named:
+                named.append(name)
+        out.append(f"Progressing on {cur}: {words_list(named)} {'is' if len(named) == 1 else 'are'} reported at "
                    f"progression on {cur}, consistent with on-target resistance.")
     elif alk and v == "sensitive":
         out.append(f"Progressing on {cur}, yet {cur} is reported active against {words_list(alk)}: the ALK "
                    "mutation does not explain progression on it; consider ALK-independent or "
                    "pharmacological causes.")
+    elif alk and v in ("uncertain", "unknown"):
+        out.append(f"Progressing on {cur}: evidence for {cur} is {'incomplete' if v == 'uncertain' else 'missing'} "
+                   f"({uncertain_why(cur, _d(data.get('drugs')).get(cur))}), so whether the ALK mutations found "
+                   f"explain progression on it is not known.")
     elif alk:
         out.append(f"Progressing on {cur}: predicted {v or 'not assessed'} for {cur}.")
     prior: dict[str, list[str]] = {}

@@ -52,7 +52,36 @@ def vcf_text(case: dict, build: str = "GRCh38") -> str:
             na, nd = v.get("normal_alt", 0), v.get("normal_dp", 800)
             cells.append(f"0/0:{nd - na},{na}:{round(na / nd, 4)}:{nd}" + (":." if "ps" in v else ""))
         rows.append((int(chrom.removeprefix("chr")), pos, "\t".join(cells)))
+    rows += reference_call_rows(case, build, {(r[0], r[1]) for r in rows}, bool(normal))
     return head + "\t".join(cols) + "\n" + "".join(r[2] + "\n" for r in sorted(rows))
+
+
+def reference_call_rows(case: dict, build: str, taken: set, normal: bool) -> list[tuple[int, int, str]]:
+    """All-sites VCF records (GT 0/0, ALT '.') at every base of the listed ALK hotspot codons
+    (`reference_calls: {dp, hotspots: all | [mutation, ...], bases: 3}`; bases < 3 leaves codons partly listed)."""
+    ref_calls = case.get("reference_calls")
+    if not ref_calls:
+        return []
+    from alkannot.annotate.transcripts import load_transcripts, revcomp
+    from alkannot.interpret.ctdna import codon_positions, load_hotspots
+
+    tx = load_transcripts(build).by_gene("ALK")
+    want = ref_calls.get("hotspots", "all")
+    dp = ref_calls["dp"]
+    out = []
+    for h in load_hotspots():
+        if h["gene"] != "ALK" or (want != "all" and h["mutation"] not in want):
+            continue
+        chrom, gpos = codon_positions(build, "ALK", h["codon"], h["ref_aa"])
+        for g in sorted(gpos)[: ref_calls.get("bases", 3)]:
+            if (int(chrom.removeprefix("chr")), g) in taken:
+                continue
+            taken.add((int(chrom.removeprefix("chr")), g))
+            base = revcomp(tx.sequence[tx.g_to_t(g)]) if tx.strand == "-" else tx.sequence[tx.g_to_t(g)]
+            cells = ["chr" + chrom.removeprefix("chr"), str(g), ".", base, ".", ".", "PASS", ".", "GT:AD:DP",
+                     f"0/0:{dp}:{dp}"] + ([f"0/0:{dp}:{dp}"] if normal else [])
+            out.append((int(chrom.removeprefix("chr")), g, "\t".join(cells)))
+    return out
 
 
 def main() -> None:
