@@ -27,8 +27,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 def build(depth: int) -> tuple[Path, int]:
-    from fusion_reads.simulate import (Sample, Segment, SimConfig, add_fragments, fusion_molecule, intron_mid,
-                                       write_bam)
+    from fusion_reads.simulate import (
+        Sample,
+        Segment,
+        SimConfig,
+        add_fragments,
+        fusion_molecule,
+        intron_mid,
+        write_bam,
+    )
 
     from alkannot.annotate.transcripts import load_transcripts
 
@@ -69,8 +76,8 @@ def main() -> None:
     ap.add_argument("--depth", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
+    from alkannot.interpret.alignment_fusions import scan_alignment
     from alkannot.interpret.fusions import assess_fusions
-    from alkannot.io.alignment_fusions import scan_alignment
 
     t0 = time.perf_counter()
     bam, reads = build(args.depth)
@@ -81,7 +88,7 @@ def main() -> None:
     size = bam.stat().st_size / 1e6
     print(f"BAM {bam.relative_to(ROOT)}: {reads:,} reads (written in {made:.1f} s), {size:.1f} MB; "
           f"intron 19 median depth {scan.intron_depth.get('19')}x; reads scanned {scan.reads_scanned:,}")
-    print("| step | best of {} (s) | load |".format(args.repeat))
+    print(f"| step | best of {args.repeat} (s) | load |")
     print("|---|---|---|")
     print(f"| `scan_alignment` ({args.depth}x ALK capture) | {t_scan:.2f} | {load:.1f} |")
     print(f"| `assess_fusions` (scan + naming + assessment) | {t_all:.2f} | {load:.1f} |")

@@ -252,7 +252,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:
-    from alkannot.io.maf_input import converted_vcf
+    from alkannot.annotate.maf_input import converted_vcf
 
     data = build_sample_result(spec)
     # a MAF input's annotated VCF is written from the VCF it was converted into

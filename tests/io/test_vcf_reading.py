@@ -12,8 +12,8 @@ import pysam
 import pysam.bcftools
 import pytest
 
-from alkannot.annotate.transcripts import canonical_chrom
 from alkannot.annotate.variants import alk_mutations, annotate_vcf
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.vcf import (
     GT_ALT_ABSENT,

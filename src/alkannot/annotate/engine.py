@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alkannot.annotate.protein import protein_change
-from alkannot.annotate.transcripts import Transcript, revcomp
+from alkannot.annotate.transcripts import Transcript
+from alkannot.core.sequence import revcomp
 
 SPLICE_REGION_EXONIC = 3
 SPLICE_REGION_INTRONIC = 8
@@ -49,16 +50,6 @@ class Annotation:
     t_start: int | None = None
     t_end: int | None = None
     t_alt: str | None = None
-
-
-def trim_allele(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
-    """Drop shared trailing then leading bases, keeping one anchor base for indels (VCF style)."""
-    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
-    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
-        ref, alt = ref[1:], alt[1:]
-        pos += 1
-    return pos, ref, alt
 
 
 def to_interval(pos: int, ref: str, alt: str) -> tuple[int, int, str]:

@@ -12,37 +12,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-_BASES = "TCAG"
-_AA = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
-CODON_TABLE = {a + b + c: _AA[16 * i + 4 * j + k]
-               for i, a in enumerate(_BASES) for j, b in enumerate(_BASES) for k, c in enumerate(_BASES)}
-
-THREE = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
-    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
-    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Xaa",
-}
-
-
-def translate(cds: str, *, to_stop: bool = False) -> str:
-    """Codon-by-codon translation; a codon with an unknown base gives 'X'."""
-    out = []
-    for i in range(0, len(cds) - len(cds) % 3, 3):
-        aa = CODON_TABLE.get(cds[i : i + 3], "X")
-        out.append(aa)
-        if to_stop and aa == "*":
-            break
-    return "".join(out)
+from alkannot.core.sequence import three, translate
 
 
 @functools.lru_cache(maxsize=64)
 def _translate_cached(cds: str) -> str:
     """Reference CDS translations repeat for every variant of a gene: translate each once."""
     return translate(cds)
-
-
-def three(aa: str) -> str:
-    return "".join(THREE[a] for a in aa)
 
 
 @dataclass(frozen=True)

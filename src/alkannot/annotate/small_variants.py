@@ -1,6 +1,6 @@
 """Small-variant input of any accepted kind (VCF/BCF, or MAF converted to VCF) through one annotator.
 
-`annotate_input` is `annotate_vcf` for VCF/BCF; for a MAF (see `alkannot.io.maf_input`) it converts the
+`annotate_input` is `annotate_vcf` for VCF/BCF; for a MAF (see `alkannot.annotate.maf_input`) it converts the
 tumour's records into a temporary VCF, annotates that with the same engine (protein changes from our
 transcript models, REF checked), then adds the MAF indels whose anchor base is unknown as
 ``not_annotated: maf_anchor_base_unknown`` so that `accounting` still covers every record of the file
@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import Counter
 
 from alkannot.annotate.engine import Annotation
+from alkannot.annotate.maf_input import REASON_ANCHOR, looks_like_maf, maf_to_vcf
 from alkannot.annotate.transcripts import load_transcripts
-from alkannot.annotate.variants import AnnotationResult, _variant_dict, annotate_vcf, settings
-from alkannot.io.maf_input import REASON_ANCHOR, looks_like_maf, maf_to_vcf
+from alkannot.annotate.variants import AnnotationResult, _variant_dict, annotate_vcf
+from alkannot.core.resources import settings
 from alkannot.model import VariantCall
 
 

@@ -24,13 +24,14 @@ from alkannot.annotate.engine import (
     REASON_SYMBOLIC,
     Annotation,
     annotate_allele,
-    trim_allele,
 )
 from alkannot.annotate.protein import protein_change
-from alkannot.annotate.transcripts import TranscriptSet, canonical_chrom, load_transcripts, resources_dir
+from alkannot.annotate.transcripts import TranscriptSet, load_transcripts
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.resources import resources_dir, settings
+from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
 from alkannot.io.vcf import iter_records, open_vcf, split_record
-from alkannot.io.yamlfile import load_yaml
 from alkannot.model import VariantCall
 
 PROTEIN_ALTERING = {
@@ -40,11 +41,6 @@ PROTEIN_ALTERING = {
 
 
 @lru_cache(maxsize=None)
-def settings(path: str | None = None) -> dict:
-    p = Path(path) if path else resources_dir() / "settings.yaml"
-    return load_yaml(p.read_text())
-
-
 @lru_cache(maxsize=None)
 def alk_regions(path: str | None = None) -> tuple[dict, ...]:
     p = Path(path) if path else resources_dir() / "alk_regions.tsv"

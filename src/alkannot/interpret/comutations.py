@@ -15,9 +15,10 @@ from typing import Any
 
 import yaml
 
-from alkannot.annotate.transcripts import load_transcripts, resources_dir
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.resources import resources_dir
+from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
-from alkannot.io.yamlfile import load_yaml
 
 DEFAULTS: dict[str, Any] = {
     # Which variants count (everything else is still in the report's variant list, just not classified).

@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 
 # chromosome 2 length per build (both UCSC and Ensembl naming), enough to tell the builds apart

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.textfile import (
     first_line,

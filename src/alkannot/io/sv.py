@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
 from alkannot.io.textfile import first_line, header_line, raw_info, resolve_format, table_rows, vcf_records

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from alkannot.annotate.engine import trim_allele
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
 from alkannot.model import VariantCall
 

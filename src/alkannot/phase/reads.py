@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.phase.config import confidence_label, phase_config
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.model import VariantCall
 
 _SPLIT = re.compile(r"[|/]")

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from alkannot.core.sequence import ONE
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_write_text
-from alkannot.report.outputs import tsv_cell
+from alkannot.report.cells import tsv_cell
 
 MAF_VERSION = "2.4"
 # Standard MAF columns in vcf2maf's order, then alkannot's own (lower case, like vcf2maf's extras).
@@ -85,11 +86,7 @@ _LATE_CLASSES = [
     ({"upstream_gene_variant"}, "5'Flank"),
     ({"downstream_gene_variant"}, "3'Flank"),
 ]
-AA3TO1 = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Asx": "B", "Cys": "C", "Glu": "E", "Gln": "Q",
-          "Glx": "Z", "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
-          "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Xxx": "X", "Ter": "*",
-          "Sec": "U"}
-_AA3 = re.compile("|".join(AA3TO1))
+_AA3 = re.compile("|".join(ONE))
 
 
 def most_severe(consequence: str | None) -> str | None:
@@ -154,7 +151,7 @@ def hgvsp_short(hgvsp: str | None, effect: str | None = None, hgvsc: str | None 
             c = max(int(m.group(1)), 1)
             return f"p.X{(c + c % 3 + 1) // 3}_splice"  # vcf2maf: round((c + c%3) / 3)
     long = hgvsp_maf(hgvsp)
-    return _AA3.sub(lambda m: AA3TO1[m.group(0)], long) if long else None
+    return _AA3.sub(lambda m: ONE[m.group(0)], long) if long else None
 
 
 def _genotype_indices(gt: str | None) -> list[int] | None:

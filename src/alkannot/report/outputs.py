@@ -10,6 +10,7 @@ from importlib import resources as ires
 from pathlib import Path
 
 from alkannot.io.atomic import atomic_write_text
+from alkannot.report.cells import tsv_cell
 
 SCHEMA_VERSION = "1.0.0"
 VARIANT_COLUMNS = [
@@ -84,19 +85,6 @@ def validate_sample_json(data: dict) -> None:
     import jsonschema
 
     jsonschema.validate(data, sample_schema())
-
-
-def tsv_cell(v) -> str:
-    """One TSV/MAF cell: no tabs or line breaks whatever the input carried (these formats have no quoting)."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return ";".join(tsv_cell(x) for x in v)
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    return str(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def tsv_text(rows: list[dict], columns: list[str]) -> str:

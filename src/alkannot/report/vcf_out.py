@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alkannot import __version__
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
 from alkannot.io.vcf import prefilter_lines, write_subset
@@ -85,7 +86,7 @@ def info_values(variants: list[dict | None]) -> dict[str, tuple[str, ...] | None
 def _targets(build: str) -> dict[str, list[tuple[int, int]]]:
     # The same rule as annotate.variants.annotate_vcf: a record is in the targets when its REF span
     # overlaps a bundled transcript of a target gene.
-    from alkannot.annotate.variants import settings
+    from alkannot.core.resources import settings
 
     genes = set(settings()["target_genes"])
     by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -40,9 +40,14 @@ from functools import lru_cache
 
 import yaml
 
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts, resources_dir, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.resources import resources_dir
+from alkannot.core.sequence import revcomp
+from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
-from alkannot.io.yamlfile import load_yaml
+from alkannot.interpret.fusion_genes import load_fusion_config
+from alkannot.interpret.specimen import specimen_class
 
 SETTING_KEYS = ("min_fragments", "min_junction_reads", "min_mapq", "min_clip", "min_overhang", "max_insert",
                 "clip_mismatches", "min_depth_assessable", "detection_probability", "unknown_partner_min_split")
@@ -68,8 +73,6 @@ def _settings_file() -> dict:
 
 def read_settings(specimen: str | None = "tissue", overrides: dict | None = None) -> dict:
     """Thresholds for `specimen` (plasma/csf -> plasma block, else tissue), with `overrides` key by key."""
-    from alkannot.interpret.ctdna import specimen_class
-
     data = _settings_file()
     block = "plasma" if specimen_class(specimen) == "plasma" else "tissue"
     cfg = dict(data["defaults"][block])
@@ -98,8 +101,6 @@ class PartnerGene:
 @lru_cache(maxsize=4)
 def partner_genes(build: str) -> tuple[PartnerGene, ...]:
     """Known ALK partners (resources/fusion_genes.yaml) located in `build`; bundled models win."""
-    from alkannot.interpret.fusions import load_fusion_config
-
     ts = load_transcripts(build)
     out = []
     for gene, spec in (load_fusion_config().get("alk_partner_genes") or {}).items():
@@ -554,7 +555,7 @@ def scan_alignment(alignment: str, build: str, *, reference: str | None = None, 
                    settings: dict | None = None) -> AlignmentScan:
     """Find ALK rearrangements in an indexed BAM/CRAM (see module docstring)."""
     from alkannot.interpret.ctdna import binomial_lod
-    from alkannot.phase.reads import open_alignment
+    from alkannot.io.alignment import open_alignment
 
     cfg = read_settings(specimen, settings)
     alk = load_transcripts(build).by_gene(cfg["scan_gene"])
