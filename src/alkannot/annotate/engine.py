@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alkannot.annotate.protein import protein_change
+from alkannot.annotate.protein import ProteinEdit, protein_change
 from alkannot.annotate.transcripts import Transcript
 from alkannot.core.sequence import revcomp
 
@@ -39,6 +39,7 @@ class Annotation:
     hgvsc: str | None = None
     hgvsp: str | None = None
     protein_short: str | None = None
+    protein_edit: ProteinEdit | None = None  # the change hgvsp/protein_short are formatted from
     protein_position: int | None = None
     protein_end: int | None = None
     consequence: str | None = None
@@ -167,6 +168,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
             csqs.append("coding_sequence_variant")
             ann.hgvsp = "p.?"
             ann.protein_short = "?"
+            ann.protein_edit = ProteinEdit("unknown")
             ann.flags.append("partly_outside_cds")
         else:
             cds = tx.cds_seq()
@@ -184,6 +186,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
                 ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
                 return ann
             ann.hgvsp, ann.protein_short, ann.protein_position = pc.hgvsp, pc.short, pc.position
+            ann.protein_edit = pc.edit
             ann.protein_end = pc.end_position
             if pc.unknown_sequence:
                 ann.flags.append("protein_extends_into_unknown_sequence")
@@ -302,6 +305,7 @@ def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_
         ann.flags.append("spans_exon_intron_boundary")
         ann.hgvsp = "p.?"
         ann.protein_short = "?"
+        ann.protein_edit = ProteinEdit("unknown")
     order = ["splice_acceptor_variant", "splice_donor_variant", "coding_sequence_variant",
              "non_coding_transcript_exon_variant", "splice_region_variant", "intron_variant",
              "upstream_gene_variant", "downstream_gene_variant"]
@@ -317,5 +321,6 @@ def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_
     if tx.coding and any(t in uniq for t in ("splice_acceptor_variant", "splice_donor_variant")):
         ann.hgvsp = "p.?"  # effect on the protein cannot be predicted from the sequence
         ann.protein_short = None
+        ann.protein_edit = ProteinEdit("unknown")
     return ann
 

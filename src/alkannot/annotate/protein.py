@@ -10,7 +10,8 @@ at the edges, never parsed back.  Nothing here knows about genomes or VCFs.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 
 from alkannot.core.sequence import three, translate
 
@@ -70,6 +71,19 @@ class ProteinEdit:
     @property
     def hgvsp(self) -> str:
         return "p.?" if self.kind == "unknown" else f"p.({self.format()})"
+
+    def to_dict(self) -> dict:
+        """The variant record's ``protein_edit`` (docs/schema.md): every field, in declaration order."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> ProteinEdit:
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
+
+    @property
+    def last(self) -> tuple[int | None, str]:
+        """(position, residue) of the last reference residue the edit names (``end`` of a range)."""
+        return (self.start, self.ref) if self.end is None else (self.end, self.ref_end)
 
     @property
     def short(self) -> str:

@@ -131,6 +131,7 @@ def _variant_dict(call: VariantCall, ann: Annotation | None, status: str, reason
         "hgvsc": ann.hgvsc if ann else None,
         "hgvsp": ann.hgvsp if ann else None,
         "protein_short": ann.protein_short if ann else None,
+        "protein_edit": ann.protein_edit.to_dict() if ann and ann.protein_edit else None,
         "protein_position": ann.protein_position if ann else None,
         "consequence": ann.consequence if ann else None,
         "exon": ann.exon if ann else None,
@@ -447,7 +448,7 @@ def _combine_same_codon(variants: list[dict], calls: list[VariantCall], anns: li
             for i in idx:
                 v = variants[i]
                 v["individual_hgvsp"] = v["hgvsp"]
-                v["hgvsp"], v["protein_short"] = pc.hgvsp, pc.short
+                v["hgvsp"], v["protein_short"], v["protein_edit"] = pc.hgvsp, pc.short, pc.edit.to_dict()
                 v["protein_position"], v["consequence"] = pc.position, pc.consequence
                 v["flags"].append("combined_same_codon")
                 v["combined_from"] = names

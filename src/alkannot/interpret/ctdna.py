@@ -20,10 +20,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from alkannot.annotate.protein import ProteinEdit
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.core.resources import resources_dir
-from alkannot.core.sequence import CODON_TABLE, THREE
+from alkannot.core.sequence import CODON_TABLE
 from alkannot.errors import InputError
 from alkannot.interpret.comutations import counts_as_somatic_call, variant_ref
 from alkannot.interpret.specimen import _merged, load_ch_genes, specimen_class
@@ -278,15 +279,13 @@ def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None
 def _matches_hotspot(v: Mapping, h: Mapping) -> bool:
     if v.get("gene") != h["gene"]:
         return False
-    ps = v.get("protein_short") or ""
-    hgvsp = v.get("hgvsp") or ""
-    label = f"{h['ref_aa']}{h['codon']}"
+    if not v.get("protein_edit"):
+        return False
+    e = ProteinEdit.from_dict(v["protein_edit"])
     if h["kind"] == "missense":
-        return ps in {label + a for a in h["alts"]}
-    three = THREE.get(h["ref_aa"], "")
-    suffix = h["kind"]  # dup / del
-    return ps == label + suffix or f"{three}{h['codon']}{suffix})" in hgvsp or hgvsp.endswith(
-        f"{three}{h['codon']}{suffix}")
+        return e.kind == "sub" and (e.start, e.ref) == (h["codon"], h["ref_aa"]) and e.alt in h["alts"]
+    # dup / del: of the hotspot residue alone, or of a range ending there (p.(Glu1150_Thr1151dup))
+    return e.kind == h["kind"] and e.last == (h["codon"], h["ref_aa"])
 
 
 def _alignment_contig(names: Iterable[str], chrom: str) -> str | None:
