@@ -14,8 +14,8 @@ from pathlib import Path
 
 from alkannot import __version__
 from alkannot.annotate.small_variants import annotate_input
-from alkannot.annotate.variants import alk_mutations
 from alkannot.errors import InputError
+from alkannot.interpret.alk import alk_mutations
 from alkannot.report.outputs import SCHEMA_VERSION, write_sample_outputs
 
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

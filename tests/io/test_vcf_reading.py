@@ -12,9 +12,10 @@ import pysam
 import pysam.bcftools
 import pytest
 
-from alkannot.annotate.variants import alk_mutations, annotate_vcf
+from alkannot.annotate.variants import annotate_vcf
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
+from alkannot.interpret.alk import alk_mutations
 from alkannot.io.vcf import (
     GT_ALT_ABSENT,
     GT_CALLED,

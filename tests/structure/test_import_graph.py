@@ -115,3 +115,17 @@ def test_no_upward_imports():
             if theirs is None or theirs > own:
                 upward.append(f"{mod} -> {target}")
     assert not upward, "imports from a layer above (or from the application):\n" + "\n".join(upward)
+
+
+def test_no_private_names_imported_from_other_modules():
+    """A leading underscore means "this module's own": another module importing it (report reaching into
+    io's ``_text_lines`` or html's helpers) depends on what was never promised."""
+    modules = _modules()
+    reached = []
+    for mod, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("alkannot"):
+                for a in node.names:
+                    if a.name.startswith("_") and not a.name.startswith("__"):
+                        reached.append(f"{mod}: from {node.module} import {a.name}")
+    assert not reached, "\n".join(reached)

@@ -15,6 +15,8 @@ from alkannot.annotate.protein import ProteinEdit, protein_change
 from alkannot.annotate.transcripts import Transcript
 from alkannot.core.sequence import revcomp
 
+# Sequence Ontology splice_region_variant: 1-3 exonic bases or 3-8 intronic bases from an exon boundary
+# (the definition Ensembl VEP uses)
 SPLICE_REGION_EXONIC = 3
 SPLICE_REGION_INTRONIC = 8
 

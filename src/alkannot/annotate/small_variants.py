@@ -15,7 +15,7 @@ from collections import Counter
 from alkannot.annotate.engine import Annotation
 from alkannot.annotate.maf_input import REASON_ANCHOR, looks_like_maf, maf_to_vcf
 from alkannot.annotate.transcripts import load_transcripts
-from alkannot.annotate.variants import AnnotationResult, _variant_dict, annotate_vcf
+from alkannot.annotate.variants import AnnotationResult, annotate_vcf, variant_record
 from alkannot.core.resources import settings
 from alkannot.model import VariantCall
 
@@ -52,7 +52,7 @@ def annotate_input(path: str, build: str | None, *, tumor_sample: str | None = N
             call = VariantCall(chrom=u["chrom"], pos=u["pos"], ref=u["ref"], alt=alt, line=None,
                                record_id=f"MAF_L{u['line']}")
             ann = Annotation(gene=tx.gene, transcript=tx.transcript_id, status="not_annotated", reason=REASON_ANCHOR)
-            vd = _variant_dict(call, ann, "not_annotated", REASON_ANCHOR, pass_set)
+            vd = variant_record(call, ann, "not_annotated", REASON_ANCHOR, pass_set)
             vd["maf_line"] = u["line"]
             res.variants.append(vd)
             res.calls.append(call)

@@ -41,7 +41,6 @@ PROTEIN_ALTERING = {
 
 
 @lru_cache(maxsize=None)
-@lru_cache(maxsize=None)
 def alk_regions(path: str | None = None) -> tuple[dict, ...]:
     p = Path(path) if path else resources_dir() / "alk_regions.tsv"
     with open(p) as fh:
@@ -114,7 +113,7 @@ class AnnotationResult:
     calls: list[VariantCall] = field(default_factory=list)  # parallel to variants
 
 
-def _variant_dict(call: VariantCall, ann: Annotation | None, status: str, reason: str | None,
+def variant_record(call: VariantCall, ann: Annotation | None, status: str, reason: str | None,
                   pass_filters: set[str]) -> dict:
     is_alk = ann is not None and ann.gene == "ALK"
     kd_lo, kd_hi = kinase_domain_bounds()
@@ -268,7 +267,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                 # reader, REF still checked), never a mutation, co-mutation or verdict input
                 status, reason = "not_annotated", _GT_REASONS[call.genotype_status]
                 ann.status, ann.reason = status, reason
-            vd = _variant_dict(call, ann, status, reason, pass_set)
+            vd = variant_record(call, ann, status, reason, pass_set)
             _note_values(vd, call)
             if ext_formats and call.info:
                 ext = compare_external(call.info, ext_formats, call.orig_alt or call.alt,
@@ -456,18 +455,3 @@ def _combine_same_codon(variants: list[dict], calls: list[VariantCall], anns: li
             flag = "same_codon_trans" if any(p is False for p in phases) else "same_codon_unphased"
             for i in idx:
                 variants[i]["flags"].append(flag)
-
-
-def alk_mutations(variants: list[dict]) -> list[str]:
-    """Short names of PASS, protein-altering ALK kinase-domain changes (one per combined change).
-
-    A call that fails the specimen's read/VAF minima (`specimen_filter`, when set) is listed in the
-    variants but does not count, like a FILTER failure."""
-    out = []
-    for v in variants:
-        if (v["gene"] == "ALK" and v["status"] == "annotated" and v["filter_pass"] and v["alk_kinase_domain"]
-                and v.get("specimen_filter", "pass") == "pass"
-                and v["consequence"] and set(v["consequence"].split("&")) & PROTEIN_ALTERING
-                and v["protein_short"] and v["protein_short"] not in out):
-            out.append(v["protein_short"])
-    return out

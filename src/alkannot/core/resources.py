@@ -34,6 +34,7 @@ def _bundled_resources() -> Path:
     return Path(__file__).resolve().parents[3] / "resources"  # a source tree never installed (PYTHONPATH=src)
 
 
+@functools.lru_cache(maxsize=None)
 def settings(path: str | None = None) -> dict:
     """resources/settings.yaml (target genes, annotation settings), or the YAML file at `path`."""
     p = Path(path) if path else resources_dir() / "settings.yaml"

@@ -47,7 +47,6 @@ from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
 from alkannot.io.cnv import ALTERED_ONLY_FORMATS, Region, Segment
 
-CALLS = ("amplification", "gain", "neutral", "loss", "deep_deletion", "conflicting", "not_covered")
 ARMS_FILE = "chromosome_arms.tsv"
 MIN_ARM_CONTEXT = 0.10  # fraction of an arm that must be covered outside the event to use its median
 

@@ -27,7 +27,8 @@ from alkannot.core.resources import resources_dir
 from alkannot.core.sequence import CODON_TABLE
 from alkannot.errors import InputError
 from alkannot.interpret.comutations import counts_as_somatic_call, variant_ref
-from alkannot.interpret.specimen import _merged, load_ch_genes, specimen_class
+from alkannot.interpret.specimen import load_ch_genes, specimen_class
+from alkannot.interpret.specimen import merged_thresholds as _merged
 
 # ---------------------------------------------------------------------------------------------
 # Specimen filters

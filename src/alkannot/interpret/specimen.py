@@ -47,7 +47,7 @@ def load_ch_genes(path: str | Path | None = None) -> dict:
     return _load_yaml("ch_genes.yaml", path)
 
 
-def _merged(section: str, config: Mapping | None) -> dict:
+def merged_thresholds(section: str, config: Mapping | None) -> dict:
     """Bundled section of specimen_thresholds.yaml, overridden key by key by ``config[section]``
     (or by ``config`` itself when it has no such section)."""
     base = dict(load_thresholds()[section])

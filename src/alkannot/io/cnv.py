@@ -324,14 +324,10 @@ def pick_tumour_sample(samples: list[str], sample: str | None, path: Path) -> in
 
 def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:
     """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
-    from alkannot.io.vcf import _set_hts_log_level
+    from alkannot.io.htslib import cyvcf2_log_level
 
-    old = _set_hts_log_level(0)
-    try:
+    with cyvcf2_log_level():
         return _read_vcf_records(path, regions, sample)
-    finally:
-        if old is not None:
-            _set_hts_log_level(old)
 
 
 def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:

@@ -10,7 +10,6 @@ FORMAT AD (+DP/AF) -> Strelka2 tier counts -> FreeBayes AO/RO -> VarScan AD/RD/F
 from __future__ import annotations
 
 import bisect
-import ctypes
 import functools
 import gzip
 import os
@@ -29,6 +28,8 @@ import numpy as np
 from alkannot.core.contigs import canonical_chrom
 from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
+from alkannot.io.htslib import LOG_ERROR, LOG_OFF
+from alkannot.io.htslib import set_log_level as _set_hts_log_level
 from alkannot.model import VariantCall
 
 # GRCh37/GRCh38 chr2 lengths: enough to tell the builds apart from a header.
@@ -213,27 +214,9 @@ _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000
 # about becomes one InputError instead, so htslib is silenced while we read, and when a record fails
 # to parse it is re-parsed alone with htslib's messages captured, to quote the reason.
 
-_HTS_LOG_OFF, _HTS_LOG_ERROR = 0, 1
+_HTS_LOG_OFF, _HTS_LOG_ERROR = LOG_OFF, LOG_ERROR
 # cyvcf2's Python-level twin of that noise: an indexed region without records is normal here.
 warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
-
-
-def _hts_lib():
-    import cyvcf2
-
-    try:
-        return ctypes.CDLL(cyvcf2.cyvcf2.__file__)  # htslib is linked into the extension module
-    except OSError:
-        return None
-
-
-def _set_hts_log_level(level: int) -> int | None:
-    lib = _hts_lib()
-    if lib is None or not hasattr(lib, "hts_set_log_level"):
-        return None
-    old = lib.hts_get_log_level()
-    lib.hts_set_log_level(level)
-    return old
 
 
 def _htslib_says(header: list[str], record: str) -> str | None:
@@ -285,7 +268,7 @@ def _text_lines(path: str) -> Iterator[bytes]:
         with open(path, "rb") as fh:
             yield from fh
         return
-    tool = _DECOMPRESSOR()
+    tool = _decompressor_cmd()
     if tool is None:
         with gzip.open(path, "rb") as fh:
             yield from fh
@@ -307,6 +290,16 @@ def _text_lines(path: str) -> Iterator[bytes]:
         raise EOFError(f"{tool[0]} could not decompress it (exit {rc})")
 
 
+def header_columns(path: str) -> int | None:
+    """Columns of the text VCF's #CHROM line (every record is checked against it); None without one."""
+    for raw in _text_lines(path):
+        if raw.startswith(b"#CHROM"):
+            return len(raw.rstrip(b"\r\n").split(b"\t"))
+        if not raw.startswith(b"#"):
+            return None
+    return None
+
+
 @functools.cache
 def _decompressor_cmd() -> tuple[str, ...] | None:
     """bgzip (htslib's, multi-threaded) or gzip from PATH, else None (Python's gzip module)."""
@@ -315,9 +308,6 @@ def _decompressor_cmd() -> tuple[str, ...] | None:
     if shutil.which("gzip"):
         return ("gzip", "-dc")
     return None
-
-
-_DECOMPRESSOR = _decompressor_cmd
 
 
 def _is_bcf(path: str) -> bool:
@@ -450,13 +440,11 @@ def _meta_warning(e: InputError, ln: int) -> str:
     return f"line {ln}: {e.what}; read as htslib reads it (the definition is repaired or ignored)"
 
 
-def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str | None = None,
-             check_compression: bool = True) -> VcfInput:
+def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str | None = None) -> VcfInput:
     import cyvcf2
 
     path = str(path)
-    if check_compression:
-        _check_readable(path)
+    _check_readable(path)
     meta_warnings: list[str] = []
     header_text = scan_header(path, meta_warnings)
     _set_hts_log_level(_HTS_LOG_OFF)  # problems surface as InputErrors, not htslib's own lines

@@ -22,7 +22,7 @@ from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
-from alkannot.io.vcf import prefilter_lines, write_subset
+from alkannot.io.vcf import header_columns, prefilter_lines, write_subset
 
 # VCF 4.3 §1.2: characters with a special meaning are written as %XX.  Spaces are encoded too: many
 # parsers still follow VCF 4.2, which forbids whitespace in INFO.
@@ -184,7 +184,7 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
     # multi-million-record file is not parsed twice
     from alkannot.annotate.variants import read_targets
 
-    n_cols = _n_columns(input_vcf)
+    n_cols = header_columns(input_vcf)
     header, kept, _ = prefilter_lines(input_vcf, read_targets(build), n_columns=n_cols,
                                       on_bad_line=_bad_line(input_vcf))
     with tempfile.TemporaryDirectory(prefix="alkannot-vcf-") as tmpdir:
@@ -207,18 +207,6 @@ def _indexed(path: str) -> bool:
                 return True
         return any(os.path.exists(path + e) for e in (".tbi", ".csi"))
     return False
-
-
-def _n_columns(path: str) -> int | None:
-    """Columns of the #CHROM line (the annotator checks every record against it)."""
-    from alkannot.io.vcf import _text_lines
-
-    for raw in _text_lines(path):
-        if raw.startswith(b"#CHROM"):
-            return len(raw.rstrip(b"\r\n").split(b"\t"))
-        if not raw.startswith(b"#"):
-            return None
-    return None
 
 
 def _bad_line(path: str):
