@@ -16,9 +16,6 @@ from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.sequence import CODON_TABLE, revcomp
 
 HERE = Path(__file__).resolve().parent
-ONE = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E", "Gly": "G",
-       "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F", "Pro": "P", "Ser": "S",
-       "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V"}
 
 
 def snv_for(build: str, gene: str, change: str) -> tuple[str, int, str, str]:
@@ -173,15 +170,8 @@ def add_plasma_fusion(build: str, path: Path) -> None:
     import pysam
 
     sys.path.insert(0, str(HERE.parent / "tests"))
-    from fusion_reads.simulate import (
-        Sample,
-        Segment,
-        SimConfig,
-        add_fragments,
-        fusion_molecule,
-        intron_mid,
-        write_bam,
-    )
+    from fusion_reads.simulate import (Sample, Segment, SimConfig, add_fragments, fusion_molecule, intron_mid,
+                                       write_bam)
 
     cfg = SimConfig(insert=(140, 200))  # cfDNA fragment lengths
     alk_bp, eml4_bp = intron_mid(build, "ALK", 19, 37), intron_mid(build, "EML4", 6, -53)
