@@ -1,8 +1,9 @@
-"""Outputs before/after a refactor: run the demo samples, their cohort report and the accepted bad-input
-cases, then save the outputs or compare them with a saved run.
+"""Outputs before/after a change that only adds JSON keys: run the demo samples, their cohort report and the
+accepted bad-input cases in one process, then save the outputs or compare them with a saved run
+(benchmarks/compare_outputs.py compares whole trees byte for byte; this one leaves named new keys out).
 
-    python benchmarks/compare_outputs.py --save /tmp/before        # on the old code
-    python benchmarks/compare_outputs.py --against /tmp/before     # on the new code: exit 1 on any difference
+    python benchmarks/compare_new_keys.py --save /tmp/before        # on the old code
+    python benchmarks/compare_new_keys.py --against /tmp/before     # on the new code: exit 1 on any difference
 
 JSON is compared after dropping the keys named by --ignore-key (new additive keys, default ``protein_edit``);
 ``.gz`` outputs are compared decompressed; everything else byte by byte. Runs in one process.
