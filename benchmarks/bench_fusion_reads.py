@@ -27,8 +27,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 def build(depth: int) -> tuple[Path, int]:
-    from fusion_reads.simulate import (Sample, Segment, SimConfig, add_fragments, fusion_molecule, intron_mid,
-                                       write_bam)
+    from fusion_reads.simulate import (
+        Sample,
+        Segment,
+        SimConfig,
+        add_fragments,
+        fusion_molecule,
+        intron_mid,
+        write_bam,
+    )
 
     from alkannot.annotate.transcripts import load_transcripts
 

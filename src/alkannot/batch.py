@@ -76,7 +76,11 @@ def _cmd(a: argparse.Namespace) -> None:
 def register(sub) -> None:
     """Add the `annotate-batch` sub-command to the CLI's sub-parsers."""
     p = sub.add_parser("annotate-batch", help="annotate many samples of a sample sheet in one process "
-                       "(same outputs as `annotate` per sample)")
+                       "(same outputs as `annotate` per sample)",
+                       description="Annotate the samples of a sample sheet in one Python process; per sample the "
+                                   "outputs are byte-for-byte those of `alkannot annotate` with the flags the "
+                                   "workflow builds from the same sheet row (report_date and accession columns "
+                                   "included).")
     p.add_argument("--sheet", required=True, help="sample sheet TSV (config/samples.tsv format)")
     p.add_argument("--samples", help="comma-separated sample ids (default: every sample in the sheet)")
     p.add_argument("--outdir", required=True, help="outputs go to OUTDIR/<sample>/")

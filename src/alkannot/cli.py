@@ -1,4 +1,8 @@
-"""Command-line entry point: `alkannot <command> ...`.
+"""alkannot: ALK TKI resistance annotation for ALK-rearranged lung cancer (research use only).
+
+Commands: annotate (one sample), annotate-batch (samples of a sheet), patient-report (timeline),
+cohort-report (cohort summary), build-resources (transcript models). `alkannot <command> --help` lists
+each command's options.
 
 Every command turns an InputError into one line on stderr and exit status 2; anything else is a bug
 and is shown as such (exit 3) with a hint to report it.
@@ -12,8 +16,11 @@ import os
 import sys
 from pathlib import Path
 
-from alkannot import __version__
-from alkannot.errors import InputError
+# numpy is imported by cyvcf2 only; OpenBLAS would start a thread per core at import (~50 ms) for nothing.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from alkannot import __version__  # noqa: E402
+from alkannot.errors import InputError  # noqa: E402
 
 
 def _cmd_build_resources(a: argparse.Namespace) -> None:
@@ -28,16 +35,21 @@ def _cmd_build_resources(a: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="alkannot", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="alkannot", description="\n".join(__doc__.splitlines()[:5]),
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="Research use only: verdicts restate published evidence (Tabbò et al. 2020 "
+                                       "and its references); they are not treatment recommendations.")
     p.add_argument("--version", action="version", version=f"alkannot {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build-resources", help="build the transcript resource from GTF + CDS FASTA")
-    b.add_argument("--gtf", required=True)
-    b.add_argument("--cds-fasta", required=True)
-    b.add_argument("--genome-fasta")
-    b.add_argument("--build", required=True, choices=["GRCh37", "GRCh38"])
-    b.add_argument("--out", required=True)
+    b = sub.add_parser("build-resources", help="build the transcript resource from GTF + CDS FASTA",
+                       description="Build resources/<build>/transcripts.json (the bundled transcript models) "
+                                   "from a RefSeq/MANE GTF and the matching CDS FASTA.")
+    b.add_argument("--gtf", required=True, help="GTF with the target transcripts (RefSeq/MANE)")
+    b.add_argument("--cds-fasta", required=True, help="CDS FASTA of the same transcripts (for the protein check)")
+    b.add_argument("--genome-fasta", help="genome FASTA (indexed) to store exon sequence for REF checks")
+    b.add_argument("--build", required=True, choices=["GRCh37", "GRCh38"], help="genome build: GRCh37 or GRCh38")
+    b.add_argument("--out", required=True, help="resources directory to write <build>/transcripts.json into")
     b.set_defaults(func=_cmd_build_resources)
 
     from alkannot import commands

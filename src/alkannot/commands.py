@@ -17,7 +17,8 @@ def _annotate(a: argparse.Namespace) -> None:
            "tumor_sample": a.tumor_sample, "normal_sample": a.normal_sample, "reference": a.reference,
            "patient": a.patient, "timepoint": a.timepoint, "alignment": a.alignment, "cnv": a.cnv, "sv": a.sv,
            "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
-           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy}
+           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy,
+           "report_date": a.report_date, "accession": a.accession}
     spec = spec_from_row({k: v for k, v in row.items() if v is not None},
                          pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
                          kb_extra=a.kb_extra or [], civic=not a.no_civic,
@@ -84,10 +85,17 @@ def _cohort(a: argparse.Namespace) -> None:
 
     from alkannot.errors import InputError
     from alkannot.io.atomic import OutputBusy, output_set
-    from alkannot.report.cohort import render_cohort
-    from alkannot.report.maf import write_cohort_maf
+    from alkannot.report.cohort import render_cohort, slim_sample
+    from alkannot.report.maf import CohortMaf
 
-    samples = _load_jsons(a.json)
+    # one sample JSON at a time: keep only what the summary needs and the sample's MAF rows (memory stays
+    # flat in the JSONs' size: 1,000 hypermutated panels are ~200 MB of JSON)
+    samples, maf = [], CohortMaf(spill=True)
+    for p in a.json:
+        data = _load_jsons([p])[0]
+        maf.add(data)
+        samples.append(slim_sample(data))
+        del data
     html, tsv, mqc = render_cohort(samples)
     out = Path(a.outdir)
     # all cohort files appear together (private temporary folder, renamed in place, summary.html last)
@@ -96,13 +104,25 @@ def _cohort(a: argparse.Namespace) -> None:
             (box.path("summary.tsv")).write_text(tsv)
             for name, text in sorted(mqc.items()):
                 box.path(name).write_text(text)
-            write_cohort_maf(samples, box.path("cohort.maf.tsv"))
+            maf.write(box.path("cohort.maf.tsv"))
             box.path("summary.html").write_text(html)
             box.order = ["summary.tsv", *sorted(mqc), "cohort.maf.tsv", "summary.html"]
     except OutputBusy:
         raise InputError("another alkannot run is writing into this output folder", path=str(out),
                          fix="wait for it to finish, or give another --outdir") from None
     print(f"wrote {out}/summary.html, summary.tsv, cohort.maf.tsv, {', '.join(sorted(mqc))}", file=sys.stderr)
+
+
+def _iso_date_arg(value: str) -> str:
+    """argparse type for --report-date: a real calendar date written YYYY-MM-DD."""
+    from alkannot.errors import InputError
+    from alkannot.sheet import check_date
+
+    try:
+        return check_date(value, col="report-date")
+    except InputError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a calendar date written YYYY-MM-DD "
+                                         "(e.g. 2025-03-01)") from None
 
 
 def add_civic_flags(p) -> None:
@@ -116,38 +136,68 @@ def add_civic_flags(p) -> None:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("patient-report", help="per-patient timeline HTML from a patient's sample JSONs")
-    p.add_argument("json", nargs="+", help=".alkannot.json files of one patient")
-    p.add_argument("--out", required=True, help="output HTML")
+    from alkannot.drug_names import TKIS, tki_arg, tki_list_arg
+
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser("patient-report", formatter_class=fmt,
+                       help="per-patient timeline HTML from one patient's sample JSONs",
+                       description="Timeline of one patient's samples: VAF over time, therapy line, emergence and "
+                                   "clearance of alterations, tissue-plasma concordance. Links back to each "
+                                   "sample report and the cohort summary (relative paths, results/ layout).")
+    p.add_argument("json", nargs="+", help=".alkannot.json files of one patient (any order; sorted by timepoint)")
+    p.add_argument("--out", required=True, help="output HTML file (e.g. results/patients/P001.html)")
     p.set_defaults(func=_patient)
 
-    p = sub.add_parser("cohort-report", help="cohort summary (HTML, TSV, MAF, MultiQC files) from sample JSONs")
-    p.add_argument("json", nargs="+", help=".alkannot.json files")
-    p.add_argument("--outdir", required=True)
+    p = sub.add_parser("cohort-report", formatter_class=fmt,
+                       help="cohort summary (HTML, TSV, MAF, MultiQC files) from sample JSONs",
+                       description="Cohort summary: mechanisms per sample grouped by the TKI at progression "
+                                   "(oncoprint-style), counts, predicted drug activity per sample; writes "
+                                   "summary.html, summary.tsv, cohort.maf.tsv and MultiQC custom-content files.")
+    p.add_argument("json", nargs="+", help=".alkannot.json files (one per sample)")
+    p.add_argument("--outdir", required=True, help="output directory (e.g. results/cohort)")
     p.set_defaults(func=_cohort)
 
-    p = sub.add_parser("annotate", help="annotate one VCF/BCF: ALK kinase-domain changes and co-alterations")
+    p = sub.add_parser("annotate", formatter_class=fmt,
+                       help="annotate one VCF/BCF: ALK kinase-domain changes, co-alterations, drug verdicts",
+                       description="Annotate one sample: ALK kinase-domain resistance mutations and their phase, "
+                                   "co-alterations, copy number and fusions when given, and predicted activity of "
+                                   f"the six ALK TKIs ({', '.join(TKIS)}). Writes <sample>.alkannot.json, "
+                                   ".variants.tsv, .drugs.tsv, .report.html, .maf.tsv and .alkannot.vcf.gz into "
+                                   "--out.")
     p.add_argument("input", help="VCF, VCF.gz or BCF (indexed files are read by region)")
-    p.add_argument("--build", choices=["GRCh37", "GRCh38"], help="genome build (default: from the header)")
-    p.add_argument("--sample", help="sample id used for output names (default: from the file name)")
-    p.add_argument("--tumor-sample", help="tumour sample column in a multi-sample VCF")
-    p.add_argument("--normal-sample", help="matched normal / white-blood-cell column, if any")
-    p.add_argument("--specimen", choices=["tissue", "plasma", "csf"], default="tissue")
+    p.add_argument("--build", choices=["GRCh37", "GRCh38"], help="genome build: GRCh37 or GRCh38 (default: from "
+                   "the VCF header)")
+    p.add_argument("--sample", help="sample id used for output names and the report (default: from the file name)")
+    p.add_argument("--tumor-sample", help="tumour sample column in a multi-sample VCF (default: the only or first "
+                   "non-normal column)")
+    p.add_argument("--normal-sample", help="matched normal / white-blood-cell column, if any (plasma: lets "
+                   "clonal haematopoiesis be recognised)")
+    p.add_argument("--specimen", choices=["tissue", "plasma", "csf"], default="tissue",
+                   help="specimen type: tissue, plasma or csf (default: tissue); selects the specimen filters and "
+                        "whether the tumour fraction is estimated from VAFs (plasma/csf only)")
     p.add_argument("--reference", help="genome FASTA (indexed) to annotate positions the bundle lacks")
-    p.add_argument("--patient")
+    p.add_argument("--patient", help="patient id: groups samples into one timeline and links the reports")
     p.add_argument("--timepoint", help="collection date (YYYY-MM-DD) or label")
+    p.add_argument("--accession", help="specimen accession number from the lab system, printed on the report")
+    p.add_argument("--report-date", type=_iso_date_arg, metavar="YYYY-MM-DD",
+                   help="report date printed on the report and part of the report id (default: today, UTC; give it "
+                   "for byte-identical reruns)")
     p.add_argument("--alignment", help="BAM/CRAM (+index) for read-based phasing and hotspot coverage")
     p.add_argument("--cnv", help="copy-number file (CNVkit .cns/.cnr, segment TSV, PURPLE, CNV VCF)")
     p.add_argument("--sv", help="SV/fusion calls (Manta/GRIDSS/DELLY VCF, Arriba, STAR-Fusion)")
     p.add_argument("--population-af", help="population allele-frequency VCF (gnomAD-style INFO/AF, indexed): "
                    "variants above the threshold in resources/germline_polymorphisms.yaml are labelled germline")
-    p.add_argument("--current-tki", help="TKI the patient progressed on")
-    p.add_argument("--prior-tkis", help="comma-separated earlier TKIs")
-    p.add_argument("--tumor-fraction", help="tumour fraction / purity (0-1) if known")
+    p.add_argument("--current-tki", type=tki_arg, metavar="TKI",
+                   help=f"TKI the patient progressed on, one of: {', '.join(TKIS)} (case-insensitive)")
+    p.add_argument("--prior-tkis", type=tki_list_arg, metavar="TKI[,TKI...]",
+                   help="comma-separated earlier TKIs, oldest first (same six names)")
+    p.add_argument("--tumor-fraction", help="tumour fraction / purity, a fraction in (0, 1], if known; tissue: the "
+                   "pathology tumour content, plasma: overrides the VAF-based estimate")
     p.add_argument("--ploidy",
-                   help="tumour baseline ploidy for copy-number calls (default 2; PURPLE's purity.tsv gives it)")
+                   help="tumour baseline ploidy for copy-number calls, 0.5-8 (default 2; PURPLE's purity.tsv gives it)")
     p.add_argument("--pass-filters", help="comma-separated FILTER values treated as passing (default PASS,.)")
     p.add_argument("--kb-extra", action="append", help="extra knowledge-base YAML (same schema); repeatable")
     add_civic_flags(p)
-    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--out", required=True, help="output directory (created; all outputs are written together or "
+                   "none)")
     p.set_defaults(func=_annotate)

@@ -45,6 +45,8 @@ class SampleSpec:
     civic: bool = True  # show CIViC evidence beside the review (bundled resources/kb/civic.yaml or a kb_extra one)
     civic_may_change_verdict: bool = False  # let CIViC level A/B items in NSCLC move a verdict towards caution
     population_af: str | None = None  # gnomAD-style VCF (INFO/AF): common population variants -> germline
+    report_date: str | None = None  # YYYY-MM-DD; default today (UTC). Give it for byte-identical reruns.
+    accession: str | None = None  # specimen accession number from the lab system, shown on the report
 
 
 def check_sample_id(sid: str, where: str | None = None) -> None:
@@ -63,6 +65,22 @@ def sha256(path: str) -> str | None:
     except OSError:
         return None
     return h.hexdigest()
+
+
+def sha256_in_background(path: str):
+    """sha256(path) computed on another thread (hashlib releases the GIL: on a second core while the sample
+    is annotated, so a large indexed VCF read by region does not pay for reading all of it). Returns a
+    function that waits for and returns the digest."""
+    import threading
+
+    box: dict[str, str | None] = {}
+    t = threading.Thread(target=lambda: box.__setitem__("sha256", sha256(path)), name="sha256", daemon=True)
+    t.start()
+
+    def result() -> str | None:
+        t.join()
+        return box.get("sha256")
+    return result
 
 
 def _check_spec(spec: SampleSpec) -> None:
@@ -155,6 +173,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
     from alkannot.phase import decide_compounds
 
     _check_spec(spec)
+    vcf_sha256 = sha256_in_background(spec.vcf)
     kb_paths, civic_paths = civic_ev.split_kb_extra(list(spec.kb_extra))
     kb = _kb(tuple(kb_paths))
     civic = civic_ev.evidence_for(civic_paths, kb, spec.civic)
@@ -189,9 +208,13 @@ def build_sample_result(spec: SampleSpec) -> dict:
     for v in variants:
         alias = shown.get(v["protein_short"]) if v["gene"] == "ALK" else None
         v["protein_aliases"] = [alias] if alias else []
+    labels: dict[str, list[str]] = {}  # mutation -> its compounds' labels, in compound order
+    for c in compounds:
+        label = f"{'+'.join(c['mutations'])} ({c['phase']})"
+        for m in dict.fromkeys(c["mutations"]):
+            labels.setdefault(m, []).append(label)
     for v in variants:
-        v["compound"] = [f"{'+'.join(c['mutations'])} ({c['phase']})" for c in compounds
-                         if v["protein_short"] in c["mutations"]]
+        v["compound"] = list(labels.get(v["protein_short"], ()))
 
     copy_number = _copy_number(spec, build)
     fusions, fusion_assessment = _fusions(spec, build)
@@ -205,7 +228,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
     kb_co = _kb_co_alterations(tumour_co, copy_number, fusions)
     verdicts = evaluate(alk, compounds, kb_co, kb,
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
-    inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": sha256(spec.vcf)}]
+    inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": vcf_sha256()}]
     for role in ("cnv", "sv", "alignment", "reference", "population_af"):
         p = getattr(spec, role)
         if p:
@@ -248,7 +271,22 @@ def build_sample_result(spec: SampleSpec) -> dict:
     }
     civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
                        may_change=spec.civic_may_change_verdict)
+    data.update(_report_identity(spec, data, build))
     return data
+
+
+def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
+    """Additive keys: report id/date, specimen accession, versions and checksums of every resource used."""
+    from alkannot.core.resources import resources_dir
+    from alkannot.provenance import report_date, report_id, resource_manifest
+
+    date = report_date(spec.report_date)
+    manifest = resource_manifest(resources_dir(), build, spec.kb_extra)
+    return {
+        "report": {"id": report_id(spec.id, date, data["inputs"], manifest, __version__), "date": date,
+                   "accession": spec.accession or None},
+        "resource_files": manifest,
+    }
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:

@@ -11,7 +11,8 @@ problem is one `InputError` naming the sheet, the line, the sample and the colum
 - header names with surrounding spaces are refused (a `specimen ` column must not be silently ignored);
 - a comma- or semicolon-separated sheet is refused in one line;
 - a row with more or fewer cells than the header is refused (an extra tab shifts every later column);
-- numbers are numbers within bounds; dates are ISO 8601 (YYYY-MM-DD).
+- numbers are numbers within bounds; dates are ISO 8601 (YYYY-MM-DD): `report_date` must be one, `timepoint`
+  may also be a label that does not look like a date.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ MAX_SHEET_BYTES = 50 * 1024 * 1024
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # id | path | text | enum | tkis | number | timepoint
+    kind: str  # id | path | text | enum | tkis | number | timepoint | date
     help: str
     choices: tuple[str, ...] = ()
     lo: float | None = None
@@ -64,6 +65,8 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     Column("tumor_fraction", "number", "tumour fraction / purity, a fraction in (0, 1]", lo=0, hi=1,
            lo_open=True),
     Column("ploidy", "number", "tumour baseline ploidy, 0.5-8", lo=0.5, hi=8),
+    Column("accession", "text", "specimen accession number from the lab system (printed on the report)"),
+    Column("report_date", "date", "report date YYYY-MM-DD (default: the run date, UTC)"),
 )}
 
 _MONTH = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
@@ -140,6 +143,21 @@ def check_timepoint(raw: str, *, who: str = "", path: str | None = None, line: i
     return raw
 
 
+def check_date(raw: str, *, col: str = "report_date", who: str = "", path: str | None = None,
+               line: int | None = None) -> str:
+    """A real calendar date written YYYY-MM-DD (no labels, no other formats)."""
+    ok = bool(_ISO_DATE.match(raw))
+    if ok:
+        try:
+            _dt.date.fromisoformat(raw)
+        except ValueError:
+            ok = False
+    if not ok:
+        raise _err(f"{who}column '{col}': {raw!r} is not a calendar date written YYYY-MM-DD", path=path,
+                   line=line, fix="give the date as YYYY-MM-DD, e.g. 2025-03-01, or leave it empty for the run date")
+    return raw
+
+
 def check_row(row: Mapping[str, str], *, path: str | None = None, line: int | None = None) -> dict[str, str]:
     """The row with every cell checked (values stay text; empty = not given)."""
     sid = row.get("sample") or ""
@@ -179,6 +197,8 @@ def check_row(row: Mapping[str, str], *, path: str | None = None, line: int | No
             _number(val, col, where)
         elif col.kind == "timepoint":
             check_timepoint(val, who=who, path=path, line=line)
+        elif col.kind == "date":
+            check_date(val, col=name, who=who, path=path, line=line)
         out[name] = val
     return out
 
@@ -273,6 +293,7 @@ def spec_from_row(row: Mapping[str, str], *, reference: str | None = "", pass_fi
         cnv=cell("cnv"), sv=cell("sv"), current_tki=cell("current_tki"),
         prior_tkis=[x for x in (cell("prior_tkis") or "").split(",") if x],
         tumor_fraction=num["tumor_fraction"], ploidy=num["ploidy"],
+        report_date=cell("report_date"), accession=cell("accession"),
         pass_filters=pass_filters, kb_extra=list(kb_extra or []),
         population_af=cell("population_af") or population_af or None,
         civic=civic, civic_may_change_verdict=civic_may_change_verdict,
@@ -283,7 +304,8 @@ def spec_from_row(row: Mapping[str, str], *, reference: str | None = "", pass_fi
 _FLAGS = (("patient", "--patient"), ("specimen", "--specimen"), ("timepoint", "--timepoint"),
           ("build", "--build"), ("tumor_sample", "--tumor-sample"), ("normal_sample", "--normal-sample"),
           ("alignment", "--alignment"), ("reference", "--reference"), ("cnv", "--cnv"), ("sv", "--sv"),
-          ("population_af", "--population-af"), ("current_tki", "--current-tki"))
+          ("population_af", "--population-af"), ("current_tki", "--current-tki"),
+          ("report_date", "--report-date"), ("accession", "--accession"))
 
 
 def annotate_argv(spec) -> list[str]:

@@ -165,7 +165,8 @@ def test_demo_p002_plasma_first_screen_says_progressing_on_lorlatinib(tmp_path):
     assert [o["drug"] for o in tc["not_offered"]] == ["lorlatinib"]
     assert data["drugs"]["lorlatinib"]["current_tki"] is True
     screen = _first_screen(paths["html"].read_text())
-    assert "progressing on lorlatinib although the ALK mutations found (I1171N) are reported covered" in screen
+    # the key findings open the sentence with a capital letter
+    assert "progressing on lorlatinib although the ALK mutations found (I1171N) are reported covered".lower() in screen.lower()
     assert "lorlatinib ⚠ sensitive progressing on it" in screen
     assert "lorlatinib ✓" not in screen
     assert "Options discussed in the evidence: ceritinib" in screen

@@ -105,7 +105,7 @@ def test_two_concurrent_runs_never_mix(tmp_path):
     data = json.loads((out / "S.alkannot.json").read_text())
     html = (out / "S.report.html").read_text()
     assert data["sample"]["patient"] == "PB"  # B waited for A, then replaced the whole set
-    assert "<strong>PB</strong>" in html and "<strong>PA</strong>" not in html
+    assert "<th>Patient</th><td>PB</td>" in html and "<td>PA</td>" not in html
     assert _sample_files(out) == {"S" + e for e in EXTS}
     assert not [q for q in out.iterdir() if q.name.startswith(TMP_PREFIX)]
 

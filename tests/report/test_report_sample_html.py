@@ -39,10 +39,10 @@ def test_sample_report_is_deterministic(name):
 
 @pytest.mark.parametrize("name, expected", [
     ("tissue_P001_T2", ["G1202R · 18.2%", "L1196M · 15.7%", "kphase kphase-cis", ">cis<", "MET amplification",
-                        "12.0", "EML4-ALK", "E6;A20", "not annotated</strong>: ref_mismatch", "0.054%",
+                        "12.0", "EML4-ALK", "E6;A20", "not annotated</strong>: ref mismatch", "0.054%",
                         "c.3604G&gt;A", "p.(Gly1202Arg)", "3f5a1c0d9b8e7a6f", "✗ resistant"]),
-    ("plasma_P001_P1", ["possible_CH", "I1171N, L1198F", "0.13%", "insufficient_depth", "✓ sensitive",
-                        "Tumour fraction: <strong>4.00%</strong>"]),
+    ("plasma_P001_P1", ["possibly clonal haematopoiesis", "I1171N, L1198F", "0.13%", "insufficient depth",
+                        "✓ sensitive", "Estimated ctDNA fraction ≈4.00% (from the highest somatic VAF; an estimate)"]),
     ("plasma_P001_P2", ["kphase kphase-unresolved", "stroke-dasharray=\"2 3\"", "All listed hotspots were covered"]),
     ("tissue_P002_T1", ["⚠ conflicting", "? unknown", "L1196M listed both"]),
 ])

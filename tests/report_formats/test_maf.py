@@ -165,3 +165,21 @@ def test_coordinates_round_trip_real_maf_rows():
         kinds.add(got["type"])
         assert r.Variant_Classification in VOCABULARY
     assert {"SNP", "DNP", "INS", "DEL"} <= kinds
+
+
+def test_cohort_maf_streamed_sample_by_sample_is_the_same_file(tmp_path, results):
+    from alkannot.report.maf import CohortMaf
+
+    datas = [results[s] for s in ("P001_T1", "P001_T2", "P002_plasma")]
+    write_cohort_maf(datas, str(tmp_path / "all.maf.tsv"))
+    acc = CohortMaf(spill=True)
+    for d in datas:
+        acc.add(d)
+    acc.write(tmp_path / "streamed.maf.tsv")
+    assert (tmp_path / "streamed.maf.tsv").read_bytes() == (tmp_path / "all.maf.tsv").read_bytes()
+    dup = CohortMaf(spill=True)
+    dup.add(datas[0])
+    dup.add(datas[0])
+    with pytest.raises(InputError, match="more than once"):
+        dup.write(tmp_path / "dup.maf.tsv")
+    assert not (tmp_path / "dup.maf.tsv").exists()

@@ -16,7 +16,9 @@ import alkannot
 PKG = Path(alkannot.__file__).parent
 LAYERS = ["core", "io", "annotate", "phase", "interpret", "report"]
 # Modules every layer may use: the error type and the plain call record carry no behaviour from above.
-BOTTOM = {"alkannot", "alkannot.errors", "alkannot.model", "alkannot.resources"}
+BOTTOM = {"alkannot", "alkannot.errors", "alkannot.model", "alkannot.schemas"}
+# Private modules other modules may import: generated code, named private so nobody edits it by hand.
+GENERATED = {"alkannot.schemas._validator"}
 
 
 def _module_name(path: Path) -> str:
@@ -109,7 +111,7 @@ def test_no_upward_imports():
         if own is None:
             continue
         for target in sorted(targets):
-            if target in BOTTOM:
+            if target in BOTTOM or target in GENERATED:
                 continue
             theirs = _layer(target)
             if theirs is None or theirs > own:
@@ -126,6 +128,7 @@ def test_no_private_names_imported_from_other_modules():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("alkannot"):
                 for a in node.names:
-                    if a.name.startswith("_") and not a.name.startswith("__"):
+                    if a.name.startswith("_") and not a.name.startswith("__") \
+                            and f"{node.module}.{a.name}" not in GENERATED:
                         reached.append(f"{mod}: from {node.module} import {a.name}")
     assert not reached, "\n".join(reached)

@@ -92,7 +92,13 @@ def test_off_target_mechanisms(demo):
 def test_patient_and_cohort_reports_and_snakemake_report(demo, tmp_path):
     out, env = demo
     assert (out / "patients" / "P001.html").exists()
-    assert not (out / "patients" / "P002.html").exists()  # one sample only: no timeline
+    # every patient gets a page (sample reports link to it); a one-sample patient's page lists that sample
+    p002 = (out / "patients" / "P002.html").read_text()
+    assert 'href="../P002_plasma/P002_plasma.report.html"' in p002
+    sample = (out / "P001_T2" / "P001_T2.report.html").read_text()
+    assert 'href="../patients/P001.html"' in sample and 'href="../cohort/summary.html"' in sample
+    cohort = (out / "cohort" / "summary.html").read_text()
+    assert 'href="../P001_T2/P001_T2.report.html"' in cohort and 'href="../patients/P001.html"' in cohort
     for f in ("summary.html", "summary.tsv", "cohort.maf.tsv", "alkannot_mqc.tsv"):
         assert (out / "cohort" / f).exists()
     report = tmp_path / "report.html"

@@ -18,7 +18,8 @@ SNAKEMAKE = shutil.which("snakemake", path=str(Path(sys.executable).parent)) or 
 FULL = {"sample": "S1", "vcf": "a.vcf", "patient": "P1", "specimen": "plasma", "timepoint": "2024-06-03",
         "build": "GRCh37", "tumor_sample": "T", "normal_sample": "N", "alignment": "a.bam", "reference": "r.fa",
         "cnv": "c.cns", "sv": "s.vcf", "population_af": "g.vcf.gz", "current_tki": "lorlatinib",
-        "prior_tkis": "crizotinib,alectinib", "tumor_fraction": "0.35", "ploidy": "3.1"}
+        "prior_tkis": "crizotinib,alectinib", "tumor_fraction": "0.35", "ploidy": "3.1",
+        "report_date": "2025-03-01", "accession": "H24-05517"}
 
 
 def _via_cli(spec):
@@ -28,7 +29,8 @@ def _via_cli(spec):
            "tumor_sample": a.tumor_sample, "normal_sample": a.normal_sample, "reference": a.reference,
            "patient": a.patient, "timepoint": a.timepoint, "alignment": a.alignment, "cnv": a.cnv, "sv": a.sv,
            "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
-           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy}
+           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy, "report_date": a.report_date,
+           "accession": a.accession}
     return spec_from_row({k: v for k, v in row.items() if v is not None},
                          pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
                          kb_extra=a.kb_extra or [], path=CLI)
@@ -37,6 +39,7 @@ def _via_cli(spec):
 def test_every_column_survives_the_workflow_command_line():
     spec = spec_from_row(FULL, pass_filters=["PASS"], kb_extra=["x.yaml"])
     assert spec.ploidy == 3.1 and spec.population_af == "g.vcf.gz" and spec.timepoint == "2024-06-03"
+    assert spec.report_date == "2025-03-01" and spec.accession == "H24-05517"
     assert _via_cli(spec) == spec
 
 
@@ -66,3 +69,21 @@ def test_snakemake_prints_one_sheet_error_line(tmp_path):
              if ln.strip() and not ln.startswith(("Using workflow specific profile", "Config file"))]
     assert lines == [f"alkannot: error: {sheet}:1: unknown column 'tumour_fraction' (did you mean "
                      "tumor_fraction? See config/README.md for the columns)"], r.stderr
+
+
+@pytest.mark.parametrize("value", ["01/03/2025", "2025-02-30", "today"])
+def test_report_date_is_a_checked_iso_date(tmp_path, value):
+    from alkannot.errors import InputError
+
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text(f"sample\tvcf\treport_date\taccession\nS1\ta.vcf\t{value}\tH24-1\n")
+    with pytest.raises(InputError, match="report_date.*YYYY-MM-DD"):
+        read_sheet(sheet)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["annotate", "a.vcf", "--report-date", value, "--out", "o"])
+
+
+def test_report_date_and_accession_reach_the_spec():
+    spec = spec_from_row({"sample": "S1", "vcf": "a.vcf", "report_date": "2025-03-01", "accession": "H24-1"})
+    assert (spec.report_date, spec.accession) == ("2025-03-01", "H24-1")
+    assert annotate_argv(spec)[-4:] == ["--report-date", "2025-03-01", "--accession", "H24-1"]

@@ -1,9 +1,8 @@
 # Per-sample annotation. Two shapes with the same outputs, byte for byte:
 # - `annotate`: one job per sample (default);
 # - `annotate_bNNNN`: with `annotate_batch_size: N` in the config, one job per N samples running
-#   `alkannot annotate-batch` in one Python process (start-up is most of a small sample's cost: 1,000
-#   panel samples take 3.1 min instead of 12.8 min on 2 cores, see benchmarks/README.md). A failing
-#   sample fails its whole batch.
+#   `alkannot annotate-batch` in one Python process (start-up is most of a small sample's cost; figures in
+#   benchmarks/README.md). A failing sample fails its whole batch.
 SAMPLE_EXTS = (
     "alkannot.json",
     "variants.tsv",

@@ -114,7 +114,8 @@ def patients_with_timelines():
         if "patient" in samples
         else []
     )
-    return sorted(p for p, n in counts.items() if n >= 2) if len(counts) else []
+    # every patient gets a page (a one-sample page still lists the sample and links the reports together)
+    return sorted(p for p, n in counts.items() if n >= 1) if len(counts) else []
 
 
 def get_final_output():

@@ -1,5 +1,5 @@
 rule patient_report:
-    """Timeline of one patient's samples (patients with at least two samples)."""
+    """Timeline of one patient's samples (every patient with a patient id)."""
     input:
         lambda wc: [
             f"{OUT}/{s}/{s}.alkannot.json"

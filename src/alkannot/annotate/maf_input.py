@@ -44,7 +44,7 @@ from alkannot.core.contigs import canonical_chrom
 from alkannot.core.resources import resources_dir
 from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
-from alkannot.io.textfile import open_text
+from alkannot.io.textfile import numbered_lines, open_text
 
 REASON_ANCHOR = "maf_anchor_base_unknown"
 REQUIRED = ("Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele2")
@@ -80,14 +80,14 @@ def looks_like_maf(path: str | Path) -> bool:
         if head[:3] == b"BCF":
             return False
         with open_text(path) as fh:
-            for _, line in zip(range(200), fh):
+            for (_, line), _n in zip(numbered_lines(fh, path), range(200)):
                 if line.startswith("##fileformat=VCF") or line.startswith("#CHROM"):
                     return False
                 if line.startswith("#") or not line.strip():
                     continue
                 cols = set(line.rstrip("\n\r").split("\t"))
                 return {"Hugo_Symbol", *REQUIRED} <= cols or by_name
-    except (OSError, UnicodeDecodeError, EOFError, ValueError):
+    except (OSError, UnicodeDecodeError, EOFError, ValueError, InputError):
         return by_name
     return by_name
 
@@ -96,7 +96,7 @@ def _rows(path: Path):
     """(line, header, row dict) for each MAF data row; a row with too few columns is an error."""
     header: list[str] | None = None
     with open_text(path) as fh:
-        for ln, line in enumerate(fh, 1):
+        for ln, line in numbered_lines(fh, path):
             line = line.rstrip("\n\r")
             if not line.strip() or line.startswith("#"):
                 continue

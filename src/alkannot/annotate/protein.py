@@ -112,6 +112,35 @@ def _pc(consequence: str, edit: ProteinEdit, position: int | None, end_position:
     return ProteinChange(edit, consequence, position, end_position, unknown_sequence)
 
 
+def _first_diff(a: str, b: str) -> int:
+    """Length of the common prefix of a and b (comparisons of slices run in C, halving the range)."""
+    lo, hi = 0, min(len(a), len(b))
+    if a[:hi] == b[:hi]:
+        return hi
+    while hi - lo > 1:  # a[:lo] == b[:lo] and a[:hi] != b[:hi]
+        mid = (lo + hi) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Number of equal trailing characters of a and b, at most `limit` (>= 0)."""
+    return _first_diff(a[::-1][:limit], b[::-1][:limit]) if limit > 0 else 0
+
+
+def _last_edited(ref_cds: str, alt_cds: str, start: int) -> int:
+    """Last index after `start` where two equal-length sequences differ, else `start` (else the last index
+    when `start` is past it)."""
+    last, tail = len(ref_cds) - 1, len(ref_cds) - start - 1
+    if tail > 0:
+        same = _first_diff(alt_cds[: start: -1], ref_cds[: start: -1])  # common suffix after `start`
+        last = start if same >= tail else last - same
+    return last
+
+
 def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinChange:
     """Compare translations of reference and edited CDS (both start at c.1).
 
@@ -129,10 +158,7 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
     # The protein is unchanged before the edited codon: translate from there on only. An edit of
     # the same length changes only the codons it touches, so splice those into the reference.
     if len(alt_cds) == len(ref_cds):
-        last = len(ref_cds) - 1
-        while last > cds_edit_start and alt_cds[last] == ref_cds[last]:
-            last -= 1
-        c1 = last // 3
+        c1 = _last_edited(ref_cds, alt_cds, cds_edit_start) // 3
         middle = translate(alt_cds[first_codon * 3 : (c1 + 1) * 3])
         alt_full = full_ref_p[:first_codon] + middle + full_ref_p[c1 + 1 :]
         stop = alt_full.find("*")
@@ -147,10 +173,7 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
         return _pc("start_lost", ProteinEdit("start_lost", 1, "M"), 1)
 
     # Longest common prefix (3' rule at protein level: the change is placed as far C-terminal as possible).
-    n = 0
-    lim = min(len(ref_p), len(alt_p))
-    while n < lim and ref_p[n] == alt_p[n]:
-        n += 1
+    n = _first_diff(ref_p, alt_p)
 
     if frameshift:
         if n >= len(ref_p):  # identical up to and including the stop
@@ -188,9 +211,7 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
             return _pc("stop_gained", ProteinEdit("delins", n + 1, r, alt=ins_aa), n + 1)
         return _pc("stop_gained", ProteinEdit("delins", n + 1, r, end, del_aa[-1], ins_aa), n + 1, end)
 
-    m = 0
-    while m < len(ref_p) - n and m < len(alt_p) - n and ref_p[len(ref_p) - 1 - m] == alt_p[len(alt_p) - 1 - m]:
-        m += 1
+    m = _common_suffix(ref_p, alt_p, min(len(ref_p) - n, len(alt_p) - n))
     del_aa = ref_p[n : len(ref_p) - m]
     ins_aa = alt_p[n : len(alt_p) - m]
     pos = n + 1

@@ -9,6 +9,8 @@ whether the sequence came from the bundled CDS FASTA or from a full genome FASTA
 
 from __future__ import annotations
 
+import bisect
+import copy
 import gzip
 import json
 import re
@@ -64,8 +66,15 @@ class Transcript:
 
     # ---- genome -> transcript -----------------------------------------------------------------
     def exon_index_of(self, gpos: int) -> int | None:
-        for i, (s, e) in enumerate(self.exons):
-            if s <= gpos <= e:
+        # exons do not overlap: bisect over their starts in genomic order (built once per transcript)
+        index = self.__dict__.get("_exon_starts")
+        if index is None:
+            order = sorted(range(len(self.exons)), key=lambda i: self.exons[i][0])
+            index = self.__dict__["_exon_starts"] = ([self.exons[i][0] for i in order], order)
+        k = bisect.bisect_right(index[0], gpos) - 1
+        if k >= 0:
+            i = index[1][k]
+            if self.exons[i][0] <= gpos <= self.exons[i][1]:
                 return i
         return None
 
@@ -251,8 +260,17 @@ def load_transcripts(build: str, resource_dir: Path | None = None) -> Transcript
                                     meta={k: v for k, v in d.items() if k != "transcripts"})
     # Callers may fill sequence from a FASTA: hand out a copy.
     ts = _CACHE[key]
-    return TranscriptSet(build=ts.build, meta=dict(ts.meta),
-                         transcripts=[Transcript.from_json(t.to_json()) for t in ts.transcripts])
+    return TranscriptSet(build=ts.build, meta=dict(ts.meta), transcripts=[_copy(t) for t in ts.transcripts])
+
+
+def _copy(t: Transcript) -> Transcript:
+    """What Transcript.from_json(t.to_json()) gives, without the round trip: its own lists (strings and
+    tuples are immutable), no cached lookup index."""
+    c = copy.copy(t)
+    c.exons = list(t.exons)
+    c._exon_offsets = list(t._exon_offsets)
+    c.__dict__.pop("_exon_starts", None)
+    return c
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ It ignores sequencing error and UMI family collapsing, so it is a floor, not an 
 from __future__ import annotations
 
 import csv
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -296,15 +297,74 @@ def _alignment_contig(names: Iterable[str], chrom: str) -> str | None:
     return None
 
 
+# Hotspot codons closer than this (bp) share reads: bam_depths counts their whole cluster in one pass over
+# the reads (count_coverage once per cluster instead of once per codon) and serves the other codons of the
+# cluster from that pass. The depths are the same: a base's count does not depend on the window asked for.
+_CLUSTER_GAP = 150
+_CLUSTER_COUNTS: dict = {}  # {"key": (alignment file identity, reference, mapq, baseq), (contig, lo, hi): counts}
+
+
+@functools.lru_cache(maxsize=8)
+def _hotspot_clusters(chrom: str) -> tuple[tuple[int, int], ...]:
+    """Genomic spans (lo, hi) of the clusters of bundled hotspot codons on `chrom` (both builds)."""
+    spans = []
+    for build in ("GRCh38", "GRCh37"):
+        pos = []
+        for h in load_hotspots():
+            try:
+                c, gp = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
+            except InputError:
+                continue
+            if c == chrom:
+                pos += gp
+        pos.sort()
+        for p in pos:
+            if spans and spans[-1][2] == build and p - spans[-1][1] <= _CLUSTER_GAP:
+                spans[-1][1] = p
+            else:
+                spans.append([p, p, build])
+    return tuple((lo, hi) for lo, hi, _ in spans)
+
+
+def _cluster_of(chrom: str, positions: list[int]) -> tuple[int, int] | None:
+    lo, hi = min(positions), max(positions)
+    return next(((a, b) for a, b in _hotspot_clusters(chrom) if a <= lo and hi <= b), None)
+
+
 def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: str | None = None,
                min_mapq: int = 20, min_baseq: int = 20) -> list[int]:
     """Depth at each 1-based position (A+C+G+T with base quality >= min_baseq) counting only primary,
-    non-duplicate, QC-passed reads with mapping quality >= min_mapq."""
+    non-duplicate, QC-passed reads with mapping quality >= min_mapq.
+
+    For an alignment given by path and positions inside a cluster of bundled hotspot codons, the whole
+    cluster is counted once and kept (for the last alignment file only) for the cluster's other codons."""
     import pysam
 
+    own = not isinstance(alignment, pysam.AlignmentFile)
+    span = _cluster_of(chrom, positions) if own and positions else None
+    if span is not None:
+        try:
+            st = Path(str(alignment)).stat()
+            key = (str(alignment), st.st_mtime_ns, st.st_size, reference, min_mapq, min_baseq)
+        except OSError:
+            span = None
+    if span is not None:
+        if _CLUSTER_COUNTS.get("key") != key:
+            _CLUSTER_COUNTS.clear()
+            _CLUSTER_COUNTS["key"] = key
+        if (chrom, span) not in _CLUSTER_COUNTS:
+            # the cluster's depths, by the code below (one count_coverage over the span)
+            _CLUSTER_COUNTS[(chrom, span)] = _bam_depths(alignment, chrom, list(range(span[0], span[1] + 1)),
+                                                         reference, min_mapq, min_baseq, own)
+        counts = _CLUSTER_COUNTS[(chrom, span)]
+        return [counts[p - span[0]] for p in positions]
+    return _bam_depths(alignment, chrom, positions, reference, min_mapq, min_baseq, own)
+
+
+def _bam_depths(alignment: Any, chrom: str, positions: list[int], reference: str | None, min_mapq: int,
+                min_baseq: int, own: bool) -> list[int]:
     from alkannot.io.alignment import open_alignment, quiet_htslib
 
-    own = not isinstance(alignment, pysam.AlignmentFile)
     bam = open_alignment(str(alignment), reference) if own else alignment
     name = str(alignment) if own else str(getattr(bam, "filename", b"").decode(errors="replace"))
     try:
@@ -313,8 +373,8 @@ def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: s
             return [0 for _ in positions]
 
         def keep(read) -> bool:
-            return not (read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_duplicate
-                        or read.is_qcfail) and read.mapping_quality >= min_mapq
+            # 0xF04 = unmapped | secondary | QC fail | duplicate | supplementary (one attribute read per read)
+            return not read.flag & 0xF04 and read.mapping_quality >= min_mapq
 
         lo, hi = min(positions), max(positions)
         with quiet_htslib() as msgs:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from alkannot.core.resources import resources_dir
@@ -142,7 +141,50 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+VALIDATED_FILE = "alk_kb.validated.sha256"  # digest of the bundled KB + schema, checked by the test suite
+_VALIDATED: set[str] = set()  # digests of KB files validated in this process (kb_extra in a batch)
+
+
+def content_digest(path: Path) -> str:
+    """sha256 over the KB file's bytes and the schema's bytes: what a validation result depends on."""
+    import hashlib
+
+    h = hashlib.sha256(Path(path).read_bytes())
+    h.update(b"\0" + (kb_dir() / SCHEMA_FILE).read_bytes())
+    return h.hexdigest()
+
+
+def _known_valid(path: Path) -> str | None:
+    """None when `path` was validated already (same bytes, same schema): the bundled KB by the test suite
+    (tests/interpret/test_kb_validated.py records its digest in resources/kb/alk_kb.validated.sha256), a
+    kb_extra file earlier in this process. Otherwise the digest to remember once it validates."""
+    try:
+        digest = content_digest(path)
+    except OSError:
+        return ""
+    if digest in _VALIDATED:
+        return None
+    recorded = kb_dir() / VALIDATED_FILE
+    try:
+        if Path(path).resolve() == (kb_dir() / KB_FILE).resolve() and recorded.read_text().split()[0] == digest:
+            return None
+    except (OSError, IndexError):
+        pass
+    return digest
+
+
 def _validate(data: dict[str, Any], path: Path) -> None:
+    digest = _known_valid(path)
+    if digest is None:
+        return
+    _validate_now(data, path)
+    if digest:
+        _VALIDATED.add(digest)
+
+
+def _validate_now(data: dict[str, Any], path: Path) -> None:
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,11 +120,18 @@ def _check_date(text: str, path: str) -> str:
     return d.isoformat()
 
 
+MAX_CIVIC_BYTES = int(os.environ.get("ALKANNOT_MAX_CIVIC_BYTES", 512 * 1024 * 1024))
+
+
 def read_civic(path: str | Path, release_date: str | None = None) -> CivicExport:
     """Read and check a CIViC clinical evidence TSV; every data line becomes one CivicRow (none dropped)."""
     p = Path(path)
     if not p.is_file():
         raise InputError("CIViC export not found", path=str(p), fix="check the path")
+    size = p.stat().st_size
+    if size > MAX_CIVIC_BYTES:  # the 2021 export is ~4 MB; read whole, so a bound keeps memory sane
+        raise InputError(f"file is {size:,} bytes, over the {MAX_CIVIC_BYTES:,}-byte limit for a CIViC export",
+                         path=str(p), fix="give CIViC's ClinicalEvidenceSummaries TSV (or raise ALKANNOT_MAX_CIVIC_BYTES)")
     raw = p.read_bytes()
     date = release_date or release_date_from_name(p.name)
     if not date:

@@ -1,8 +1,14 @@
-"""Small helpers for the tab-separated inputs (copy-number and fusion tables): gzip or plain text."""
+"""Small helpers for the tab-separated inputs (copy-number and fusion tables, MAF): gzip or plain text.
+
+Tables are streamed line by line, so their size is not limited; a single line is (``MAX_LINE_CHARS``), so a
+binary or newline-free file cannot make a reader hold gigabytes in one string.
+"""
 
 from __future__ import annotations
 
 import gzip
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from alkannot.errors import InputError
@@ -15,10 +21,27 @@ def open_text(path: Path):
     return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
 
 
+MAX_LINE_CHARS = int(os.environ.get("ALKANNOT_MAX_LINE_CHARS", 1_000_000))
+
+
+def numbered_lines(fh, path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line) of an open text file; a line longer than ``MAX_LINE_CHARS`` is an InputError."""
+    ln = 0
+    while True:
+        line = fh.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        ln += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise InputError(f"line is longer than {MAX_LINE_CHARS:,} characters (not a text table?)", path=str(path),
+                             line=ln, fix="give the tool's tab-separated output (or raise ALKANNOT_MAX_LINE_CHARS)")
+        yield ln, line
+
+
 def first_line(path: Path, expected: str) -> tuple[int, str]:
     """(line number, text) of the first non-blank line; InputError naming `expected` if there is none."""
     with open_text(path) as fh:
-        for ln, line in enumerate(fh, 1):
+        for ln, line in numbered_lines(fh, path):
             if line.strip():
                 return ln, line.rstrip("\n\r")
     raise InputError("file is empty", path=str(path), fix=f"give {expected}")
@@ -42,7 +65,7 @@ def header_line(path: Path, expected: str) -> tuple[int, str, list[str]]:
     """
     meta: list[str] = []
     with open_text(path) as fh:
-        for ln, line in enumerate(fh, 1):
+        for ln, line in numbered_lines(fh, path):
             text = line.rstrip("\n\r")
             if not text.strip():
                 continue
@@ -66,7 +89,7 @@ def table_rows(path: Path, *, short_rows: str = "error", long_rows: str = "error
     """
     with open_text(path) as fh:
         header: list[str] | None = None
-        for ln, line in enumerate(fh, 1):
+        for ln, line in numbered_lines(fh, path):
             line = line.rstrip("\n\r")
             if not line.strip():
                 continue

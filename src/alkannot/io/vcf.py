@@ -668,13 +668,19 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
     n = 0
     want_tabs = None if n_columns is None else n_columns - 1
     bisect_right = bisect.bisect_right
+    keep = kept.append
     try:
         for ln, raw in enumerate(_text_lines(path), 1):
-            if raw[:1] == b"#":
+            if raw[0] == 35:  # b"#"
                 header.append(raw)
                 continue
-            f = raw.split(b"\t", 4)
-            if len(f) < 5 or (want_tabs is not None and raw.count(b"\t") != want_tabs) or not f[1].isdigit():
+            # the column count first (one C scan): a line with the right number of tabs splits into 5
+            if want_tabs is None or raw.count(b"\t") == want_tabs:
+                f = raw.split(b"\t", 4)
+                ok = len(f) == 5 and f[1].isdigit()
+            else:
+                ok = False
+            if not ok:
                 if not raw.strip():
                     continue  # blank line: no data, not a record
                 n += 1
@@ -696,7 +702,7 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
             if i >= 0 and sp[1][i] >= pos:
                 if b"\0" in raw:
                     _nul_error(path, ln)
-                kept.append((ln, raw if raw.endswith(b"\n") else raw + b"\n"))
+                keep((ln, raw if raw.endswith(b"\n") else raw + b"\n"))
     except (EOFError, OSError, zlib.error) as e:
         raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
                          fix="re-copy or re-compress it with bgzip") from None

@@ -139,9 +139,24 @@ def decide_compounds(mutations: list[dict], *, alignment: str | None = None, ref
     # A set of 3+ is listed only when every pair in it is cis (then the set is cis). A trans or
     # unresolved pair is already listed, and says all there is about any set containing it; listing
     # those sets too grows as n^4 with the number of mutations and tells the reader nothing new.
-    for size in range(3, min(len(ordered), int(cfg["max_set_size"])) + 1):
-        for members in combinations(ordered, size):
-            names_ = [m["protein_short"] for m in members]
-            if all(by_pair[(x, y)]["phase"] == "cis" for x, y in combinations(names_, 2)):
-                out.append(decide_set(list(members), by_pair))
+    # The sets are grown from the cis pairs only (each set of size s extends one of size s-1 by a later
+    # mutation in cis with all its members), so nothing is enumerated when no pair is cis; the order is
+    # that of itertools.combinations (by size, then lexicographic in protein order).
+    index = {name: i for i, name in enumerate(names)}
+    cis_with: list[set[int]] = [set() for _ in ordered]
+    for (x, y), res in by_pair.items():
+        if res["phase"] == "cis":
+            cis_with[index[x]].add(index[y])
+            cis_with[index[y]].add(index[x])
+    level = [(i, j) for i in range(len(ordered)) for j in sorted(cis_with[i]) if j > i]
+    for _size in range(3, min(len(ordered), int(cfg["max_set_size"])) + 1):
+        grown = []
+        for members in level:
+            common = set.intersection(*(cis_with[i] for i in members))
+            grown += [(*members, j) for j in sorted(common) if j > members[-1]]
+        for members in grown:
+            out.append(decide_set([ordered[i] for i in members], by_pair))
+        level = grown
+        if not level:
+            break
     return out

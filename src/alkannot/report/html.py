@@ -92,14 +92,38 @@ def citation_url(text: str) -> str | None:
     return None
 
 
+def _bytecode_cache():
+    """Templates compiled once, not per process: Jinja's file cache (per user, in the temp dir, or
+    $ALKANNOT_CACHE_DIR/jinja); an entry is used only for the same template source. None when not writable."""
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    base = os.environ.get("ALKANNOT_CACHE_DIR")
+    try:
+        if base:
+            path = os.path.join(base, "jinja")
+            os.makedirs(path, mode=0o700, exist_ok=True)
+            return FileSystemBytecodeCache(path)
+        return FileSystemBytecodeCache()  # <tmp>/_jinja2-cache-<uid>, created private by Jinja
+    except (OSError, RuntimeError):  # not writable, or not ours (Jinja refuses an unsafe directory)
+        return None
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("alkannot", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=_bytecode_cache())
+    from alkannot.report.wording import engine_words
+
+    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate, words=engine_words)
     # CSP is our own constant (not input-derived); Markup keeps its quotes readable in the page source.
-    env.globals.update(CSP=Markup(CSP), NOT_ASSESSED=NOT_ASSESSED)
+    from alkannot.report.readable import hgvs_html, patient_href, sample_href
+
+    env.globals.update(CSP=Markup(CSP), NOT_ASSESSED=NOT_ASSESSED, hgvs=hgvs_html, sample_href=sample_href,
+                       patient_href=patient_href)
     return env
 
 
@@ -227,8 +251,27 @@ def variant_rows(variants, ctdna: dict) -> list[dict]:
             "ch_evidence": _text(v.get("ch_evidence")),
             "annotated": v.get("status") != "not_annotated",
             "reason": _text(v.get("reason")),
+            **_readable_variant(v),
         })
     return rows
+
+
+def _readable_variant(v: dict) -> dict:
+    """Reader columns: published alias, one FILTER cell in words, flag labels (see report/wording.py)."""
+    from alkannot.report.wording import flag_label
+
+    filt, spec = _text(v.get("filter")), _text(v.get("specimen_filter"))
+    words = filt or "—"
+    if v.get("filter_pass") is False:
+        words += " (caller FILTER not passing: shown, not used for verdicts)"
+    elif spec:
+        words += " · " + ("passes specimen filters" if spec == "pass" else flag_label(spec))
+    flags = [flag_label(f) for f in _list(v.get("flags"))]
+    ch = _text(v.get("ch_status"))
+    if ch:
+        flags.append(flag_label(ch))
+    return {"alias": ", ".join(_text(a) for a in _list(v.get("protein_aliases"))),
+            "filter_words": words, "flag_words": flags}
 
 
 def compound_rows(compounds) -> list[dict]:
@@ -370,8 +413,11 @@ def render_sample_html(data: dict, *, resources: Path | None = None) -> str:
     ALK region spans come from ``data['alk_regions']`` or ``<resources>/alk_regions.tsv`` (default: the
     package's resources dir); without either the map shows the kinase domain without structural regions.
     """
+    from alkannot.report.readable import readable_view
+
     regions = resolve_regions(data if isinstance(data, dict) else {}, resources)
-    return environment().get_template("sample.html.j2").render(v=sample_view(data, regions))
+    return environment().get_template("sample.html.j2").render(
+        v=sample_view(data, regions), r=readable_view(data if isinstance(data, dict) else {}, resources))
 
 
 def fusion_read_cells(f: dict) -> dict:

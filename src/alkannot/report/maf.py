@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from alkannot.annotate.protein import ProteinEdit
 from alkannot.errors import InputError
-from alkannot.io.atomic import atomic_write_text
+from alkannot.io.atomic import atomic_path, atomic_write_text
 from alkannot.report.cells import tsv_cell
 
 MAF_VERSION = "2.4"
@@ -258,19 +258,84 @@ def not_in_maf(data: dict) -> Counter:
     return Counter(r for r in map(unrepresentable, data["variants"]) if r)
 
 
+def _line(row: dict) -> str:
+    """One MAF line: tsv_cell of every column, with the common cases (empty, plain text, int) inline."""
+    cells = []
+    for c in MAF_COLUMNS:
+        v = row.get(c)
+        if v is None:
+            cells.append("")
+        elif type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v:
+            cells.append(v)
+        elif type(v) is int:
+            cells.append(str(v))
+        else:
+            cells.append(tsv_cell(v))
+    return "\t".join(cells)
+
+
+class CohortMaf:
+    """MAF text of many samples added one at a time (the cohort report reads one sample JSON at a time).
+
+    With `spill`, the rows go to a temporary file as they come (10,000 panel samples are ~1.2 M rows):
+    memory stays flat; `write` puts the header (which counts what MAF cannot express) before them."""
+
+    def __init__(self, *, center: str = ".", spill: bool = False):
+        import tempfile
+
+        self.center = center
+        self.ids: Counter = Counter()
+        self.skipped: Counter = Counter()
+        self.body: list[str] = []
+        self._spill = tempfile.TemporaryFile("w+") if spill else None
+
+    def add(self, d: dict) -> None:
+        self.ids[d["sample"]["id"]] += 1
+        self.skipped += not_in_maf(d)
+        rows = [_line(r) for r in maf_rows(d, center=self.center)]
+        if self._spill is None:
+            self.body += rows
+        else:
+            self._spill.writelines(r + "\n" for r in rows)
+
+    def _header(self) -> list[str]:
+        lines = [f"#version {MAF_VERSION}"]
+        if self.skipped:
+            what = ", ".join(f"{k}: {n}" for k, n in sorted(self.skipped.items()))
+            lines.append(f"#alkannot: {sum(self.skipped.values())} allele(s) not expressible in MAF ({what}); "
+                         "they are listed in the per-sample JSON and variants.tsv")
+        lines.append("\t".join(MAF_COLUMNS))
+        return lines
+
+    def text(self) -> str:
+        if self._spill is not None:
+            self._spill.seek(0)
+            return "\n".join(self._header()) + "\n" + self._spill.read()
+        return "\n".join(self._header() + self.body) + "\n"
+
+    def write(self, out_path) -> None:
+        dup = sorted(k for k, n in self.ids.items() if n > 1)
+        if dup:
+            raise InputError(f"sample id(s) {', '.join(dup)} appear more than once in the cohort", path=out_path,
+                             fix="give each sample (timepoint) its own id; Tumor_Sample_Barcode must be unique")
+        if self._spill is None:
+            atomic_write_text(out_path, self.text())
+            return
+        import shutil
+
+        with atomic_path(out_path) as tmp, open(tmp, "w") as fh:
+            fh.write("\n".join(self._header()) + "\n")
+            self._spill.seek(0)
+            shutil.copyfileobj(self._spill, fh, 1 << 20)
+        self._spill.close()
+
+
 def maf_text(datas: list[dict], *, center: str = ".") -> str:
-    lines = [f"#version {MAF_VERSION}"]
-    skipped: Counter = Counter()
-    body = []
+    acc = CohortMaf(center=center)
     for d in datas:
-        skipped += not_in_maf(d)
-        body += ["\t".join(tsv_cell(r.get(c)) for c in MAF_COLUMNS) for r in maf_rows(d, center=center)]
-    if skipped:
-        what = ", ".join(f"{k}: {n}" for k, n in sorted(skipped.items()))
-        lines.append(f"#alkannot: {sum(skipped.values())} allele(s) not expressible in MAF ({what}); "
-                     "they are listed in the per-sample JSON and variants.tsv")
-    lines.append("\t".join(MAF_COLUMNS))
-    return "\n".join(lines + body) + "\n"
+        acc.skipped += not_in_maf(d)
+        acc.body += [_line(r) for r in maf_rows(d, center=center)]
+    return acc.text()
 
 
 def write_maf(data: dict, out_path: str, *, center: str = ".") -> None:

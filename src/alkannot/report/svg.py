@@ -262,6 +262,30 @@ def _marker(shape: str, cx: float, cy: float, filled: bool) -> str:
     return f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="4"{fill}/>'
 
 
+def dodge(ys: list[tuple[object, float]], *, min_gap: float = 9.0, step: float = 8.0) -> dict[object, float]:
+    """Horizontal offsets for markers of one column whose y values are closer than ``min_gap`` pixels.
+
+    Markers that would sit on top of each other (two alterations at the same VAF, or several "not detected"
+    markers at 0%) are spread sideways around the column, in series order, so none hides another.
+    """
+    out: dict[object, float] = {}
+    cluster: list[tuple[object, float]] = []
+
+    def flush() -> None:
+        n = len(cluster)
+        for k, (key, _) in enumerate(cluster):
+            out[key] = (k - (n - 1) / 2) * step if n > 1 else 0.0
+
+    for key, y in sorted(ys, key=lambda t: t[1]):
+        if cluster and y - cluster[-1][1] >= min_gap:
+            flush()
+            cluster = []
+        cluster.append((key, y))
+    if cluster:
+        flush()
+    return out
+
+
 def vaf_timeline_chart(columns: list[dict], series: list[dict], *, chart_id: str = "tchart",
                        title: str = "Variant allele fraction of resistance-relevant alterations over time") -> Markup:
     """Line chart of VAF per alteration over the sample columns.
@@ -309,6 +333,10 @@ def vaf_timeline_chart(columns: list[dict], series: list[dict], *, chart_id: str
         return int(series[i].get("colour", i)) % 8
 
     label_at: list[tuple[float, int]] = []  # (wanted y, series index)
+    shift: dict[object, float] = {}
+    for col in range(len(columns)):
+        shift.update(dodge([((i, col), py(p["vaf"] or 0.0)) for i, s in enumerate(series) for p in s["points"]
+                            if p["col"] == col and p["state"] != "not_assessed"]))
     for i, s in enumerate(series):
         style = int(s.get("style", i))
         shape, dash = _SHAPES[style % len(_SHAPES)], _DASHES[style % len(_DASHES)]
@@ -321,7 +349,7 @@ def vaf_timeline_chart(columns: list[dict], series: list[dict], *, chart_id: str
                     segs.append(seg)
                 seg = []
                 continue
-            seg.append((px(columns[p["col"]]["x"]), py(p["vaf"] or 0.0)))
+            seg.append((px(columns[p["col"]]["x"]) + shift.get((i, p["col"]), 0.0), py(p["vaf"] or 0.0)))
         if seg:
             segs.append(seg)
         g = [f'<g class="series series-{colour_of(i)}"><title>{escape(s["name"])}</title>']
@@ -333,7 +361,7 @@ def vaf_timeline_chart(columns: list[dict], series: list[dict], *, chart_id: str
         for p in pts:
             if p["state"] == "not_assessed":
                 continue
-            cx, cy = px(columns[p["col"]]["x"]), py(p["vaf"] or 0.0)
+            cx, cy = px(columns[p["col"]]["x"]) + shift.get((i, p["col"]), 0.0), py(p["vaf"] or 0.0)
             g.append(_marker(shape, cx, cy, p["state"] == "detected"))
         last = [p for p in pts if p["state"] != "not_assessed"]
         if last:

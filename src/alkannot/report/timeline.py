@@ -163,7 +163,8 @@ def build_timeline(samples: list[dict]) -> dict:
     columns = [{"id": _text(m.get("id")), "label": _text(m.get("timepoint")) or _text(m.get("id")),
                 "date": dates[i], "x": xs[i], "specimen": _text(m.get("specimen")),
                 "therapy": _text(m.get("current_tki")), "prior": [_text(t) for t in _list(m.get("prior_tkis"))],
-                "mechanisms": [_text(_dict(x).get("name")) for x in _list(samples[i].get("mechanisms"))]}
+                "mechanisms": [_text(_dict(x).get("name")) for x in _list(samples[i].get("mechanisms"))],
+                "mechanism_words": _mechanism_words(samples[i])}
                for i, m in enumerate(meta)]
     specimens = [c["specimen"] for c in columns]
     rows, series = [], []
@@ -205,6 +206,18 @@ def concordance(columns: list[dict], rows: list[dict]) -> list[dict]:
                               "verdict": concordance_verdict(r["cells"][t]["state"], r["cells"][p]["state"])}
                              for r in rows]})
     return out
+
+
+def _mechanism_words(sample: dict) -> list[str]:
+    """The sample page's words for its mechanisms ('TP53 R273H mutation (prognostic)'), no engine tokens."""
+    from alkannot.report.wording import mechanism_phrase
+
+    out = []
+    for m in _list(sample.get("mechanisms")):
+        w = mechanism_phrase(_dict(m))
+        out.append(w["label"] + (" (prognostic)" if w["prognostic"] else "")
+                   + ("" if w["in_kb"] else " (no knowledge-base statement)"))
+    return list(dict.fromkeys(out))
 
 
 def render_patient_html(samples: list[dict]) -> str:

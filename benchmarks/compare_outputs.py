@@ -1,0 +1,131 @@
+"""Outputs of this tree vs another commit's: the speed work must not change a byte.
+
+    python benchmarks/compare_outputs.py [--rev 48fe281] [--big]
+
+Exports `--rev` with `git archive` to benchmarks/out/rev-<rev>/ (once), then runs the same cases with that
+tree's package (PYTHONPATH=<tree>/src) and with this one, into benchmarks/out/compare/<rev>/ and
+benchmarks/out/compare/HEAD/, and compares every file byte for byte:
+  demo        the workflow on config/samples.tsv (4 samples, patient timeline, cohort report)
+  panel       `alkannot annotate` benchmarks/out/inputs/panel.vcf (benchmarks/generate.py)
+  kd_64/128   64 and 128 ALK kinase-domain mutations (benchmarks/bench_compound.py)
+  alk_10000   10,000 records inside ALK (benchmarks/bench_compound.py); --big adds alk_100000 (slow before)
+  cohort_100  `alkannot cohort-report` over the first 100 cohort samples' JSONs (annotated once, by this tree)
+Exit status 1 when any file differs or is missing on one side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+IN = OUT / "inputs"
+BIN = ROOT / ".venv" / "bin"
+
+
+def export(rev: str) -> Path:
+    tree = OUT / f"rev-{rev}"
+    if not (tree / "src").exists():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def run(tree: Path, out: Path, cases: list[str]) -> None:
+    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "PATH": f"{BIN}:{os.environ['PATH']}",
+           "ALKANNOT_RESOURCES": str(ROOT / "resources")}  # same path in both: the JSON names the KB file
+    env.pop("ALKANNOT_TIMESTAMP", None)
+    ann = [str(BIN / "alkannot"), "annotate", "--build", "GRCh38", "--sample", "B"]
+    for case in cases:
+        dest = out / case
+        if dest.exists():
+            shutil.rmtree(dest)
+        if case == "demo":
+            # a scratch copy of the tree's workflow, so .snakemake/ and results/ stay out of the tree
+            work = out / "demo_work"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            for item in ("Snakefile", "workflow", "config", "profiles", "test-data", "resources"):
+                src = tree / item
+                (shutil.copytree if src.is_dir() else shutil.copy)(src, work / item)
+            subprocess.run([str(BIN / "snakemake"), "--cores", "2", "--quiet", "rules"], cwd=work, env=env,
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            shutil.move(str(work / "results"), dest)
+            shutil.rmtree(work)
+        elif case == "cohort_100":
+            jsons = sorted((OUT / "compare" / "cohort_json").glob("*/*.alkannot.json"))[:100]
+            # the full matrix (this tree summarises cohorts beyond MATRIX_MAX_*; the rows are the same)
+            code = ("import sys, alkannot.report.cohort as c; c.MATRIX_MAX_FEATURES = c.MATRIX_MAX_SAMPLES = None; "
+                    "from alkannot.cli import main; sys.exit(main(sys.argv[1:]))")
+            subprocess.run([str(BIN / "python"), "-c", code, "cohort-report", "--outdir", str(dest),
+                            *map(str, jsons)], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            subprocess.run([*ann, str(IN / f"{case}.vcf"), "--out", str(dest)], env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+        print(f"  {case}: done", file=sys.stderr)
+
+
+def cohort_jsons() -> None:
+    """The first 100 cohort samples annotated once (by this tree): the cohort report's input."""
+    dest = OUT / "compare" / "cohort_json"
+    if len(list(dest.glob("*/*.alkannot.json"))) >= 100:
+        return
+    sheet = IN / "cohort" / "samples.tsv"
+    ids = [ln.split("\t")[0] for ln in sheet.read_text().splitlines()[1:101]]
+    subprocess.run([str(BIN / "alkannot"), "annotate-batch", "--sheet", str(sheet), "--samples", ",".join(ids),
+                    "--outdir", str(dest)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    out = []
+    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    out += [f"only in {a}: {p}" for p in sorted(files_a - files_b)]
+    out += [f"only in {b}: {p}" for p in sorted(files_b - files_a)]
+    out += [f"differs: {p}" for p in sorted(files_a & files_b) if not filecmp.cmp(a / p, b / p, shallow=False)]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rev", default="48fe281")
+    ap.add_argument("--big", action="store_true", help="also 100,000 records inside ALK")
+    ap.add_argument("--cases", nargs="*", help="only these cases")
+    ap.add_argument("--skip-before", action="store_true", help="reuse the --rev outputs of an earlier run")
+    a = ap.parse_args(argv)
+    from bench_compound import alk_vcf, kd_vcf
+
+    if not (IN / "panel.vcf").exists() or not (IN / "cohort" / "samples.tsv").exists():
+        sys.exit("run benchmarks/generate.py first")
+    kd_vcf(64), kd_vcf(128), alk_vcf(10_000)
+    cases = ["demo", "panel", "kd_64", "kd_128", "alk_10000", "cohort_100"]
+    if a.big:
+        alk_vcf(100_000)
+        cases.append("alk_100000")
+    cases = a.cases or cases
+    if "cohort_100" in cases:
+        cohort_jsons()
+    before, after = OUT / "compare" / a.rev, OUT / "compare" / "HEAD"
+    if not a.skip_before:
+        print(f"{a.rev}:", file=sys.stderr)
+        run(export(a.rev), before, cases)
+    print("this tree:", file=sys.stderr)
+    run(ROOT, after, cases)
+    bad = [d for c in cases for d in differences(before / c, after / c)]
+    for d in bad:
+        print(d)
+    n = sum(1 for c in cases for p in (after / c).rglob("*") if p.is_file())
+    print(f"{len(bad)} differences over {n} files ({', '.join(cases)})")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
