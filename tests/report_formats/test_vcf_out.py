@@ -132,6 +132,20 @@ def test_build_mismatch_is_refused(tmp_path, results):
                             build="GRCh37")
 
 
+@pytest.mark.parametrize("name", ["shapes.vcf.bgzf", "shapes.vcf.bgz", "shapes.vcf.gz"])
+def test_indexed_file_whatever_its_name(tmp_path, results, name):
+    """A bgzipped, tabix-indexed VCF is read by region however it is named, and the VCF writer asks the
+    same question (issue 16: x.vcf.bgzf was annotated as streamed, then refused by the writer)."""
+    src = tmp_path / name
+    bcftools("sort", "-Oz", "-o", str(src), str(SAMPLES["SHAPES"]["vcf"]))
+    bcftools("index", "-t", str(src))
+    data = run("SHAPES", vcf=src)
+    assert data["accounting"]["read_mode"] == "indexed_regions"
+    out = write(tmp_path, "SHAPES", data, vcf=src)
+    assert sorted(query(out, INFO_IDS)) == sorted(query(write(tmp_path / "plain", "SHAPES", results["SHAPES"]),
+                                                        INFO_IDS))
+
+
 def test_bcf_input(tmp_path, results):
     bcf = tmp_path / "shapes.bcf"
     bcftools("view", "-Ob", "-o", str(bcf), str(SAMPLES["SHAPES"]["vcf"]))

@@ -28,8 +28,8 @@ import numpy as np
 from alkannot.core.contigs import canonical_chrom
 from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
-from alkannot.io.htslib import LOG_ERROR, LOG_OFF
-from alkannot.io.htslib import set_log_level as _set_hts_log_level
+from alkannot.io.alignment import quiet_htslib
+from alkannot.io.htslib import LOG_ERROR, cyvcf2_log_level
 from alkannot.model import VariantCall
 
 # GRCh37/GRCh38 chr2 lengths: enough to tell the builds apart from a header.
@@ -73,10 +73,10 @@ def _check_readable(path: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(18)
     if head[:2] == b"\x1f\x8b":
-        index = next((path + ext for ext in (".tbi", ".csi") if os.path.exists(path + ext)), None)
-        # BGZF = gzip with a 'BC' extra field. Plain gzip streams fine, but an index over it is
-        # meaningless: htslib then finds no records in any region and says nothing.
-        bgzf = len(head) >= 14 and head[3] & 4 and head[12:14] == b"BC"
+        index = index_of(path)
+        # Plain gzip streams fine, but an index over it is meaningless: htslib then finds no records in
+        # any region and says nothing.
+        bgzf = _bgzf_head(head)
         if index and not bgzf:
             raise InputError("compressed with plain gzip, not bgzip, so its index cannot be used", path=path,
                              fix=f"recompress and re-index: zcat {path} | bgzip > new.vcf.gz && tabix -p vcf "
@@ -105,6 +105,27 @@ def _check_readable(path: str) -> None:
             except (EOFError, OSError) as e:
                 raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
                                  fix="re-copy or re-compress it with bgzip") from None
+
+
+def _bgzf_head(head: bytes) -> bool:
+    """BGZF (bgzip, BCF) = gzip with a 'BC' extra field; plain gzip has none."""
+    return len(head) >= 14 and head[:2] == b"\x1f\x8b" and bool(head[3] & 4) and head[12:14] == b"BC"
+
+
+def index_of(path: str) -> str | None:
+    """The .tbi/.csi beside the file, if any."""
+    return next((path + ext for ext in (".tbi", ".csi") if os.path.exists(path + ext)), None)
+
+
+def is_indexed(path: str) -> bool:
+    """Read by region: bgzip-compressed (VCF or BCF, whatever the file is called: x.vcf.gz, x.vcf.bgz,
+    x.vcf.bgzf, x.bcf) with a .tbi/.csi beside it. The one answer for the annotator and the VCF writer."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(18)
+    except OSError:
+        return False
+    return _bgzf_head(head) and index_of(path) is not None
 
 
 def _index_last_offset(index: str) -> int | None:
@@ -169,7 +190,7 @@ def _check_index_describes_file(path: str, index: str) -> None:
     if last is None:
         # an index of no records: the file must hold none either
         try:
-            if _is_bcf(path):
+            if is_bcf(path):
                 import cyvcf2
 
                 has_record = next(iter(cyvcf2.VCF(path, lazy=True)), None) is not None
@@ -214,9 +235,14 @@ _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000
 # about becomes one InputError instead, so htslib is silenced while we read, and when a record fails
 # to parse it is re-parsed alone with htslib's messages captured, to quote the reason.
 
-_HTS_LOG_OFF, _HTS_LOG_ERROR = LOG_OFF, LOG_ERROR
-# cyvcf2's Python-level twin of that noise: an indexed region without records is normal here.
-warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
+
+
+def _next_record(it):
+    """next(it) without cyvcf2's Python-level twin of htslib's noise ("no intervals found": an indexed
+    region without records is normal here); the warning filters are restored at once."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
+        return next(it)
 
 
 def _htslib_says(header: list[str], record: str) -> str | None:
@@ -227,23 +253,13 @@ def _htslib_says(header: list[str], record: str) -> str | None:
         one = os.path.join(d, "one.vcf")
         with open(one, "w", encoding="utf-8", errors="replace") as fh:
             fh.write("\n".join(header) + "\n" + record + "\n")
-        cap = os.path.join(d, "stderr")
-        old_level = _set_hts_log_level(_HTS_LOG_ERROR)
-        saved = os.dup(2)
-        try:
-            with open(cap, "wb") as c:
-                os.dup2(c.fileno(), 2)
-                try:
-                    for _ in cyvcf2.VCF(one):
-                        pass
-                except Exception:  # noqa: BLE001 - the failure is what we want to describe
+        with cyvcf2_log_level(LOG_ERROR), quiet_htslib() as said:
+            try:
+                for _ in cyvcf2.VCF(one):
                     pass
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            if old_level is not None:
-                _set_hts_log_level(old_level)
-        msgs = [m for m in open(cap, encoding="utf-8", errors="replace").read().splitlines() if m.startswith("[E::")]
+            except Exception:  # noqa: BLE001 - the failure is what we want to describe
+                pass
+        msgs = [m for m in said if m.startswith("[E::")]
     if not msgs:
         return None
     return re.sub(r"^\[E::[^\]]*\]\s*", "", msgs[-1]).strip()
@@ -310,7 +326,8 @@ def _decompressor_cmd() -> tuple[str, ...] | None:
     return None
 
 
-def _is_bcf(path: str) -> bool:
+def is_bcf(path: str) -> bool:
+    """BCF (compressed or not), by its magic bytes."""
     try:
         first = next(_text_lines(path), b"")
     except (OSError, EOFError):
@@ -335,7 +352,7 @@ def scan_header(path: str, warnings_out: list[str] | None = None) -> list[str] |
 
     A malformed ##INFO/##FORMAT line is an error, unless `warnings_out` is given: then it is noted
     there ("line N: ...") and the caller decides (htslib drops or repairs such lines and reads on)."""
-    if _is_bcf(path):
+    if is_bcf(path):
         return None
     lines: list[str] = []
     for ln, raw in enumerate(_text_lines(path), 1):
@@ -447,9 +464,9 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
     _check_readable(path)
     meta_warnings: list[str] = []
     header_text = scan_header(path, meta_warnings)
-    _set_hts_log_level(_HTS_LOG_OFF)  # problems surface as InputErrors, not htslib's own lines
     try:
-        vcf = cyvcf2.VCF(path, gts012=False, lazy=True, strict_gt=False)
+        with cyvcf2_log_level():  # problems surface as InputErrors, not htslib's own lines
+            vcf = cyvcf2.VCF(path, gts012=False, lazy=True, strict_gt=False)
     except (OSError, Exception) as e:  # cyvcf2 raises a plain Exception for unparsable headers
         if meta_warnings:  # htslib refused the header: the first malformed definition is the likely cause
             scan_header(path)
@@ -491,10 +508,14 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
         for build, ln in CHR2_LENGTH.items():
             if contig_len.get(name) == ln:
                 header_build = build
-    indexed = any(os.path.exists(path + ext) for ext in (".tbi", ".csi")) and path.endswith((".gz", ".bgz", ".bcf"))
+    indexed = is_indexed(path)
     # Only an indexed file can list its contigs without a read-through (and asking an unindexed one
     # makes htslib complain); streaming compares canonical names, so style only matters for queries.
-    seqnames = list(vcf.seqnames) if indexed else list(contig_len)
+    if indexed:
+        with cyvcf2_log_level():
+            seqnames = list(vcf.seqnames)
+    else:
+        seqnames = list(contig_len)
     style = "chr" if any(s.startswith("chr") for s in seqnames) else "bare"
 
     t_idx = n_idx = None
@@ -552,7 +573,14 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
     Streaming yields every record (line numbers known); the caller filters by target so that the
     records-read count covers the whole file.  Indexed reading only visits the targets.  Every
     record is checked (check_record); a record htslib cannot parse is an InputError naming its line.
+    htslib is silent while the records are read (problems surface as InputErrors); its log level is put
+    back when the iteration ends or is closed.
     """
+    with cyvcf2_log_level():
+        yield from _iter_records(vi, targets)
+
+
+def _iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[tuple[int | None, object]]:
     if vi.indexed:
         present = list(getattr(vi.vcf, "seqnames", []) or [])
         names = {canonical_chrom(s): s for s in present}  # the file's own spelling (chr2, 2, NC_000002.12)
@@ -575,7 +603,7 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
             last = 0
             while True:
                 try:
-                    rec = next(it)
+                    rec = _next_record(it)
                 except StopIteration:
                     break
                 except Exception:

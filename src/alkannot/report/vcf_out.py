@@ -9,7 +9,6 @@ wrote is kept as written; only the ALKANNOT_* fields are added.
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import tempfile
@@ -22,7 +21,7 @@ from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
-from alkannot.io.vcf import header_columns, prefilter_lines, write_subset
+from alkannot.io.vcf import header_columns, is_bcf, is_indexed, prefilter_lines, write_subset
 
 # VCF 4.3 §1.2: characters with a special meaning are written as %XX.  Spaces are encoded too: many
 # parsers still follow VCF 4.2, which forbids whitespace in INFO.
@@ -172,8 +171,9 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
     pysam.set_verbosity(0)  # htslib already spoke about this file when it was annotated
     spans = _targets(build)
     targets = [(c, s, e) for c, v in spans.items() for s, e in v]
-    if _indexed(input_vcf):
-        # read only the target regions, as the annotator did (such records carry no line numbers)
+    if is_indexed(input_vcf) or is_bcf(input_vcf):
+        # as the annotator read it (io.vcf.is_indexed): only the target regions (such records carry no line
+        # numbers); a BCF without an index is read through, its records numbered as the annotator numbers them
         vf = _open_input(input_vcf)
         try:
             _write(vf, _region_records(vf, targets), input_vcf, data, out_path, build)
@@ -195,18 +195,6 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
             _write(vf, zip((ln for ln, _ in kept), vf), input_vcf, data, out_path, build)
         finally:
             vf.close()
-
-
-def _indexed(path: str) -> bool:
-    """BCF, or bgzipped text with a .tbi/.csi beside it: read by region."""
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    if magic == b"\x1f\x8b":
-        with gzip.open(path, "rb") as g:
-            if g.read(3) == b"BCF":
-                return True
-        return any(os.path.exists(path + e) for e in (".tbi", ".csi"))
-    return False
 
 
 def _bad_line(path: str):
