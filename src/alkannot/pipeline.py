@@ -152,6 +152,12 @@ def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusion
 
 
 def build_sample_result(spec: SampleSpec) -> dict:
+    """The sample's result (the JSON's content)."""
+    return _sample_result(spec)[0]
+
+
+def _sample_result(spec: SampleSpec):
+    """(result, the annotator's AnnotationResult): its streamed lines serve the annotated-VCF writer."""
     from alkannot.interpret import civic as civic_ev
     from alkannot.interpret.comutations import (
         classify_co_mutations,
@@ -272,7 +278,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
     civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
                        may_change=spec.civic_may_change_verdict)
     data.update(_report_identity(spec, data, build))
-    return data
+    return data, res
 
 
 def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
@@ -292,6 +298,7 @@ def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:
     from alkannot.annotate.maf_input import converted_vcf
 
-    data = build_sample_result(spec)
+    data, res = _sample_result(spec)
     # a MAF input's annotated VCF is written from the VCF it was converted into
-    return write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf)
+    return write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf,
+                                prefiltered=res.prefiltered)

@@ -152,3 +152,28 @@ def test_bcf_input(tmp_path, results):
     data = run("SHAPES", vcf=bcf)
     out = write(tmp_path, "SHAPES", data, vcf=bcf)
     assert query(out, INFO_IDS) == query(write(tmp_path / "vcf", "SHAPES", results["SHAPES"]), INFO_IDS)
+
+
+def test_streamed_text_vcf_is_read_once_for_annotation_and_vcf(tmp_path, monkeypatch):
+    """The annotator's pass over a streamed VCF travels in its result (AnnotationResult.prefiltered) to the
+    VCF writer: one pass per sample, no module-level cache."""
+    import alkannot.io.vcf as iovcf
+    import alkannot.report.vcf_out as vcf_out
+    from alkannot.pipeline import SampleSpec, run_sample
+
+    passes = []
+    real = iovcf.prefilter_lines
+
+    def counted(*a, **k):
+        passes.append(a[0])
+        return real(*a, **k)
+
+    monkeypatch.setattr(iovcf, "prefilter_lines", counted)
+    monkeypatch.setattr(vcf_out, "prefilter_lines", counted)
+    paths = run_sample(SampleSpec(id="SHAPES", vcf=str(SAMPLES["SHAPES"]["vcf"]), build="GRCh38"), tmp_path)
+    assert len(passes) == 1
+    assert query(paths["vcf"], INFO_IDS)  # the VCF was written from that pass
+    # without the annotator's pass (a result written earlier) the writer makes its own
+    out = tmp_path / "again.vcf.gz"
+    write_annotated_vcf(str(SAMPLES["SHAPES"]["vcf"]), run("SHAPES"), str(out), build="GRCh38")
+    assert len(passes) == 3 and query(out, INFO_IDS) == query(paths["vcf"], INFO_IDS)

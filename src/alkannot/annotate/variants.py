@@ -31,7 +31,7 @@ from alkannot.core.contigs import canonical_chrom
 from alkannot.core.resources import resources_dir, settings
 from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
-from alkannot.io.vcf import iter_records, open_vcf, split_record
+from alkannot.io.vcf import Prefiltered, iter_records, open_vcf, split_record
 from alkannot.model import VariantCall
 
 PROTEIN_ALTERING = {
@@ -111,6 +111,7 @@ class AnnotationResult:
     qc: dict
     vcf_info: dict
     calls: list[VariantCall] = field(default_factory=list)  # parallel to variants
+    prefiltered: Prefiltered | None = None  # a streamed text VCF's target lines (io.vcf.Prefiltered)
 
 
 def variant_record(call: VariantCall, ann: Annotation | None, status: str, reason: str | None,
@@ -307,7 +308,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                                                                    if vi.normal_index is not None else None),
                 "samples": vi.samples, "indexed": vi.indexed, "build": build,
                 "header_build": vi.header_build, "warnings": qc["input_warnings"]}
-    return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls)
+    return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls,
+                            prefiltered=vi.prefiltered)
 
 
 _PRIMARY = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}

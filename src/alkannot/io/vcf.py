@@ -57,6 +57,7 @@ class VcfInput:
     warnings: list[str] = field(default_factory=list)  # read on, but the user should know (qc.input_warnings)
     contig_names: list[str] = field(default_factory=list)  # the index's (indexed) or header's contig names
     record_contigs: list[str] = field(default_factory=list)  # CHROM values seen while streaming
+    prefiltered: Prefiltered | None = None  # a streamed text VCF's target lines (read mode: not indexed)
 
     @property
     def tumor_sample(self) -> str | None:
@@ -673,10 +674,31 @@ def target_spans(targets: list[tuple[str, int, int]]) -> dict[str, tuple[list[in
     return out
 
 
+@dataclass
+class Prefiltered:
+    """One pass over a text VCF (``prefilter_lines``): its header lines, the record lines overlapping the
+    targets with their line numbers, how many records it has and the CHROM values seen. The annotator
+    keeps it on its result (``AnnotationResult.prefiltered``) so the annotated-VCF writer reads the same
+    lines without a second pass."""
+
+    path: str  # absolute
+    targets: tuple
+    n_columns: int | None
+    header: list[bytes]
+    kept: list[tuple[int, bytes]]
+    records: int
+    contigs: list[bytes]
+
+    def covers(self, path: str, targets: list[tuple[str, int, int]], n_columns: int | None) -> bool:
+        """Made from this file, for these targets and column count."""
+        return (self.path, self.targets, self.n_columns) == (os.path.abspath(path), tuple(sorted(targets)),
+                                                             n_columns)
+
+
 def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns: int | None = None,
-                    on_bad_line=None) -> tuple[list[bytes], list[tuple[int, bytes]], int]:
-    """One pass over a text VCF: (header lines, [(line number, record line)] overlapping the targets,
-    number of records).
+                    on_bad_line=None) -> Prefiltered:
+    """One pass over a text VCF: its header lines, the [(line number, record line)] overlapping the targets
+    and the number of records (a ``Prefiltered``).
 
     Deciding "in a target?" from CHROM/POS/REF of the raw text avoids building a parsed record for
     each of millions of off-target lines (the reason a streamed VCF costs about what `bcftools view
@@ -684,10 +706,6 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
     counted; line numbers are the file's own. `on_bad_line(line_number)` is called for a malformed
     record and must raise.
     """
-    key = (os.path.abspath(path), os.path.getsize(path), os.stat(path).st_mtime_ns, tuple(sorted(targets)),
-           n_columns)
-    if _PREFILTER_CACHE.get("key") == key:  # the annotated-VCF writer reads the same lines again
-        return _PREFILTER_CACHE["value"]
     spans = target_spans(targets)
     # raw CHROM bytes -> (sorted span starts, running max of ends), or None for contigs without targets
     chrom_spans: dict[bytes, tuple | None] = {}
@@ -734,11 +752,10 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
     except (EOFError, OSError, zlib.error) as e:
         raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
                          fix="re-copy or re-compress it with bgzip") from None
-    _PREFILTER_CACHE.update(key=key, value=(header, kept, n), contigs=list(chrom_spans))
-    return header, kept, n
+    return Prefiltered(os.path.abspath(path), tuple(sorted(targets)), n_columns, header, kept, n,
+                       list(chrom_spans))
 
 
-_PREFILTER_CACHE: dict = {}  # the last file only: memory stays flat across a batch
 _END = re.compile(rb"(?:^|;)END=(\d+)(?:;|$)")
 
 
@@ -767,9 +784,10 @@ def _iter_prefiltered(vi: VcfInput, targets):
     import cyvcf2
 
     n_cols = 8 if not vi.samples else 9 + len(vi.samples)
-    header, kept, vi.records_seen = prefilter_lines(
+    pre = vi.prefiltered = prefilter_lines(
         vi.path, targets, n_columns=n_cols, on_bad_line=lambda ln: (_ for _ in ()).throw(_record_error(vi, ln)))
-    vi.record_contigs = [c.decode("utf-8", errors="replace") for c in _PREFILTER_CACHE.get("contigs", ())]
+    header, kept, vi.records_seen = pre.header, pre.kept, pre.records
+    vi.record_contigs = [c.decode("utf-8", errors="replace") for c in pre.contigs]
     if not kept:
         return
     with tempfile.TemporaryDirectory(prefix="alkannot-") as tmp:

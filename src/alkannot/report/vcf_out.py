@@ -157,11 +157,13 @@ def _prepare_header(header, data: dict, build: str, path: str) -> None:
         header.info.add(key, "A", "String", desc)
 
 
-def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str) -> None:
+def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str, prefiltered=None) -> None:
     """Write `out_path` (.vcf.gz) and `out_path`.tbi: the input's target-gene records + ALKANNOT_* INFO.
 
     Raises InputError if the result does not belong to this VCF (build differs, or a variant of the
-    result matches no record), so a mismatched pair never yields a half-annotated file.
+    result matches no record), so a mismatched pair never yields a half-annotated file. ``prefiltered``
+    (io.vcf.Prefiltered): the annotator's own pass over a streamed text VCF, used when it covers the same
+    file, targets and columns (a multi-million-record file is then not read twice).
     """
     import pysam
 
@@ -180,13 +182,13 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
         finally:
             vf.close()
         return
-    # a text VCF: only its target lines, from the annotator's own prefilter (same line numbers), so a
-    # multi-million-record file is not parsed twice
+    # a text VCF: only its target lines, with the line numbers the annotator gave them
     from alkannot.annotate.variants import read_targets
 
-    n_cols = header_columns(input_vcf)
-    header, kept, _ = prefilter_lines(input_vcf, read_targets(build), n_columns=n_cols,
-                                      on_bad_line=_bad_line(input_vcf))
+    n_cols, targets = header_columns(input_vcf), read_targets(build)
+    pre = prefiltered if prefiltered is not None and prefiltered.covers(input_vcf, targets, n_cols) else \
+        prefilter_lines(input_vcf, targets, n_columns=n_cols, on_bad_line=_bad_line(input_vcf))
+    header, kept = pre.header, pre.kept
     with tempfile.TemporaryDirectory(prefix="alkannot-vcf-") as tmpdir:
         sub = os.path.join(tmpdir, "targets.vcf")
         write_subset(sub, header, kept)
