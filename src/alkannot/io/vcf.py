@@ -584,17 +584,7 @@ def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[
 def _iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[tuple[int | None, object]]:
     if vi.indexed:
         present = list(getattr(vi.vcf, "seqnames", []) or [])
-        names = {canonical_chrom(s): s for s in present}  # the file's own spelling (chr2, 2, NC_000002.12)
-        prev_end: dict[str, int] = {}
-        for chrom, start, end in merged_regions(targets):
-            name = names.get(canonical_chrom(chrom)) or region_name(chrom, vi.contig_style)
-            if present and name not in present:
-                continue  # contig absent from the index: nothing to read there
-            # Regions are merged and disjoint: a record also returned by the previous region of this
-            # contig starts at or before that region's end. Skipping exactly those (not records with
-            # equal content) keeps identical duplicate records, as streaming does.
-            skip_to = prev_end.get(name, 0)
-            prev_end[name] = end
+        for name, start, end, skip_to in region_queries(present, targets, vi.contig_style):
             region = f"{name}:{start}-{end}"
             try:
                 it = vi.vcf(region)
@@ -611,7 +601,7 @@ def _iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator
                     raise InputError(f"a record in {region} cannot be parsed (after position {last})",
                                      path=vi.path, fix="check the file with 'bcftools view' and fix that record; "
                                                        "then re-compress and re-index it") from None
-                if rec.POS < last or canonical_chrom(rec.CHROM) != canonical_chrom(chrom):
+                if rec.POS < last or canonical_chrom(rec.CHROM) != canonical_chrom(name):
                     raise InputError(f"index does not match the file: {region} returned {rec.CHROM}:{rec.POS} "
                                      f"after position {last}", path=vi.path,
                                      fix="sort and re-index: bcftools sort -Oz -o sorted.vcf.gz FILE && "
@@ -655,6 +645,24 @@ def merged_regions(targets: list[tuple[str, int, int]]) -> list[tuple[str, int, 
         else:
             out.append([chrom, start, end])
     return [tuple(r) for r in out]
+
+
+def region_queries(contigs: list[str], targets: list[tuple[str, int, int]],
+                   style: str = "bare") -> Iterator[tuple[str, int, int, int]]:
+    """How an indexed file is read over the targets (the annotator and the VCF writer both): (contig as the
+    index spells it (chr2, 2, NC_000002.12), start, end, skip_to) per merged target region on a contig the
+    index has (``style`` names the contig when the index lists none). Regions are merged and disjoint: a
+    record also returned by the previous region of its contig starts at or before ``skip_to``; skipping
+    exactly those (not records with equal content) keeps identical duplicate records, as streaming does."""
+    names = {canonical_chrom(s): s for s in contigs}
+    prev_end: dict[str, int] = {}
+    for chrom, start, end in merged_regions(targets):
+        name = names.get(canonical_chrom(chrom)) or (None if contigs else region_name(chrom, style))
+        if name is None:
+            continue  # contig absent from the index: nothing to read there
+        skip_to = prev_end.get(name, 0)
+        prev_end[name] = end
+        yield name, start, end, skip_to
 
 
 def target_spans(targets: list[tuple[str, int, int]]) -> dict[str, tuple[list[int], list[int]]]:

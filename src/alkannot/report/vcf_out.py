@@ -21,7 +21,7 @@ from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
-from alkannot.io.vcf import header_columns, is_bcf, is_indexed, prefilter_lines, write_subset
+from alkannot.io.vcf import header_columns, is_bcf, is_indexed, prefilter_lines, region_queries, write_subset
 
 # VCF 4.3 §1.2: characters with a special meaning are written as %XX.  Spaces are encoded too: many
 # parsers still follow VCF 4.2, which forbids whitespace in INFO.
@@ -220,19 +220,13 @@ def _region_records(vf, targets):
 
 
 def _fetch_targets(vf, targets):
-    # as io.vcf.iter_records reads an indexed file: merged regions, contigs by canonical name
-    # (chr2, 2, NC_000002.12), a record read again only when it overlaps the previous region
-    # (identical duplicate records are both kept)
-    from alkannot.io.vcf import merged_regions
-
-    names = {canonical_chrom(n): n for n in vf.header.contigs}
-    prev_end: dict[str, int] = {}
-    for chrom, start, end in merged_regions(targets):
-        name = names.get(canonical_chrom(chrom))
-        if name is None:
-            continue
-        skip_to = prev_end.get(name, 0)
-        prev_end[name] = end
+    # as the annotator reads an indexed file (io.vcf.region_queries): merged regions, contigs by canonical
+    # name as the index spells them, a record read again only when it overlaps the previous region
+    try:
+        contigs = list(vf.index)
+    except (AttributeError, TypeError, ValueError):
+        contigs = list(vf.header.contigs)
+    for name, start, end, skip_to in region_queries(contigs, targets):
         for rec in vf.fetch(name, start - 1, end):
             if rec.pos > skip_to:
                 yield None, rec
