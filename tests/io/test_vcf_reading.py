@@ -20,10 +20,10 @@ from alkannot.io.vcf import (
     GT_ALT_ABSENT,
     GT_CALLED,
     GT_NOT_CALLED,
-    _check_index_describes_file,
     genotype_status,
     merged_regions,
 )
+from alkannot.io.vcf.files import _check_index_describes_file
 
 SHAPES = Path(__file__).resolve().parents[2].parent / "shared" / "truth" / "vcf_shapes"
 # GRCh38 ALK (minus strand): G1202R c.3604G>A = chr2:29220747 C>T; L1196M c.3586C>A = chr2:29220765 G>T

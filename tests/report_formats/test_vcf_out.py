@@ -157,18 +157,18 @@ def test_bcf_input(tmp_path, results):
 def test_streamed_text_vcf_is_read_once_for_annotation_and_vcf(tmp_path, monkeypatch):
     """The annotator's pass over a streamed VCF travels in its result (AnnotationResult.prefiltered) to the
     VCF writer: one pass per sample, no module-level cache."""
-    import alkannot.io.vcf as iovcf
+    import alkannot.io.vcf.reader as reader
     import alkannot.report.vcf_out as vcf_out
     from alkannot.pipeline import SampleSpec, run_sample
 
     passes = []
-    real = iovcf.prefilter_lines
+    real = reader.prefilter_lines
 
     def counted(*a, **k):
         passes.append(a[0])
         return real(*a, **k)
 
-    monkeypatch.setattr(iovcf, "prefilter_lines", counted)
+    monkeypatch.setattr(reader, "prefilter_lines", counted)
     monkeypatch.setattr(vcf_out, "prefilter_lines", counted)
     paths = run_sample(SampleSpec(id="SHAPES", vcf=str(SAMPLES["SHAPES"]["vcf"]), build="GRCh38"), tmp_path)
     assert len(passes) == 1
