@@ -170,8 +170,15 @@ def add_plasma_fusion(build: str, path: Path) -> None:
     import pysam
 
     sys.path.insert(0, str(HERE.parent / "tests"))
-    from fusion_reads.simulate import (Sample, Segment, SimConfig, add_fragments, fusion_molecule, intron_mid,
-                                       write_bam)
+    from fusion_reads.simulate import (
+        Sample,
+        Segment,
+        SimConfig,
+        add_fragments,
+        fusion_molecule,
+        intron_mid,
+        write_bam,
+    )
 
     cfg = SimConfig(insert=(140, 200))  # cfDNA fragment lengths
     alk_bp, eml4_bp = intron_mid(build, "ALK", 19, 37), intron_mid(build, "EML4", 6, -53)

@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from alkannot.drug_names import TKIS
 from alkannot.errors import InputError
 
-TKIS = ("crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib")
 SPECIMENS = ("tissue", "plasma", "csf")
 BUILDS = ("GRCh37", "GRCh38")
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -122,3 +122,12 @@ def test_yaml_syntax_error_names_the_file(tmp_path):
 def test_missing_extension_file(tmp_path):
     with pytest.raises(InputError, match="not found"):
         load_kb([tmp_path / "nope.yaml"])
+
+
+def test_tki_names_match_the_knowledge_base():
+    """One list of the six TKIs in code (alkannot.drug_names.TKIS: CLI, sheet, report order); the knowledge
+    base's policy.drugs must name the same six in the same order."""
+    from alkannot.drug_names import TKIS
+    from alkannot.interpret.kb import load_kb
+
+    assert tuple(load_kb().policy["drugs"]) == TKIS

@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from alkannot.drug_names import TKIS
 from alkannot.report.civic_view import civic_cell, civic_methods, tier_rows
 from alkannot.report.svg import as_float, kinase_domain_map, map_markers, resolve_regions
 from alkannot.report.values import as_dict as _dict
@@ -22,7 +23,7 @@ from alkannot.report.values import as_list as _list
 from alkannot.report.values import as_text as _text
 
 # The six drugs of the JSON contract's ``drugs`` object, in order of approval (the review's Table 1 order).
-DRUGS = ("crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib")
+DRUGS = TKIS
 # Verdict -> (symbol, text): the cell always carries text as well as colour.
 VERDICTS = {
     "resistant": ("✗", "resistant"),

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from alkannot.drug_names import TKIS
 from alkannot.report.references import Citer, cite_ref_numbers
 
-DRUGS = ("crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib")
+DRUGS = TKIS  # order of approval (the review's Table 1 order)
 
 # Knowledge-base effect vocabulary -> (direction, words). Presentation only: the verdict itself is the KB's.
 EFFECT_WORDS = {
