@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from alkannot.core.yamlfile import load_yaml
+from alkannot.errors import InputError
 
 
 def resources_dir() -> Path:
@@ -32,6 +33,18 @@ def _bundled_resources() -> Path:
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))
     return Path(__file__).resolve().parents[3] / "resources"  # a source tree never installed (PYTHONPATH=src)
+
+
+@functools.lru_cache(maxsize=None)
+def resource_yaml(name: str, what: str):
+    """resources/<name> parsed (limited, safe YAML); one InputError naming the file when it cannot be read."""
+    import yaml
+
+    path = resources_dir() / name
+    try:
+        return load_yaml(path.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise InputError(f"cannot read {what}: {err}", path=str(path), fix=f"restore resources/{name}") from None
 
 
 @functools.lru_cache(maxsize=None)

@@ -38,16 +38,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import yaml
-
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom
-from alkannot.core.resources import resources_dir
+from alkannot.core.resources import resource_yaml
 from alkannot.core.sequence import revcomp
-from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
 from alkannot.interpret.fusion_genes import load_fusion_config
 from alkannot.interpret.specimen import specimen_class
+from alkannot.io.alignment import excluded_read
 
 SETTING_KEYS = ("min_fragments", "min_junction_reads", "min_mapq", "min_clip", "min_overhang", "max_insert",
                 "clip_mismatches", "min_depth_assessable", "detection_probability", "unknown_partner_min_split")
@@ -63,12 +61,7 @@ _CIGAR = re.compile(r"(\d+)([MIDNSHP=X])")
 
 @lru_cache(maxsize=1)
 def _settings_file() -> dict:
-    path = resources_dir() / "fusion_reads.yaml"
-    try:
-        return load_yaml(path.read_text())
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(f"cannot read fusion read settings: {err}", path=str(path),
-                         fix="restore resources/fusion_reads.yaml") from None
+    return resource_yaml("fusion_reads.yaml", "fusion read settings")
 
 
 def read_settings(specimen: str | None = "tissue", overrides: dict | None = None) -> dict:
@@ -249,15 +242,7 @@ def _adapter(clip: str) -> bool:
 def _excluded(read, min_mapq: int, split_piece: bool = False) -> str | None:
     """Why a read does not count (None: it counts). `split_piece`: a secondary record carrying an SA tag is
     one piece of a split read (``bwa mem -M`` marks split hits secondary instead of supplementary)."""
-    if read.is_secondary and not split_piece:
-        return "secondary"
-    if read.is_duplicate:
-        return "duplicate"
-    if read.is_qcfail:
-        return "qcfail"
-    if read.mapping_quality < min_mapq:
-        return "low_mapq"
-    return None
+    return excluded_read(read, min_mapq, unmapped=True, secondary=split_piece, supplementary=True)
 
 
 def read_evidence(read, cfg: dict, alk_lo: int, alk_hi: int, alk_chrom: str) -> list[Evidence]:

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
-
-from alkannot.core.resources import resources_dir
-from alkannot.core.yamlfile import load_yaml
-from alkannot.errors import InputError
+from alkannot.core.resources import resource_yaml
 
 
 @lru_cache(maxsize=1)
 def load_fusion_config() -> dict:
-    path = resources_dir() / "fusion_genes.yaml"
-    try:
-        return load_yaml(path.read_text())
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(f"cannot read fusion gene list: {err}", path=str(path),
-                         fix="restore resources/fusion_genes.yaml") from None
+    return resource_yaml("fusion_genes.yaml", "fusion gene list")

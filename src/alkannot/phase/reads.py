@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
+from alkannot.io.alignment import excluded_read
 from alkannot.phase.config import confidence_label, phase_config
 
 ALT, REF = "alt", "ref"
@@ -235,22 +236,6 @@ def bam_contig(af, chrom: str, path: str | None = None) -> str:
 _FILTERS = ("unmapped", "secondary", "supplementary", "duplicate", "qcfail", "low_mapq")
 
 
-def _filter_reason(read, min_mapq: int) -> str | None:
-    if read.is_unmapped:
-        return "unmapped"
-    if read.is_secondary:
-        return "secondary"
-    if read.is_supplementary:
-        return "supplementary"
-    if read.is_duplicate:
-        return "duplicate"
-    if read.is_qcfail:
-        return "qcfail"
-    if read.mapping_quality < min_mapq:
-        return "low_mapq"
-    return None
-
-
 def phase_from_reads(alignment: str, a: SiteAllele, b: SiteAllele, *, reference: str | None = None,
                      min_mapq: int | None = None, min_baseq: int | None = None,
                      min_fragments: int | None = None, config: dict | None = None) -> dict:
@@ -290,7 +275,7 @@ def phase_from_reads(alignment: str, a: SiteAllele, b: SiteAllele, *, reference:
         filtered = dict.fromkeys(_FILTERS, 0)
         site_reads = {s: Counter() for s in ("a", "b")}
         for read in reads:
-            reason = _filter_reason(read, cfg["min_mapq"])
+            reason = excluded_read(read, cfg["min_mapq"])
             if reason:
                 filtered[reason] += 1
                 continue
