@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alkannot.core.contigs import canonical_chrom
+from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.core.resources import resources_dir
 from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
@@ -200,7 +200,7 @@ class TranscriptSet:
         """
         filled = 0
         for t in self.transcripts:
-            contig = _fasta_contig(fasta, t.chrom)
+            contig = contig_named(fasta.references, t.chrom)
             if contig is None:
                 continue
             seq = "".join(
@@ -224,13 +224,6 @@ class TranscriptSet:
                     new.append(old)
             t.sequence = "".join(new)
         return filled
-
-
-def _fasta_contig(fasta, chrom: str) -> str | None:
-    for name in (chrom, "chr" + chrom, "chrM" if chrom == "MT" else None):
-        if name and name in fasta.references:
-            return name
-    return None
 
 
 def _fetch(fasta, contig: str, s: int, e: int) -> str:

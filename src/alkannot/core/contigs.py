@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 
 def canonical_chrom(chrom: str) -> str:
@@ -32,3 +33,10 @@ def _accession_chrom(c: str) -> str:
     if re.fullmatch(r"(NC_012920|J01415)\.\d+", c):
         return "MT"
     return c
+
+
+def contig_named(names: Iterable[str], chrom: str) -> str | None:
+    """A file's own name for ``chrom`` among ``names`` (its header, index or FASTA: chr2, 2, NC_000002.12,
+    chrM/MT), or None when it has none."""
+    want = canonical_chrom(chrom)
+    return next((n for n in names if canonical_chrom(n) == want), None)

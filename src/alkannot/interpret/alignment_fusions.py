@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from alkannot.annotate.transcripts import load_transcripts
-from alkannot.core.contigs import canonical_chrom
+from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.core.resources import resource_yaml
 from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
@@ -512,7 +512,7 @@ def _partner_from_sequence(ev: ReadFusionEvent, reference: str, build: str, k: i
     hits = []
     with pysam.FastaFile(reference) as fa:
         for g in partner_genes(build):
-            contig = next((c for c in fa.references if canonical_chrom(c) == g.chrom), None)
+            contig = contig_named(fa.references, g.chrom)
             if contig is None:
                 continue
             seq = fa.fetch(contig, g.start - 1, g.end).upper()
@@ -547,7 +547,7 @@ def scan_alignment(alignment: str, build: str, *, reference: str | None = None, 
     alk_chrom = canonical_chrom(alk.chrom)
     af = open_alignment(alignment, reference)
     try:
-        contig = next((n for n in af.references if canonical_chrom(n) == alk_chrom), None)
+        contig = contig_named(af.references, alk_chrom)
         if contig is None:
             return AlignmentScan(alignment, "not_assessable", None, cfg,
                                  reason=f"chromosome {alk_chrom} is not in the alignment header")

@@ -23,7 +23,7 @@ from typing import Any
 
 from alkannot.annotate.protein import ProteinEdit
 from alkannot.annotate.transcripts import load_transcripts
-from alkannot.core.contigs import canonical_chrom
+from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.core.resources import resources_dir
 from alkannot.core.sequence import CODON_TABLE
 from alkannot.errors import InputError
@@ -290,13 +290,6 @@ def _matches_hotspot(v: Mapping, h: Mapping) -> bool:
     return e.kind == h["kind"] and e.last == (h["codon"], h["ref_aa"])
 
 
-def _alignment_contig(names: Iterable[str], chrom: str) -> str | None:
-    for n in names:
-        if canonical_chrom(n) == chrom:
-            return n
-    return None
-
-
 # Hotspot codons closer than this (bp) share reads: bam_depths counts their whole cluster in one pass over
 # the reads (count_coverage once per cluster instead of once per codon) and serves the other codons of the
 # cluster from that pass. The depths are the same: a base's count does not depend on the window asked for.
@@ -368,7 +361,7 @@ def _bam_depths(alignment: Any, chrom: str, positions: list[int], reference: str
     bam = open_alignment(str(alignment), reference) if own else alignment
     name = str(alignment) if own else str(getattr(bam, "filename", b"").decode(errors="replace"))
     try:
-        contig = _alignment_contig(bam.references, chrom)
+        contig = contig_named(bam.references, chrom)
         if contig is None:
             return [0 for _ in positions]
 

@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from alkannot.core.contigs import canonical_chrom
+from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.errors import InputError
 from alkannot.io.alignment import excluded_read
 from alkannot.phase.config import confidence_label, phase_config
@@ -225,10 +225,9 @@ def open_alignment(alignment: str, reference: str | None = None, *, build: str |
 
 def bam_contig(af, chrom: str, path: str | None = None) -> str:
     """The alignment's name for `chrom` ('chr2' vs '2', 'chrM' vs 'MT')."""
-    want = canonical_chrom(chrom)
-    for name in af.references:
-        if canonical_chrom(name) == want:
-            return name
+    name = contig_named(af.references, chrom)
+    if name is not None:
+        return name
     raise InputError(f"contig {chrom} is not in the alignment header", path=path,
                      fix="use an alignment to the same genome as the VCF")
 
