@@ -23,7 +23,8 @@ import sys
 import time
 from pathlib import Path
 
-from alkannot.annotate.transcripts import load_transcripts, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import revcomp
 
 ROOT = Path(__file__).resolve().parents[1]
 IN = ROOT / "benchmarks" / "out" / "inputs"

@@ -76,8 +76,8 @@ def main() -> None:
     ap.add_argument("--depth", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
+    from alkannot.interpret.alignment_fusions import scan_alignment
     from alkannot.interpret.fusions import assess_fusions
-    from alkannot.io.alignment_fusions import scan_alignment
 
     t0 = time.perf_counter()
     bam, reads = build(args.depth)

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import yaml
 
-from alkannot.annotate.transcripts import load_transcripts, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import revcomp
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out" / "inputs"

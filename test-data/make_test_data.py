@@ -5,20 +5,17 @@
 Genomic coordinates and REF/ALT are derived from the transcript (c. position -> genome, strand
 handled), so the files are correct by construction for both builds; the expected protein changes
 are the ones named in the comments.  BAMs for read-based phasing are made by
-`alkannot.phase.simulate` (see test-data/README.md).
+`tests/helpers/simulate.py` (see test-data/README.md).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from alkannot.annotate.protein import CODON_TABLE
-from alkannot.annotate.transcripts import load_transcripts, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import CODON_TABLE, revcomp
 
 HERE = Path(__file__).resolve().parent
-ONE = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E", "Gly": "G",
-       "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F", "Pro": "P", "Ser": "S",
-       "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V"}
 
 
 def snv_for(build: str, gene: str, change: str) -> tuple[str, int, str, str]:
@@ -112,7 +109,7 @@ def main() -> None:
     # P001: progression on crizotinib (L1196M), then on alectinib (G1202R + L1196M in cis, with reads)
     t1 = [row(b, "ALK", "L1196M", 0.21, 620), row(b, "TP53", "R273H", 0.35, 540)]
     (HERE / "P001_T1.vcf").write_text(mutect2_vcf(b, "P001_T1_tumor", t1))
-    # depths match the simulated BAM (alkannot.phase.simulate "cis": 20 of 40 read pairs carry both;
+    # depths match the simulated BAM (tests/helpers/simulate.py "cis": 20 of 40 read pairs carry both;
     # both mates cover both sites, so 80 reads, 40 with the ALT)
     g, lm = row(b, "ALK", "G1202R", 0.5, 80), row(b, "ALK", "L1196M", 0.5, 80)
     # Mutect2 phases nearby variants with PGT/PID: both on one haplotype ("0|1", same PID)
@@ -147,7 +144,10 @@ def main() -> None:
         "chr2\t42270000\tMantaBND:1:0:1:0:0:0:1\tG\tG]chr2:29224000]\t.\tPASS\t"
         "SVTYPE=BND;MATEID=MantaBND:1:0:1:0:0:0:0\tPR:SR\t30,12:18,9\n")
     # BAMs: read-backed phase for P001_T2; deep plasma coverage of ALK exons 20-24 for P002
-    from alkannot.phase.simulate import simulate_case
+    import sys
+
+    sys.path.insert(0, str(HERE.parent / "tests"))  # the BAM simulator is test code, not shipped
+    from helpers.simulate import simulate_case
 
     sim = simulate_case("cis", HERE / "tmp_sim")
     for key, name in (("bam", "P001_T2.bam"), ("bai", "P001_T2.bam.bai")):

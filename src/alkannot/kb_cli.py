@@ -37,11 +37,11 @@ def changelog_entry(new: dict[str, Any], diff: dict[str, list[str]], previous: s
 
 
 def _import_civic(a: argparse.Namespace) -> None:
+    from alkannot.core.yamlfile import load_yaml
     from alkannot.interpret.civic import dump_civic, import_civic, validate_civic_doc
     from alkannot.interpret.kb import load_kb
     from alkannot.io.atomic import atomic_write_text
     from alkannot.io.civic import read_civic
-    from alkannot.io.yamlfile import load_yaml
 
     kb = load_kb(a.kb_extra or [])
     export = read_civic(a.civic_tsv, release_date=a.release_date)

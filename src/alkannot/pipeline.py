@@ -14,8 +14,8 @@ from pathlib import Path
 
 from alkannot import __version__
 from alkannot.annotate.small_variants import annotate_input
-from alkannot.annotate.variants import alk_mutations
 from alkannot.errors import InputError
+from alkannot.interpret.alk import alk_mutations
 from alkannot.report.outputs import SCHEMA_VERSION, write_sample_outputs
 
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -171,6 +171,12 @@ def _reference_call_depths(spec: SampleSpec, res, variants: list[dict]) -> dict:
 
 
 def build_sample_result(spec: SampleSpec) -> dict:
+    """The sample's result (the JSON's content)."""
+    return _sample_result(spec)[0]
+
+
+def _sample_result(spec: SampleSpec):
+    """(result, the annotator's AnnotationResult): its streamed lines serve the annotated-VCF writer."""
     from alkannot.interpret import civic as civic_ev
     from alkannot.interpret.comutations import (
         classify_co_mutations,
@@ -292,12 +298,12 @@ def build_sample_result(spec: SampleSpec) -> dict:
     civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
                        may_change=spec.civic_may_change_verdict)
     data.update(_report_identity(spec, data, build))
-    return data
+    return data, res
 
 
 def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
     """Additive keys: report id/date, specimen accession, versions and checksums of every resource used."""
-    from alkannot.annotate.transcripts import resources_dir
+    from alkannot.core.resources import resources_dir
     from alkannot.provenance import report_date, report_id, resource_manifest
 
     date = report_date(spec.report_date)
@@ -310,8 +316,9 @@ def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:
-    from alkannot.io.maf_input import converted_vcf
+    from alkannot.annotate.maf_input import converted_vcf
 
-    data = build_sample_result(spec)
+    data, res = _sample_result(spec)
     # a MAF input's annotated VCF is written from the VCF it was converted into
-    return write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf)
+    return write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf,
+                                prefiltered=res.prefiltered)

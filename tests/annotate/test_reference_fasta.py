@@ -6,8 +6,9 @@ from __future__ import annotations
 import pysam
 import pytest
 
-from alkannot.annotate.transcripts import load_transcripts, revcomp
+from alkannot.annotate.transcripts import load_transcripts
 from alkannot.annotate.variants import annotate_vcf
+from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
 
 

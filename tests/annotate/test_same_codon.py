@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from alkannot.annotate.variants import alk_mutations, annotate_vcf
+from alkannot.annotate.variants import annotate_vcf
+from alkannot.interpret.alk import alk_mutations
 
 HEAD = """##fileformat=VCFv4.2
 ##contig=<ID=chr2,length=242193529>

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pysam
 
-from alkannot.annotate.protein import CODON_TABLE
-from alkannot.annotate.transcripts import load_transcripts, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import CODON_TABLE, revcomp
 
 HERE = Path(__file__).resolve().parent
 ACC = HERE / "accepted"

@@ -32,9 +32,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts
-from alkannot.annotate.variants import settings
+from alkannot.annotate.transcripts import load_transcripts
 from alkannot.cli import main
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.resources import settings
 
 HERE = Path(__file__).resolve().parent
 ERROR_CASES = sorted(p for p in HERE.iterdir() if (p / "case.yaml").exists())

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from alkannot.annotate.engine import annotate_allele, trim_allele
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts
+from alkannot.annotate.engine import annotate_allele
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.sequence import trim_allele
 
 CASES_TSV = Path(__file__).with_name("alk_cases.tsv")
 CASES = list(csv.DictReader((ln for ln in CASES_TSV.open() if not ln.startswith("#")), delimiter="\t"))

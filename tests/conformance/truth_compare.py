@@ -23,9 +23,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from alkannot.annotate.engine import Annotation, annotate_allele, trim_allele
-from alkannot.annotate.protein import THREE, translate
-from alkannot.annotate.transcripts import Transcript, load_transcripts, revcomp
+from alkannot.annotate.engine import Annotation, annotate_allele
+from alkannot.annotate.transcripts import Transcript, load_transcripts
+from alkannot.core.sequence import THREE, revcomp, translate, trim_allele
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"

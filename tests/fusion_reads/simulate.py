@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from alkannot.annotate.transcripts import load_transcripts, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import revcomp
 
 CONTIG_LENGTH = {"GRCh38": {"2": 242193529, "10": 133797422}, "GRCh37": {"2": 243199373, "10": 135534747}}
 READ_LEN = 100

@@ -8,10 +8,10 @@ from pathlib import Path
 import pysam
 import pytest
 
-from alkannot.annotate.transcripts import revcomp
+from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
+from alkannot.interpret.alignment_fusions import read_settings, scan_alignment
 from alkannot.interpret.fusions import assess_fusions, read_fusion_findings, relevant
-from alkannot.io.alignment_fusions import read_settings, scan_alignment
 from fusion_reads.cases import CASES
 from fusion_reads.simulate import Case, Segment, SimConfig, simulate, write_reference
 
@@ -251,7 +251,7 @@ def test_reciprocal_caller_call_is_not_merged_with_the_driver_junction(sims, tmp
 
 
 def test_sa_tag_parsing():
-    from alkannot.io.alignment_fusions import _parse_sa
+    from alkannot.interpret.alignment_fusions import _parse_sa
 
     assert _parse_sa("chr2,42298300,-,60H40M,60,0;chr10,5,+,10S30M60S,3,1;") == [
         ("chr2", 42298300, "-", 40, 60, 0, 60), ("chr10", 5, "+", 30, 10, 60, 3)]
@@ -259,7 +259,7 @@ def test_sa_tag_parsing():
 
 
 def test_adapter_tails_are_not_junctions():
-    from alkannot.io.alignment_fusions import _adapter
+    from alkannot.interpret.alignment_fusions import _adapter
 
     assert _adapter("ACACAGATCGGAAGAGCGTC")  # read-through into the TruSeq adapter (right clip)
     assert _adapter("TCTAGCCTTCTCGTGTG")  # reversed left clip ending in GCTCTTCCGATCT... (stored junction-first)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import CODON_TABLE as _CODE
 from alkannot.interpret import germline
 from alkannot.interpret.comutations import classify_co_mutations
-from alkannot.interpret.ctdna import _CODE, annotate_ch
+from alkannot.interpret.ctdna import annotate_ch
 
 TABLE = germline.load_polymorphisms()
 COMP = str.maketrans("ACGT", "TGCA")

@@ -2,7 +2,7 @@
 
 Each folder holds case.yaml (sample sheet fields, the variants its input.vcf was written from, an optional
 BAM recipe and the expected answer) and input.vcf / input.cns (written by verdict_cases/make_cases.py).
-BAMs are built here: `simulate: cis|trans` = alkannot.phase.simulate read pairs over G1202R + L1196M
+BAMs are built here: `simulate: cis|trans` = tests/helpers/simulate.py read pairs over G1202R + L1196M
 (read-backed phase); `tiles: {depth, exons, alt}` = uniform reads over ALK exons (hotspot depth / LoD).
 """
 
@@ -38,7 +38,7 @@ def _bam(recipe: dict, tmp: Path) -> str:
         out = tmp / f"bam{len(_BAMS)}"
         out.mkdir(parents=True, exist_ok=True)
         if "simulate" in recipe:
-            from alkannot.phase.simulate import simulate_case
+            from helpers.simulate import simulate_case
 
             _BAMS[key] = simulate_case(recipe["simulate"], out)["bam"]
         else:

@@ -12,7 +12,7 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 
 BASE_VARIANT = {
     "gene": None, "chrom": "chr2", "pos": 1, "ref": "C", "alt": "T", "transcript": None, "hgvsc": None,
-    "hgvsp": None, "protein_short": None, "protein_position": None, "consequence": "missense_variant",
+    "hgvsp": None, "protein_short": None, "protein_edit": None, "protein_position": None, "consequence": "missense_variant",
     "exon": None, "vaf": 0.1, "depth": 1000, "alt_reads": 100, "filter": "PASS", "alk_kinase_domain": False,
     "alk_region": None, "status": "annotated", "reason": None, "normal_alt_reads": None, "normal_depth": None,
 }
@@ -20,6 +20,12 @@ BASE_VARIANT = {
 
 def variant(**kw) -> dict:
     return {**BASE_VARIANT, **kw}
+
+
+def edit(kind: str, start: int | None = None, ref: str = "", end: int | None = None, ref_end: str = "",
+         alt: str = "", ter: int | None = None) -> dict:
+    """A variant's ``protein_edit`` (alkannot.annotate.protein.ProteinEdit.to_dict())."""
+    return {"kind": kind, "start": start, "ref": ref, "end": end, "ref_end": ref_end, "alt": alt, "ter": ter}
 
 
 def load_cases(name: str) -> list[dict]:

@@ -10,7 +10,7 @@ import pytest
 
 from alkannot.interpret import ctdna
 
-from ._helpers import variant
+from ._helpers import edit, variant
 
 CHR2_LEN_GRCH38 = 242_193_529
 G1202R_GRCH38 = 29_220_747  # c.3604 (first base of the GGA codon); ALK is on the minus strand
@@ -88,9 +88,9 @@ def test_bam_low_coverage_threshold_is_configurable(tiny_bam):
 
 def test_detected_from_variants(tiny_bam):
     calls = [variant(gene="ALK", chrom="chr2", pos=G1202R_GRCH38, ref="C", alt="T", protein_short="G1202R",
-                     protein_position=1202, vaf=0.012),
+                     protein_edit=edit("sub", 1202, "G", alt="R"), protein_position=1202, vaf=0.012),
              variant(gene="ALK", chrom="chr2", pos=29_220_765, ref="G", alt="T", protein_short="L1196M",
-                     protein_position=1196, vaf=0.004, filter="strand_bias")]
+                     protein_edit=edit("sub", 1196, "L", alt="M"), protein_position=1196, vaf=0.004, filter="strand_bias")]
     rows = _by_mutation(ctdna.hotspot_coverage("GRCh38", alignment=tiny_bam, variants=calls))
     g = rows["G1202R"]
     assert g["detected"] and g["status"] == "detected" and g["vaf"] == 0.012
@@ -104,11 +104,28 @@ def test_detected_from_variants(tiny_bam):
 
 def test_t1151dup_detected_by_alias_free_name():
     calls = [variant(gene="ALK", protein_short="T1151dup", hgvsp="p.(Thr1151dup)", consequence="inframe_insertion",
-                     vaf=0.02, depth=900)]
+                     protein_edit=edit("dup", 1151, "T"), vaf=0.02, depth=900)]
     rows = _by_mutation(ctdna.hotspot_coverage("GRCh38", variants=calls))
     assert rows["T1151dup"]["status"] == "detected" and rows["T1151dup"]["alias"] == "I1151Tins"
     assert rows["T1151dup"]["depth_source"] == "variant"
     assert rows["G1202R"]["status"] == "unknown_coverage" and rows["G1202R"]["lod"] is None
+
+
+@pytest.mark.parametrize("protein_edit,detected", [
+    (edit("dup", 1150, "E", 1151, "T"), True),   # p.(Glu1150_Thr1151dup): a duplication ending at T1151
+    (edit("dup", 1151, "T", 1152, "L"), False),  # starts at T1151 but ends at L1152: another change
+    (edit("del", 1151, "T"), False),             # the hotspot is a duplication
+    (edit("dup", 1151, "A"), False),             # another residue than the bundled T1151
+])
+def test_t1151dup_matched_on_the_structured_edit(protein_edit, detected):
+    calls = [variant(gene="ALK", consequence="inframe_insertion", protein_edit=protein_edit, vaf=0.02, depth=900)]
+    rows = _by_mutation(ctdna.hotspot_coverage("GRCh38", variants=calls))
+    assert (rows["T1151dup"]["status"] == "detected") is detected
+
+
+def test_missense_hotspot_needs_the_listed_residue():
+    calls = [variant(gene="ALK", protein_edit=edit("sub", 1202, "G", alt="W"), vaf=0.02, depth=900)]
+    assert _by_mutation(ctdna.hotspot_coverage("GRCh38", variants=calls))["G1202R"]["status"] != "detected"
 
 
 GVCF = """##fileformat=VCFv4.2

@@ -9,13 +9,14 @@ import re
 import pytest
 
 from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import CODON_TABLE
 from alkannot.interpret import ctdna
 from alkannot.interpret.comutations import exon_c_bounds, load_co_alterations
 
 from ._helpers import SHARED
 
 RULES = load_co_alterations()
-_CODE = ctdna._CODE
+_CODE = CODON_TABLE
 
 
 def _aa(build: str, gene: str, residue: int) -> str | None:

@@ -10,7 +10,8 @@ import pysam
 import pysam.bcftools
 import pytest
 
-from alkannot.annotate.variants import alk_mutations, annotate_vcf
+from alkannot.annotate.variants import annotate_vcf
+from alkannot.interpret.alk import alk_mutations
 
 HERE = Path(__file__).parent
 LENGTH = {"GRCh37": 243199373, "GRCh38": 242193529}

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts
-from alkannot.annotate.variants import annotate_vcf, settings
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.annotate.variants import annotate_vcf
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.resources import settings
 
 SHAPES = Path(__file__).resolve().parents[2].parent / "shared" / "truth" / "vcf_shapes"
 # build and tumour sample per file, from the files' own headers/provenance (vcf2maf tests are GRCh37

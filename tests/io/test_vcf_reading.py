@@ -12,17 +12,18 @@ import pysam
 import pysam.bcftools
 import pytest
 
-from alkannot.annotate.transcripts import canonical_chrom
-from alkannot.annotate.variants import alk_mutations, annotate_vcf
+from alkannot.annotate.variants import annotate_vcf
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
+from alkannot.interpret.alk import alk_mutations
 from alkannot.io.vcf import (
     GT_ALT_ABSENT,
     GT_CALLED,
     GT_NOT_CALLED,
-    _check_index_describes_file,
     genotype_status,
     merged_regions,
 )
+from alkannot.io.vcf.files import _check_index_describes_file
 
 SHAPES = Path(__file__).resolve().parents[2].parent / "shared" / "truth" / "vcf_shapes"
 # GRCh38 ALK (minus strand): G1202R c.3604G>A = chr2:29220747 C>T; L1196M c.3586C>A = chr2:29220765 G>T

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from alkannot.io import yamlfile
+from alkannot.core import yamlfile
 
 TEXT = "a: [1, 2.5, x]\nb: &shared {k: v}\nc: *shared\nd: 2024-01-02\ne: null\nf: true\n"
 
@@ -13,8 +13,10 @@ def test_same_result_and_independent_copies(monkeypatch):
     yamlfile._PARSED.clear()
     first = yamlfile.load_yaml(TEXT)
     calls = []
-    real = yamlfile.yaml.load
-    monkeypatch.setattr(yamlfile.yaml, "load", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    # a text with aliases is composed (to check their expansion) and constructed, one without is loaded
+    for name in ("load", "compose"):
+        real = getattr(yamlfile.yaml, name)
+        monkeypatch.setattr(yamlfile.yaml, name, lambda *a, _real=real, **k: (calls.append(1), _real(*a, **k))[1])
     second = yamlfile.load_yaml(TEXT)
     assert calls == []  # served from the cache
     assert second == first == {"a": [1, 2.5, "x"], "b": {"k": "v"}, "c": {"k": "v"},

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from alkannot.annotate import maf_input
 from alkannot.errors import InputError
-from alkannot.io import cnv, maf_input, textfile
+from alkannot.io import cnv, textfile
 from alkannot.io.sv import read_fusions
 
 

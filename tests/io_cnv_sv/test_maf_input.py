@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from alkannot.annotate.maf_input import REASON_ANCHOR, looks_like_maf, maf_to_vcf
 from alkannot.annotate.small_variants import annotate_input
 from alkannot.errors import InputError
-from alkannot.io.maf_input import REASON_ANCHOR, looks_like_maf, maf_to_vcf
 from alkannot.pipeline import SampleSpec, run_sample
 
 HERE = Path(__file__).resolve().parent / "maf"
@@ -128,7 +128,7 @@ def test_whole_sample_from_a_maf(tmp_path: Path) -> None:
 def test_anchor_base_from_the_reference_fasta_when_given(tmp_path: Path) -> None:
     """With --reference the anchor comes from the genome (any contig naming); the bundled sequence is the
     fallback; neither -> None (the row is then listed as not_annotated, never guessed)."""
-    from alkannot.io.maf_input import _Anchors
+    from alkannot.annotate.maf_input import _Anchors
 
     anchors = _Anchors("GRCh38", None)
     assert anchors.base("2", 29220750) in ("A", "C", "G", "T")  # ALK exon 23: bundled

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.simulate import simulate_case
 
 from alkannot.errors import InputError
 from alkannot.model import VariantCall
 from alkannot.phase import decide_compounds
 from alkannot.phase.compound import decide_set
-from alkannot.phase.simulate import simulate_case
 
 
 def mutation(short: str, site, **kw) -> dict:

@@ -1,4 +1,4 @@
-"""Read-backed phasing on simulated BAMs whose truth is known by construction (see alkannot.phase.simulate)."""
+"""Read-backed phasing on simulated BAMs whose truth is known by construction (see tests/helpers/simulate.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pysam
 import pytest
+from helpers.simulate import CASES, simulate_case
 
 from alkannot.errors import InputError
 from alkannot.phase.reads import SiteAllele, phase_from_reads
-from alkannot.phase.simulate import CASES, simulate_case
 
 COUNT_KEYS = ("alt_alt", "alt_ref", "ref_alt", "ref_ref", "uninformative", "mate_conflicts")
 

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from alkannot.annotate.engine import annotate_allele, trim_allele
-from alkannot.annotate.transcripts import load_transcripts, revcomp
+from alkannot.annotate.engine import annotate_allele
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import revcomp, trim_allele
 
 CODE = {a + b + c: "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"[16 * i + 4 * j + k]
         for i, a in enumerate("TCAG") for j, b in enumerate("TCAG") for k, c in enumerate("TCAG")}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alkannot.annotate.engine import to_interval, trim_allele
+from alkannot.annotate.engine import to_interval
+from alkannot.core.sequence import trim_allele
 
 ALLELE = st.text(alphabet="ACGT", min_size=1, max_size=12)
 

@@ -30,7 +30,7 @@ def _load(name: str) -> dict:
 
 def render_all() -> dict[str, str]:
     """Demo pages. The regions come from the repo's resources/ (falls back to the fixture table)."""
-    from alkannot.annotate.transcripts import resources_dir
+    from alkannot.core.resources import resources_dir
 
     res = resources_dir() if (resources_dir() / "alk_regions.tsv").is_file() else FIXTURES
     p001 = [_load(n) for n in ("plasma_P001_P1", "tissue_P001_T2", "plasma_P001_P2")]

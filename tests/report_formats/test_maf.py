@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from alkannot.errors import InputError
 from alkannot.report.maf import (
     MAF_COLUMNS,
     MAFTOOLS_REQUIRED,
+    hgvsp_maf,
     hgvsp_short,
     maf_alleles,
     maf_rows,
@@ -89,17 +91,36 @@ def test_variant_classification(case):
         == case["expected"]
 
 
-@pytest.mark.parametrize("hgvsp,effect,hgvsc,want", [
-    ("p.(Gly1202Arg)", "missense_variant", "c.3604G>A", "p.G1202R"),
-    ("p.(Gly1202=)", "synonymous_variant", "c.3606A>G", "p.G1202="),
-    ("p.(Gly1202Ter)", "stop_gained", "c.3604G>T", "p.G1202*"),
-    ("p.(Thr1151dup)", "inframe_insertion", "c.3451_3453dup", "p.T1151dup"),
-    ("p.?", "splice_acceptor_variant", "c.3173-1G>A", "p.X1058_splice"),  # vcf2maf: round((c + c%3)/3)
-    ("p.?", "splice_donor_variant", "c.3172+1G>A", "p.X1058_splice"),
-    (None, "intron_variant", "c.3173-20G>A", None),
+def _edit(kind, start=None, ref="", end=None, ref_end="", alt="", ter=None):
+    return {"kind": kind, "start": start, "ref": ref, "end": end, "ref_end": ref_end, "alt": alt, "ter": ter}
+
+
+@pytest.mark.parametrize("edit,effect,hgvsc,want,want_long", [
+    (_edit("sub", 1202, "G", alt="R"), "missense_variant", "c.3604G>A", "p.G1202R", "p.Gly1202Arg"),
+    (_edit("syn", 1202, "G"), "synonymous_variant", "c.3606A>G", "p.G1202=", "p.Gly1202="),
+    (_edit("sub", 1202, "G", alt="*"), "stop_gained", "c.3604G>T", "p.G1202*", "p.Gly1202Ter"),
+    (_edit("dup", 1151, "T"), "inframe_insertion", "c.3451_3453dup", "p.T1151dup", "p.Thr1151dup"),
+    (_edit("fs", 1202, "G", alt="E", ter=56), "frameshift_variant", "c.3605del", "p.G1202Efs*56",
+     "p.Gly1202GlufsTer56"),
+    (_edit("delins", 1150, "E", 1151, "T", alt="K"), "inframe_deletion", "c.3448_3453delinsAAA",
+     "p.E1150_T1151delinsK", "p.Glu1150_Thr1151delinsLys"),
+    (_edit("unknown"), "splice_acceptor_variant", "c.3173-1G>A", "p.X1058_splice", "p.?"),  # vcf2maf rule
+    (_edit("unknown"), "splice_donor_variant", "c.3172+1G>A", "p.X1058_splice", "p.?"),
+    (_edit("unknown"), "coding_sequence_variant", "c.-2_2del", "p.?", "p.?"),
+    (None, "intron_variant", "c.3173-20G>A", None, None),
 ])
-def test_hgvsp_short(hgvsp, effect, hgvsc, want):
-    assert hgvsp_short(hgvsp, effect, hgvsc) == want
+def test_hgvsp_short(edit, effect, hgvsc, want, want_long):
+    """HGVSp/HGVSp_Short are formatted from the structured protein edit, never parsed from hgvsp."""
+    assert hgvsp_short(edit, effect, hgvsc) == want
+    assert hgvsp_maf(edit) == want_long
+
+
+def test_maf_refuses_json_without_protein_edit(results):
+    data = copy.deepcopy(results["P001_T2"])
+    v = next(v for v in data["variants"] if v.get("hgvsp"))
+    del v["protein_edit"]
+    with pytest.raises(InputError, match="protein_edit"):
+        maf_rows(data)
 
 
 def test_cohort_maf_one_header_all_samples(tmp_path, results):

@@ -132,9 +132,48 @@ def test_build_mismatch_is_refused(tmp_path, results):
                             build="GRCh37")
 
 
+@pytest.mark.parametrize("name", ["shapes.vcf.bgzf", "shapes.vcf.bgz", "shapes.vcf.gz"])
+def test_indexed_file_whatever_its_name(tmp_path, results, name):
+    """A bgzipped, tabix-indexed VCF is read by region however it is named, and the VCF writer asks the
+    same question (issue 16: x.vcf.bgzf was annotated as streamed, then refused by the writer)."""
+    src = tmp_path / name
+    bcftools("sort", "-Oz", "-o", str(src), str(SAMPLES["SHAPES"]["vcf"]))
+    bcftools("index", "-t", str(src))
+    data = run("SHAPES", vcf=src)
+    assert data["accounting"]["read_mode"] == "indexed_regions"
+    out = write(tmp_path, "SHAPES", data, vcf=src)
+    assert sorted(query(out, INFO_IDS)) == sorted(query(write(tmp_path / "plain", "SHAPES", results["SHAPES"]),
+                                                        INFO_IDS))
+
+
 def test_bcf_input(tmp_path, results):
     bcf = tmp_path / "shapes.bcf"
     bcftools("view", "-Ob", "-o", str(bcf), str(SAMPLES["SHAPES"]["vcf"]))
     data = run("SHAPES", vcf=bcf)
     out = write(tmp_path, "SHAPES", data, vcf=bcf)
     assert query(out, INFO_IDS) == query(write(tmp_path / "vcf", "SHAPES", results["SHAPES"]), INFO_IDS)
+
+
+def test_streamed_text_vcf_is_read_once_for_annotation_and_vcf(tmp_path, monkeypatch):
+    """The annotator's pass over a streamed VCF travels in its result (AnnotationResult.prefiltered) to the
+    VCF writer: one pass per sample, no module-level cache."""
+    import alkannot.io.vcf.reader as reader
+    import alkannot.report.vcf_out as vcf_out
+    from alkannot.pipeline import SampleSpec, run_sample
+
+    passes = []
+    real = reader.prefilter_lines
+
+    def counted(*a, **k):
+        passes.append(a[0])
+        return real(*a, **k)
+
+    monkeypatch.setattr(reader, "prefilter_lines", counted)
+    monkeypatch.setattr(vcf_out, "prefilter_lines", counted)
+    paths = run_sample(SampleSpec(id="SHAPES", vcf=str(SAMPLES["SHAPES"]["vcf"]), build="GRCh38"), tmp_path)
+    assert len(passes) == 1
+    assert query(paths["vcf"], INFO_IDS)  # the VCF was written from that pass
+    # without the annotator's pass (a result written earlier) the writer makes its own
+    out = tmp_path / "again.vcf.gz"
+    write_annotated_vcf(str(SAMPLES["SHAPES"]["vcf"]), run("SHAPES"), str(out), build="GRCh38")
+    assert len(passes) == 3 and query(out, INFO_IDS) == query(paths["vcf"], INFO_IDS)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alkannot.annotate.protein import protein_change
-from alkannot.annotate.transcripts import Transcript, revcomp
+from alkannot.annotate.protein import ProteinEdit, protein_change
+from alkannot.annotate.transcripts import Transcript
+from alkannot.core.sequence import revcomp
 
+# Sequence Ontology splice_region_variant: 1-3 exonic bases or 3-8 intronic bases from an exon boundary
+# (the definition Ensembl VEP uses)
 SPLICE_REGION_EXONIC = 3
 SPLICE_REGION_INTRONIC = 8
 
@@ -38,6 +41,7 @@ class Annotation:
     hgvsc: str | None = None
     hgvsp: str | None = None
     protein_short: str | None = None
+    protein_edit: ProteinEdit | None = None  # the change hgvsp/protein_short are formatted from
     protein_position: int | None = None
     protein_end: int | None = None
     consequence: str | None = None
@@ -49,16 +53,6 @@ class Annotation:
     t_start: int | None = None
     t_end: int | None = None
     t_alt: str | None = None
-
-
-def trim_allele(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
-    """Drop shared trailing then leading bases, keeping one anchor base for indels (VCF style)."""
-    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
-    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
-        ref, alt = ref[1:], alt[1:]
-        pos += 1
-    return pos, ref, alt
 
 
 def to_interval(pos: int, ref: str, alt: str) -> tuple[int, int, str]:
@@ -176,6 +170,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
             csqs.append("coding_sequence_variant")
             ann.hgvsp = "p.?"
             ann.protein_short = "?"
+            ann.protein_edit = ProteinEdit("unknown")
             ann.flags.append("partly_outside_cds")
         else:
             cds = tx.cds_seq()
@@ -193,6 +188,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
                 ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
                 return ann
             ann.hgvsp, ann.protein_short, ann.protein_position = pc.hgvsp, pc.short, pc.position
+            ann.protein_edit = pc.edit
             ann.protein_end = pc.end_position
             if pc.unknown_sequence:
                 ann.flags.append("protein_extends_into_unknown_sequence")
@@ -311,6 +307,7 @@ def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_
         ann.flags.append("spans_exon_intron_boundary")
         ann.hgvsp = "p.?"
         ann.protein_short = "?"
+        ann.protein_edit = ProteinEdit("unknown")
     order = ["splice_acceptor_variant", "splice_donor_variant", "coding_sequence_variant",
              "non_coding_transcript_exon_variant", "splice_region_variant", "intron_variant",
              "upstream_gene_variant", "downstream_gene_variant"]
@@ -326,5 +323,6 @@ def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_
     if tx.coding and any(t in uniq for t in ("splice_acceptor_variant", "splice_donor_variant")):
         ann.hgvsp = "p.?"  # effect on the protein cannot be predicted from the sequence
         ann.protein_short = None
+        ann.protein_edit = ProteinEdit("unknown")
     return ann
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-from alkannot.annotate.protein import THREE
+from alkannot.core.sequence import ONE
 
-ONE = {v: k for k, v in THREE.items()}
 # SnpEff's ANN field order is fixed by its spec; VEP and BCSQ declare theirs in the header.
 ANN_FORMAT = ["Allele", "Annotation", "Annotation_Impact", "Gene_Name", "Gene_ID", "Feature_Type", "Feature_ID",
               "Transcript_BioType", "Rank", "HGVS.c", "HGVS.p"]

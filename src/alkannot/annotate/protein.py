@@ -10,39 +10,16 @@ at the edges, never parsed back.  Nothing here knows about genomes or VCFs.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 
-_BASES = "TCAG"
-_AA = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
-CODON_TABLE = {a + b + c: _AA[16 * i + 4 * j + k]
-               for i, a in enumerate(_BASES) for j, b in enumerate(_BASES) for k, c in enumerate(_BASES)}
-
-THREE = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
-    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
-    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Xaa",
-}
-
-
-def translate(cds: str, *, to_stop: bool = False) -> str:
-    """Codon-by-codon translation; a codon with an unknown base gives 'X'."""
-    out = []
-    for i in range(0, len(cds) - len(cds) % 3, 3):
-        aa = CODON_TABLE.get(cds[i : i + 3], "X")
-        out.append(aa)
-        if to_stop and aa == "*":
-            break
-    return "".join(out)
+from alkannot.core.sequence import three, translate
 
 
 @functools.lru_cache(maxsize=64)
 def _translate_cached(cds: str) -> str:
     """Reference CDS translations repeat for every variant of a gene: translate each once."""
     return translate(cds)
-
-
-def three(aa: str) -> str:
-    return "".join(THREE[a] for a in aa)
 
 
 @dataclass(frozen=True)
@@ -94,6 +71,19 @@ class ProteinEdit:
     @property
     def hgvsp(self) -> str:
         return "p.?" if self.kind == "unknown" else f"p.({self.format()})"
+
+    def to_dict(self) -> dict:
+        """The variant record's ``protein_edit`` (docs/schema.md): every field, in declaration order."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> ProteinEdit:
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
+
+    @property
+    def last(self) -> tuple[int | None, str]:
+        """(position, residue) of the last reference residue the edit names (``end`` of a range)."""
+        return (self.start, self.ref) if self.end is None else (self.end, self.ref_end)
 
     @property
     def short(self) -> str:

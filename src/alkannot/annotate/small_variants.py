@@ -1,6 +1,6 @@
 """Small-variant input of any accepted kind (VCF/BCF, or MAF converted to VCF) through one annotator.
 
-`annotate_input` is `annotate_vcf` for VCF/BCF; for a MAF (see `alkannot.io.maf_input`) it converts the
+`annotate_input` is `annotate_vcf` for VCF/BCF; for a MAF (see `alkannot.annotate.maf_input`) it converts the
 tumour's records into a temporary VCF, annotates that with the same engine (protein changes from our
 transcript models, REF checked), then adds the MAF indels whose anchor base is unknown as
 ``not_annotated: maf_anchor_base_unknown`` so that `accounting` still covers every record of the file
@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import Counter
 
 from alkannot.annotate.engine import Annotation
+from alkannot.annotate.maf_input import REASON_ANCHOR, looks_like_maf, maf_to_vcf
 from alkannot.annotate.transcripts import load_transcripts
-from alkannot.annotate.variants import AnnotationResult, _variant_dict, annotate_vcf, settings
-from alkannot.io.maf_input import REASON_ANCHOR, looks_like_maf, maf_to_vcf
+from alkannot.annotate.variants import AnnotationResult, annotate_vcf, variant_record
+from alkannot.core.resources import settings
 from alkannot.model import VariantCall
 
 
@@ -51,7 +52,7 @@ def annotate_input(path: str, build: str | None, *, tumor_sample: str | None = N
             call = VariantCall(chrom=u["chrom"], pos=u["pos"], ref=u["ref"], alt=alt, line=None,
                                record_id=f"MAF_L{u['line']}")
             ann = Annotation(gene=tx.gene, transcript=tx.transcript_id, status="not_annotated", reason=REASON_ANCHOR)
-            vd = _variant_dict(call, ann, "not_annotated", REASON_ANCHOR, pass_set)
+            vd = variant_record(call, ann, "not_annotated", REASON_ANCHOR, pass_set)
             vd["maf_line"] = u["line"]
             res.variants.append(vd)
             res.calls.append(call)

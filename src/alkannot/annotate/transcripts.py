@@ -11,54 +11,18 @@ from __future__ import annotations
 
 import bisect
 import copy
-import functools
 import gzip
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alkannot.core.contigs import canonical_chrom, contig_named
+from alkannot.core.resources import resources_dir
+from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
 
 RESOURCE_FORMAT = 1
-_COMP = str.maketrans("ACGTNacgtn", "TGCANtgcan")
-
-
-def revcomp(seq: str) -> str:
-    return seq.translate(_COMP)[::-1]
-
-
-def canonical_chrom(chrom: str) -> str:
-    """'chr2' and '2' are the same contig; we store the bare name ('MT' for chrM).
-
-    Accession names of the primary chromosomes (RefSeq NC_000002.11/.12, GenBank CM000664.1/.2,
-    NC_012920/J01415 for the mitochondrion) and zero-padded numbers (chr02) are the same contig too."""
-    c = chrom[3:] if chrom.lower().startswith("chr") else chrom
-    if c in ("M", "m"):
-        return "MT"
-    if c[:1] == "0" or c[:3] in ("NC_", "CM0", "J01"):
-        return _accession_chrom(c)
-    return c
-
-
-def _accession_chrom(c: str) -> str:
-    import re
-
-    m = re.fullmatch(r"0+([1-9]\d?)", c)
-    if m:
-        return m.group(1)
-    m = re.fullmatch(r"NC_0000(\d\d)\.\d+", c)
-    if m and 1 <= int(m.group(1)) <= 24:
-        return {23: "X", 24: "Y"}.get(int(m.group(1)), str(int(m.group(1))))
-    m = re.fullmatch(r"CM000(\d{3})\.\d+", c)  # GRCh37/38 GenBank: CM000663 = chr1 ... CM000686 = chrY
-    if m and 663 <= int(m.group(1)) <= 686:
-        n = int(m.group(1)) - 662
-        return {23: "X", 24: "Y"}.get(n, str(n))
-    if re.fullmatch(r"(NC_012920|J01415)\.\d+", c):
-        return "MT"
-    return c
-
-
 @dataclass
 class Transcript:
     gene: str
@@ -236,7 +200,7 @@ class TranscriptSet:
         """
         filled = 0
         for t in self.transcripts:
-            contig = _fasta_contig(fasta, t.chrom)
+            contig = contig_named(fasta.references, t.chrom)
             if contig is None:
                 continue
             seq = "".join(
@@ -262,13 +226,6 @@ class TranscriptSet:
         return filled
 
 
-def _fasta_contig(fasta, chrom: str) -> str | None:
-    for name in (chrom, "chr" + chrom, "chrM" if chrom == "MT" else None):
-        if name and name in fasta.references:
-            return name
-    return None
-
-
 def _fetch(fasta, contig: str, s: int, e: int) -> str:
     return fasta.fetch(contig, s - 1, e).upper()
 
@@ -276,32 +233,6 @@ def _fetch(fasta, contig: str, s: int, e: int) -> str:
 # ---------------------------------------------------------------------------------------------
 # Loading the bundled resource
 # ---------------------------------------------------------------------------------------------
-
-def resources_dir() -> Path:
-    """The bundled resources (knowledge base, transcript models, thresholds), or the folder named by
-    $ALKANNOT_RESOURCES.
-
-    The repo's resources/ ships inside the package as ``alkannot._resources`` (pyproject maps it), so a wheel
-    install and an editable install find it the same way, through importlib.resources.
-    """
-    import os
-
-    env = os.environ.get("ALKANNOT_RESOURCES")
-    if env:
-        return Path(env)
-    return _bundled_resources()
-
-
-@functools.cache
-def _bundled_resources() -> Path:
-    from importlib.util import find_spec
-
-    # a data-only package (no __init__.py): its folder is its first search location
-    spec = find_spec("alkannot._resources")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parents[3] / "resources"  # a source tree never installed (PYTHONPATH=src)
-
 
 _CACHE: dict[tuple[str, str], TranscriptSet] = {}
 

@@ -24,25 +24,20 @@ from alkannot.annotate.engine import (
     REASON_SYMBOLIC,
     Annotation,
     annotate_allele,
-    trim_allele,
 )
 from alkannot.annotate.protein import protein_change
-from alkannot.annotate.transcripts import TranscriptSet, canonical_chrom, load_transcripts, resources_dir
+from alkannot.annotate.transcripts import TranscriptSet, load_transcripts
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.resources import resources_dir, settings
+from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
-from alkannot.io.vcf import iter_records, open_vcf, split_record
-from alkannot.io.yamlfile import load_yaml
+from alkannot.io.vcf import Prefiltered, iter_records, open_vcf, split_record
 from alkannot.model import VariantCall
 
 PROTEIN_ALTERING = {
     "missense_variant", "inframe_insertion", "inframe_deletion", "stop_gained", "frameshift_variant",
     "start_lost", "stop_lost", "protein_altering_variant",
 }
-
-
-@lru_cache(maxsize=None)
-def settings(path: str | None = None) -> dict:
-    p = Path(path) if path else resources_dir() / "settings.yaml"
-    return load_yaml(p.read_text())
 
 
 @lru_cache(maxsize=None)
@@ -116,9 +111,10 @@ class AnnotationResult:
     qc: dict
     vcf_info: dict
     calls: list[VariantCall] = field(default_factory=list)  # parallel to variants
+    prefiltered: Prefiltered | None = None  # a streamed text VCF's target lines (io.vcf.Prefiltered)
 
 
-def _variant_dict(call: VariantCall, ann: Annotation | None, status: str, reason: str | None,
+def variant_record(call: VariantCall, ann: Annotation | None, status: str, reason: str | None,
                   pass_filters: set[str]) -> dict:
     is_alk = ann is not None and ann.gene == "ALK"
     kd_lo, kd_hi = kinase_domain_bounds()
@@ -135,6 +131,7 @@ def _variant_dict(call: VariantCall, ann: Annotation | None, status: str, reason
         "hgvsc": ann.hgvsc if ann else None,
         "hgvsp": ann.hgvsp if ann else None,
         "protein_short": ann.protein_short if ann else None,
+        "protein_edit": ann.protein_edit.to_dict() if ann and ann.protein_edit else None,
         "protein_position": ann.protein_position if ann else None,
         "consequence": ann.consequence if ann else None,
         "exon": ann.exon if ann else None,
@@ -271,7 +268,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                 # reader, REF still checked), never a mutation, co-mutation or verdict input
                 status, reason = "not_annotated", _GT_REASONS[call.genotype_status]
                 ann.status, ann.reason = status, reason
-            vd = _variant_dict(call, ann, status, reason, pass_set)
+            vd = variant_record(call, ann, status, reason, pass_set)
             _note_values(vd, call)
             if ext_formats and call.info:
                 ext = compare_external(call.info, ext_formats, call.orig_alt or call.alt,
@@ -311,7 +308,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                                                                    if vi.normal_index is not None else None),
                 "samples": vi.samples, "indexed": vi.indexed, "build": build,
                 "header_build": vi.header_build, "warnings": qc["input_warnings"]}
-    return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls)
+    return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls,
+                            prefiltered=vi.prefiltered)
 
 
 _PRIMARY = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}
@@ -451,7 +449,7 @@ def _combine_same_codon(variants: list[dict], calls: list[VariantCall], anns: li
             for i in idx:
                 v = variants[i]
                 v["individual_hgvsp"] = v["hgvsp"]
-                v["hgvsp"], v["protein_short"] = pc.hgvsp, pc.short
+                v["hgvsp"], v["protein_short"], v["protein_edit"] = pc.hgvsp, pc.short, pc.edit.to_dict()
                 v["protein_position"], v["consequence"] = pc.position, pc.consequence
                 v["flags"].append("combined_same_codon")
                 v["combined_from"] = names
@@ -459,18 +457,3 @@ def _combine_same_codon(variants: list[dict], calls: list[VariantCall], anns: li
             flag = "same_codon_trans" if any(p is False for p in phases) else "same_codon_unphased"
             for i in idx:
                 variants[i]["flags"].append(flag)
-
-
-def alk_mutations(variants: list[dict]) -> list[str]:
-    """Short names of PASS, protein-altering ALK kinase-domain changes (one per combined change).
-
-    A call that fails the specimen's read/VAF minima (`specimen_filter`, when set) is listed in the
-    variants but does not count, like a FILTER failure."""
-    out = []
-    for v in variants:
-        if (v["gene"] == "ALK" and v["status"] == "annotated" and v["filter_pass"] and v["alk_kinase_domain"]
-                and v.get("specimen_filter", "pass") == "pass"
-                and v["consequence"] and set(v["consequence"].split("&")) & PROTEIN_ALTERING
-                and v["protein_short"] and v["protein_short"] not in out):
-            out.append(v["protein_short"])
-    return out

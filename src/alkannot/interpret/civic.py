@@ -23,10 +23,10 @@ from typing import Any
 import jsonschema
 import yaml
 
+from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
 from alkannot.interpret.kb import KB, kb_dir
 from alkannot.io.civic import LEVELS, CivicExport, CivicRow, read_civic
-from alkannot.io.yamlfile import load_yaml
 
 CIVIC_FILE = "civic.yaml"
 CIVIC_SCHEMA = "civic.schema.json"
@@ -71,8 +71,8 @@ DELETION = re.compile(r"([A-Z])(\d+)DEL")
 
 @lru_cache(maxsize=4)
 def _proteins(build: str = "GRCh38") -> dict[str, str]:
-    from alkannot.annotate.protein import translate
     from alkannot.annotate.transcripts import load_transcripts
+    from alkannot.core.sequence import translate
 
     out = {}
     for t in load_transcripts(build).transcripts:

@@ -15,9 +15,10 @@ from typing import Any
 
 import yaml
 
-from alkannot.annotate.transcripts import load_transcripts, resources_dir
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.resources import resources_dir
+from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
-from alkannot.io.yamlfile import load_yaml
 
 DEFAULTS: dict[str, Any] = {
     # Which variants count (everything else is still in the report's variant list, just not classified).
@@ -31,7 +32,6 @@ DEFAULTS: dict[str, Any] = {
     "build": "GRCh38",
 }
 
-_PROT = re.compile(r"^([A-Z*])(\d+)")
 _HGVSC = re.compile(r"c\.(\d+)([+-]\d+)?(?:_(\d+)([+-]\d+)?)?")
 
 
@@ -87,8 +87,8 @@ def counts_as_somatic_call(v: Mapping, config: Mapping | None = None) -> tuple[b
 def _protein_position(v: Mapping) -> int | None:
     if v.get("protein_position") is not None:
         return int(v["protein_position"])
-    m = _PROT.match(v.get("protein_short") or "")
-    return int(m.group(2)) if m else None
+    start = (v.get("protein_edit") or {}).get("start")
+    return int(start) if start is not None else None
 
 
 def _exon_number(v: Mapping) -> int | None:

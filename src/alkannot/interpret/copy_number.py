@@ -41,12 +41,12 @@ from pathlib import Path
 
 import yaml
 
-from alkannot.annotate.transcripts import load_transcripts, resources_dir
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.resources import resources_dir
+from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
 from alkannot.io.cnv import ALTERED_ONLY_FORMATS, Region, Segment
-from alkannot.io.yamlfile import load_yaml
 
-CALLS = ("amplification", "gain", "neutral", "loss", "deep_deletion", "conflicting", "not_covered")
 ARMS_FILE = "chromosome_arms.tsv"
 MIN_ARM_CONTEXT = 0.10  # fraction of an arm that must be covered outside the event to use its median
 

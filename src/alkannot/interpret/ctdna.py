@@ -21,70 +21,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts, resources_dir
+from alkannot.annotate.protein import ProteinEdit
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.contigs import canonical_chrom, contig_named
+from alkannot.core.resources import resources_dir
+from alkannot.core.sequence import CODON_TABLE
 from alkannot.errors import InputError
 from alkannot.interpret.comutations import counts_as_somatic_call, variant_ref
-from alkannot.io.yamlfile import load_yaml
-
-# ---------------------------------------------------------------------------------------------
-# Resources
-# ---------------------------------------------------------------------------------------------
-
-
-def _load_yaml(name: str, path: str | Path | None) -> dict:
-    """Parsed resource; bundled files are read once (callers must not mutate the result)."""
-    if path is None:
-        return _load_bundled(str(resources_dir() / name), name)
-    return _read_yaml(Path(path), name)
-
-
-@functools.lru_cache(maxsize=16)
-def _load_bundled(path: str, name: str) -> dict:
-    return _read_yaml(Path(path), name)
-
-
-def _read_yaml(p: Path, name: str) -> dict:
-    try:
-        data = load_yaml(p.read_text())
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(f"cannot read {name}: {err}", path=str(p), fix=f"restore resources/{name}") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{name} is not a YAML mapping", path=str(p))
-    return data
-
-
-def load_thresholds(path: str | Path | None = None) -> dict:
-    return _load_yaml("specimen_thresholds.yaml", path)
-
-
-def load_ch_genes(path: str | Path | None = None) -> dict:
-    return _load_yaml("ch_genes.yaml", path)
-
-
-def _merged(section: str, config: Mapping | None) -> dict:
-    """Bundled section of specimen_thresholds.yaml, overridden key by key by ``config[section]``
-    (or by ``config`` itself when it has no such section)."""
-    base = dict(load_thresholds()[section])
-    if config:
-        over = config.get(section, config)
-        for k, v in over.items():
-            if isinstance(v, Mapping) and isinstance(base.get(k), Mapping):
-                base[k] = {**base[k], **v}
-            elif k in base:
-                base[k] = v
-    return base
-
-
-def specimen_class(specimen: str | None) -> str:
-    """'plasma', 'tissue' or 'default' for a sample-sheet specimen name."""
-    s = (specimen or "").strip().lower()
-    for cls, names in load_thresholds()["specimen_aliases"].items():
-        if s in names:
-            return cls
-    return "default"
-
+from alkannot.interpret.specimen import load_ch_genes, specimen_class
+from alkannot.interpret.specimen import merged_thresholds as _merged
 
 # ---------------------------------------------------------------------------------------------
 # Specimen filters
@@ -299,14 +244,6 @@ def fmt_pct(x: float) -> str:
 # Hotspot coverage
 # ---------------------------------------------------------------------------------------------
 
-_CODE = dict(zip(
-    (a + b + c for a in "TCAG" for b in "TCAG" for c in "TCAG"),
-    "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"))
-_THREE = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E", "Gly": "G",
-          "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F", "Pro": "P", "Ser": "S",
-          "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V"}
-
-
 def load_hotspots(path: str | Path | None = None) -> list[dict]:
     p = Path(path) if path else resources_dir() / "hotspots.tsv"
     try:
@@ -335,8 +272,8 @@ def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None
     if first + 2 > t.cds_end:
         raise InputError(f"{gene} codon {codon} is outside the CDS of {t.transcript_id}")
     seq = t.sequence[first:first + 3]
-    if ref_aa and "N" not in seq and _CODE.get(seq) != ref_aa:
-        raise InputError(f"{gene} codon {codon} is {_CODE.get(seq)} in {t.transcript_id}, not {ref_aa}",
+    if ref_aa and "N" not in seq and CODON_TABLE.get(seq) != ref_aa:
+        raise InputError(f"{gene} codon {codon} is {CODON_TABLE.get(seq)} in {t.transcript_id}, not {ref_aa}",
                          path=str(resources_dir() / "hotspots.tsv"), fix="fix the hotspot's codon or ref_aa")
     return t.chrom, [t.t_to_g(first + i) for i in range(3)]
 
@@ -344,22 +281,13 @@ def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None
 def _matches_hotspot(v: Mapping, h: Mapping) -> bool:
     if v.get("gene") != h["gene"]:
         return False
-    ps = v.get("protein_short") or ""
-    hgvsp = v.get("hgvsp") or ""
-    label = f"{h['ref_aa']}{h['codon']}"
+    if not v.get("protein_edit"):
+        return False
+    e = ProteinEdit.from_dict(v["protein_edit"])
     if h["kind"] == "missense":
-        return ps in {label + a for a in h["alts"]}
-    three = next((k for k, x in _THREE.items() if x == h["ref_aa"]), "")
-    suffix = h["kind"]  # dup / del
-    return ps == label + suffix or f"{three}{h['codon']}{suffix})" in hgvsp or hgvsp.endswith(
-        f"{three}{h['codon']}{suffix}")
-
-
-def _alignment_contig(names: Iterable[str], chrom: str) -> str | None:
-    for n in names:
-        if canonical_chrom(n) == chrom:
-            return n
-    return None
+        return e.kind == "sub" and (e.start, e.ref) == (h["codon"], h["ref_aa"]) and e.alt in h["alts"]
+    # dup / del: of the hotspot residue alone, or of a range ending there (p.(Glu1150_Thr1151dup))
+    return e.kind == h["kind"] and e.last == (h["codon"], h["ref_aa"])
 
 
 # Hotspot codons closer than this (bp) share reads: bam_depths counts their whole cluster in one pass over
@@ -433,7 +361,7 @@ def _bam_depths(alignment: Any, chrom: str, positions: list[int], reference: str
     bam = open_alignment(str(alignment), reference) if own else alignment
     name = str(alignment) if own else str(getattr(bam, "filename", b"").decode(errors="replace"))
     try:
-        contig = _alignment_contig(bam.references, chrom)
+        contig = contig_named(bam.references, chrom)
         if contig is None:
             return [0 for _ in positions]
 

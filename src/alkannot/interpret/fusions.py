@@ -21,26 +21,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import yaml
-
-from alkannot.annotate.transcripts import TranscriptSet, load_transcripts, resources_dir
-from alkannot.errors import InputError
-from alkannot.io.yamlfile import load_yaml
+from alkannot.annotate.transcripts import TranscriptSet, load_transcripts
+from alkannot.interpret.fusion_genes import load_fusion_config
 
 
 @lru_cache(maxsize=4)
 def _transcripts(build: str) -> TranscriptSet:
     return load_transcripts(build)  # read-only use here, so one shared copy is fine
-
-
-@lru_cache(maxsize=1)
-def load_fusion_config() -> dict:
-    path = resources_dir() / "fusion_genes.yaml"
-    try:
-        return load_yaml(path.read_text())
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(f"cannot read fusion gene list: {err}", path=str(path),
-                         fix="restore resources/fusion_genes.yaml") from None
 
 
 def _locate(bp: dict, ts: TranscriptSet) -> dict:
@@ -205,7 +192,7 @@ def relevant(findings: list[dict]) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Fusions found in the sample's alignment (alkannot.io.alignment_fusions), merged with a caller's calls
+# Fusions found in the sample's alignment (alkannot.interpret.alignment_fusions), merged with a caller's calls
 # ---------------------------------------------------------------------------------------------------
 
 def _transcript_orientation(jseq: str | None, alk_strand: str) -> str | None:
@@ -213,7 +200,7 @@ def _transcript_orientation(jseq: str | None, alk_strand: str) -> str | None:
     if not jseq or alk_strand != "-":
         return jseq
     a, b = jseq.split("|")
-    from alkannot.annotate.transcripts import revcomp
+    from alkannot.core.sequence import revcomp
 
     return revcomp(b) + "|" + revcomp(a)
 
@@ -320,7 +307,7 @@ def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None =
         sv_info = {"records": len(records), "relevant": len(called)}
     from_reads, reads_info, scan = [], None, None
     if alignment:
-        from alkannot.io.alignment_fusions import scan_alignment
+        from alkannot.interpret.alignment_fusions import scan_alignment
 
         scan = scan_alignment(alignment, build, reference=reference, specimen=specimen, settings=settings)
         from_reads = relevant(read_fusion_findings(scan, build))

@@ -21,9 +21,11 @@ from pathlib import Path
 
 import yaml
 
-from alkannot.annotate.transcripts import canonical_chrom, resources_dir
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.resources import resources_dir
+from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
-from alkannot.io.yamlfile import load_yaml
+from alkannot.interpret.specimen import load_ch_genes
 
 
 @functools.lru_cache(maxsize=4)
@@ -71,8 +73,6 @@ def polymorphism_index(table: Mapping, build: str) -> dict[tuple, dict]:
 
 
 def _cleared_by_normal(v: Mapping, ch_genes: Mapping | None) -> bool:
-    from alkannot.interpret.ctdna import load_ch_genes
-
     t = {**load_ch_genes()["matched_normal"], **((ch_genes or {}).get("matched_normal", {}))}
     depth = v.get("normal_depth")
     return depth is not None and depth >= t["min_normal_depth_to_clear"] and not v.get("normal_alt_reads")

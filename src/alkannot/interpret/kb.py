@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from alkannot.annotate.transcripts import resources_dir
+from alkannot.core.resources import resources_dir
+from alkannot.core.yamlfile import YAMLLimitError, load_yaml, read_yaml_text
 from alkannot.errors import InputError
-from alkannot.io.yamlfile import YAMLLimitError, load_yaml, read_yaml_text
 
 KB_FILE = "alk_kb.yaml"
 SCHEMA_FILE = "kb.schema.json"

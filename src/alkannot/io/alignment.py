@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 
 # chromosome 2 length per build (both UCSC and Ensembl naming), enough to tell the builds apart
@@ -65,6 +65,25 @@ def quiet_htslib() -> Iterator[list[str]]:
             tmp.seek(0)
             text = tmp.read(65536).decode("utf-8", errors="replace")
             captured.extend(ln.strip() for ln in text.splitlines() if ln.strip())
+
+
+def excluded_read(read, min_mapq: int, *, unmapped: bool = False, secondary: bool = False,
+                  supplementary: bool = False) -> str | None:
+    """Why an alignment record does not count (None: it counts): unmapped, secondary and supplementary
+    records unless allowed, then duplicates, QC failures and mapping quality below ``min_mapq``."""
+    if read.is_unmapped and not unmapped:
+        return "unmapped"
+    if read.is_secondary and not secondary:
+        return "secondary"
+    if read.is_supplementary and not supplementary:
+        return "supplementary"
+    if read.is_duplicate:
+        return "duplicate"
+    if read.is_qcfail:
+        return "qcfail"
+    if read.mapping_quality < min_mapq:
+        return "low_mapq"
+    return None
 
 
 def _htslib_reason(lines: list[str]) -> str:

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.textfile import (
     first_line,
@@ -324,14 +324,10 @@ def pick_tumour_sample(samples: list[str], sample: str | None, path: Path) -> in
 
 def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:
     """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
-    from alkannot.io.vcf import _set_hts_log_level
+    from alkannot.io.htslib import cyvcf2_log_level
 
-    old = _set_hts_log_level(0)
-    try:
+    with cyvcf2_log_level():
         return _read_vcf_records(path, regions, sample)
-    finally:
-        if old is not None:
-            _set_hts_log_level(old)
 
 
 def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:

@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
 from alkannot.io.textfile import first_line, header_line, raw_info, resolve_format, table_rows, vcf_records
@@ -207,14 +207,10 @@ def check_info_counts(rec, raw: list[str] | None, path: Path, line: int | None) 
 
 def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter, status: dict) -> list[dict]:
     """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
-    from alkannot.io.vcf import _set_hts_log_level
+    from alkannot.io.htslib import cyvcf2_log_level
 
-    old = _set_hts_log_level(0)
-    try:
+    with cyvcf2_log_level():
         return _read_vcf_records(path, build, sample, skipped, status)
-    finally:
-        if old is not None:
-            _set_hts_log_level(old)
 
 
 def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Counter, status: dict) -> list[dict]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from itertools import combinations
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.phase.config import confidence_label, phase_config
 from alkannot.phase.reads import SiteAllele, phase_from_reads

@@ -16,8 +16,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.errors import InputError
+from alkannot.io.alignment import excluded_read
 from alkannot.phase.config import confidence_label, phase_config
 
 ALT, REF = "alt", "ref"
@@ -224,31 +225,14 @@ def open_alignment(alignment: str, reference: str | None = None, *, build: str |
 
 def bam_contig(af, chrom: str, path: str | None = None) -> str:
     """The alignment's name for `chrom` ('chr2' vs '2', 'chrM' vs 'MT')."""
-    want = canonical_chrom(chrom)
-    for name in af.references:
-        if canonical_chrom(name) == want:
-            return name
+    name = contig_named(af.references, chrom)
+    if name is not None:
+        return name
     raise InputError(f"contig {chrom} is not in the alignment header", path=path,
                      fix="use an alignment to the same genome as the VCF")
 
 
 _FILTERS = ("unmapped", "secondary", "supplementary", "duplicate", "qcfail", "low_mapq")
-
-
-def _filter_reason(read, min_mapq: int) -> str | None:
-    if read.is_unmapped:
-        return "unmapped"
-    if read.is_secondary:
-        return "secondary"
-    if read.is_supplementary:
-        return "supplementary"
-    if read.is_duplicate:
-        return "duplicate"
-    if read.is_qcfail:
-        return "qcfail"
-    if read.mapping_quality < min_mapq:
-        return "low_mapq"
-    return None
 
 
 def phase_from_reads(alignment: str, a: SiteAllele, b: SiteAllele, *, reference: str | None = None,
@@ -290,7 +274,7 @@ def phase_from_reads(alignment: str, a: SiteAllele, b: SiteAllele, *, reference:
         filtered = dict.fromkeys(_FILTERS, 0)
         site_reads = {s: Counter() for s in ("a", "b")}
         for read in reads:
-            reason = _filter_reason(read, cfg["min_mapq"])
+            reason = excluded_read(read, cfg["min_mapq"])
             if reason:
                 filtered[reason] += 1
                 continue

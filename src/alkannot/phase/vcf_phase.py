@@ -5,12 +5,8 @@ The caller saw the reads; we only read its statement, and say which field it cam
 
 from __future__ import annotations
 
-import re
-
-from alkannot.annotate.transcripts import canonical_chrom
+from alkannot.core.contigs import canonical_chrom
 from alkannot.model import VariantCall
-
-_SPLIT = re.compile(r"[|/]")
 
 
 def alt_haplotypes(gt: str | None) -> set[int] | None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import html as _html
 import re
 
-from alkannot.report.html import DRUGS, MECHANISM_TYPES, _dict, _list, _text, environment
+from alkannot.report.html import DRUGS, MECHANISM_TYPES, environment
+from alkannot.report.values import as_dict as _dict
+from alkannot.report.values import as_list as _list
+from alkannot.report.values import as_text as _text
 
 NO_TKI = "no TKI recorded"
 # One-letter cell codes so the oncoprint does not rely on colour.

@@ -18,6 +18,9 @@ from markupsafe import Markup
 from alkannot.drug_names import TKIS
 from alkannot.report.civic_view import civic_cell, civic_methods, tier_rows
 from alkannot.report.svg import as_float, kinase_domain_map, map_markers, resolve_regions
+from alkannot.report.values import as_dict as _dict
+from alkannot.report.values import as_list as _list
+from alkannot.report.values import as_text as _text
 
 # The six drugs of the JSON contract's ``drugs`` object, in order of approval (the review's Table 1 order).
 DRUGS = TKIS
@@ -129,10 +132,6 @@ def environment() -> Environment:
 # View model: the input dict normalised so the template never meets a missing key
 # ---------------------------------------------------------------------------------------------
 
-def _list(v) -> list:
-    return list(v) if isinstance(v, (list, tuple)) else []
-
-
 def _therapy_flag(f) -> str:
     """Therapy flags are {id, message, ...} from the verdict engine (plain strings in older JSON)."""
     return _text(f.get("message") or f.get("id")) if isinstance(f, dict) else _text(f)
@@ -144,14 +143,6 @@ def _therapy_option(o) -> str:
         return _text(o)
     ids = [_text(e.get("statement_id") or e.get("source")) for e in _list(o.get("evidence")) if isinstance(e, dict)]
     return f"{_text(o.get('drug'))}: {_text(o.get('verdict'))}" + (f" ({', '.join(ids)})" if ids else "")
-
-
-def _dict(v) -> dict:
-    return v if isinstance(v, dict) else {}
-
-
-def _text(v) -> str:
-    return "" if v is None else str(v)
 
 
 def evidence_items(ev) -> list[dict]:

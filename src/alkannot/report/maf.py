@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
+from alkannot.annotate.protein import ProteinEdit
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path, atomic_write_text
-from alkannot.report.outputs import tsv_cell
+from alkannot.report.cells import tsv_cell
 
 MAF_VERSION = "2.4"
 # Standard MAF columns in vcf2maf's order, then alkannot's own (lower case, like vcf2maf's extras).
@@ -85,11 +87,6 @@ _LATE_CLASSES = [
     ({"upstream_gene_variant"}, "5'Flank"),
     ({"downstream_gene_variant"}, "3'Flank"),
 ]
-AA3TO1 = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Asx": "B", "Cys": "C", "Glu": "E", "Gln": "Q",
-          "Glx": "Z", "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
-          "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Xxx": "X", "Ter": "*",
-          "Sec": "U"}
-_AA3 = re.compile("|".join(AA3TO1))
 
 
 def most_severe(consequence: str | None) -> str | None:
@@ -139,22 +136,22 @@ def maf_alleles(pos: int, ref: str, alt: str) -> dict:
     return {"start": start, "end": end, "ref": ref, "alt": alt, "type": var_type, "inframe": abs(rl - al) % 3 == 0}
 
 
-def hgvsp_maf(hgvsp: str | None) -> str | None:
-    """'p.(Gly1202Arg)' -> 'p.Gly1202Arg' (vcf2maf/VEP style, no predicted-change parentheses)."""
-    if not hgvsp:
+def hgvsp_maf(edit: Mapping | None, *, short: bool = False) -> str | None:
+    """HGVSp / HGVSp_Short from the variant's ``protein_edit``, vcf2maf/VEP style (no predicted-change
+    parentheses): ``p.Gly1202Arg`` / ``p.G1202R``; ``p.?`` when the effect is unknown."""
+    if not edit:
         return None
-    m = re.fullmatch(r"p\.\((.*)\)", hgvsp)
-    return f"p.{m.group(1)}" if m else hgvsp
+    e = ProteinEdit.from_dict(edit)
+    return "p.?" if e.kind == "unknown" else f"p.{e.format(short=short)}"
 
 
-def hgvsp_short(hgvsp: str | None, effect: str | None = None, hgvsc: str | None = None) -> str | None:
+def hgvsp_short(edit: Mapping | None, effect: str | None = None, hgvsc: str | None = None) -> str | None:
     if effect in ("splice_acceptor_variant", "splice_donor_variant") and hgvsc:
         m = re.match(r"c\.(\d+)", hgvsc)
         if m:
             c = max(int(m.group(1)), 1)
             return f"p.X{(c + c % 3 + 1) // 3}_splice"  # vcf2maf: round((c + c%3) / 3)
-    long = hgvsp_maf(hgvsp)
-    return _AA3.sub(lambda m: AA3TO1[m.group(0)], long) if long else None
+    return hgvsp_maf(edit, short=True)
 
 
 def _genotype_indices(gt: str | None) -> list[int] | None:
@@ -199,6 +196,9 @@ def maf_rows(data: dict, *, center: str = ".") -> list[dict]:
     for i, v in enumerate(variants):
         if unrepresentable(v):
             continue
+        if v.get("hgvsp") and "protein_edit" not in v:
+            raise InputError(f"sample {sample.get('id')}: variant {v.get('chrom')}:{v.get('pos')} has no protein_edit "
+                             "(a JSON written by an older alkannot)", fix="re-run `alkannot annotate` for this sample")
         a = maf_alleles(v["pos"], v["ref"], v["alt"])
         effect = most_severe(v.get("consequence")) if v.get("status") == "annotated" else None
         allele_no, n_alts = groups[i]
@@ -223,8 +223,8 @@ def maf_rows(data: dict, *, center: str = ".") -> list[dict]:
             "Tumor_Sample_Barcode": sample["id"],
             "Matched_Norm_Sample_Barcode": sample.get("normal_sample"),
             "HGVSc": v.get("hgvsc"),
-            "HGVSp": hgvsp_maf(v.get("hgvsp")),
-            "HGVSp_Short": hgvsp_short(v.get("hgvsp"), effect, v.get("hgvsc")),
+            "HGVSp": hgvsp_maf(v.get("protein_edit")),
+            "HGVSp_Short": hgvsp_short(v.get("protein_edit"), effect, v.get("hgvsc")),
             "Transcript_ID": v.get("transcript"),
             "Exon_Number": v.get("exon"),
             "t_depth": v.get("depth"),

@@ -10,6 +10,7 @@ from importlib import resources as ires
 from pathlib import Path
 
 from alkannot.io.atomic import atomic_write_text
+from alkannot.report.cells import tsv_cell
 
 SCHEMA_VERSION = "1.1.0"
 VARIANT_COLUMNS = [
@@ -163,19 +164,6 @@ def write_json(path: Path, data: dict) -> None:
         fh.write("".join(buf))
 
 
-def tsv_cell(v) -> str:
-    """One TSV/MAF cell: no tabs or line breaks whatever the input carried (these formats have no quoting)."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (list, tuple)):
-        return ";".join(tsv_cell(x) for x in v)
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    return str(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
-
-
 def tsv_text(rows: list[dict], columns: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -189,11 +177,14 @@ SAMPLE_OUTPUT_EXTS = (".alkannot.json", ".variants.tsv", ".drugs.tsv", ".fusions
                       ".alkannot.vcf.gz", ".alkannot.vcf.gz.tbi")
 
 
-def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = None) -> dict[str, Path]:
+def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = None,
+                         prefiltered=None) -> dict[str, Path]:
     """Write one sample's outputs all together or not at all (alkannot.io.atomic.output_set): into a private
     temporary folder under ``out_dir``, then renamed into place with the JSON last, holding a lock on
     ``out_dir`` so concurrent runs into the same folder take turns. A failure leaves none of the sample's
-    outputs; a killed run's leftovers are finished or removed by the next run into the folder."""
+    outputs; a killed run's leftovers are finished or removed by the next run into the folder.
+    ``prefiltered``: the annotator's pass over a streamed ``input_vcf`` (io.vcf.Prefiltered), read again
+    rather than re-read from the file."""
     import errno
 
     from alkannot.errors import InputError
@@ -235,7 +226,8 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
             if input_vcf:
                 from alkannot.report.vcf_out import write_annotated_vcf
 
-                write_annotated_vcf(input_vcf, data, str(tmp["vcf"]), build=data["sample"]["build"])
+                write_annotated_vcf(input_vcf, data, str(tmp["vcf"]), build=data["sample"]["build"],
+                                    prefiltered=prefiltered)
             # JSON last: its presence means the sample finished.
             write_json(tmp["json"], data)
             box.order = [n for k, n in names.items() if k != "json"] + [names["json"]]

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from alkannot.report import wording as w
 from alkannot.report.references import Citer, load_references
+from alkannot.report.values import as_dict, as_list, as_text
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 QC_LEVEL_WORDS = {"pass": "QC pass", "caution": "QC caution", "fail": "QC fail"}
@@ -24,7 +25,7 @@ DEPTH_SOURCES = {
 }
 
 
-_d, _l, _t = w._d, w._l, w._t  # the same lenient readers of untrusted JSON values
+_d, _l, _t = as_dict, as_list, as_text  # the lenient readers of untrusted JSON values (report/values.py)
 
 
 def links(data: dict) -> dict:

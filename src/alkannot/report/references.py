@@ -81,7 +81,7 @@ class Reference:
 def _resources(resources: Path | None) -> Path:
     if resources is not None:
         return Path(resources)
-    from alkannot.annotate.transcripts import resources_dir
+    from alkannot.core.resources import resources_dir
 
     return resources_dir()
 

@@ -87,7 +87,7 @@ def resolve_regions(data: dict, resources: Path | None = None) -> list[Region]:
     if recs:
         return regions_from_records(list(recs))
     if resources is None:
-        from alkannot.annotate.transcripts import resources_dir
+        from alkannot.core.resources import resources_dir
 
         resources = resources_dir()
     tsv = Path(resources) / "alk_regions.tsv"

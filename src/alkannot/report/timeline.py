@@ -11,8 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from alkannot.errors import InputError
-from alkannot.report.html import COVERED_STATUSES, _dict, _list, _text, as_float, environment, hotspot_index
+from alkannot.report.html import COVERED_STATUSES, as_float, environment, hotspot_index
 from alkannot.report.svg import vaf_timeline_chart
+from alkannot.report.values import as_dict as _dict
+from alkannot.report.values import as_list as _list
+from alkannot.report.values import as_text as _text
 
 DETECTED, NOT_DETECTED, NOT_ASSESSED = "detected", "not_detected", "not_assessed"
 # Copy-number calls that count as an alteration on the timeline; low-level gains are left to the per-sample

@@ -9,7 +9,6 @@ wrote is kept as written; only the ALKANNOT_* fields are added.
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import tempfile
@@ -18,10 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alkannot import __version__
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
-from alkannot.io.vcf import prefilter_lines, write_subset
+from alkannot.io.vcf import header_columns, is_bcf, is_indexed, prefilter_lines, region_queries, write_subset
 
 # VCF 4.3 §1.2: characters with a special meaning are written as %XX.  Spaces are encoded too: many
 # parsers still follow VCF 4.2, which forbids whitespace in INFO.
@@ -85,7 +85,7 @@ def info_values(variants: list[dict | None]) -> dict[str, tuple[str, ...] | None
 def _targets(build: str) -> dict[str, list[tuple[int, int]]]:
     # The same rule as annotate.variants.annotate_vcf: a record is in the targets when its REF span
     # overlaps a bundled transcript of a target gene.
-    from alkannot.annotate.variants import settings
+    from alkannot.core.resources import settings
 
     genes = set(settings()["target_genes"])
     by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -157,11 +157,13 @@ def _prepare_header(header, data: dict, build: str, path: str) -> None:
         header.info.add(key, "A", "String", desc)
 
 
-def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str) -> None:
+def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str, prefiltered=None) -> None:
     """Write `out_path` (.vcf.gz) and `out_path`.tbi: the input's target-gene records + ALKANNOT_* INFO.
 
     Raises InputError if the result does not belong to this VCF (build differs, or a variant of the
-    result matches no record), so a mismatched pair never yields a half-annotated file.
+    result matches no record), so a mismatched pair never yields a half-annotated file. ``prefiltered``
+    (io.vcf.Prefiltered): the annotator's own pass over a streamed text VCF, used when it covers the same
+    file, targets and columns (a multi-million-record file is then not read twice).
     """
     import pysam
 
@@ -171,21 +173,22 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
     pysam.set_verbosity(0)  # htslib already spoke about this file when it was annotated
     spans = _targets(build)
     targets = [(c, s, e) for c, v in spans.items() for s, e in v]
-    if _indexed(input_vcf):
-        # read only the target regions, as the annotator did (such records carry no line numbers)
+    if is_indexed(input_vcf) or is_bcf(input_vcf):
+        # as the annotator read it (io.vcf.is_indexed): only the target regions (such records carry no line
+        # numbers); a BCF without an index is read through, its records numbered as the annotator numbers them
         vf = _open_input(input_vcf)
         try:
             _write(vf, _region_records(vf, targets), input_vcf, data, out_path, build)
         finally:
             vf.close()
         return
-    # a text VCF: only its target lines, from the annotator's own prefilter (same line numbers), so a
-    # multi-million-record file is not parsed twice
+    # a text VCF: only its target lines, with the line numbers the annotator gave them
     from alkannot.annotate.variants import read_targets
 
-    n_cols = _n_columns(input_vcf)
-    header, kept, _ = prefilter_lines(input_vcf, read_targets(build), n_columns=n_cols,
-                                      on_bad_line=_bad_line(input_vcf))
+    n_cols, targets = header_columns(input_vcf), read_targets(build)
+    pre = prefiltered if prefiltered is not None and prefiltered.covers(input_vcf, targets, n_cols) else \
+        prefilter_lines(input_vcf, targets, n_columns=n_cols, on_bad_line=_bad_line(input_vcf))
+    header, kept = pre.header, pre.kept
     with tempfile.TemporaryDirectory(prefix="alkannot-vcf-") as tmpdir:
         sub = os.path.join(tmpdir, "targets.vcf")
         write_subset(sub, header, kept)
@@ -194,30 +197,6 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
             _write(vf, zip((ln for ln, _ in kept), vf), input_vcf, data, out_path, build)
         finally:
             vf.close()
-
-
-def _indexed(path: str) -> bool:
-    """BCF, or bgzipped text with a .tbi/.csi beside it: read by region."""
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    if magic == b"\x1f\x8b":
-        with gzip.open(path, "rb") as g:
-            if g.read(3) == b"BCF":
-                return True
-        return any(os.path.exists(path + e) for e in (".tbi", ".csi"))
-    return False
-
-
-def _n_columns(path: str) -> int | None:
-    """Columns of the #CHROM line (the annotator checks every record against it)."""
-    from alkannot.io.vcf import _text_lines
-
-    for raw in _text_lines(path):
-        if raw.startswith(b"#CHROM"):
-            return len(raw.rstrip(b"\r\n").split(b"\t"))
-        if not raw.startswith(b"#"):
-            return None
-    return None
 
 
 def _bad_line(path: str):
@@ -241,19 +220,13 @@ def _region_records(vf, targets):
 
 
 def _fetch_targets(vf, targets):
-    # as io.vcf.iter_records reads an indexed file: merged regions, contigs by canonical name
-    # (chr2, 2, NC_000002.12), a record read again only when it overlaps the previous region
-    # (identical duplicate records are both kept)
-    from alkannot.io.vcf import merged_regions
-
-    names = {canonical_chrom(n): n for n in vf.header.contigs}
-    prev_end: dict[str, int] = {}
-    for chrom, start, end in merged_regions(targets):
-        name = names.get(canonical_chrom(chrom))
-        if name is None:
-            continue
-        skip_to = prev_end.get(name, 0)
-        prev_end[name] = end
+    # as the annotator reads an indexed file (io.vcf.region_queries): merged regions, contigs by canonical
+    # name as the index spells them, a record read again only when it overlaps the previous region
+    try:
+        contigs = list(vf.index)
+    except (AttributeError, TypeError, ValueError):
+        contigs = list(vf.header.contigs)
+    for name, start, end, skip_to in region_queries(contigs, targets):
         for rec in vf.fetch(name, start - 1, end):
             if rec.pos > skip_to:
                 yield None, rec

@@ -12,6 +12,7 @@ import re
 
 from alkannot.drug_names import TKIS
 from alkannot.report.references import Citer, cite_ref_numbers
+from alkannot.report.values import as_dict, as_list, as_text
 
 DRUGS = TKIS  # order of approval (the review's Table 1 order)
 
@@ -55,16 +56,7 @@ _SRC_PAREN_RE = re.compile(r"\(((?:tabbo2020(?::ref\d+)?|[a-z_]+\d{4})(?:,\s*(?:
 _GENE_TOKEN_RE = re.compile(r"\b([A-Z][A-Z0-9-]*[A-Z0-9]):([A-Za-z_][A-Za-z0-9_]*)\b")
 
 
-def _d(v) -> dict:
-    return v if isinstance(v, dict) else {}
-
-
-def _l(v) -> list:
-    return list(v) if isinstance(v, (list, tuple)) else []
-
-
-def _t(v) -> str:
-    return "" if v is None else str(v)
+_d, _l, _t = as_dict, as_list, as_text  # the lenient readers of untrusted JSON values (report/values.py)
 
 
 def words_list(items: list[str], conj: str = "and") -> str:

@@ -4,7 +4,7 @@
 
 Genomic positions, REF and ALT come from the bundled transcript models (test-data/make_test_data.py
 `snv_for`), so every VCF is correct by construction. BAMs are not stored: the test builds them from the
-`bam` block (alkannot.phase.simulate for read-backed phase, or uniform tiles for hotspot depth).
+`bam` block (tests/helpers/simulate.py for read-backed phase, or uniform tiles for hotspot depth).
 """
 
 from __future__ import annotations

@@ -38,11 +38,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import yaml
-
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts, resources_dir, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.contigs import canonical_chrom, contig_named
+from alkannot.core.resources import resource_yaml
+from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
-from alkannot.io.yamlfile import load_yaml
+from alkannot.interpret.fusion_genes import load_fusion_config
+from alkannot.interpret.specimen import specimen_class
+from alkannot.io.alignment import excluded_read
 
 SETTING_KEYS = ("min_fragments", "min_junction_reads", "min_mapq", "min_clip", "min_overhang", "max_insert",
                 "clip_mismatches", "min_depth_assessable", "detection_probability", "unknown_partner_min_split")
@@ -58,18 +61,11 @@ _CIGAR = re.compile(r"(\d+)([MIDNSHP=X])")
 
 @lru_cache(maxsize=1)
 def _settings_file() -> dict:
-    path = resources_dir() / "fusion_reads.yaml"
-    try:
-        return load_yaml(path.read_text())
-    except (OSError, yaml.YAMLError) as err:
-        raise InputError(f"cannot read fusion read settings: {err}", path=str(path),
-                         fix="restore resources/fusion_reads.yaml") from None
+    return resource_yaml("fusion_reads.yaml", "fusion read settings")
 
 
 def read_settings(specimen: str | None = "tissue", overrides: dict | None = None) -> dict:
     """Thresholds for `specimen` (plasma/csf -> plasma block, else tissue), with `overrides` key by key."""
-    from alkannot.interpret.ctdna import specimen_class
-
     data = _settings_file()
     block = "plasma" if specimen_class(specimen) == "plasma" else "tissue"
     cfg = dict(data["defaults"][block])
@@ -98,8 +94,6 @@ class PartnerGene:
 @lru_cache(maxsize=4)
 def partner_genes(build: str) -> tuple[PartnerGene, ...]:
     """Known ALK partners (resources/fusion_genes.yaml) located in `build`; bundled models win."""
-    from alkannot.interpret.fusions import load_fusion_config
-
     ts = load_transcripts(build)
     out = []
     for gene, spec in (load_fusion_config().get("alk_partner_genes") or {}).items():
@@ -248,15 +242,7 @@ def _adapter(clip: str) -> bool:
 def _excluded(read, min_mapq: int, split_piece: bool = False) -> str | None:
     """Why a read does not count (None: it counts). `split_piece`: a secondary record carrying an SA tag is
     one piece of a split read (``bwa mem -M`` marks split hits secondary instead of supplementary)."""
-    if read.is_secondary and not split_piece:
-        return "secondary"
-    if read.is_duplicate:
-        return "duplicate"
-    if read.is_qcfail:
-        return "qcfail"
-    if read.mapping_quality < min_mapq:
-        return "low_mapq"
-    return None
+    return excluded_read(read, min_mapq, unmapped=True, secondary=split_piece, supplementary=True)
 
 
 def read_evidence(read, cfg: dict, alk_lo: int, alk_hi: int, alk_chrom: str) -> list[Evidence]:
@@ -526,7 +512,7 @@ def _partner_from_sequence(ev: ReadFusionEvent, reference: str, build: str, k: i
     hits = []
     with pysam.FastaFile(reference) as fa:
         for g in partner_genes(build):
-            contig = next((c for c in fa.references if canonical_chrom(c) == g.chrom), None)
+            contig = contig_named(fa.references, g.chrom)
             if contig is None:
                 continue
             seq = fa.fetch(contig, g.start - 1, g.end).upper()
@@ -554,14 +540,14 @@ def scan_alignment(alignment: str, build: str, *, reference: str | None = None, 
                    settings: dict | None = None) -> AlignmentScan:
     """Find ALK rearrangements in an indexed BAM/CRAM (see module docstring)."""
     from alkannot.interpret.ctdna import binomial_lod
-    from alkannot.phase.reads import open_alignment
+    from alkannot.io.alignment import open_alignment
 
     cfg = read_settings(specimen, settings)
     alk = load_transcripts(build).by_gene(cfg["scan_gene"])
     alk_chrom = canonical_chrom(alk.chrom)
     af = open_alignment(alignment, reference)
     try:
-        contig = next((n for n in af.references if canonical_chrom(n) == alk_chrom), None)
+        contig = contig_named(af.references, alk_chrom)
         if contig is None:
             return AlignmentScan(alignment, "not_assessable", None, cfg,
                                  reason=f"chromosome {alk_chrom} is not in the alignment header")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from alkannot.annotate.transcripts import load_transcripts, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.sequence import revcomp
 from alkannot.phase.reads import SiteAllele
 
 CONTIG_LENGTH = {"GRCh38": 242193529, "GRCh37": 243199373}  # chr2

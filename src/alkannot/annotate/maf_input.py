@@ -39,7 +39,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alkannot.annotate.transcripts import canonical_chrom, load_transcripts, resources_dir, revcomp
+from alkannot.annotate.transcripts import load_transcripts
+from alkannot.core.contigs import canonical_chrom
+from alkannot.core.resources import resources_dir
+from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
 from alkannot.io.textfile import numbered_lines, open_text
 

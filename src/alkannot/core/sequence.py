@@ -1,0 +1,49 @@
+"""Sequence basics: reverse complement, the standard codon table, amino-acid codes, translation."""
+
+from __future__ import annotations
+
+_COMP = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+
+_BASES = "TCAG"
+_AA = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
+CODON_TABLE = {a + b + c: _AA[16 * i + 4 * j + k]
+               for i, a in enumerate(_BASES) for j, b in enumerate(_BASES) for k, c in enumerate(_BASES)}
+
+# one-letter -> three-letter (HGVS); '*' is Ter, 'X' an unknown residue
+THREE = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu", "G": "Gly",
+    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
+    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Xaa",
+}
+# three-letter -> one-letter, also for the codes other tools write (Xxx, the ambiguity codes, Sec)
+ONE = {v: k for k, v in THREE.items()} | {"Xxx": "X", "Asx": "B", "Glx": "Z", "Sec": "U"}
+
+
+def revcomp(seq: str) -> str:
+    return seq.translate(_COMP)[::-1]
+
+
+def translate(cds: str, *, to_stop: bool = False) -> str:
+    """Codon-by-codon translation; a codon with an unknown base gives 'X'."""
+    out = []
+    for i in range(0, len(cds) - len(cds) % 3, 3):
+        aa = CODON_TABLE.get(cds[i : i + 3], "X")
+        out.append(aa)
+        if to_stop and aa == "*":
+            break
+    return "".join(out)
+
+
+def three(aa: str) -> str:
+    """One-letter residues -> concatenated three-letter codes ('GR' -> 'GlyArg')."""
+    return "".join(THREE[a] for a in aa)
+
+
+def trim_allele(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """Drop shared trailing then leading bases, keeping one anchor base for indels (VCF style)."""
+    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
+        ref, alt = ref[1:], alt[1:]
+        pos += 1
+    return pos, ref, alt

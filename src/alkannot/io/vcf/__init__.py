@@ -1,0 +1,38 @@
+"""VCF/BCF input with cyvcf2: one front door, in small modules.
+
+- ``files``: is the file readable, how is it compressed, is it indexed (``is_indexed``: the one definition,
+  used by the annotator and the annotated-VCF writer), its lines;
+- ``header``: header checks of a text VCF with line numbers, before htslib sees it;
+- ``targets``: target regions, merged for index queries (``region_queries``) or as spans for streamed lines;
+- ``prefilter``: one pass over a streamed text VCF keeping the target lines (``Prefiltered``, which travels
+  on the annotator's result to the VCF writer);
+- ``reader``: ``open_vcf`` (tumour/normal choice, header facts -> ``VcfInput``) and ``iter_records``
+  (indexed files by region over the targets, others streamed and filtered);
+- ``records``: each ALT of a record becomes one ``VariantCall`` (split, trimmed, values checked);
+- ``depth``: depth and allele fraction from whatever the caller wrote: FORMAT AD (+DP/AF) -> Strelka2 tier
+  counts -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP.
+"""
+
+from alkannot.io.vcf.depth import depth_for
+from alkannot.io.vcf.files import header_columns, index_of, is_bcf, is_indexed, text_lines
+from alkannot.io.vcf.header import scan_header
+from alkannot.io.vcf.prefilter import Prefiltered, prefilter_lines, write_subset
+from alkannot.io.vcf.reader import iter_records, open_vcf
+from alkannot.io.vcf.records import (
+    GT_ALT_ABSENT,
+    GT_CALLED,
+    GT_NOT_CALLED,
+    KEEP_INFO,
+    check_record,
+    genotype_status,
+    split_record,
+)
+from alkannot.io.vcf.source import CHR2_LENGTH, VcfInput
+from alkannot.io.vcf.targets import merged_regions, region_name, region_queries, target_spans
+
+__all__ = [
+    "CHR2_LENGTH", "GT_ALT_ABSENT", "GT_CALLED", "GT_NOT_CALLED", "KEEP_INFO", "Prefiltered", "VcfInput",
+    "check_record", "depth_for", "genotype_status", "header_columns", "index_of", "is_bcf", "is_indexed",
+    "iter_records", "merged_regions", "open_vcf", "prefilter_lines", "region_name", "region_queries",
+    "scan_header", "split_record", "target_spans", "text_lines", "write_subset",
+]

@@ -1,0 +1,190 @@
+"""Depth and allele fraction from whatever the caller wrote: FORMAT AD (+DP/AF) -> Strelka2 tier counts
+-> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alkannot.io.vcf.source import VcfInput
+
+MISSING_INT = -2147483648
+
+
+def format_value(rec, key: str, s: int):
+    try:
+        arr = rec.format(key)
+    except (KeyError, Exception):
+        return None
+    if arr is None:
+        return None
+    return arr[s]
+
+
+_MISSING = object()  # a value the file wrote as unreadable text (not a number, not '.')
+
+
+def _numbers(value) -> list:
+    """One FORMAT/INFO value as a list of numbers, None for '.', _MISSING for text that is no number.
+
+    htslib types an undefined tag as a String ("10,5"), a defined one as numbers with its own missing
+    and vector-end markers; both come out the same here (what `bcftools query` prints)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        text = value.decode() if isinstance(value, (bytes, np.bytes_)) else str(value)
+        out: list = []
+        for part in text.strip().split(","):
+            part = part.strip()
+            if part in ("", "."):
+                out.append(None)
+                continue
+            try:
+                out.append(float(part))
+            except ValueError:
+                out.append(_MISSING)
+        return [] if out == [None] else out
+    items = list(value) if isinstance(value, (tuple, list, np.ndarray)) else [value]
+    out = []
+    for x in items:
+        if isinstance(x, (str, bytes, np.str_, np.bytes_)):
+            out.extend(_numbers(x) or [None])
+            continue
+        if isinstance(x, (int, np.integer)):
+            if x == MISSING_INT + 1:  # vector end: the sample wrote fewer values than the widest one
+                break
+            out.append(None if x == MISSING_INT else int(x))
+        else:
+            fx = float(x)
+            out.append(None if np.isnan(fx) else fx)
+    return [] if all(v is None for v in out) else out
+
+
+def _fmt_numbers(rec, key: str, s: int) -> list:
+    """FORMAT `key` of sample `s` as numbers ([] when absent or all missing), header or not."""
+    try:
+        arr = rec.format(key)
+    except Exception:  # noqa: BLE001 - cyvcf2 raises plain exceptions for absent/odd tags
+        return []
+    if arr is None:
+        return []
+    return _numbers(arr[s])
+
+
+def _info_numbers(rec, key: str) -> list:
+    try:
+        v = rec.INFO.get(key)
+    except Exception:  # noqa: BLE001
+        return []
+    if v is None or isinstance(v, bool):
+        return []
+    return _numbers(v)
+
+
+def _count(v, flags: list[str], flag: str) -> int | None:
+    """A read count: a whole number >= 0, else None with `flag` noted."""
+    if v is None:
+        return None
+    if v is _MISSING or not np.isfinite(v) or v < 0 or v != int(v):
+        if flag not in flags:
+            flags.append(flag)
+        return None
+    return int(v)
+
+
+def _fraction(v, flags: list[str], flag: str) -> float | None:
+    """An allele fraction in [0, 1], else None with `flag` noted (AF > 1, negative, inf)."""
+    if v is None:
+        return None
+    if v is _MISSING or not np.isfinite(v) or v < 0 or v > 1:
+        if flag not in flags:
+            flags.append(flag)
+        return None
+    return float(v)
+
+
+def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: str,
+              flags: list[str] | None = None) -> dict:
+    """alt_index is 1-based (allele number). Returns depth, alt_reads, vaf, depth_source.
+
+    FORMAT tags are read whether or not the header defines them (htslib reads an undefined tag as
+    text; so does this). A value that cannot be a count or a fraction (negative DP, AF > 1 or inf,
+    AD with more or fewer values than alleles) is not used and named in `flags` (invalid_dp,
+    invalid_af, invalid_ad, ad_allele_count_mismatch); the next source the caller wrote is tried."""
+    out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
+    flags = flags if flags is not None else []
+    n_alleles = 1 + len(rec.ALT or [])
+    if s is not None:
+        def F(key):
+            return _fmt_numbers(rec, key, s)
+
+        dps = F("DP")
+        dp = _count(dps[0], flags, "invalid_dp") if dps else None
+        afs = F("AF")
+        af = _fraction(afs[alt_index - 1], flags, "invalid_af") if len(afs) >= alt_index else None
+        ad = [] if vi.varscan else F("AD")
+        if ad and len(ad) != n_alleles:
+            flags.append("ad_allele_count_mismatch")  # which value is which allele is unknown
+            ad = []
+        if ad:
+            counts = [_count(x, flags, "invalid_ad") for x in ad]
+            if "invalid_ad" in flags:
+                counts = []
+            if counts and counts[alt_index] is not None:
+                vals = [v for v in counts if v is not None]
+                out["alt_reads"] = counts[alt_index]
+                out["depth"] = dp if dp is not None and dp >= sum(vals) else sum(vals)
+                out["vaf"] = af if af is not None else (out["alt_reads"] / sum(vals) if sum(vals) else None)
+                out["depth_source"] = "FORMAT/AD"
+                return out
+        if len(ref) == 1 and len(alt) == 1 and alt in "ACGT":
+            # Strelka2 somatic SNV: {ACGT}U = (tier1, tier2) counts; tier 1 is what Strelka reports
+            tiers = {b: F(f"{b}U") for b in "ACGT"}
+            if all(tiers.values()):
+                t1 = {b: _count(t[0], flags, "invalid_tier_count") for b, t in tiers.items()}
+                alt_n = t1[alt]
+                tot = sum(v or 0 for v in t1.values())
+                out.update(alt_reads=alt_n, depth=tot, vaf=(alt_n / tot if tot and alt_n is not None else None),
+                           depth_source="Strelka2 tier1 {ACGT}U")
+                return out
+        tir, tar = F("TIR"), F("TAR")
+        if tir and tar:
+            a, r = _count(tir[0], flags, "invalid_tier_count"), _count(tar[0], flags, "invalid_tier_count")
+            if a is not None and r is not None:
+                out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
+                           depth_source="Strelka2 tier1 TIR/TAR")
+                return out
+        ao, ro = F("AO"), F("RO")
+        if ao and ro and len(ao) >= alt_index:
+            aos = [_count(x, flags, "invalid_ao") for x in ao]
+            r = _count(ro[0], flags, "invalid_ro")
+            if r is not None and aos[alt_index - 1] is not None:
+                a = aos[alt_index - 1]
+                tot = r + sum(x or 0 for x in aos)
+                out.update(alt_reads=a, depth=tot, vaf=a / tot if tot else None, depth_source="FreeBayes AO/RO")
+                return out
+        if vi.varscan:
+            vad, rd = F("AD"), F("RD")
+            a = _count(vad[0], flags, "invalid_ad") if vad else None
+            r = _count(rd[0], flags, "invalid_rd") if rd else None
+            if a is not None and r is not None:
+                out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
+                           depth_source="VarScan2 AD/RD")
+                return out
+        if af is not None:
+            out.update(vaf=af, depth=dp, depth_source="FORMAT/AF")
+            return out
+        out["depth"] = dp
+    # INFO fallback
+    iaf = _info_numbers(rec, "AF")
+    if len(iaf) >= alt_index:
+        v = _fraction(iaf[alt_index - 1], flags, "invalid_info_af")
+        if v is not None:
+            out["vaf"] = v
+            out["depth_source"] = out["depth_source"] or "INFO/AF"
+    if out["depth"] is None:
+        idp = _info_numbers(rec, "DP")
+        out["depth"] = _count(idp[0], flags, "invalid_info_dp") if idp else None
+    if out["vaf"] is not None and out["depth"] is not None and out["alt_reads"] is None:
+        out["alt_reads"] = int(round(out["vaf"] * out["depth"]))
+        out["depth_source"] = (out["depth_source"] or "") + " (alt reads = VAF x depth)"
+    return out

@@ -1,0 +1,36 @@
+"""An opened VCF/BCF: what the header says and how it is read (VcfInput)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from alkannot.io.vcf.prefilter import Prefiltered
+
+# GRCh37/GRCh38 chr2 lengths: enough to tell the builds apart from a header.
+CHR2_LENGTH = {"GRCh37": 243199373, "GRCh38": 242193529}
+
+
+@dataclass
+class VcfInput:
+    path: str
+    vcf: object  # cyvcf2.VCF
+    samples: list[str]
+    tumor_index: int | None
+    normal_index: int | None
+    indexed: bool
+    contig_style: str  # "chr" or "bare"
+    header_build: str | None
+    n_header_lines: int
+    format_ids: set[str] = field(default_factory=set)
+    info_ids: set[str] = field(default_factory=set)
+    varscan: bool = False
+    header_text: list[str] | None = None  # the file's own header lines (text VCFs), for diagnosing records
+    records_seen: int = 0  # records in the whole file (streamed text VCFs), counted by the prefilter
+    warnings: list[str] = field(default_factory=list)  # read on, but the user should know (qc.input_warnings)
+    contig_names: list[str] = field(default_factory=list)  # the index's (indexed) or header's contig names
+    record_contigs: list[str] = field(default_factory=list)  # CHROM values seen while streaming
+    prefiltered: Prefiltered | None = None  # a streamed text VCF's target lines (read mode: not indexed)
+
+    @property
+    def tumor_sample(self) -> str | None:
+        return None if self.tumor_index is None else self.samples[self.tumor_index]
