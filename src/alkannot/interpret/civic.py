@@ -534,6 +534,8 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
     if f.alk_fusion:
         findings.append(("alk_fusion", "ALK:fusion", ("ALK:fusion",)))
     order = [r["id"] for r in rules["rules"]]
+    # which findings each statement is about depends on the sample only: matched once, not once per finding
+    matched = [(st, hit) for st in (civic.statements if civic is not None else []) if (hit := _matches(st, f))]
     out = []
     seen = set()
     for kind, name, keys in findings:
@@ -551,9 +553,8 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
                 if r:
                     graded.append((r, sid))
         if civic is not None:
-            for st in civic.statements:
-                hit = _matches(st, f)
-                if not hit or not set(keys) & set(hit) or (kind == "compound") != (len(st["alterations"]) > 1):
+            for st, hit in matched:
+                if not set(keys) & set(hit) or (kind == "compound") != (len(st["alterations"]) > 1):
                     continue
                 r = _grade("civic", st["level"], in_tumour_type(st["disease"], rules), rules)
                 if r:
