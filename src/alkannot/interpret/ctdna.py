@@ -754,10 +754,14 @@ def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
     vaf_relative_to_tf, cancer_cell_fraction, clonality, note}."""
     tf = tf or {}
     value, method = tf.get("value"), tf.get("method")
+    wanted = set(alk)
+    by_name: dict[str, list[dict]] = {}  # one pass over the variants, not one per mutation
+    for v in variants:
+        if v.get("gene") == "ALK" and v.get("protein_short") in wanted and not is_non_tumour(v):
+            by_name.setdefault(v["protein_short"], []).append(v)
     out = []
     for m in alk:
-        hits = [v for v in variants if v.get("gene") == "ALK" and v.get("protein_short") == m
-                and not is_non_tumour(v)]
+        hits = by_name.get(m, [])
         vaf = max((v["vaf"] for v in hits if v.get("vaf") is not None), default=None)
         c = clonality(vaf, value, config)
         if c["clonality"] == "unknown":
