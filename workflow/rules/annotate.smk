@@ -69,7 +69,20 @@ else:
                     if sheet(s, c)
                 ],
             output:
-                [f"{OUT}/{s}/{s}.{ext}" for s in _members for ext in SAMPLE_EXTS],
+                [
+                    (
+                        report(
+                            f"{OUT}/{s}/{s}.{ext}",
+                            caption="../report/sample.rst",
+                            category="Samples",
+                            labels={"sample": s},
+                        )
+                        if ext == "report.html"
+                        else f"{OUT}/{s}/{s}.{ext}"
+                    )
+                    for s in _members
+                    for ext in SAMPLE_EXTS
+                ],
             log:
                 f"logs/annotate/{_batch}.log",
             benchmark:

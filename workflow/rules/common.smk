@@ -93,14 +93,11 @@ def sample_input_files(sample):
 
 def pending_samples(exts):
     """Samples (sheet order) to annotate in batch mode: an output `OUT/<s>/<s>.<ext>` missing or older
-    than one of the sample's inputs. Every sample under --forceall or --forcerun annotate*. A done
-    sample's outputs are then plain files to the DAG (no job), so a failed batch reruns only what is missing.
+    than one of the sample's inputs; every sample under --forceall/-F (the DAG settings are not known
+    while the Snakefile is read, hence the command line). A done sample's outputs are then plain files to
+    the DAG (no job), so a failed batch reruns only what is missing.
     """
-    dag = getattr(workflow, "dag_settings", None)
-    force = bool(dag) and (
-        dag.forceall or any(str(r).startswith("annotate") for r in dag.forcerun)
-    )
-    if force:
+    if any(a in ("-F", "--forceall") for a in sys.argv[1:]):
         return list(samples.index)
     pending = []
     for s in samples.index:

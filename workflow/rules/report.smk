@@ -1,6 +1,7 @@
 if ANNOTATE_BATCH <= 0:
 
     rule patient_report:
+        """Timeline of one patient's samples (every patient with a patient id)."""
         input:
             lambda wc: [
                 f"{OUT}/{s}/{s}.alkannot.json"
@@ -17,7 +18,6 @@ if ANNOTATE_BATCH <= 0:
             "logs/patients/{patient}.log",
         benchmark:
             "benchmarks/out/patients/{patient}.tsv"
-        """Timeline of one patient's samples (every patient with a patient id)."""
         localrule: True
         conda:
             "../envs/alkannot.yaml"
