@@ -10,8 +10,8 @@ configfile: "config/config.yaml"
 
 
 # patient and cohort reports are quick and read many files: never cluster jobs of their own
+# (the patient-report rules say so themselves: their names depend on annotate_batch_size)
 localrules:
-    patient_report,
     cohort_report,
 
 

@@ -5,8 +5,9 @@
     python benchmarks/bench_cohort.py --mode batch [--batch-size 50]
 
 Runs the repository's Snakefile, per sample (`annotate_batch_size: 0`) or in batches
-(`annotate_batch_size: N`), in benchmarks/out/cohort_<mode>/, from scratch, and prints one TSV row:
-mode, scheduler, samples, jobs, wall seconds, sum of the annotate jobs' own wall seconds (Snakemake
+(`annotate_batch_size: N`; the default mode, N = 50), in benchmarks/out/cohort_<mode>/, from scratch, and
+prints one TSV row:
+mode, scheduler, samples, jobs, wall seconds, CPU seconds (Snakemake and all its jobs), sum of the annotate jobs' own wall seconds (Snakemake
 `benchmark:` files), load average before/after. Appends the row to benchmarks/out/cohort.tsv.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, default=1000)
     ap.add_argument("--batch-size", type=int, default=50)
     ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument("--snakemake-args", default="", help="extra snakemake arguments, e.g. '--drop-metadata'")
     a = ap.parse_args(argv)
     sheet = INPUTS / "samples.tsv"
     if not sheet.exists():
@@ -50,11 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     cmd = [str(ROOT / ".venv" / "bin" / "snakemake"), "-s", str(snakefile), "--directory", str(work),
            "--cores", str(a.cores), "--scheduler", a.scheduler, "--quiet", "rules",
            "--workflow-profile", str(ROOT / "profiles" / "default"),
-           "--config", f"samples={work / 'samples.tsv'}", "outdir=results", f"annotate_batch_size={batch}"]
+           "--config", f"samples={work / 'samples.tsv'}", "outdir=results", f"annotate_batch_size={batch}",
+           *a.snakemake_args.split()]
     before = loadavg()
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)  # snakemake and every job it ran
     after = loadavg()
     (work / "snakemake.log").write_text(proc.stdout + proc.stderr)
     if proc.returncode != 0:
@@ -68,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         key = p.parent.name if p.parent.name != "out" else p.stem
         job_s[key] = job_s.get(key, 0.0) + sum(float(r["s"]) for r in rows)
     row = {"mode": a.mode, "scheduler": a.scheduler, "samples": a.samples, "cores": a.cores,
-           "batch_size": a.batch_size if a.mode == "batch" else "", "wall_s": f"{wall:.1f}",
+           "batch_size": a.batch_size if a.mode == "batch" else "", "extra": a.snakemake_args, "wall_s": f"{wall:.1f}",
+           "cpu_s": f"{cpu:.1f}",
            "job_seconds": ";".join(f"{k}={v:.0f}" for k, v in sorted(job_s.items())),
            "load_before": before, "load_after": after, "nproc": os.cpu_count()}
     out = ROOT / "benchmarks" / "out" / "cohort.tsv"

@@ -1,5 +1,6 @@
-"""Hotspot depth from a deep BAM: `hotspot_coverage` (one count_coverage pass per cluster of nearby codons)
-against counting codon by codon (the code before), and `samtools depth` over the same bases as the floor.
+"""Hotspot depth from a deep BAM: `bam_depths` (one pass per cluster of nearby codons, counting the codon
+bases only) against count_coverage over each cluster's span (first round of issue 19) and codon by codon
+(the code before), and `samtools depth` over the same bases as the floor.
 
     python benchmarks/bench_hotspot_depth.py [--depth 40000] [--repeat 3]
 
@@ -72,6 +73,19 @@ def clustered(bam: str) -> list:
     return out
 
 
+def clustered_count_coverage(bam: str) -> list:
+    """The first round of issue 19: one count_coverage over each cluster's whole span."""
+    spans: dict = {}
+    out = []
+    for h in ctdna.load_hotspots():
+        chrom, gpos = ctdna.codon_positions("GRCh38", h["gene"], h["codon"], h["ref_aa"])
+        span = ctdna._cluster_of(chrom, gpos)
+        if span not in spans:
+            spans[span] = ctdna._bam_depths(bam, chrom, list(range(span[0], span[1] + 1)), None, 20, 20, True)
+        out.append([spans[span][p - span[0]] for p in gpos])
+    return out
+
+
 def floor(bam: str) -> None:
     regions = [f"chr2:{lo}-{hi}" for lo, hi in ctdna._hotspot_clusters("2")[:4]]
     for r in regions:
@@ -97,12 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     ctdna.load_hotspots(), ctdna._hotspot_clusters("2")  # warm resource caches
     load = Path("/proc/loadavg").read_text().split()[0]
     t_new, d_new = timed(clustered, bam, a.repeat)
+    t_cc, d_cc = timed(clustered_count_coverage, bam, a.repeat)
     t_old, d_old = timed(per_codon, bam, a.repeat)
     t_floor, _ = timed(floor, bam, a.repeat)
-    if d_new != d_old:
+    if d_new != d_old or d_cc != d_old:
         sys.exit("depths differ between the clustered and the per-codon count")
     print("| case | wall (s) | CPU (s) |\n|---|---|---|")
-    for label, (w, c) in ((f"hotspot depth, clustered (now), {len(d_new)} hotspots", t_new),
+    for label, (w, c) in ((f"hotspot depth, codon bases per cluster pass (now), {len(d_new)} hotspots", t_new),
+                          ("count_coverage per cluster span (first round)", t_cc),
                           ("hotspot depth, per codon (before)", t_old), ("floor: samtools depth -a -Q20 -q20", t_floor)):
         print(f"| {label} | {w:.2f} | {c:.2f} |")
     print(f"~{a.depth:,}x (min depth {min(min(d) for d in d_new):,}), medians of {a.repeat}, load {load}")

@@ -65,6 +65,51 @@ def run_batch(sheet: str | Path, outdir: str | Path, samples: list[str] | None =
     return result
 
 
+def run_patient_batch(sheet: str | Path, resultsdir: str | Path, outdir: str | Path, patients: list[str], *,
+                      keep_going: bool = False, log=sys.stderr) -> dict[str, dict]:
+    """Write outdir/<patient>.html for each patient, as `alkannot patient-report` would from the patient's
+    sample JSONs resultsdir/<s>/<s>.alkannot.json (samples of the sheet with that patient id, sorted by id:
+    the workflow's order). Each page is written atomically; with keep_going a patient whose JSONs cannot
+    be read is named in one InputError at the end, after every other page is written."""
+    from alkannot.commands import _load_jsons
+    from alkannot.io.atomic import atomic_write_text
+    from alkannot.report.timeline import render_patient_html
+
+    rows = read_sheet(sheet)
+    by_patient: dict[str, list[str]] = {}
+    for sid in sorted(rows):
+        by_patient.setdefault(rows[sid].get("patient", ""), []).append(sid)
+    unknown = [p for p in patients if not p or p not in by_patient]
+    if unknown:
+        raise InputError(f"patient(s) not in the sheet: {', '.join(unknown)}", path=str(sheet),
+                         fix="check --patients against the sheet's 'patient' column")
+    result: dict[str, dict] = {}
+    Path(outdir).mkdir(parents=True, exist_ok=True)
+    for pid in patients:
+        out = Path(outdir) / f"{pid}.html"
+        jsons = [str(Path(resultsdir) / s / f"{s}.alkannot.json") for s in by_patient[pid]]
+        try:
+            atomic_write_text(out, render_patient_html(_load_jsons(jsons)))
+        except InputError as e:
+            result[pid] = {"status": "failed", "error": e.one_line()}
+            print(f"{pid}: error: {e.one_line()}", file=log)
+            if not keep_going:
+                raise
+            continue
+        result[pid] = {"status": "ok", "error": None}
+        print(f"wrote {out}", file=log)
+    failed = [p for p, r in result.items() if r["status"] == "failed"]
+    if failed:
+        raise InputError(f"{len(failed)} of {len(patients)} patient pages failed: {', '.join(failed)}",
+                         path=str(sheet), fix="see the per-patient errors above")
+    return result
+
+
+def _patients_cmd(a: argparse.Namespace) -> None:
+    run_patient_batch(a.sheet, a.resultsdir, a.outdir, [p for p in a.patients.split(",") if p],
+                      keep_going=a.keep_going)
+
+
 def _cmd(a: argparse.Namespace) -> None:
     samples = [s for s in a.samples.split(",") if s] if a.samples else None
     run_batch(a.sheet, a.outdir, samples, reference=a.reference or "",
@@ -93,6 +138,19 @@ def register(sub) -> None:
 
     add_civic_flags(p)
     p.set_defaults(func=_cmd)
+
+
+    q = sub.add_parser("patient-report-batch", help="patient timelines of many patients of a sample sheet in "
+                       "one process (same pages as `patient-report` per patient)",
+                       description="Write OUTDIR/<patient>.html for each patient from RESULTSDIR/<sample>/"
+                                   "<sample>.alkannot.json of the sheet's samples with that patient id (sorted by "
+                                   "sample id), byte-for-byte what `alkannot patient-report` writes from them.")
+    q.add_argument("--sheet", required=True, help="sample sheet TSV (config/samples.tsv format)")
+    q.add_argument("--patients", required=True, help="comma-separated patient ids")
+    q.add_argument("--resultsdir", required=True, help="per-sample outputs are in RESULTSDIR/<sample>/")
+    q.add_argument("--outdir", required=True, help="pages go to OUTDIR/<patient>.html")
+    q.add_argument("--keep-going", action="store_true", help="write the other pages when one fails")
+    q.set_defaults(func=_patients_cmd)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -233,8 +233,12 @@ def _sample_result(spec: SampleSpec):
     for v in variants:
         alias = shown.get(v["protein_short"]) if v["gene"] == "ALK" else None
         v["protein_aliases"] = [alias] if alias else []
+    # above COMPOUND_LIST_MAX mutations the outputs list only informative sets (report/compound_listing.py)
+    from alkannot.report.compound_listing import limit_compounds, limit_evidence_tiers
+
+    listed, compound_summary = limit_compounds(compounds, len(by_name), kb)
     labels: dict[str, list[str]] = {}  # mutation -> its compounds' labels, in compound order
-    for c in compounds:
+    for c in listed:
         label = f"{'+'.join(c['mutations'])} ({c['phase']})"
         for m in dict.fromkeys(c["mutations"]):
             labels.setdefault(m, []).append(label)
@@ -279,7 +283,7 @@ def _sample_result(spec: SampleSpec):
         "accounting": res.accounting,
         "qc": {**res.qc, "hotspots_not_covered": [h["mutation"] for h in hotspots
                                                   if h["status"] in ("not_covered", "low_coverage")]},
-        "compound": compounds,
+        "compound": listed,
         "drugs": verdicts["drugs"],
         "mechanisms": verdicts["mechanisms"],
         "kb_version": verdicts["kb_version"],
@@ -297,6 +301,11 @@ def _sample_result(spec: SampleSpec):
     }
     civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
                        may_change=spec.civic_may_change_verdict)
+    if compound_summary is not None:
+        if "evidence_tiers" in data:
+            data["evidence_tiers"] = limit_evidence_tiers(data["evidence_tiers"], listed, compound_summary, kb,
+                                                          civic_ev.load_tier_rules()["default"]["id"])
+        data["compound_summary"] = compound_summary
     data.update(_report_identity(spec, data, build))
     return data, res
 

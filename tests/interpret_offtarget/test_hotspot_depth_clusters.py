@@ -80,3 +80,83 @@ def test_a_rewritten_alignment_is_not_served_from_the_cache(staggered_bam, tmp_p
         pass  # now empty
     pysam.index(str(copy))
     assert ctdna.bam_depths(str(copy), chrom, gpos) == [0, 0, 0]
+
+
+def _random_cigar(rng: random.Random, n: int) -> tuple[str, int]:
+    """A CIGAR of query length n with soft clips, insertions, deletions, skips and =/X ops."""
+    ops, left = [], n
+    if rng.random() < 0.3:
+        c = rng.randint(1, 10)
+        ops.append(f"{c}S")
+        left -= c
+    while left > 0:
+        m = min(left, rng.randint(5, 40))
+        ops.append(f"{m}{rng.choice('MMM=X')}")
+        left -= m
+        r = rng.random()
+        if left > 3 and r < 0.25:
+            c = rng.randint(1, min(3, left - 1))
+            ops.append(f"{c}I")
+            left -= c
+        elif left > 0 and r < 0.5:
+            ops.append(f"{rng.randint(1, 6)}{rng.choice('DDN')}")
+    if rng.random() < 0.2:
+        ops.append(f"{rng.randint(1, 5)}H")
+    return "".join(ops), n
+
+
+@pytest.fixture(scope="module")
+def messy_bam(tmp_path_factory):
+    """Reads with indels, skips, clips, N bases, missing qualities and every filtered flag over the clusters."""
+    spans = ctdna._hotspot_clusters("2")
+    rng = random.Random(11)
+    header = pysam.AlignmentHeader.from_dict({"HD": {"VN": "1.6", "SO": "coordinate"},
+                                              "SQ": [{"SN": "chr2", "LN": CHR2_LEN_GRCH38}]})
+    reads = []
+    for lo, hi in spans:
+        for i in range(150):
+            n = rng.randint(30, 151)
+            a = pysam.AlignedSegment(header)
+            a.query_name = f"m{lo}_{i}"
+            a.flag = rng.choice([0, 0, 0, 16, 1024, 256, 512, 2048, 99, 147])
+            a.reference_id = 0
+            a.reference_start = rng.randint(lo - 160, hi + 10) - 1
+            a.mapping_quality = rng.choice([60, 60, 20, 19, 0])
+            a.cigarstring, _ = _random_cigar(rng, n)
+            a.query_sequence = "".join(rng.choice("ACGTACGTN") for _ in range(n))
+            if rng.random() < 0.9:
+                a.query_qualities = pysam.qualitystring_to_array("".join(rng.choice("!+5?I4") for _ in range(n)))
+            reads.append(a)
+    reads.sort(key=lambda r: r.reference_start)
+    path = tmp_path_factory.mktemp("bam") / "messy.bam"
+    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
+        for r in reads:
+            out.write(r)
+    pysam.index(str(path))
+    return path
+
+
+@pytest.mark.parametrize("min_mapq,min_baseq", [(20, 20), (0, 0), (1, 19), (60, 40)])
+def test_counting_at_the_codons_equals_count_coverage(messy_bam, min_mapq, min_baseq):
+    """The per-read count at the asked positions (_bam_depths_at) gives count_coverage's depths
+    (_bam_depths) at every base of every cluster, codon bases or not, for every threshold."""
+    compared = 0
+    for lo, hi in ctdna._hotspot_clusters("2"):
+        span = list(range(lo - 5, hi + 6))
+        fast = ctdna._bam_depths_at(str(messy_bam), "2", span, None, min_mapq, min_baseq, True)
+        ref = ctdna._bam_depths(str(messy_bam), "2", span, None, min_mapq, min_baseq, True)
+        assert fast == ref, (lo, hi)
+        compared += sum(d > 0 for d in ref)
+        # a sparse, unsorted, repeated set of positions gives the same values
+        some = [span[-1], span[0], span[len(span) // 2], span[0]]
+        assert ctdna._bam_depths_at(str(messy_bam), "2", some, None, min_mapq, min_baseq, True) == \
+            [ref[-1], ref[0], ref[len(span) // 2], ref[0]]
+    assert compared > 100
+
+
+def test_clustered_codons_from_a_messy_bam_equal_count_coverage(messy_bam):
+    ctdna._CLUSTER_COUNTS.clear()
+    for h in ctdna.load_hotspots():
+        chrom, gpos = ctdna.codon_positions("GRCh38", h["gene"], h["codon"], h["ref_aa"])
+        assert ctdna.bam_depths(str(messy_bam), chrom, gpos) == \
+            ctdna._bam_depths(str(messy_bam), chrom, gpos, None, 20, 20, True), h["mutation"]

@@ -1,8 +1,11 @@
 # Per-sample annotation. Two shapes with the same outputs, byte for byte:
-# - `annotate`: one job per sample (default);
-# - `annotate_bNNNN`: with `annotate_batch_size: N` in the config, one job per N samples running
-#   `alkannot annotate-batch` in one Python process (start-up is most of a small sample's cost; figures in
-#   benchmarks/README.md). A failing sample fails its whole batch.
+# - `annotate_bNNNN` (default, `annotate_batch_size: 50`): one job per up to N samples running
+#   `alkannot annotate-batch --keep-going` in one Python process (start-up is most of a small sample's cost;
+#   figures in benchmarks/README.md). Only samples whose outputs are missing or older than their inputs are
+#   batched (`pending_samples`); a sample with bad input does not take the others down: each sample's outputs
+#   are written all-or-nothing, the job exits non-zero naming the failed samples, the workflow profile's
+#   `keep-incomplete` keeps the other samples' complete outputs, and the next run batches only what is missing.
+# - `annotate`: with `annotate_batch_size: 0`, one job per sample (Snakemake's own rerun triggers per sample).
 SAMPLE_EXTS = (
     "alkannot.json",
     "variants.tsv",
@@ -13,7 +16,7 @@ SAMPLE_EXTS = (
     "alkannot.vcf.gz",
     "alkannot.vcf.gz.tbi",
 )
-ANNOTATE_BATCH = int(config.get("annotate_batch_size", 0))
+ANNOTATE_BATCH = int(config.get("annotate_batch_size", 50))
 
 
 if ANNOTATE_BATCH <= 0:
@@ -50,7 +53,7 @@ if ANNOTATE_BATCH <= 0:
             " || {{ cat {log:q} >&2; exit 1; }}; tail -n 2 {log:q} >&2"
 
 else:
-    _ids = list(samples.index)
+    _ids = pending_samples(SAMPLE_EXTS)
     for _i in range(0, len(_ids), ANNOTATE_BATCH):
         _members = _ids[_i : _i + ANNOTATE_BATCH]
         _batch = f"b{_i // ANNOTATE_BATCH + 1:04d}"
@@ -66,7 +69,20 @@ else:
                     if sheet(s, c)
                 ],
             output:
-                [f"{OUT}/{s}/{s}.{ext}" for s in _members for ext in SAMPLE_EXTS],
+                [
+                    (
+                        report(
+                            f"{OUT}/{s}/{s}.{ext}",
+                            caption="../report/sample.rst",
+                            category="Samples",
+                            labels={"sample": s},
+                        )
+                        if ext == "report.html"
+                        else f"{OUT}/{s}/{s}.{ext}"
+                    )
+                    for s in _members
+                    for ext in SAMPLE_EXTS
+                ],
             log:
                 f"logs/annotate/{_batch}.log",
             benchmark:
@@ -78,5 +94,5 @@ else:
                 flags=batch_flags(),
                 sheet=config["samples"],
             shell:
-                "alkannot annotate-batch --sheet {params.sheet:q} --samples {params.samples} "
-                "--outdir {OUT:q} {params.flags} 2> {log:q} || {{ tail -n 20 {log:q} >&2; exit 1; }}"
+                "alkannot annotate-batch --keep-going --sheet {params.sheet:q} --samples {params.samples} "
+                "--outdir {OUT:q} {params.flags} 2> {log:q} || {{ grep -F ': error: ' {log:q} >&2 || tail -n 20 {log:q} >&2; exit 1; }}"

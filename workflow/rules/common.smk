@@ -84,6 +84,63 @@ def annotate_args(wildcards):
     )
 
 
+def sample_input_files(sample):
+    """The sample's input files named in the sheet (vcf, alignment, cnv, sv)."""
+    return [
+        sheet(sample, c) for c in ("vcf", "alignment", "cnv", "sv") if sheet(sample, c)
+    ]
+
+
+def pending_samples(exts):
+    """Samples (sheet order) to annotate in batch mode: an output `OUT/<s>/<s>.<ext>` missing or older
+    than one of the sample's inputs; every sample under --forceall/-F (the DAG settings are not known
+    while the Snakefile is read, hence the command line). A done sample's outputs are then plain files to
+    the DAG (no job), so a failed batch reruns only what is missing.
+    """
+    if any(a in ("-F", "--forceall") for a in sys.argv[1:]):
+        return list(samples.index)
+    pending = []
+    for s in samples.index:
+        try:
+            oldest = min(os.stat(f"{OUT}/{s}/{s}.{ext}").st_mtime for ext in exts)
+        except OSError:  # an output is missing
+            pending.append(s)
+            continue
+        newest_input = max(
+            (os.stat(f).st_mtime for f in sample_input_files(s) if os.path.exists(f)),
+            default=0.0,
+        )
+        if newest_input > oldest:
+            pending.append(s)
+    return pending
+
+
+def patient_samples(patient):
+    """The patient's samples, sorted by id (the order of the patient page's inputs)."""
+    return list(samples.index[samples["patient"] == patient])
+
+
+def pending_patients(exts):
+    """Patients (sorted) whose page is to be written in batch mode: a sample of theirs is pending
+    (`pending_samples`), or the page is missing or older than one of their samples' JSONs.
+    """
+    todo = set(pending_samples(exts))
+    out = []
+    for p in patients_with_timelines():
+        members = patient_samples(p)
+        page = f"{OUT}/patients/{p}.html"
+        try:
+            made = os.stat(page).st_mtime
+            stale = any(s in todo for s in members) or any(
+                os.stat(f"{OUT}/{s}/{s}.alkannot.json").st_mtime > made for s in members
+            )
+        except OSError:
+            stale = True
+        if stale:
+            out.append(p)
+    return out
+
+
 def civic_flags():
     """config civic / civic_may_change_verdict -> flags of annotate and annotate-batch."""
     flags = []

@@ -537,15 +537,23 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
     if f.alk_fusion:
         findings.append(("alk_fusion", "ALK:fusion", ("ALK:fusion",)))
     order = [r["id"] for r in rules["rules"]]
+    # which findings each statement is about depends on the sample only: matched once, not once per finding
+    matched = [(st, hit) for st in (civic.statements if civic is not None else []) if (hit := _matches(st, f))]
+    # a compound finding is graded by compound statements only, any other finding by single-alteration ones
+    matched_by_kind = {True: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) > 1],
+                       False: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) <= 1]}
     out = []
     seen = set()
+    basis_of: dict[str, list[tuple[str, str]]] = {}  # a key's review basis, once per sample
     for kind, name, keys in findings:
         if name in seen:
             continue
         seen.add(name)
         graded: list[tuple[dict[str, Any], str]] = []
         for key in keys:
-            for sid, strength in _review_basis(key, kb, f):
+            if key not in basis_of:
+                basis_of[key] = _review_basis(key, kb, f)
+            for sid, strength in basis_of[key]:
                 n = len(kb.by_id(sid).alterations)
                 if (kind == "compound" and set(kb.by_id(sid).alterations) != set(keys)) or (
                         kind != "compound" and n > 1):
@@ -554,9 +562,8 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
                 if r:
                     graded.append((r, sid))
         if civic is not None:
-            for st in civic.statements:
-                hit = _matches(st, f)
-                if not hit or not set(keys) & set(hit) or (kind == "compound") != (len(st["alterations"]) > 1):
+            for st, hit in matched_by_kind[kind == "compound"]:
+                if hit.isdisjoint(keys):
                     continue
                 r = _grade("civic", st["level"], in_tumour_type(st["disease"], rules), rules)
                 if r:

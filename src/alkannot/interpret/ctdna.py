@@ -319,6 +319,21 @@ def _hotspot_clusters(chrom: str) -> tuple[tuple[int, int], ...]:
     return tuple((lo, hi) for lo, hi, _ in spans)
 
 
+@functools.lru_cache(maxsize=8)
+def _hotspot_cluster_sites(chrom: str) -> dict[tuple[int, int], tuple[int, ...]]:
+    """{cluster span: sorted 1-based positions of the bundled hotspot codon bases in it} on `chrom`."""
+    pos = set()
+    for build in ("GRCh38", "GRCh37"):
+        for h in load_hotspots():
+            try:
+                c, gp = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
+            except InputError:
+                continue
+            if c == chrom:
+                pos.update(gp)
+    return {(lo, hi): tuple(sorted(p for p in pos if lo <= p <= hi)) for lo, hi in _hotspot_clusters(chrom)}
+
+
 def _cluster_of(chrom: str, positions: list[int]) -> tuple[int, int] | None:
     lo, hi = min(positions), max(positions)
     return next(((a, b) for a, b in _hotspot_clusters(chrom) if a <= lo and hi <= b), None)
@@ -329,8 +344,10 @@ def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: s
     """Depth at each 1-based position (A+C+G+T with base quality >= min_baseq) counting only primary,
     non-duplicate, QC-passed reads with mapping quality >= min_mapq.
 
-    For an alignment given by path and positions inside a cluster of bundled hotspot codons, the whole
-    cluster is counted once and kept (for the last alignment file only) for the cluster's other codons."""
+    For an alignment given by path and positions among a cluster of bundled hotspot codons, every codon
+    base of the cluster is counted in one pass and kept (for the last alignment file only) for the cluster's
+    other codons. The depths are those of pysam's `count_coverage` (`_bam_depths`), counted at the asked
+    positions only (`_bam_depths_at`)."""
     import pysam
 
     own = not isinstance(alignment, pysam.AlignmentFile)
@@ -345,13 +362,15 @@ def bam_depths(alignment: Any, chrom: str, positions: list[int], *, reference: s
         if _CLUSTER_COUNTS.get("key") != key:
             _CLUSTER_COUNTS.clear()
             _CLUSTER_COUNTS["key"] = key
-        if (chrom, span) not in _CLUSTER_COUNTS:
-            # the cluster's depths, by the code below (one count_coverage over the span)
-            _CLUSTER_COUNTS[(chrom, span)] = _bam_depths(alignment, chrom, list(range(span[0], span[1] + 1)),
-                                                         reference, min_mapq, min_baseq, own)
-        counts = _CLUSTER_COUNTS[(chrom, span)]
-        return [counts[p - span[0]] for p in positions]
-    return _bam_depths(alignment, chrom, positions, reference, min_mapq, min_baseq, own)
+        sites = _hotspot_cluster_sites(chrom).get(span, ())
+        if all(p in sites for p in positions):
+            if (chrom, span) not in _CLUSTER_COUNTS:
+                # the depths at every hotspot codon base of the cluster, in one pass over its reads
+                _CLUSTER_COUNTS[(chrom, span)] = dict(zip(sites, _bam_depths_at(
+                    alignment, chrom, list(sites), reference, min_mapq, min_baseq, own)))
+            counts = _CLUSTER_COUNTS[(chrom, span)]
+            return [counts[p] for p in positions]
+    return _bam_depths_at(alignment, chrom, positions, reference, min_mapq, min_baseq, own)
 
 
 def _bam_depths(alignment: Any, chrom: str, positions: list[int], reference: str | None, min_mapq: int,
@@ -381,6 +400,82 @@ def _bam_depths(alignment: Any, chrom: str, positions: list[int], reference: str
             raise InputError(f"cannot read coverage from the alignment: {why}", path=name,
                              fix="check it with 'samtools quickcheck' and re-index it (samtools index)")
         return [int(sum(c[p - lo] for c in counts)) for p in positions]
+    finally:
+        if own:
+            with quiet_htslib():
+                bam.close()
+
+
+def _bam_depths_at(alignment: Any, chrom: str, positions: list[int], reference: str | None, min_mapq: int,
+                   min_baseq: int, own: bool) -> list[int]:
+    """`_bam_depths` (pysam count_coverage's counts) computed at `positions` only: one fetch over their
+    span; per kept read, its aligned (match) blocks from the CIGAR give the query base at each asked position
+    it covers, counted when it is A/C/G/T with quality >= min_baseq (every A/C/G/T when min_baseq is 0; a
+    read without sequence, or without qualities when min_baseq > 0, counts nothing), as count_coverage does.
+    Deletions, skips, insertions and clips are not counted. Cost: per read, not per base of the span."""
+    from bisect import bisect_left
+
+    from alkannot.io.alignment import open_alignment, quiet_htslib
+
+    sites = sorted(set(positions))
+    zero = [p - 1 for p in sites]  # 0-based
+    depth = [0] * len(sites)
+    bam = open_alignment(str(alignment), reference) if own else alignment
+    name = str(alignment) if own else str(getattr(bam, "filename", b"").decode(errors="replace"))
+    try:
+        contig = _alignment_contig(bam.references, chrom)
+        if contig is None or not sites:
+            return [0 for _ in positions]
+        counted = frozenset("ACGT")
+        # cigar ops that consume reference and query (M, =, X), reference only (D, N), query only (I, S)
+        both, ref_only, query_only = frozenset((0, 7, 8)), frozenset((2, 3)), frozenset((1, 4))
+        lo, hi, n = zero[0], zero[-1], len(zero)
+        with quiet_htslib() as msgs:
+            try:
+                for read in bam.fetch(contig, lo, hi + 1):
+                    # 0xF04 = unmapped | secondary | QC fail | duplicate | supplementary
+                    if read.flag & 0xF04 or read.mapping_quality < min_mapq:
+                        continue
+                    start = read.reference_start
+                    i = bisect_left(zero, start)
+                    if i == n or zero[i] >= read.reference_end:
+                        continue
+                    seq = read.query_sequence
+                    if seq is None:
+                        continue
+                    qual = read.query_qualities
+                    if min_baseq and not qual:
+                        continue
+                    rpos, qpos = start, 0
+                    for op, length in read.cigartuples:
+                        if op in both:
+                            end = rpos + length
+                            while i < n and zero[i] < end:
+                                if zero[i] >= rpos:
+                                    q = qpos + zero[i] - rpos
+                                    if seq[q] in counted and (not min_baseq or qual[q] >= min_baseq):
+                                        depth[i] += 1
+                                i += 1
+                            rpos, qpos = end, qpos + length
+                            if i == n:
+                                break
+                        elif op in ref_only:
+                            rpos += length
+                            while i < n and zero[i] < rpos:
+                                i += 1  # deleted / skipped bases are not counted
+                            if i == n:
+                                break
+                        elif op in query_only:
+                            qpos += length
+                err = None
+            except (ValueError, OSError) as exc:
+                err = exc
+        if err is not None or any(m.startswith("[E::") for m in msgs):
+            why = next((m.split("]", 1)[-1].strip() for m in msgs if m.startswith("[E::")), None) or str(err)
+            raise InputError(f"cannot read coverage from the alignment: {why}", path=name,
+                             fix="check it with 'samtools quickcheck' and re-index it (samtools index)")
+        by_pos = dict(zip(sites, depth))
+        return [by_pos[p] for p in positions]
     finally:
         if own:
             with quiet_htslib():
@@ -590,10 +685,14 @@ def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
     vaf_relative_to_tf, cancer_cell_fraction, clonality, note}."""
     tf = tf or {}
     value, method = tf.get("value"), tf.get("method")
+    wanted = set(alk)
+    by_name: dict[str, list[dict]] = {}  # one pass over the variants, not one per mutation
+    for v in variants:
+        if v.get("gene") == "ALK" and v.get("protein_short") in wanted and not is_non_tumour(v):
+            by_name.setdefault(v["protein_short"], []).append(v)
     out = []
     for m in alk:
-        hits = [v for v in variants if v.get("gene") == "ALK" and v.get("protein_short") == m
-                and not is_non_tumour(v)]
+        hits = by_name.get(m, [])
         vaf = max((v["vaf"] for v in hits if v.get("vaf") is not None), default=None)
         c = clonality(vaf, value, config)
         if c["clonality"] == "unknown":

@@ -191,6 +191,8 @@ def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_c
 
     trans_pairs = set()
     for c in compounds:
+        if c["phase"] not in ("cis", "trans"):
+            continue  # an unresolved set neither joins nor separates
         ms = [m for m in c["mutations"] if m in parent]
         for i, a in enumerate(ms):
             for b in ms[i + 1:]:
@@ -199,9 +201,14 @@ def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_c
                 elif c["phase"] == "trans":
                     trans_pairs.add(frozenset((a, b)))
     if unresolved_as_cis:
-        for i, a in enumerate(alk):
+        # a pair is trans exactly when a trans compound holds both (resolve_phase([a, b], compounds) would
+        # scan every compound for every pair: k^4 for k mutations)
+        if not trans_pairs:  # every pair joins: one group
+            for b in alk[1:]:
+                join(alk[0], b)
+        for i, a in enumerate(alk if trans_pairs else ()):
             for b in alk[i + 1:]:
-                if frozenset((a, b)) not in trans_pairs and resolve_phase([a, b], compounds).phase != "trans":
+                if frozenset((a, b)) not in trans_pairs:
                     join(a, b)
     groups: dict[str, list[str]] = {}
     for m in sorted(alk, key=_protein_order):

@@ -365,6 +365,7 @@ def sample_view(data: dict, regions) -> dict:
             for v in map(_dict, _list(data.get("variants"))) if v.get("ch_status") in ("CH", "germline")],
         "variants_assessed": "variants" in data,
         "compounds": compound_rows(data.get("compound")),
+        "compound_summary": _dict(data.get("compound_summary")) or None,
         "co_alterations": [
             {"gene": _text(c.get("gene")), "alteration": _text(c.get("alteration")),
              "category": _text(c.get("category")), "role": _text(c.get("role")), "vaf": c.get("vaf"),
