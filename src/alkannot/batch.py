@@ -71,7 +71,7 @@ def run_patient_batch(sheet: str | Path, resultsdir: str | Path, outdir: str | P
     sample JSONs resultsdir/<s>/<s>.alkannot.json (samples of the sheet with that patient id, sorted by id:
     the workflow's order). Each page is written atomically; with keep_going a patient whose JSONs cannot
     be read is named in one InputError at the end, after every other page is written."""
-    from alkannot.commands import _load_jsons
+    from alkannot.commands import load_sample_jsons
     from alkannot.io.atomic import atomic_write_text
     from alkannot.report.timeline import render_patient_html
 
@@ -89,7 +89,7 @@ def run_patient_batch(sheet: str | Path, resultsdir: str | Path, outdir: str | P
         out = Path(outdir) / f"{pid}.html"
         jsons = [str(Path(resultsdir) / s / f"{s}.alkannot.json") for s in by_patient[pid]]
         try:
-            atomic_write_text(out, render_patient_html(_load_jsons(jsons)))
+            atomic_write_text(out, render_patient_html(load_sample_jsons(jsons)))
         except InputError as e:
             result[pid] = {"status": "failed", "error": e.one_line()}
             print(f"{pid}: error: {e.one_line()}", file=log)

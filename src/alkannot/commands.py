@@ -52,7 +52,7 @@ def _default_id(path: str) -> str:
 MAX_JSON_BYTES = 200 * 1024 * 1024
 
 
-def _load_jsons(paths: list[str]) -> list[dict]:
+def load_sample_jsons(paths: list[str]) -> list[dict]:
     import os
 
     from alkannot.errors import InputError
@@ -76,7 +76,7 @@ def _patient(a: argparse.Namespace) -> None:
     from alkannot.io.atomic import atomic_write_text
     from alkannot.report.timeline import render_patient_html
 
-    atomic_write_text(a.out, render_patient_html(_load_jsons(a.json)))
+    atomic_write_text(a.out, render_patient_html(load_sample_jsons(a.json)))
     print(f"wrote {a.out}", file=sys.stderr)
 
 
@@ -92,7 +92,7 @@ def _cohort(a: argparse.Namespace) -> None:
     # flat in the JSONs' size: 1,000 hypermutated panels are ~200 MB of JSON)
     samples, maf = [], CohortMaf(spill=True)
     for p in a.json:
-        data = _load_jsons([p])[0]
+        data = load_sample_jsons([p])[0]
         maf.add(data)
         samples.append(slim_sample(data))
         del data

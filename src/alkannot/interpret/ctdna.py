@@ -423,7 +423,7 @@ def _bam_depths_at(alignment: Any, chrom: str, positions: list[int], reference: 
     bam = open_alignment(str(alignment), reference) if own else alignment
     name = str(alignment) if own else str(getattr(bam, "filename", b"").decode(errors="replace"))
     try:
-        contig = _alignment_contig(bam.references, chrom)
+        contig = contig_named(bam.references, chrom)
         if contig is None or not sites:
             return [0 for _ in positions]
         counted = frozenset("ACGT")
