@@ -21,8 +21,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from _timing import run_once
 
 ROOT = Path(__file__).resolve().parents[1]
 IN = ROOT / "benchmarks" / "out" / "inputs"
@@ -30,17 +31,6 @@ OUT = ROOT / "benchmarks" / "out"
 BIN = ROOT / ".venv" / "bin"
 
 
-def run_once(cmd: list[str]) -> tuple[float, int, float]:
-    """(wall seconds, peak RSS in MB, CPU seconds) of one child process; raises on a non-zero exit."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 WARM = """

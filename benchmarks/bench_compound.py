@@ -18,10 +18,10 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from _timing import run_once
 
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.sequence import revcomp
@@ -93,16 +93,6 @@ def alk_vcf(n: int) -> Path:
     return path
 
 
-def run_once(cmd: list[str]) -> tuple[float, int, float]:
-    """(wall s, peak RSS MB, CPU s = user + system of the child and its children)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
