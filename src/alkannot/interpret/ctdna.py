@@ -297,21 +297,25 @@ _CLUSTER_GAP = 150
 _CLUSTER_COUNTS: dict = {}  # {"key": (alignment file identity, reference, mapq, baseq), (contig, lo, hi): counts}
 
 
+def _hotspot_codon_bases(build: str, chrom: str) -> list[int]:
+    """1-based positions of the bundled hotspot codons' bases on `chrom` in `build` (sorted)."""
+    pos = []
+    for h in load_hotspots():
+        try:
+            c, gp = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
+        except InputError:
+            continue
+        if c == chrom:
+            pos += gp
+    return sorted(pos)
+
+
 @functools.lru_cache(maxsize=8)
 def _hotspot_clusters(chrom: str) -> tuple[tuple[int, int], ...]:
     """Genomic spans (lo, hi) of the clusters of bundled hotspot codons on `chrom` (both builds)."""
     spans = []
     for build in ("GRCh38", "GRCh37"):
-        pos = []
-        for h in load_hotspots():
-            try:
-                c, gp = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
-            except InputError:
-                continue
-            if c == chrom:
-                pos += gp
-        pos.sort()
-        for p in pos:
+        for p in _hotspot_codon_bases(build, chrom):
             if spans and spans[-1][2] == build and p - spans[-1][1] <= _CLUSTER_GAP:
                 spans[-1][1] = p
             else:
@@ -322,15 +326,7 @@ def _hotspot_clusters(chrom: str) -> tuple[tuple[int, int], ...]:
 @functools.lru_cache(maxsize=8)
 def _hotspot_cluster_sites(chrom: str) -> dict[tuple[int, int], tuple[int, ...]]:
     """{cluster span: sorted 1-based positions of the bundled hotspot codon bases in it} on `chrom`."""
-    pos = set()
-    for build in ("GRCh38", "GRCh37"):
-        for h in load_hotspots():
-            try:
-                c, gp = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
-            except InputError:
-                continue
-            if c == chrom:
-                pos.update(gp)
+    pos = {p for build in ("GRCh38", "GRCh37") for p in _hotspot_codon_bases(build, chrom)}
     return {(lo, hi): tuple(sorted(p for p in pos if lo <= p <= hi)) for lo, hi in _hotspot_clusters(chrom)}
 
 
