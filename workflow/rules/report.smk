@@ -61,9 +61,11 @@ else:
             params:
                 patients=",".join(_members),
                 sheet=config["samples"],
+                resultsdir=lambda w, output: os.path.dirname(os.path.dirname(output[0])),
+                outdir=lambda w, output: os.path.dirname(output[0]),
             shell:
                 "alkannot patient-report-batch --keep-going --sheet {params.sheet:q} --patients {params.patients} "
-                "--resultsdir {OUT:q} --outdir {OUT:q}/patients 2> {log:q} "
+                "--resultsdir {params.resultsdir:q} --outdir {params.outdir:q} 2> {log:q} "
                 "|| {{ grep -F ': error: ' {log:q} >&2 || tail -n 20 {log:q} >&2; exit 1; }}"
 
 
