@@ -93,7 +93,7 @@ else:
                 samples=",".join(_members),
                 flags=batch_flags(),
                 sheet=config["samples"],
-                outdir=OUT,
+                outdir=lambda w, output: os.path.dirname(os.path.dirname(output[0])),
             shell:
                 "alkannot annotate-batch --keep-going --sheet {params.sheet:q} --samples {params.samples} "
                 "--outdir {params.outdir:q} {params.flags} 2> {log:q} || {{ grep -F ': error: ' {log:q} >&2 || tail -n 20 {log:q} >&2; exit 1; }}"
