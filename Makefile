@@ -33,7 +33,7 @@ demo: $(STAMP)
 	@echo "alkannot demo finished. Reports (open in a browser):"
 	@for f in results/*/*.report.html results/patients/*.html results/cohort/summary.html; do \
 	  [ -f "$$f" ] && echo "  $(CURDIR)/$$f"; done; true
-	@echo "Per sample also: .alkannot.json, .variants.tsv, .drugs.tsv, .maf.tsv, .alkannot.vcf.gz(.tbi);"
+	@echo "Per sample also: .alkannot.json, .variants.tsv, .drugs.tsv, .fusions.tsv, .maf.tsv, .alkannot.vcf.gz(.tbi);"
 	@echo "cohort: results/cohort/summary.tsv, cohort.maf.tsv, alkannot_mqc.tsv (MultiQC)."
 
 lint: $(STAMP)
