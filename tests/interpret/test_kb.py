@@ -37,7 +37,7 @@ def _extra(**over) -> dict:
 
 def test_bundled_kb_loads(kb):
     prov = kb.provenance()
-    assert prov["version"] == "2.0.0" and prov["extensions"] == []
+    assert prov["version"] == "2.0.1" and prov["extensions"] == []
     assert prov["statements"] == len(kb.statements) > 100
     assert kb.canonical("I1151Tins") == "T1151dup"
     assert all(f"tabbo2020:ref{n}" in kb.sources for n in range(1, 81))

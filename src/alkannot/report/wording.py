@@ -703,8 +703,8 @@ def exclusion_finding(data: dict) -> str:
     why = "; ".join(engine_words(r) for r in map(_t, _l(ex.get("reasons"))))
     return ("ALK resistance mutation not excluded: no ALK kinase-domain resistance mutation was called, but the "
             "data cannot exclude one: " + (why or "the hotspot depth and tumour fraction needed are missing")
-            + "; so the absence of an ALK mutation, and ALK-independent resistance, cannot be concluded from "
-              "this sample.")
+            + "; so the absence of an ALK resistance mutation cannot be concluded from this sample (one may have "
+              "been missed).")
 
 
 def fusion_finding(data: dict) -> str:
