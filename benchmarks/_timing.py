@@ -4,8 +4,11 @@ sys.path): one child process measured by `os.wait4`, so the figures include Pyth
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 
 def run_once(cmd: list[str]) -> tuple[float, int, float]:
@@ -20,3 +23,26 @@ def run_once(cmd: list[str]) -> tuple[float, int, float]:
     if code != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({code}): {err.decode()[-2000:]}")
     return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Measured:
+    """Medians of `repeat` alternating runs of a command and its floor (same moment, same load)."""
+
+    wall: float
+    cpu: float
+    peak_rss_mb: int
+    floor: float
+    load: str  # 1-minute load average when the rounds started
+
+
+def measure_against_floor(cmd: list[str], floor: list[str], repeat: int) -> Measured:
+    load = Path("/proc/loadavg").read_text().split()[0]
+    walls, cpus, rss, floors = [], [], [], []
+    for _ in range(repeat):
+        w, m, c = run_once(cmd)
+        walls.append(w)
+        rss.append(m)
+        cpus.append(c)
+        floors.append(run_once(floor)[0])
+    return Measured(statistics.median(walls), statistics.median(cpus), max(rss), statistics.median(floors), load)

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 from pathlib import Path
 
-from _timing import run_once
+from _timing import measure_against_floor
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
@@ -57,17 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         paths = [str(p) for p in inputs(n)]
         out = OUT / "cohort_report_run" / str(n)
         cmd = [str(BIN / "alkannot"), "cohort-report", "--outdir", str(out), *paths]
-        walls, rss, floors, cpus = [], [], [], []
-        load = Path("/proc/loadavg").read_text().split()[0]
-        for _ in range(a.repeat):
-            w, m, c = run_once(cmd)
-            walls.append(w)
-            rss.append(m)
-            cpus.append(c)
-            floors.append(run_once(["sh", "-c", 'cat "$@" > /dev/null', "cat", *paths])[0])
+        r = measure_against_floor(cmd, ["sh", "-c", 'cat "$@" > /dev/null', "cat", *paths], a.repeat)
         size = (out / "summary.html").stat().st_size / 1e6
-        print(f"| {n:,} | {statistics.median(walls):.2f} | {statistics.median(cpus):.2f} | {max(rss)} | {size:.1f} | "
-              f"{statistics.median(floors):.2f} | {load} |", flush=True)
+        print(f"| {n:,} | {r.wall:.2f} | {r.cpu:.2f} | {r.peak_rss_mb} | {size:.1f} | {r.floor:.2f} | {r.load} |",
+              flush=True)
     return 0
 
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 from pathlib import Path
 
-from _timing import run_once
+from _timing import measure_against_floor
 
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.sequence import revcomp
@@ -111,17 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         out = OUT / "compound_run" / vcf.stem
         cmd = [str(BIN / "alkannot"), "annotate", str(vcf), "--build", "GRCh38", "--sample", "B", "--out", str(out)]
         floor = ["bcftools", "view", "-Ov", "-o", os.devnull, str(vcf)]
-        walls, rss, floors, cpus = [], [], [], []
-        load = Path("/proc/loadavg").read_text().split()[0]
-        for _ in range(a.repeat):
-            w, m, c = run_once(cmd)
-            walls.append(w)
-            rss.append(m)
-            cpus.append(c)
-            floors.append(run_once(floor)[0])
+        r = measure_against_floor(cmd, floor, a.repeat)
         size = (out / "B.alkannot.json").stat().st_size / 1e6
-        print(f"| {label} | {statistics.median(walls):.2f} | {statistics.median(cpus):.2f} | {max(rss)} | {size:.1f} | "
-              f"{statistics.median(floors):.3f} | {load} |", flush=True)
+        print(f"| {label} | {r.wall:.2f} | {r.cpu:.2f} | {r.peak_rss_mb} | {size:.1f} | {r.floor:.3f} | {r.load} |",
+              flush=True)
     return 0
 
 
