@@ -77,31 +77,43 @@ def _check_compounds(compounds: list[dict[str, Any]]) -> None:
             )
 
 
+class _Groups:
+    """Union-find over mutation names: which mutations are joined on one allele."""
+
+    def __init__(self, members: Iterable[str]) -> None:
+        self.parent = {m: m for m in members}
+
+    def __contains__(self, m: str) -> bool:
+        return m in self.parent
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            x = self.parent[x]
+        return x
+
+    def join(self, a: str, b: str) -> None:
+        self.parent[self.find(b)] = self.find(a)
+
+
 def resolve_phase(members: Iterable[str], compounds: list[dict[str, Any]]) -> _Phase:
     """Phase of a set of mutations: cis when cis links join them all, trans when any pair is in trans."""
     members = list(members)
-    parent = {m: m for m in members}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
+    groups = _Groups(members)
     cis_methods, trans_methods, other_methods = [], [], []
     for c in compounds:
-        inside = [m for m in c["mutations"] if m in parent]
+        inside = [m for m in c["mutations"] if m in groups]
         if len(inside) < 2:
             continue
         method = c.get("method", "none")
         if c["phase"] == "cis":
             for m in inside[1:]:
-                parent[find(m)] = find(inside[0])
+                groups.join(inside[0], m)
             cis_methods.append(method)
         elif c["phase"] == "trans":
             trans_methods.append(method)
         else:
             other_methods.append(method)
-    if len({find(m) for m in members}) == 1:
+    if len({groups.find(m) for m in members}) == 1:
         return _Phase("cis", _unique(cis_methods))
     if trans_methods:
         return _Phase("trans", _unique(trans_methods))
@@ -179,21 +191,13 @@ def _by_alterations(
 def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_cis: bool) -> list[list[str]]:
     """Groups of ALK mutations on one allele: joined by cis links (and, for the cis reading, by every pair
     whose phase is not known to be trans). Only groups of two or more are returned."""
-    parent = {m: m for m in alk}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    def join(a: str, b: str) -> None:
-        parent[find(b)] = find(a)
-
+    g = _Groups(alk)
+    join, find = g.join, g.find
     trans_pairs = set()
     for c in compounds:
         if c["phase"] not in ("cis", "trans"):
             continue  # an unresolved set neither joins nor separates
-        ms = [m for m in c["mutations"] if m in parent]
+        ms = [m for m in c["mutations"] if m in g]
         for i, a in enumerate(ms):
             for b in ms[i + 1:]:
                 if c["phase"] == "cis":
