@@ -16,82 +16,36 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import sys
 from pathlib import Path
 
 from _timing import measure_against_floor
 
-from alkannot.annotate.transcripts import load_transcripts
-from alkannot.core.sequence import revcomp
-
 ROOT = Path(__file__).resolve().parents[1]
 IN = ROOT / "benchmarks" / "out" / "inputs"
 OUT = ROOT / "benchmarks" / "out"
 BIN = ROOT / ".venv" / "bin"
-KD = (1116, 1392)  # ALK kinase domain residues (resources/alk_regions.tsv)
-HEADER = (
-    "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
-    '##FILTER=<ID=PASS,Description="All filters passed">\n'
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
-    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
-    '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fractions">\n'
-    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">\n'
-    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
-)
 
-
-def alk():
-    return next(t for t in load_transcripts("GRCh38").transcripts if t.gene == "ALK")
-
-
-def genome_base(t, tidx: int) -> str:
-    b = t.sequence[tidx]
-    return b if t.strand == "+" else revcomp(b)
-
-
-def record(pos: int, ref: str, alt: str, rng: random.Random) -> str:
-    dp = rng.randint(200, 900)
-    ad = max(1, int(dp * rng.uniform(0.05, 0.45)))
-    return f"chr2\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\t.\tGT:AD:AF:DP\t0/1:{dp - ad},{ad}:{ad / dp:.3f}:{dp}\n"
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers.alk_vcfs import alk_vcf as write_alk_vcf  # noqa: E402
+from helpers.alk_vcfs import kd_vcf as write_kd_vcf  # noqa: E402
 
 
 def kd_vcf(k: int) -> Path:
     path = IN / f"kd_{k}.vcf"
-    if path.exists():
-        return path
-    t, rng = alk(), random.Random(k)
-    recs = []
-    for p in range(KD[0], KD[1] + 1):
-        tidx = t.cds_start + 3 * (p - 1) + 1  # middle base of codon p
-        if t.sequence[tidx] in "ACGT":
-            recs.append(t.t_to_g(tidx))
-    if len(recs) < k:
-        sys.exit(f"only {len(recs)} kinase-domain codons with a bundled middle base")
-    recs = sorted(rng.sample(recs, k))
-    with open(path, "w") as fh:
-        fh.write(HEADER)
-        for g in recs:
-            ref = genome_base(t, t.g_to_t(g))
-            fh.write(record(g, ref, rng.choice([b for b in "ACGT" if b != ref]), rng))
+    if not path.exists():
+        try:
+            write_kd_vcf(path, k)
+        except ValueError as exc:
+            sys.exit(str(exc))
     return path
 
 
 def alk_vcf(n: int) -> Path:
     path = IN / f"alk_{n}.vcf"
-    if path.exists():
-        return path
-    t, rng = alk(), random.Random(n)
-    positions = sorted(rng.sample(range(t.start, t.end + 1), n))
-    with open(path, "w") as fh:
-        fh.write(HEADER)
-        for g in positions:
-            tidx = t.g_to_t(g)
-            ref = genome_base(t, tidx) if tidx is not None and t.sequence[tidx] in "ACGT" else rng.choice("ACGT")
-            fh.write(record(g, ref, rng.choice([b for b in "ACGT" if b != ref]), rng))
+    if not path.exists():
+        write_alk_vcf(path, n)
     return path
-
-
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,25 +5,14 @@ below the limit every set is listed and no summary key is written."""
 from __future__ import annotations
 
 import json
-import random
 
 import pytest
+from helpers.alk_vcfs import kd_vcf
 
-from alkannot.annotate.transcripts import load_transcripts, revcomp
 from alkannot.interpret.kb import load_kb
 from alkannot.pipeline import SampleSpec, run_sample
 from alkannot.report.compound_listing import COMPOUND_LIST_MAX, limit_compounds, limit_evidence_tiers
 from alkannot.report.outputs import validate_sample_json
-
-HEADER = (
-    "##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
-    '##FILTER=<ID=PASS,Description="All filters passed">\n'
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
-    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
-    '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fractions">\n'
-    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">\n'
-    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
-)
 
 
 def _pair(a, b, phase, method="vaf"):
@@ -52,29 +41,9 @@ def test_only_informative_sets_are_listed_above_the_limit():
     assert summary["evidence_tiers_not_listed"] == 1
 
 
-def _kd_vcf(path, k: int, seed: int = 5):
-    t = next(t for t in load_transcripts("GRCh38").transcripts if t.gene == "ALK")
-    rng = random.Random(seed)
-    sites = []
-    for p in range(1116, 1393):
-        tidx = t.cds_start + 3 * (p - 1) + 1
-        if t.sequence[tidx] in "ACGT":
-            sites.append(t.t_to_g(tidx))
-    with open(path, "w") as fh:
-        fh.write(HEADER)
-        for g in sorted(rng.sample(sites, k)):
-            b = t.sequence[t.g_to_t(g)]
-            ref = b if t.strand == "+" else revcomp(b)
-            dp = rng.randint(200, 900)
-            ad = max(1, int(dp * rng.uniform(0.05, 0.45)))
-            alt = rng.choice([x for x in "ACGT" if x != ref])
-            fh.write(f"chr2\t{g}\t.\t{ref}\t{alt}\t.\tPASS\t.\tGT:AD:AF:DP\t0/1:{dp - ad},{ad}:{ad / dp:.3f}:{dp}\n")
-    return path
-
-
 @pytest.mark.parametrize("k", [COMPOUND_LIST_MAX, COMPOUND_LIST_MAX + 5])
 def test_sample_outputs_at_and_above_the_limit(tmp_path, k):
-    vcf = _kd_vcf(tmp_path / "kd.vcf", k)
+    vcf = kd_vcf(tmp_path / "kd.vcf", k, seed=5)
     paths = run_sample(SampleSpec(id="KD", vcf=str(vcf), build="GRCh38", tumor_sample="TUMOR"), tmp_path / "out")
     data = json.loads(paths["json"].read_text())
     validate_sample_json(data)
