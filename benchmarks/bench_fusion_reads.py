@@ -27,15 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 def build(depth: int) -> tuple[Path, int]:
-    from fusion_reads.simulate import (
-        Sample,
-        Segment,
-        SimConfig,
-        add_fragments,
-        fusion_molecule,
-        intron_mid,
-        write_bam,
-    )
+    from fusion_reads import simulate as sim
 
     from alkannot.annotate.transcripts import load_transcripts
 
@@ -44,21 +36,21 @@ def build(depth: int) -> tuple[Path, int]:
     tx = load_transcripts("GRCh38").by_gene("ALK")
     targets = [(tx.exons[19][0] - 100, tx.exons[17][1] + 100)]  # exon 20 .. exon 18 (introns 18-19)
     targets += [(s - 100, e + 100) for s, e in tx.exons[20:29]]  # exons 21-29
-    cfg = SimConfig(insert=(180, 350))
+    cfg = sim.SimConfig(insert=(180, 350))
     rng = random.Random("bench-alk-capture")
-    sample = Sample()
+    sample = sim.Sample()
     mean_frag = 265
     for lo, hi in targets:
         length = hi - lo + 1
         n = depth * length // mean_frag
-        add_fragments(sample, [Segment("2", lo, "+", length)], n, f"t{lo}", rng, cfg, around=length // 2,
+        sim.add_fragments(sample, [sim.Segment("2", lo, "+", length)], n, f"t{lo}", rng, cfg, around=length // 2,
                       window=length + 400)
-    alk_bp, eml4_bp = intron_mid("GRCh38", "ALK", 19, 37), intron_mid("GRCh38", "EML4", 13, -53)
-    mol = fusion_molecule("2", alk_bp, "left", "2", eml4_bp, "left")
+    alk_bp, eml4_bp = sim.intron_mid("GRCh38", "ALK", 19, 37), sim.intron_mid("GRCh38", "EML4", 13, -53)
+    mol = sim.fusion_molecule("2", alk_bp, "left", "2", eml4_bp, "left")
     fusion = max(1, round(depth * 0.05))
-    add_fragments(sample, mol, fusion, "fus", rng, cfg, around=mol[0].length, window=0, require_first_segment=True)
+    sim.add_fragments(sample, mol, fusion, "fus", rng, cfg, around=mol[0].length, window=0, require_first_segment=True)
     if not bam.exists():
-        write_bam(sample, bam, "GRCh38", cfg)
+        sim.write_bam(sample, bam, "GRCh38", cfg)
     return bam, len(sample.reads)
 
 

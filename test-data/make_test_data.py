@@ -170,28 +170,20 @@ def add_plasma_fusion(build: str, path: Path) -> None:
     import pysam
 
     sys.path.insert(0, str(HERE.parent / "tests"))
-    from fusion_reads.simulate import (
-        Sample,
-        Segment,
-        SimConfig,
-        add_fragments,
-        fusion_molecule,
-        intron_mid,
-        write_bam,
-    )
+    from fusion_reads import simulate as sim
 
-    cfg = SimConfig(insert=(140, 200))  # cfDNA fragment lengths
-    alk_bp, eml4_bp = intron_mid(build, "ALK", 19, 37), intron_mid(build, "EML4", 6, -53)
+    cfg = sim.SimConfig(insert=(140, 200))  # cfDNA fragment lengths
+    alk_bp, eml4_bp = sim.intron_mid(build, "ALK", 19, 37), sim.intron_mid(build, "EML4", 6, -53)
     tx = load_transcripts(build).by_gene("ALK")
     lo, hi = tx.exons[19][1] + 300, tx.exons[18][0] - 300  # intron 19 without its last 300 bases each side
-    sample = Sample()
+    sample = sim.Sample()
     rng = random.Random("P002_plasma:intron19")
-    add_fragments(sample, [Segment("2", lo, "+", hi - lo + 1)], 4000, "cf", rng, cfg,
+    sim.add_fragments(sample, [sim.Segment("2", lo, "+", hi - lo + 1)], 4000, "cf", rng, cfg,
                   around=(hi - lo) // 2, window=hi - lo)
-    mol = fusion_molecule("2", alk_bp, "left", "2", eml4_bp, "left")
-    add_fragments(sample, mol, 10, "cfeml4alk", rng, cfg, around=mol[0].length, window=0)
+    mol = sim.fusion_molecule("2", alk_bp, "left", "2", eml4_bp, "left")
+    sim.add_fragments(sample, mol, 10, "cfeml4alk", rng, cfg, around=mol[0].length, window=0)
     tmp = path.with_suffix(".fusion.bam")
-    write_bam(sample, tmp, build, cfg)
+    sim.write_bam(sample, tmp, build, cfg)
     merged = path.with_suffix(".merged.bam")
     pysam.merge("-f", "-c", "-p", str(merged), str(path), str(tmp))
     merged.replace(path)
