@@ -100,23 +100,16 @@ class Transcript:
         The offset is signed in transcript orientation (+ after the exon's last base, - before the next
         exon's first base), as HGVS wants; ties go to the upstream exon (c.N+k), as HGVS says.
         """
+        plus = self.strand == "+"
         for i in range(len(self.exons) - 1):
-            a_s, a_e = self.exons[i]
+            a_s, a_e = self.exons[i]  # exon i, upstream in transcript orientation
             b_s, b_e = self.exons[i + 1]
-            if self.strand == "+":
-                lo, hi = a_e + 1, b_s - 1
-                if lo <= gpos <= hi:
-                    up, down = gpos - a_e, b_s - gpos
-                    if up <= down:
-                        return i + 1, self._exon_offsets[i] + (a_e - a_s), up
-                    return i + 1, self._exon_offsets[i + 1], -down
-            else:
-                lo, hi = b_e + 1, a_s - 1
-                if lo <= gpos <= hi:
-                    up, down = a_s - gpos, gpos - b_e
-                    if up <= down:
-                        return i + 1, self._exon_offsets[i] + (a_e - a_s), up
-                    return i + 1, self._exon_offsets[i + 1], -down
+            last_up, first_down = (a_e, b_s) if plus else (a_s, b_e)  # the exon bases flanking the intron
+            up, down = abs(gpos - last_up), abs(first_down - gpos)
+            if min(last_up, first_down) < gpos < max(last_up, first_down):
+                if up <= down:
+                    return i + 1, self._exon_offsets[i] + (a_e - a_s), up
+                return i + 1, self._exon_offsets[i + 1], -down
         return None
 
     def exon_number_of_tidx(self, tidx: int) -> int:
