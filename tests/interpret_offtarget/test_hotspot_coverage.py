@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pysam
 import pytest
+from helpers.bam import chr2_header, write_indexed_bam
 
 from alkannot.interpret import ctdna
 
 from ._helpers import edit, variant
 
-CHR2_LEN_GRCH38 = 242_193_529
 G1202R_GRCH38 = 29_220_747  # c.3604 (first base of the GGA codon); ALK is on the minus strand
 READ_START = 29_220_700  # 0-based start of every read: covers exon 23 codons 1174 .. 1210
 READ_LEN = 151
@@ -36,8 +36,7 @@ def _read(header, name, flag=0, mapq=60, baseq=30):
 def tiny_bam(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("bam")
     path = d / "plasma.bam"
-    header = pysam.AlignmentHeader.from_dict({"HD": {"VN": "1.6", "SO": "coordinate"},
-                                              "SQ": [{"SN": "chr2", "LN": CHR2_LEN_GRCH38}]})
+    header = chr2_header()
     reads = [_read(header, f"good{i}") for i in range(GOOD_READS)]
     # none of these may count towards depth
     reads += [_read(header, f"dup{i}", flag=1024) for i in range(7)]
@@ -46,10 +45,7 @@ def tiny_bam(tmp_path_factory) -> Path:
     reads += [_read(header, f"supp{i}", flag=2048) for i in range(2)]
     reads += [_read(header, f"qcfail{i}", flag=512) for i in range(2)]
     reads += [_read(header, f"lowbq{i}", baseq=5) for i in range(4)]
-    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
-        for r in reads:
-            out.write(r)
-    pysam.index(str(path))
+    write_indexed_bam(path, header, reads)
     return path
 
 

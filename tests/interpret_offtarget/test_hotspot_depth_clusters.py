@@ -7,10 +7,9 @@ import random
 
 import pysam
 import pytest
+from helpers.bam import chr2_header, write_indexed_bam
 
 from alkannot.interpret import ctdna
-
-CHR2_LEN_GRCH38 = 242_193_529
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +18,7 @@ def staggered_bam(tmp_path_factory):
     spans = ctdna._hotspot_clusters("2")
     assert spans, "no bundled hotspot clusters on chr2"
     rng = random.Random(7)
-    header = pysam.AlignmentHeader.from_dict({"HD": {"VN": "1.6", "SO": "coordinate"},
-                                              "SQ": [{"SN": "chr2", "LN": CHR2_LEN_GRCH38}]})
+    header = chr2_header()
     reads = []
     for lo, hi in spans:
         for i in range(120):
@@ -35,12 +33,8 @@ def staggered_bam(tmp_path_factory):
             a.query_sequence = "".join(rng.choice("ACGT") for _ in range(n))
             a.query_qualities = pysam.qualitystring_to_array("".join(rng.choice("5?I+") for _ in range(n)))
             reads.append(a)
-    reads.sort(key=lambda r: r.reference_start)
     path = tmp_path_factory.mktemp("bam") / "staggered.bam"
-    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
-        for r in reads:
-            out.write(r)
-    pysam.index(str(path))
+    write_indexed_bam(path, header, reads)
     return path
 
 
@@ -74,8 +68,7 @@ def test_a_rewritten_alignment_is_not_served_from_the_cache(staggered_bam, tmp_p
     pysam.index(str(copy))
     first = ctdna.bam_depths(str(copy), chrom, gpos)
     assert any(first)
-    header = pysam.AlignmentHeader.from_dict({"HD": {"VN": "1.6", "SO": "coordinate"},
-                                              "SQ": [{"SN": "chr2", "LN": CHR2_LEN_GRCH38}]})
+    header = chr2_header()
     with pysam.AlignmentFile(str(copy), "wb", header=header):
         pass  # now empty
     pysam.index(str(copy))
@@ -110,8 +103,7 @@ def messy_bam(tmp_path_factory):
     """Reads with indels, skips, clips, N bases, missing qualities and every filtered flag over the clusters."""
     spans = ctdna._hotspot_clusters("2")
     rng = random.Random(11)
-    header = pysam.AlignmentHeader.from_dict({"HD": {"VN": "1.6", "SO": "coordinate"},
-                                              "SQ": [{"SN": "chr2", "LN": CHR2_LEN_GRCH38}]})
+    header = chr2_header()
     reads = []
     for lo, hi in spans:
         for i in range(150):
@@ -127,12 +119,8 @@ def messy_bam(tmp_path_factory):
             if rng.random() < 0.9:
                 a.query_qualities = pysam.qualitystring_to_array("".join(rng.choice("!+5?I4") for _ in range(n)))
             reads.append(a)
-    reads.sort(key=lambda r: r.reference_start)
     path = tmp_path_factory.mktemp("bam") / "messy.bam"
-    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
-        for r in reads:
-            out.write(r)
-    pysam.index(str(path))
+    write_indexed_bam(path, header, reads)
     return path
 
 
