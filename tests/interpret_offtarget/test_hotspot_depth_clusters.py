@@ -12,30 +12,35 @@ from helpers.bam import chr2_header, write_indexed_bam
 from alkannot.interpret import ctdna
 
 
+def _reads_over_clusters(header, rng, prefix, per_span, lengths, flags, mapqs, cigar, bases, quals, qual_rate=1.0):
+    """per_span reads starting anywhere over each bundled GRCh38 ALK hotspot cluster (drawn from rng)."""
+    spans = ctdna._hotspot_clusters("2")
+    assert spans, "no bundled hotspot clusters on chr2"
+    reads = []
+    for lo, hi in spans:
+        for i in range(per_span):
+            n = rng.randint(*lengths)
+            a = pysam.AlignedSegment(header)
+            a.query_name = f"{prefix}{lo}_{i}"
+            a.flag = rng.choice(flags)
+            a.reference_id = 0
+            a.reference_start = rng.randint(lo - 160, hi + 10) - 1
+            a.mapping_quality = rng.choice(mapqs)
+            a.cigarstring = cigar(rng, n)
+            a.query_sequence = "".join(rng.choice(bases) for _ in range(n))
+            if qual_rate >= 1.0 or rng.random() < qual_rate:
+                a.query_qualities = pysam.qualitystring_to_array("".join(rng.choice(quals) for _ in range(n)))
+            reads.append(a)
+    return reads
+
+
 @pytest.fixture(scope="module")
 def staggered_bam(tmp_path_factory):
     """Reads of 40-151 bp starting anywhere over the GRCh38 ALK hotspot clusters, some filtered."""
-    spans = ctdna._hotspot_clusters("2")
-    assert spans, "no bundled hotspot clusters on chr2"
-    rng = random.Random(7)
     header = chr2_header()
-    reads = []
-    for lo, hi in spans:
-        for i in range(120):
-            n = rng.randint(40, 151)
-            a = pysam.AlignedSegment(header)
-            a.query_name = f"r{lo}_{i}"
-            a.flag = rng.choice([0, 0, 0, 16, 1024, 256])
-            a.reference_id = 0
-            a.reference_start = rng.randint(lo - 160, hi + 10) - 1
-            a.mapping_quality = rng.choice([60, 60, 60, 10])
-            a.cigarstring = f"{n}M"
-            a.query_sequence = "".join(rng.choice("ACGT") for _ in range(n))
-            a.query_qualities = pysam.qualitystring_to_array("".join(rng.choice("5?I+") for _ in range(n)))
-            reads.append(a)
-    path = tmp_path_factory.mktemp("bam") / "staggered.bam"
-    write_indexed_bam(path, header, reads)
-    return path
+    reads = _reads_over_clusters(header, random.Random(7), "r", 120, (40, 151), [0, 0, 0, 16, 1024, 256],
+                                 [60, 60, 60, 10], lambda rng, n: f"{n}M", "ACGT", "5?I+")
+    return write_indexed_bam(tmp_path_factory.mktemp("bam") / "staggered.bam", header, reads)
 
 
 def test_cluster_pass_gives_the_per_codon_depths(staggered_bam):
@@ -101,27 +106,11 @@ def _random_cigar(rng: random.Random, n: int) -> tuple[str, int]:
 @pytest.fixture(scope="module")
 def messy_bam(tmp_path_factory):
     """Reads with indels, skips, clips, N bases, missing qualities and every filtered flag over the clusters."""
-    spans = ctdna._hotspot_clusters("2")
-    rng = random.Random(11)
     header = chr2_header()
-    reads = []
-    for lo, hi in spans:
-        for i in range(150):
-            n = rng.randint(30, 151)
-            a = pysam.AlignedSegment(header)
-            a.query_name = f"m{lo}_{i}"
-            a.flag = rng.choice([0, 0, 0, 16, 1024, 256, 512, 2048, 99, 147])
-            a.reference_id = 0
-            a.reference_start = rng.randint(lo - 160, hi + 10) - 1
-            a.mapping_quality = rng.choice([60, 60, 20, 19, 0])
-            a.cigarstring, _ = _random_cigar(rng, n)
-            a.query_sequence = "".join(rng.choice("ACGTACGTN") for _ in range(n))
-            if rng.random() < 0.9:
-                a.query_qualities = pysam.qualitystring_to_array("".join(rng.choice("!+5?I4") for _ in range(n)))
-            reads.append(a)
-    path = tmp_path_factory.mktemp("bam") / "messy.bam"
-    write_indexed_bam(path, header, reads)
-    return path
+    reads = _reads_over_clusters(header, random.Random(11), "m", 150, (30, 151),
+                                 [0, 0, 0, 16, 1024, 256, 512, 2048, 99, 147], [60, 60, 20, 19, 0],
+                                 lambda rng, n: _random_cigar(rng, n)[0], "ACGTACGTN", "!+5?I4", qual_rate=0.9)
+    return write_indexed_bam(tmp_path_factory.mktemp("bam") / "messy.bam", header, reads)
 
 
 @pytest.mark.parametrize("min_mapq,min_baseq", [(20, 20), (0, 0), (1, 19), (60, 40)])
