@@ -44,10 +44,9 @@ from pathlib import Path
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.textfile import (
-    first_line,
-    header_line,
     raw_info,
     resolve_format,
+    table_header,
     table_rows,
     vcf_records,
 )
@@ -102,11 +101,10 @@ def _norm(name: str) -> str:
 def detect_format(path: str | Path) -> str:
     """Name the shape of a copy-number file from its header (one of FORMATS); InputError if none fits."""
     path = Path(path)
-    ln, first = first_line(path, "a copy-number segment file")
-    if first.startswith("##fileformat=VCF"):
+    header = table_header(path, "a copy-number segment file")
+    if header is None:
         return "vcf"
-    ln, first, meta = header_line(path, "a copy-number segment file")
-    cols = [c.strip().lstrip("#") for c in first.split("\t")]
+    ln, cols, meta = header
     analysis = next((m.split("=", 1)[1].strip() for m in meta if m.startswith("##ANALYSISTYPE=")), "")
     if analysis.startswith("CLINCNV_GERMLINE"):
         raise InputError(f"this is a germline ClinCNV file ({analysis}), not tumour copy number",

@@ -36,7 +36,7 @@ from pathlib import Path
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
-from alkannot.io.textfile import first_line, header_line, raw_info, resolve_format, table_rows, vcf_records
+from alkannot.io.textfile import raw_info, resolve_format, table_header, table_rows, vcf_records
 
 FORMATS = ("sv_vcf", "arriba", "star_fusion", "pcgr_fusions", "linx", "gene_pair")
 
@@ -46,11 +46,11 @@ _SINGLE = re.compile(r"^(\.[A-Za-z]+|[A-Za-z]+\.)$")
 
 def detect_format(path: str | Path) -> str:
     path = Path(path)
-    ln, first = first_line(path, "an SV VCF or a fusion table")
-    if first.startswith("##fileformat=VCF"):
+    header = table_header(path, "an SV VCF or a fusion table")
+    if header is None:
         return "sv_vcf"
-    ln, first, _ = header_line(path, "an SV VCF or a fusion table")
-    cols = {c.strip().lstrip("#").lower() for c in first.split("\t")}
+    ln, columns, _ = header
+    cols = {c.lower() for c in columns}
     if {"gene1", "gene2", "breakpoint1", "breakpoint2"} <= cols:
         return "arriba"
     if {"leftbreakpoint", "rightbreakpoint", "leftgene", "rightgene"} <= cols:

@@ -79,6 +79,16 @@ def header_line(path: Path, expected: str) -> tuple[int, str, list[str]]:
     raise InputError("file is empty", path=str(path), fix=f"give {expected}")
 
 
+def table_header(path: Path, expected: str) -> tuple[int, list[str], list[str]] | None:
+    """A table's header for format detection: None for a VCF (``##fileformat=VCF`` first), else (line number,
+    column names without a leading ``#`` and surrounding blanks, ``##`` meta lines)."""
+    _, first = first_line(path, expected)
+    if first.startswith("##fileformat=VCF"):
+        return None
+    ln, text, meta = header_line(path, expected)
+    return ln, [c.strip().lstrip("#") for c in text.split("\t")], meta
+
+
 def table_rows(path: Path, *, short_rows: str = "error", long_rows: str = "error"):
     """(line number, header, fields) for each data row of a tab-separated table with one header row.
 
