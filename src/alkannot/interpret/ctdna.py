@@ -30,6 +30,7 @@ from alkannot.errors import InputError
 from alkannot.interpret.comutations import counts_as_somatic_call, variant_ref
 from alkannot.interpret.specimen import load_ch_genes, specimen_class
 from alkannot.interpret.specimen import merged_thresholds as _merged
+from alkannot.io.vcf.refcalls import DepthBlock, read_depth_blocks
 
 # ---------------------------------------------------------------------------------------------
 # Specimen filters
@@ -478,51 +479,34 @@ def _bam_depths_at(alignment: Any, chrom: str, positions: list[int], reference: 
                 bam.close()
 
 
-def gvcf_depth_records(path: str | Path, sample: str | None = None) -> list[dict]:
-    """{chrom, start, end, depth} per record of a gVCF-style file: reference blocks span to INFO/END;
-    depth is FORMAT MIN_DP (blocks), else FORMAT DP, else INFO DP, else the sum of FORMAT AD."""
-    import pysam
-
-    try:
-        vf = pysam.VariantFile(str(path))
-    except (OSError, ValueError) as err:
-        raise InputError(f"cannot open gVCF: {err}", path=str(path), fix="give a (b)gzipped or plain gVCF") from None
-    out = []
-    with vf:
-        samples = list(vf.header.samples)
-        s = sample if sample is not None else (samples[0] if samples else None)
-        if s is not None and s not in samples:
-            raise InputError(f"sample {s!r} not in gVCF (has {', '.join(samples)})", path=str(path),
-                             fix="name a sample present in the gVCF")
-        for rec in vf:
-            depth = None
-            fmt = rec.samples[s] if s is not None else {}
-            for key in ("MIN_DP", "DP"):
-                if key in fmt and fmt[key] is not None:
-                    depth = int(fmt[key])
-                    break
-            if depth is None and "DP" in rec.info:
-                depth = int(rec.info["DP"])
-            if depth is None and "AD" in fmt and fmt["AD"] is not None:
-                depth = sum(x for x in fmt["AD"] if x is not None)
-            end = rec.stop  # pysam folds INFO/END into stop (0-based exclusive == 1-based inclusive END)
-            out.append({"chrom": canonical_chrom(rec.chrom), "start": rec.pos, "end": end, "depth": depth})
-    return out
+def gvcf_depth_records(path: str | Path, sample: str | None = None) -> list[DepthBlock]:
+    """A DepthBlock (chrom, start, end, depth) per record of a gVCF-style file: reference blocks span to
+    INFO/END; depth is FORMAT MIN_DP (blocks), else FORMAT DP, else INFO DP, else the sum of FORMAT AD
+    (read by ``alkannot.io.vcf.refcalls``)."""
+    return read_depth_blocks(str(path), sample)
 
 
-def depths_from_gvcf_records(records: Iterable[Mapping], chrom: str, positions: list[int],
+def _block(r: DepthBlock | Mapping) -> DepthBlock:
+    """A depth record given as a DepthBlock or a mapping {chrom, start (or pos), end (or pos), depth}."""
+    if isinstance(r, DepthBlock):
+        return r
+    return DepthBlock(canonical_chrom(str(r["chrom"])), int(r.get("start", r.get("pos"))),
+                      int(r.get("end", r.get("pos"))), r.get("depth"))
+
+
+def depths_from_gvcf_records(records: Iterable[DepthBlock | Mapping], chrom: str, positions: list[int],
                              missing: int | None = 0) -> list[int | None]:
     """Depth at each position from gVCF records; a position no record covers has depth ``missing``: 0 for a
     gVCF (it lists every position it called), None (unknown) for a file that lists only some reference
     calls - pass None-depth records through as None."""
-    recs = [r for r in records if canonical_chrom(str(r["chrom"])) == chrom]
+    recs = [b for b in map(_block, records) if b.chrom == chrom]
     out: list[int | None] = []
     for p in positions:
-        hit = [r for r in recs if int(r.get("start", r.get("pos"))) <= p <= int(r.get("end", r.get("pos")))]
+        hit = [b for b in recs if b.start <= p <= b.end]
         if not hit:
             out.append(missing)
         else:
-            ds = [r.get("depth") for r in hit]
+            ds = [b.depth for b in hit]
             out.append(None if any(d is None for d in ds) else min(int(d) for d in ds))
     return out
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import yaml
 
-from alkannot.core.contigs import canonical_chrom
 from alkannot.core.resources import resources_dir
 from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
 from alkannot.interpret.specimen import load_ch_genes
+from alkannot.io.vcf.population import allele_key, read_population_afs
 
 
 @functools.lru_cache(maxsize=4)
@@ -55,7 +55,7 @@ def load_polymorphisms(path: str | Path | None = None) -> dict:
 
 
 def _key(chrom, pos, ref, alt) -> tuple[str, int, str, str]:
-    return canonical_chrom(str(chrom)), int(pos), str(ref).upper(), str(alt).upper()
+    return allele_key(chrom, pos, ref, alt)
 
 
 def _allele(v: Mapping) -> tuple[str, int, str, str] | None:
@@ -82,71 +82,10 @@ def population_afs(path: str | Path, alleles: list[tuple[str, int, str, str]], *
                    max_stream_bytes: int = 200_000_000) -> dict[tuple, float]:
     """{allele: AF} for the given alleles found in a gnomAD-style VCF (INFO/<info_field>, Number=A).
 
-    Indexed files are read by region; an unindexed file is streamed only up to ``max_stream_bytes``.
+    Indexed files are read by region; an unindexed file is streamed only up to ``max_stream_bytes``
+    (``alkannot.io.vcf.population``).
     """
-    import pysam
-
-    from alkannot.io.alignment import quiet_htslib
-
-    p = str(path)
-    if not os.path.isfile(p):
-        raise InputError("population AF file not found", path=p, fix="check --population-af / population_af")
-    want = set(alleles)
-    if not want:
-        return {}
-    try:
-        with quiet_htslib():
-            vf = pysam.VariantFile(p)
-    except (OSError, ValueError) as err:
-        raise InputError(f"cannot read the population AF file as VCF/BCF ({err})", path=p,
-                         fix="give a gnomAD-style VCF (bgzipped + tabix-indexed) with INFO/AF") from None
-    with vf:
-        if info_field not in vf.header.info:
-            raise InputError(f"population AF file has no INFO/{info_field} field", path=p,
-                             fix="give a gnomAD-style VCF with INFO/AF (allele frequency per ALT)")
-        names = {canonical_chrom(c): c for c in vf.header.contigs}
-        indexed = vf.index is not None
-        if not indexed and os.path.getsize(p) > max_stream_bytes:
-            raise InputError("population AF file is large and has no index", path=p,
-                             fix="bgzip it and index it: tabix -p vcf FILE")
-        out: dict[tuple, float] = {}
-
-        def take(rec) -> None:
-            for i, alt in enumerate(rec.alts or ()):
-                k = _key(rec.chrom, rec.pos, rec.ref, alt)
-                if k not in want:
-                    continue
-                val = rec.info.get(info_field)
-                if isinstance(val, tuple):
-                    val = val[i] if i < len(val) else None
-                if val is None:
-                    continue
-                try:
-                    af = float(f"{float(val):.6g}")  # INFO Floats are 32-bit in htslib
-                except (TypeError, ValueError):
-                    continue
-                if not 0 <= af <= 1:
-                    raise InputError(f"INFO/{info_field}={val} at {rec.chrom}:{rec.pos} is not a frequency",
-                                     path=p, fix="give allele frequencies between 0 and 1")
-                out[k] = max(af, out.get(k, 0.0))
-
-        try:
-            with quiet_htslib():
-                if indexed:
-                    for chrom, pos, _, _ in sorted(want):
-                        contig = names.get(chrom) or next((c for c in (chrom, "chr" + chrom) if c in vf.index),
-                                                          None)
-                        if contig is None:
-                            continue
-                        for rec in vf.fetch(contig, pos - 1, pos):
-                            take(rec)
-                else:
-                    for rec in vf:
-                        take(rec)
-        except (OSError, ValueError) as err:
-            raise InputError(f"cannot read the population AF file ({err})", path=p,
-                             fix="check the file with 'bcftools view'; re-index it with tabix") from None
-    return out
+    return read_population_afs(str(path), alleles, info_field=info_field, max_stream_bytes=max_stream_bytes)
 
 
 def label_germline(variants: list[dict], build: str, *, population_af: str | Path | None = None,

@@ -10,7 +10,12 @@
   (indexed files by region over the targets, others streamed and filtered);
 - ``records``: each ALT of a record becomes one ``VariantCall`` (split, trimmed, values checked);
 - ``depth``: depth and allele fraction from whatever the caller wrote: FORMAT AD (+DP/AF) -> Strelka2 tier
-  counts -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP.
+  counts -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP;
+- ``refcalls``: the depth each record states over its span (``DepthBlock``: gVCF reference blocks, all-sites
+  records), collected in the annotator's pass or read from a whole file (``read_depth_blocks``);
+- ``population``: allele frequencies of given alleles in a gnomAD-style VCF (``read_population_afs``).
+
+Nothing outside ``alkannot.io`` (and the annotated-VCF writer, ``report.vcf_out``) opens a VCF.
 """
 
 from alkannot.io.vcf.depth import depth_for

@@ -188,3 +188,17 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
         out["alt_reads"] = int(round(out["vaf"] * out["depth"]))
         out["depth_source"] = (out["depth_source"] or "") + " (alt reads = VAF x depth)"
     return out
+
+
+# The same readings for the other readers of this package (io.vcf.refcalls: depth blocks).
+NOT_A_NUMBER = _MISSING
+
+
+def format_numbers(rec, key: str, s: int) -> list:
+    """FORMAT ``key`` of sample ``s`` as numbers: None for '.', NOT_A_NUMBER for text that is no number."""
+    return _fmt_numbers(rec, key, s)
+
+
+def info_numbers(rec, key: str) -> list:
+    """INFO ``key`` as numbers: None for '.', NOT_A_NUMBER for text that is no number."""
+    return _info_numbers(rec, key)
