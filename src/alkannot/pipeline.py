@@ -164,6 +164,8 @@ def _reference_call_depths(spec: SampleSpec, res, variants: list[dict]) -> dict:
     gvcf = any(str(v.get("alt")).upper() in GVCF_ANY_ALLELE for v in alk)
     if not gvcf and not any(v.get("reason") == "no_alt_allele" for v in alk):
         return {}
+    if res.depth_blocks is not None:  # collected in the annotator's pass over the hotspot codons
+        return {"gvcf_depths": res.depth_blocks, "gvcf_missing_depth": 0 if gvcf else None}
     from alkannot.interpret.ctdna import gvcf_depth_records
 
     return {"gvcf_depths": gvcf_depth_records(spec.vcf, res.vcf_info["tumor_sample"]),
@@ -190,6 +192,7 @@ def _sample_result(spec: SampleSpec):
         apply_lod,
         apply_tumor_fraction,
         hotspot_coverage,
+        hotspot_sites,
         is_non_tumour,
         specimen_filters,
         tumor_fraction,
@@ -203,8 +206,11 @@ def _sample_result(spec: SampleSpec):
     kb = _kb(tuple(kb_paths))
     civic = civic_ev.evidence_for(civic_paths, kb, spec.civic)
     # VCF/BCF, or a MAF converted to VCF and read the same way (alkannot.annotate.small_variants)
+    # without a BAM/CRAM, the records over the hotspot codons are kept in the same pass: a gVCF's reference
+    # blocks give the hotspot depths (_reference_call_depths) without a second read of the file
     res = annotate_input(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
-                         reference=spec.reference, pass_filters=spec.pass_filters)
+                         reference=spec.reference, pass_filters=spec.pass_filters,
+                         depth_sites=None if spec.alignment else hotspot_sites)
     build = res.vcf_info["build"]
 
     # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence

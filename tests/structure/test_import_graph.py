@@ -143,3 +143,27 @@ def test_no_private_names_imported_from_other_modules():
                     and node.attr.startswith("_") and not node.attr.startswith("__"):
                 reached.append(f"{mod}: {node.value.id}.{node.attr}")
     assert not reached, "\n".join(reached)
+
+
+# The VCF front door (issue 16 item 3): only io/ opens VCFs; the annotated-VCF writer still writes with pysam.
+VCF_BINDING_ALLOWED = ("alkannot.io", "alkannot.report.vcf_out")
+
+
+def test_only_io_opens_vcfs():
+    """No module outside ``alkannot.io`` (and the writer ``report.vcf_out``) imports cyvcf2 or uses pysam's
+    VariantFile: interpretation applies rules to what io returns."""
+    found = []
+    for mod, path in _modules().items():
+        if any(mod == a or mod.startswith(a + ".") for a in VCF_BINDING_ALLOWED):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "cyvcf2" for a in node.names):
+                found.append(f"{mod}: import cyvcf2")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "cyvcf2":
+                found.append(f"{mod}: from {node.module} import ...")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pysam") \
+                    and any(a.name == "VariantFile" for a in node.names):
+                found.append(f"{mod}: from {node.module} import VariantFile")
+            elif isinstance(node, ast.Attribute) and node.attr == "VariantFile":
+                found.append(f"{mod}: ...VariantFile")
+    assert not found, "VCFs opened outside alkannot.io:\n" + "\n".join(found)

@@ -22,15 +22,16 @@ from alkannot.model import VariantCall
 
 def annotate_input(path: str, build: str | None, *, tumor_sample: str | None = None,
                    normal_sample: str | None = None, reference: str | None = None,
-                   pass_filters: list[str] | None = None) -> AnnotationResult:
-    """Annotate a VCF/BCF or a MAF (detected by name or header) for one tumour sample."""
+                   pass_filters: list[str] | None = None, depth_sites=None) -> AnnotationResult:
+    """Annotate a VCF/BCF or a MAF (detected by name or header) for one tumour sample (``depth_sites``: see
+    ``annotate_vcf``)."""
     if not looks_like_maf(path):
         return annotate_vcf(path, build, tumor_sample=tumor_sample, normal_sample=normal_sample,
-                            reference=reference, pass_filters=pass_filters)
+                            reference=reference, pass_filters=pass_filters, depth_sites=depth_sites)
     conv = maf_to_vcf(path, build=build, tumor_sample=tumor_sample, reference=reference)
     res = annotate_vcf(conv.vcf_path, conv.build, tumor_sample=conv.tumor_sample,
                        normal_sample=normal_sample or conv.normal_sample, reference=reference,
-                       pass_filters=pass_filters)
+                       pass_filters=pass_filters, depth_sites=depth_sites)
     build = res.vcf_info["build"]
     for v, call in zip(res.variants, res.calls):
         maf_line = conv.maf_line_of.get(call.line) if call.line is not None else None

@@ -32,6 +32,7 @@ from alkannot.core.resources import resources_dir, settings
 from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
 from alkannot.io.vcf import Prefiltered, iter_records, open_vcf, split_record
+from alkannot.io.vcf.refcalls import DepthBlock, depth_block, overlaps, spans_by_chrom
 from alkannot.model import VariantCall
 
 PROTEIN_ALTERING = {
@@ -112,6 +113,9 @@ class AnnotationResult:
     vcf_info: dict
     calls: list[VariantCall] = field(default_factory=list)  # parallel to variants
     prefiltered: Prefiltered | None = None  # a streamed text VCF's target lines (io.vcf.Prefiltered)
+    # the records over the asked depth sites (annotate_vcf's depth_sites), collected in the same pass; None
+    # when none were asked or a site lies outside the spans read (then only a read of the whole file has them)
+    depth_blocks: list[DepthBlock] | None = None
 
 
 def variant_record(call: VariantCall, ann: Annotation | None, status: str, reason: str | None,
@@ -164,7 +168,10 @@ def variant_record(call: VariantCall, ann: Annotation | None, status: str, reaso
 def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = None,
                  normal_sample: str | None = None, reference: str | None = None,
                  pass_filters: list[str] | None = None, transcripts: TranscriptSet | None = None,
-                 _build_from_ref_check: bool = False) -> AnnotationResult:
+                 depth_sites=None, _build_from_ref_check: bool = False) -> AnnotationResult:
+    """``depth_sites(build)`` (optional): [(chrom, start, end)] whose covering records' stated depths
+    (io.vcf.refcalls.DepthBlock) are collected in this pass into ``AnnotationResult.depth_blocks``, so that
+    reference-call depths (a gVCF's blocks) need no second read of the file."""
     cfg = settings()
     pass_set = set(pass_filters or cfg["pass_filters"])
     vi = open_vcf(path, tumor_sample=tumor_sample, normal_sample=normal_sample)
@@ -189,7 +196,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     elif len(set(hints.values())) > 1:
         first = next(iter(hints.values()))
         kw = dict(tumor_sample=tumor_sample, normal_sample=normal_sample, reference=reference,
-                  pass_filters=pass_filters, _build_from_ref_check=True)
+                  pass_filters=pass_filters, depth_sites=depth_sites, _build_from_ref_check=True)
         try:
             return annotate_vcf(path, first, **kw)
         except BuildMismatch:
@@ -232,6 +239,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     for c, s0, e0 in other_targets:
         other_spans[c].append((s0, e0))
     elsewhere: list[tuple[str, int, str, str]] = []
+    depth_at = _depth_sites(depth_sites, build, targets + other_targets)
+    depth_blocks: list[DepthBlock] | None = None if depth_at is None else []
     # a note on a terminal only (never in logs): long streamed inputs take seconds
     progress = sys.stderr.isatty() and not vi.indexed and os.path.getsize(path) > 20_000_000
     if progress:
@@ -242,6 +251,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
         c = canonical_chrom(rec.CHROM)
         pos = rec.POS
         end = max(rec.end, pos)  # htslib's end: INFO/END of a symbolic <DEL> starting upstream of a gene
+        if depth_at is not None and overlaps(depth_at, c, pos, end):
+            depth_blocks.append(depth_block(rec, vi.tumor_index))
         cands = by_chrom.get(c, ())
         hit = [t for (s0, e0, t) in cands if s0 <= end and pos <= e0]
         if not hit:
@@ -309,7 +320,21 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                 "samples": vi.samples, "indexed": vi.indexed, "build": build,
                 "header_build": vi.header_build, "warnings": qc["input_warnings"]}
     return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls,
-                            prefiltered=vi.prefiltered)
+                            prefiltered=vi.prefiltered, depth_blocks=depth_blocks)
+
+
+def _depth_sites(depth_sites, build: str, read: list[tuple[str, int, int]]) -> dict | None:
+    """The asked depth sites by canonical contig, or None when none were asked, they cannot be computed
+    (the caller then says why) or one lies outside the spans this pass reads."""
+    if depth_sites is None:
+        return None
+    try:
+        sites = spans_by_chrom(depth_sites(build))
+    except InputError:
+        return None
+    spans = spans_by_chrom(read)
+    inside = all(any(s <= a and b <= e for s, e in spans.get(c, ())) for c, ab in sites.items() for a, b in ab)
+    return sites if inside else None
 
 
 _PRIMARY = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}

@@ -279,6 +279,15 @@ def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None
     return t.chrom, [t.t_to_g(first + i) for i in range(3)]
 
 
+def hotspot_sites(build: str) -> list[tuple[str, int, int]]:
+    """(chrom, pos, pos) for every base of every hotspot codon: where ``hotspot_coverage`` reads depths."""
+    out = []
+    for h in load_hotspots():
+        chrom, positions = codon_positions(build, h["gene"], h["codon"])
+        out.extend((chrom, p, p) for p in positions)
+    return out
+
+
 def _matches_hotspot(v: Mapping, h: Mapping) -> bool:
     if v.get("gene") != h["gene"]:
         return False
