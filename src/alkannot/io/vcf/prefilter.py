@@ -82,8 +82,8 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
                 continue  # no target on this contig
             pos = int(f[1])
             end = pos + (len(f[3]) or 1) - 1
-            if f[4][:1] == b"<" or b"END=" in f[4]:
-                end = max(end, _info_end(f[4]))  # htslib's end is INFO/END (symbolic alleles, gVCF blocks)
+            if f[4][:1] in (b"<", b"."):  # symbolic or no ALT (gVCF/all-sites reference blocks):
+                end = max(end, _info_end(f[4]))  # htslib's end is INFO/END
             i = bisect_right(sp[0], end) - 1
             if i >= 0 and sp[1][i] >= pos:
                 if b"\0" in raw:
@@ -100,9 +100,10 @@ _END = re.compile(rb"(?:^|;)END=(\d+)(?:;|$)")
 
 
 def _info_end(rest: bytes) -> int:
-    """INFO/END from 'ALT\tQUAL\tFILTER\tINFO[\t...]' (0 when absent): the end htslib gives any record
-    (a symbolic <DEL>, a gVCF or all-sites reference block with ALT '.'), so a record starting upstream
-    of a gene is read like an indexed query reads it."""
+    """INFO/END from 'ALT\tQUAL\tFILTER\tINFO[\t...]' (0 when absent): the end htslib gives a record (a
+    symbolic <DEL>, a gVCF or all-sites reference block with ALT '.'), so a record starting upstream of a
+    gene is read like an indexed query reads it. (htslib honours INFO/END of a record with base ALTs too;
+    VCF defines it only for these, and looking for it in every line would cost a third of this pass.)"""
     cols = rest.split(b"\t", 4)
     if len(cols) < 4:
         return 0
