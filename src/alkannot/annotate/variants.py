@@ -32,7 +32,7 @@ from alkannot.core.resources import resources_dir, settings
 from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
 from alkannot.io.vcf import Prefiltered, iter_records, open_vcf, split_record
-from alkannot.io.vcf.refcalls import DepthBlock, depth_block, overlaps, spans_by_chrom
+from alkannot.io.vcf.refcalls import DepthBlock, DepthSites, depth_block
 from alkannot.model import VariantCall
 
 PROTEIN_ALTERING = {
@@ -251,7 +251,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
         c = canonical_chrom(rec.CHROM)
         pos = rec.POS
         end = max(rec.end, pos)  # htslib's end: INFO/END of a symbolic <DEL> starting upstream of a gene
-        if depth_at is not None and overlaps(depth_at, c, pos, end):
+        if depth_at is not None and depth_at.overlaps(c, pos, end):
             depth_blocks.append(depth_block(rec, vi.tumor_index))
         cands = by_chrom.get(c, ())
         hit = [t for (s0, e0, t) in cands if s0 <= end and pos <= e0]
@@ -323,18 +323,16 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                             prefiltered=vi.prefiltered, depth_blocks=depth_blocks)
 
 
-def _depth_sites(depth_sites, build: str, read: list[tuple[str, int, int]]) -> dict | None:
-    """The asked depth sites by canonical contig, or None when none were asked, they cannot be computed
-    (the caller then says why) or one lies outside the spans this pass reads."""
+def _depth_sites(depth_sites, build: str, read: list[tuple[str, int, int]]) -> DepthSites | None:
+    """The asked depth sites, or None when none were asked, they cannot be computed (the caller then says
+    why) or one lies outside the spans this pass reads."""
     if depth_sites is None:
         return None
     try:
-        sites = spans_by_chrom(depth_sites(build))
+        sites = DepthSites(depth_sites(build))
     except InputError:
         return None
-    spans = spans_by_chrom(read)
-    inside = all(any(s <= a and b <= e for s, e in spans.get(c, ())) for c, ab in sites.items() for a, b in ab)
-    return sites if inside else None
+    return sites if sites.inside(read) else None
 
 
 _PRIMARY = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}

@@ -9,6 +9,7 @@ whole file for callers that hold only a path.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.htslib import cyvcf2_log_level
 from alkannot.io.vcf.depth import NOT_A_NUMBER, format_numbers, info_numbers
+from alkannot.io.vcf.targets import merged_regions, target_spans
 
 
 @dataclass(frozen=True)
@@ -64,16 +66,26 @@ def depth_block(rec, s: int | None) -> DepthBlock:
     return DepthBlock(canonical_chrom(rec.CHROM), rec.POS, rec.end, block_depth(rec, s))
 
 
-def overlaps(spans: dict[str, list[tuple[int, int]]], chrom: str, start: int, end: int) -> bool:
-    """Does [start, end] on ``chrom`` (canonical) overlap one of ``spans`` ({canonical chrom: [(start, end)]})?"""
-    return any(s <= end and start <= e for s, e in spans.get(chrom, ()))
+class DepthSites:
+    """Where a pass keeps depth blocks: [(chrom, start, end)] sites, tested by bisect as targets are
+    (``targets.target_spans``)."""
 
+    def __init__(self, sites: Iterable[tuple[str, int, int]]):
+        self.sites = [(canonical_chrom(c), int(s), int(e)) for c, s, e in sites]
+        self._spans = target_spans(self.sites)
 
-def spans_by_chrom(spans: Iterable[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]]]:
-    out: dict[str, list[tuple[int, int]]] = {}
-    for chrom, start, end in spans:
-        out.setdefault(canonical_chrom(chrom), []).append((int(start), int(end)))
-    return out
+    def overlaps(self, chrom: str, start: int, end: int) -> bool:
+        """Does [start, end] on ``chrom`` (canonical name) overlap a site?"""
+        sp = self._spans.get(chrom)
+        if sp is None:
+            return False
+        i = bisect.bisect_right(sp[0], end) - 1
+        return i >= 0 and sp[1][i] >= start
+
+    def inside(self, read: list[tuple[str, int, int]]) -> bool:
+        """Is every site inside the spans a pass reads (so that the pass sees every record over it)?"""
+        regions = merged_regions(read)
+        return all(any(c == rc and rs <= s and e <= re for rc, rs, re in regions) for c, s, e in self.sites)
 
 
 def read_depth_blocks(path: str, sample: str | None = None) -> list[DepthBlock]:
