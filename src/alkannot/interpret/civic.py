@@ -16,7 +16,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -389,11 +389,12 @@ class Findings:
     co_keys: tuple[tuple[str, ...], ...]  # per co-alteration: its keys, the first being GENE:alteration
     alk_fusion: bool
 
-    @property
-    def present(self) -> set[str]:
+    @cached_property
+    def present(self) -> frozenset[str]:
         # every patient alkannot reports on is ALK-rearranged (the indication), so fusion-level CIViC items
         # ("ALK FUSIONS", "EML4-ALK") always apply; they are shown apart from the finding-specific items.
-        return set(self.alk) | {k for keys in self.co_keys for k in keys} | {"ALK:fusion"}
+        # (built once per sample: every CIViC statement is matched against it)
+        return frozenset(self.alk) | {k for keys in self.co_keys for k in keys} | {"ALK:fusion"}
 
 
 def findings_of(alk: list[str], compounds: list[dict], co_alterations: list[dict], fusions: list[dict],

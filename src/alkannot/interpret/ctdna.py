@@ -219,6 +219,7 @@ def prob_at_least(k: int, n: int, f: float) -> float:
     return max(0.0, 1.0 - below)
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function of its arguments: the same depths recur across hotspots and samples
 def binomial_lod(depth: int | None, min_alt_reads: int = 3, confidence: float = 0.95) -> float | None:
     """Smallest VAF detectable with >= min_alt_reads alt reads at the given confidence (None when
     depth < min_alt_reads: nothing is detectable)."""
@@ -265,6 +266,13 @@ def load_hotspots(path: str | Path | None = None) -> list[dict]:
 def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None) -> tuple[str, list[int]]:
     """(canonical chrom, the codon's three genomic positions in transcript order) from the bundled MANE
     transcript; checks ``ref_aa`` against the bundled translation where the sequence is known."""
+    chrom, pos = _codon_positions(str(resources_dir()), build, gene, codon, ref_aa)
+    return chrom, list(pos)
+
+
+@functools.lru_cache(maxsize=4096)
+def _codon_positions(_resources: str, build: str, gene: str, codon: int, ref_aa: str | None):
+    """codon_positions, once per process for each resources folder (not once per hotspot per sample)."""
     t = load_transcripts(build).by_gene(gene)
     if t is None or not t.coding:
         raise InputError(f"no coding {gene} transcript bundled for {build}", fix="rebuild the resources")
@@ -275,7 +283,7 @@ def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None
     if ref_aa and "N" not in seq and CODON_TABLE.get(seq) != ref_aa:
         raise InputError(f"{gene} codon {codon} is {CODON_TABLE.get(seq)} in {t.transcript_id}, not {ref_aa}",
                          path=str(resources_dir() / "hotspots.tsv"), fix="fix the hotspot's codon or ref_aa")
-    return t.chrom, [t.t_to_g(first + i) for i in range(3)]
+    return t.chrom, tuple(t.t_to_g(first + i) for i in range(3))
 
 
 def _matches_hotspot(v: Mapping, h: Mapping) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
 import zlib
@@ -194,7 +195,8 @@ class _Scan:
             chrom = buf[p + 1:buf.index(b"\t", p + 1)]
             run = self._runs.get(chrom)
             if run is None:
-                run = self._runs[chrom] = self._run_patterns(chrom)
+                sp = self.spans.get(canonical_chrom(chrom.decode("utf-8", errors="replace")))
+                run = self._runs[chrom] = _run_patterns(chrom, None if sp is None else (tuple(sp[0]), tuple(sp[1])))
             q = run[0].search(buf, p, end).start()  # the newline before the first line ending the run (or L)
             if q == p:  # this line is not a plain record of its contig: the per-line test decides
                 e = buf.index(b"\n", p + 1)
@@ -220,18 +222,19 @@ class _Scan:
         self.n += lines - handled
         self.ln = base + lines
 
-    def _run_patterns(self, chrom: bytes):
-        """(regex finding the end of a run of plain records on `chrom`, regex finding the lines of such a run
-        whose POS may overlap a target: None on a contig without targets)."""
-        sp = self.spans.get(canonical_chrom(chrom.decode("utf-8", errors="replace")))
-        c = re.escape(chrom)
-        if sp is None:
-            return re.compile(rb"\n(?!" + c + rb"\t[0-9]+\t)"), None
-        ref = b"[^\\t\\n]{0,%d}" % (REF_SPAN - 1)
-        run = re.compile(rb"\n(?!" + c + rb"\t[0-9]+\t[^\t\n]*\t" + ref + rb"\t[^<])")
-        ranges = [(max(0, s - REF_SPAN), e) for s, e in zip(sp[0], sp[1])]
-        cand = re.compile(rb"\n" + c + rb"\t0*(?:" + number_range_regex(ranges).encode() + rb")\t")
-        return run, cand
+
+@functools.lru_cache(maxsize=1024)
+def _run_patterns(chrom: bytes, sp: tuple | None):
+    """(regex finding the end of a run of plain records on `chrom`, regex finding the lines of such a run
+    whose POS may overlap a target: None on a contig without targets); built once per process."""
+    c = re.escape(chrom)
+    if sp is None:
+        return re.compile(rb"\n(?!" + c + rb"\t[0-9]+\t)"), None
+    ref = b"[^\\t\\n]{0,%d}" % (REF_SPAN - 1)
+    run = re.compile(rb"\n(?!" + c + rb"\t[0-9]+\t[^\t\n]*\t" + ref + rb"\t[^<])")
+    ranges = [(max(0, s - REF_SPAN), e) for s, e in zip(sp[0], sp[1])]
+    cand = re.compile(rb"\n" + c + rb"\t0*(?:" + number_range_regex(ranges).encode() + rb")\t")
+    return run, cand
 
 
 _END = re.compile(rb"(?:^|;)END=(\d+)(?:;|$)")
