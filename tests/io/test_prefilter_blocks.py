@@ -14,7 +14,7 @@ from alkannot.errors import InputError
 from alkannot.io.vcf import prefilter as P
 from alkannot.io.vcf.files import text_lines
 
-TARGETS = [("chr2", 29192774, 29921586), ("chr2", 42169353, 42332548), ("chr7", 55019017, 55211628),
+TARGETS = [("chr2", 29192774, 29921586), ("chr2", 42169353, 42332548), ("chr7", 55020001, 55029999),
            ("2", 29415640, 30144477), ("chr1.x+[1]", 5000, 6000)]
 HEADER = "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
 NCOL = 10
@@ -51,8 +51,10 @@ def reference(path):
 REAL_BLOCKS = P.text_blocks
 
 
-def scanned(path, size, monkeypatch):
+def scanned(path, size, monkeypatch, one_by_one=0):
+    """The block scan (after `one_by_one` lines tested one by one, as a file's first lines are)."""
     monkeypatch.setattr(P, "text_blocks", lambda p: REAL_BLOCKS(p, size))
+    monkeypatch.setattr(P, "ONE_BY_ONE_LINES", one_by_one)
     return outcome(lambda: P.prefilter_lines(path, TARGETS, n_columns=NCOL, on_bad_line=bad_line))
 
 
@@ -61,7 +63,7 @@ def record(rng, chrom=None, pos=None, ref=None, alt=None, info="DP=10"):
     if pos is None:
         pos = rng.choice([rng.randint(1, 250_000_000), rng.randint(29_190_000, 29_195_000), rng.randint(1, 99_999),
                           rng.randint(29_919_000, 29_923_000), rng.randint(42_160_000, 42_170_000),
-                          rng.randint(4_000, 7_000), rng.randint(55_018_000, 55_020_000)])
+                          rng.randint(4_000, 7_000), rng.randint(55_018_000, 55_031_000)])
     ref = ref or rng.choice("ACGT")
     alt = alt or rng.choice("ACGT")
     return f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t{info}\tGT:DP\t0/1:10\n"
@@ -85,6 +87,9 @@ def tabbed(rng):
         record(rng, chrom="chr2", pos=29200000, ref=""),  # empty REF
         "#\t" * 9 + "comment with the right number of tabs\n",
         " \t" * 9 + " \n",  # whitespace only, right number of tabs
+        record(rng, chrom="chr7", pos=55019500, ref="C" * 600),  # reaching a target that starts at a round 10 kb
+        record(rng, chrom="chr7", pos=55019300, ref="C" * 600),  # ... ending just before it
+        record(rng, chrom="chr7", pos=rng.randint(55020001, 55029999)),  # inside it
         record(rng, chrom="chr2", pos=29192774 - 1),  # just outside
         record(rng, chrom="chr2", pos=29921586 + 1),
         record(rng, chrom="chr2", pos=29921586),  # last base
@@ -134,6 +139,7 @@ def test_blocks_give_what_lines_give(seed, tmp_path, monkeypatch):
     want = reference(str(path))
     for size in (1, 7, 100, 4096, 1 << 18):
         assert scanned(str(path), size, monkeypatch) == want, size
+    assert scanned(str(path), 512, monkeypatch, one_by_one=40) == want
 
 
 def test_sorted_clean_file_keeps_only_overlaps(tmp_path, monkeypatch):

@@ -70,6 +70,7 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
 # A record on a contig with targets whose REF is shorter than this and whose ALT is not symbolic ends
 # before POS + REF_SPAN, so only POS in [target start - REF_SPAN, target end] can overlap a target.
 REF_SPAN = 1000
+ONE_BY_ONE_LINES = 10_000  # the first lines of a file go through the per-line test (a panel VCF: all of them)
 _NOT_SEPARATOR = bytes(b for b in range(256) if b not in (9, 10))  # every byte but tab and newline
 
 
@@ -153,7 +154,10 @@ class _Scan:
         last = data.rfind(b"\n")
         self.tail = data[last + 1:]
         if last > i:
-            self._lines(data, i, last)
+            if self.ln < ONE_BY_ONE_LINES:  # a small file costs less line by line than compiling its regexes
+                self._one_by_one(data, i, last)
+            else:
+                self._lines(data, i, last)
 
     def end(self) -> None:
         if self.tail:  # a last line without a newline
@@ -232,7 +236,9 @@ def _run_patterns(chrom: bytes, sp: tuple | None):
         return re.compile(rb"\n(?!" + c + rb"\t[0-9]+\t)"), None
     ref = b"[^\\t\\n]{0,%d}" % (REF_SPAN - 1)
     run = re.compile(rb"\n(?!" + c + rb"\t[0-9]+\t[^\t\n]*\t" + ref + rb"\t[^<])")
-    ranges = [(max(0, s - REF_SPAN), e) for s, e in zip(sp[0], sp[1])]
+    # to about four leading digits (10 kb at chr2's positions): a short regex, a few more lines tested exactly
+    unit = 10 ** max(0, len(str(max(sp[1]))) - 4)
+    ranges = [(max(0, s - REF_SPAN) // unit * unit, (e // unit + 1) * unit - 1) for s, e in zip(sp[0], sp[1])]
     cand = re.compile(rb"\n" + c + rb"\t0*(?:" + number_range_regex(ranges).encode() + rb")\t")
     return run, cand
 
