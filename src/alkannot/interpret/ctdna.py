@@ -286,12 +286,14 @@ def _codon_positions(_resources: str, build: str, gene: str, codon: int, ref_aa:
     return t.chrom, tuple(t.t_to_g(first + i) for i in range(3))
 
 
-def _matches_hotspot(v: Mapping, h: Mapping) -> bool:
+def _matches_hotspot(v: Mapping, h: Mapping, e: ProteinEdit | None = None) -> bool:
+    """Whether the variant is the hotspot's change (``e``: the variant's protein edit, parsed by the caller)."""
     if v.get("gene") != h["gene"]:
         return False
     if not v.get("protein_edit"):
         return False
-    e = ProteinEdit.from_dict(v["protein_edit"])
+    if e is None:
+        e = ProteinEdit.from_dict(v["protein_edit"])
     if h["kind"] == "missense":
         return e.kind == "sub" and (e.start, e.ref) == (h["codon"], h["ref_aa"]) and e.alt in h["alts"]
     # dup / del: of the hotspot residue alone, or of a range ending there (p.(Glu1150_Thr1151dup))
@@ -568,7 +570,12 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
     if alignment is None and gvcf_depths is not None:
         records = gvcf_depth_records(gvcf_depths) if isinstance(gvcf_depths, (str, Path)) else list(gvcf_depths)
     out = []
-    for h in hotspots if hotspots is not None else load_hotspots():
+    spots = hotspots if hotspots is not None else load_hotspots()
+    genes = {h["gene"] for h in spots}
+    # each hotspot-gene variant's protein edit parsed once, not once per hotspot
+    edits = [(v, ProteinEdit.from_dict(v["protein_edit"])) for v in (variants or [])
+             if v.get("gene") in genes and v.get("protein_edit")]
+    for h in spots:
         chrom, gpos = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
         if alignment is not None:
             depths: list[int | None] = list(bam_depths(alignment, chrom, gpos, reference=reference,
@@ -580,7 +587,7 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
         else:
             depths, source = [None, None, None], None
         depth = None if any(d is None for d in depths) else min(depths)
-        hits = [v for v in (variants or []) if _matches_hotspot(v, h)]
+        hits = [v for v, e in edits if _matches_hotspot(v, h, e)]
         passing = [v for v in hits if counts_as_somatic_call(v, {"exclude_ch_status": []})[0]]
         call = max(passing, key=lambda v: v.get("vaf") or 0) if passing else None
         if call is not None and depth is None and call.get("depth") is not None:
