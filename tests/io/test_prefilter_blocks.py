@@ -86,6 +86,8 @@ def tabbed(rng):
         record(rng, chrom="chr2", pos=29200000).replace("\n", "\r\n"),  # CRLF
         record(rng, chrom="chr2", pos=29200000, ref=""),  # empty REF
         "#\t" * 9 + "comment with the right number of tabs\n",
+        "#chr2\t29200000\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n",  # a '#' line shaped like a record: header
+        "chr2\t29200000\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n",  # (after which the same line as a record)
         " \t" * 9 + " \n",  # whitespace only, right number of tabs
         record(rng, chrom="chr7", pos=55019500, ref="C" * 600),  # reaching a target that starts at a round 10 kb
         record(rng, chrom="chr7", pos=55019300, ref="C" * 600),  # ... ending just before it

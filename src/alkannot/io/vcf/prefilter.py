@@ -201,7 +201,8 @@ class _Scan:
             if run is None:
                 sp = self.spans.get(canonical_chrom(chrom.decode("utf-8", errors="replace")))
                 run = self._runs[chrom] = _run_patterns(chrom, None if sp is None else (tuple(sp[0]), tuple(sp[1])))
-            q = run[0].search(buf, p, end).start()  # the newline before the first line ending the run (or L)
+            q = p if buf[p + 1] == 35 else run[0].search(buf, p, end).start()  # (a '#' line is a header line)
+            # q: the newline before the first line ending the run (or L)
             if q == p:  # this line is not a plain record of its contig: the per-line test decides
                 e = buf.index(b"\n", p + 1)
                 cln += buf.count(b"\n", cpos, p)
