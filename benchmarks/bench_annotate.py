@@ -6,8 +6,9 @@
 Each command runs --repeat times as a child process, alternating with the others (so a burst of load on
 the shared machine hits every case alike); reported: the median and best wall time, the median CPU time
 (user + system of the child: much less sensitive to other processes than wall time), peak RSS (os.wait4's
-ru_maxrss) and the 1-minute load average. Floors run in the same rounds: `bcftools view -T/-R` and
-`bgzip -dc`. "warm batch" is the per-sample time of `run_sample` on the panel VCF in one process after a
+ru_maxrss) and the 1-minute load average. Floors run in the same rounds: `bcftools view -T/-R`,
+`bgzip -dc`, `python -c pass` and the import floor of the named stack, `python -c 'import cyvcf2, pysam,
+jinja2'`. "warm batch" is the per-sample time of `run_sample` on the panel VCF in one process after a
 first sample (what `alkannot annotate-batch` pays per sample). Prints a Markdown table and writes
 benchmarks/out/annotate.tsv.
 """
@@ -67,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit("bcftools not found (Debian package bcftools)")
     res = OUT / "annotate_run"
     ann = [str(BIN / "alkannot"), "annotate", "--build", "GRCh38", "--sample", "B", "--out", str(res)]
+    # the import floor of the named stack (cyvcf2 pulls in numpy), with OpenBLAS at one thread as the CLI sets it
+    floor_env = ["env", "OPENBLAS_NUM_THREADS=1"]
     cases = [
+        ("floor: python start-up (`python -c pass`)", "-", [str(BIN / "python"), "-c", "pass"]),
+        ("floor: `python -c 'import cyvcf2, pysam, jinja2'`", "-",
+         [*floor_env, str(BIN / "python"), "-c", "import cyvcf2, pysam, jinja2"]),
         ("python start-up + `alkannot --help`", "-", [str(BIN / "alkannot"), "--help"]),
         ("import alkannot.pipeline (all annotate imports)", "-",
          [str(BIN / "python"), "-c", "import alkannot.pipeline, alkannot.interpret.verdicts, cyvcf2"]),
@@ -79,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         ("bcftools view -R targets.bed (indexed)", "wgs.vcf.gz",
          ["bcftools", "view", "-R", str(IN / "targets.bed"), "-Ov", "-o", os.devnull, str(IN / "wgs.vcf.gz")]),
     ]
-    cases.insert(6, ("floor: bgzip -dc (streamed input, decompression only)", "stream.vcf.gz",
+    cases.insert(8, ("floor: bgzip -dc (streamed input, decompression only)", "stream.vcf.gz",
                      ["sh", "-c", 'bgzip -dc "$1" > /dev/null', "bgzip", str(IN / "stream.vcf.gz")]))
     walls = {c[0]: [] for c in cases}
     rss = {c[0]: [] for c in cases}
@@ -123,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['peak_rss_mb']} | {r['load1']} |")
     print(f"\nstreamed annotate / bcftools -T: {by[stream] / by[bcf]:.2f}x wall, {cpu[stream] / cpu[bcf]:.2f}x CPU; "
           f"/ bgzip -dc: {by[stream] / by[bgz]:.2f}x wall; nproc {os.cpu_count()}")
+    imp = "floor: `python -c 'import cyvcf2, pysam, jinja2'`"
+    print(f"panel annotate {by['annotate panel VCF']:.3f} s = import floor {by[imp]:.3f} s "
+          f"+ {by['annotate panel VCF'] - by[imp]:.3f} s (our imports and the sample's work)")
     return 0
 
 

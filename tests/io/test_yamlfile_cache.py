@@ -26,3 +26,74 @@ def test_same_result_and_independent_copies(monkeypatch):
     assert second["b"] is second["c"]  # YAML aliases stay shared within one document
     yamlfile.load_yaml("g: 1\n")  # (a text with aliases goes through the alias-limited composer instead)
     assert calls == [1]  # other text: parsed
+
+
+def _private_cache(tmp_path, monkeypatch):
+    from alkannot.core import cache
+
+    monkeypatch.setenv("ALKANNOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_DIRS", {})
+    yamlfile._PARSED.clear()
+    return tmp_path / "cache" / "yaml"
+
+
+def _big(extra: str = "") -> str:
+    """A text above the disk-cache threshold, with aliases (the alias-limited path)."""
+    rows = "".join(f"  - {{id: r{i}, alterations: *alts, note: 'row {i}'}}\n" for i in range(300))
+    return f"version: '1'\nshared: &alts [G1202R, L1196M]\nrows:\n{rows}{extra}"
+
+
+def test_large_texts_are_parsed_once_per_content_across_processes(tmp_path, monkeypatch):
+    folder = _private_cache(tmp_path, monkeypatch)
+    text = _big()
+    assert len(text) >= yamlfile.DISK_CACHE_MIN_CHARS
+    first = yamlfile.load_yaml(text)
+    assert len(list(folder.glob("*.marshal"))) == 1
+    assert folder.stat().st_mode & 0o077 == 0  # private
+    yamlfile._PARSED.clear()  # a new process: only the disk entry is left
+    calls = []
+    for name in ("load", "parse", "compose"):
+        real = getattr(yamlfile.yaml, name)
+        monkeypatch.setattr(yamlfile.yaml, name, lambda *a, _real=real, **k: (calls.append(1), _real(*a, **k))[1])
+    again = yamlfile.load_yaml(text)
+    assert calls == []
+    assert again == first
+    assert again["rows"][0]["alterations"] is again["rows"][1]["alterations"]  # aliases still shared
+    yamlfile._PARSED.clear()
+    yamlfile.load_yaml(_big("extra: 1\n"))  # other content: parsed
+    assert calls
+
+
+def test_a_damaged_entry_is_parsed_again_and_a_refused_text_is_never_kept(tmp_path, monkeypatch):
+    folder = _private_cache(tmp_path, monkeypatch)
+    text = _big()
+    good = yamlfile.load_yaml(text)
+    (entry,) = folder.glob("*.marshal")
+    entry.write_bytes(entry.read_bytes()[:100])
+    yamlfile._PARSED.clear()
+    assert yamlfile.load_yaml(text) == good
+    assert entry.read_bytes() == __import__("marshal").dumps(good)  # rewritten
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh")) + "#" * 9000 + "\n"
+    for _ in range(2):
+        try:
+            yamlfile.load_yaml(bomb)
+        except yamlfile.YAMLLimitError:
+            pass
+        else:
+            raise AssertionError("alias bomb accepted")
+    assert len(list(folder.glob("*.marshal"))) == 1
+
+
+def test_no_cache_in_a_folder_that_is_not_private(tmp_path, monkeypatch):
+    folder = _private_cache(tmp_path, monkeypatch)
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)
+    text = _big()
+    assert yamlfile.load_yaml(text)["version"] == "1"
+    assert not list(folder.iterdir())
+    monkeypatch.setenv("ALKANNOT_CACHE_DIR", "off")
+    from alkannot.core import cache
+
+    monkeypatch.setattr(cache, "_DIRS", {})
+    assert cache.cache_dir("yaml") is None

@@ -24,14 +24,15 @@ def revcomp(seq: str) -> str:
 
 
 def translate(cds: str, *, to_stop: bool = False) -> str:
-    """Codon-by-codon translation; a codon with an unknown base gives 'X'."""
-    out = []
-    for i in range(0, len(cds) - len(cds) % 3, 3):
-        aa = CODON_TABLE.get(cds[i : i + 3], "X")
-        out.append(aa)
-        if to_stop and aa == "*":
-            break
-    return "".join(out)
+    """Codon-by-codon translation; a codon with an unknown base gives 'X' (``to_stop``: up to and including
+    the first stop)."""
+    get = CODON_TABLE.get
+    protein = "".join([get(cds[i : i + 3], "X") for i in range(0, len(cds) - len(cds) % 3, 3)])
+    if to_stop:
+        stop = protein.find("*")
+        if stop >= 0:
+            return protein[: stop + 1]
+    return protein
 
 
 def three(aa: str) -> str:

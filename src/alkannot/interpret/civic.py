@@ -16,11 +16,10 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from alkannot.core.yamlfile import load_yaml
@@ -245,6 +244,8 @@ def import_civic(export: CivicExport, kb: KB) -> dict[str, Any]:
 
 
 def validate_civic_doc(doc: Any, path: str) -> None:
+    import jsonschema  # only when a file is validated: not per sample (see civic_known_valid)
+
     schema = json.loads((kb_dir() / CIVIC_SCHEMA).read_text())
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
     if errors:
@@ -256,6 +257,38 @@ def validate_civic_doc(doc: Any, path: str) -> None:
     if s["rows"] != s["mapped_rows"] + s["skipped_rows"] or s["skipped_rows"] != sum(s["skipped_by_reason"].values()):
         raise InputError("summary does not add up (rows != mapped + skipped)", path=path,
                          fix="regenerate it with 'alkannot kb import-civic'")
+
+
+VALIDATED_FILE = "civic.validated.sha256"  # digest of the bundled civic.yaml + schema, checked by the tests
+_VALIDATED: set[str] = set()  # digests of CIViC files validated in this process (a kb_extra one in a batch)
+
+
+def civic_digest(path: str | Path) -> str:
+    """sha256 over the CIViC file's bytes and civic.schema.json's: what a validation result depends on."""
+    import hashlib
+
+    h = hashlib.sha256(Path(path).read_bytes())
+    h.update(b"\0" + (kb_dir() / CIVIC_SCHEMA).read_bytes())
+    return h.hexdigest()
+
+
+def civic_known_valid(path: str | Path) -> str | None:
+    """None when `path` was validated already (same bytes, same schema): the bundled civic.yaml by the test
+    suite / scripts/refresh_precomputed.py (digest recorded in resources/kb/civic.validated.sha256), any
+    file earlier in this process. Otherwise the digest to remember once it validates ('' if unreadable)."""
+    try:
+        digest = civic_digest(path)
+    except OSError:
+        return ""
+    if digest in _VALIDATED:
+        return None
+    try:
+        if Path(path).resolve() == bundled_civic_path().resolve() and \
+                (kb_dir() / VALIDATED_FILE).read_text().split()[0] == digest:
+            return None
+    except (OSError, IndexError):
+        pass
+    return digest
 
 
 def dump_civic(doc: dict[str, Any]) -> str:
@@ -314,7 +347,11 @@ def load_civic(path: str | Path, kb: KB) -> CivicEvidence:
         except yaml.YAMLError as exc:
             raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(p),
                              fix="regenerate it with 'alkannot kb import-civic'") from exc
-        validate_civic_doc(doc, str(p))
+        digest = civic_known_valid(p)
+        if digest is not None:
+            validate_civic_doc(doc, str(p))
+            if digest:
+                _VALIDATED.add(digest)
     return CivicEvidence(str(p), doc["source"], doc["summary"], list(doc["statements"]))
 
 
@@ -352,11 +389,12 @@ class Findings:
     co_keys: tuple[tuple[str, ...], ...]  # per co-alteration: its keys, the first being GENE:alteration
     alk_fusion: bool
 
-    @property
-    def present(self) -> set[str]:
+    @cached_property
+    def present(self) -> frozenset[str]:
         # every patient alkannot reports on is ALK-rearranged (the indication), so fusion-level CIViC items
         # ("ALK FUSIONS", "EML4-ALK") always apply; they are shown apart from the finding-specific items.
-        return set(self.alk) | {k for keys in self.co_keys for k in keys} | {"ALK:fusion"}
+        # (built once per sample: every CIViC statement is matched against it)
+        return frozenset(self.alk) | {k for keys in self.co_keys for k in keys} | {"ALK:fusion"}
 
 
 def findings_of(alk: list[str], compounds: list[dict], co_alterations: list[dict], fusions: list[dict],

@@ -8,6 +8,7 @@ protein_short protein_position consequence exon vaf filter status ...``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -118,6 +119,12 @@ def _hgvsc_span(hgvsc: str | None) -> tuple[tuple[int, int], tuple[int, int]] | 
 
 def exon_c_bounds(gene: str, exon: int, build: str = "GRCh38") -> tuple[int, int]:
     """First and last c. position of a coding exon of the bundled MANE transcript."""
+    return _exon_c_bounds(str(resources_dir()), gene, exon, build)
+
+
+@functools.lru_cache(maxsize=1024)
+def _exon_c_bounds(_resources: str, gene: str, exon: int, build: str) -> tuple[int, int]:
+    """exon_c_bounds once per process for each resources folder (not once per variant and rule)."""
     t = load_transcripts(build).by_gene(gene)
     if t is None or not t.coding:
         raise InputError(f"no coding transcript bundled for {gene}", fix="rebuild the transcript resource")

@@ -220,6 +220,7 @@ def prob_at_least(k: int, n: int, f: float) -> float:
     return max(0.0, 1.0 - below)
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function of its arguments: the same depths recur across hotspots and samples
 def binomial_lod(depth: int | None, min_alt_reads: int = 3, confidence: float = 0.95) -> float | None:
     """Smallest VAF detectable with >= min_alt_reads alt reads at the given confidence (None when
     depth < min_alt_reads: nothing is detectable)."""
@@ -266,6 +267,13 @@ def load_hotspots(path: str | Path | None = None) -> list[dict]:
 def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None) -> tuple[str, list[int]]:
     """(canonical chrom, the codon's three genomic positions in transcript order) from the bundled MANE
     transcript; checks ``ref_aa`` against the bundled translation where the sequence is known."""
+    chrom, pos = _codon_positions(str(resources_dir()), build, gene, codon, ref_aa)
+    return chrom, list(pos)
+
+
+@functools.lru_cache(maxsize=4096)
+def _codon_positions(_resources: str, build: str, gene: str, codon: int, ref_aa: str | None):
+    """codon_positions, once per process for each resources folder (not once per hotspot per sample)."""
     t = load_transcripts(build).by_gene(gene)
     if t is None or not t.coding:
         raise InputError(f"no coding {gene} transcript bundled for {build}", fix="rebuild the resources")
@@ -276,7 +284,7 @@ def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None
     if ref_aa and "N" not in seq and CODON_TABLE.get(seq) != ref_aa:
         raise InputError(f"{gene} codon {codon} is {CODON_TABLE.get(seq)} in {t.transcript_id}, not {ref_aa}",
                          path=str(resources_dir() / "hotspots.tsv"), fix="fix the hotspot's codon or ref_aa")
-    return t.chrom, [t.t_to_g(first + i) for i in range(3)]
+    return t.chrom, tuple(t.t_to_g(first + i) for i in range(3))
 
 
 def hotspot_sites(build: str) -> list[tuple[str, int, int]]:
@@ -288,12 +296,14 @@ def hotspot_sites(build: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _matches_hotspot(v: Mapping, h: Mapping) -> bool:
+def _matches_hotspot(v: Mapping, h: Mapping, e: ProteinEdit | None = None) -> bool:
+    """Whether the variant is the hotspot's change (``e``: the variant's protein edit, parsed by the caller)."""
     if v.get("gene") != h["gene"]:
         return False
     if not v.get("protein_edit"):
         return False
-    e = ProteinEdit.from_dict(v["protein_edit"])
+    if e is None:
+        e = ProteinEdit.from_dict(v["protein_edit"])
     if h["kind"] == "missense":
         return e.kind == "sub" and (e.start, e.ref) == (h["codon"], h["ref_aa"]) and e.alt in h["alts"]
     # dup / del: of the hotspot residue alone, or of a range ending there (p.(Glu1150_Thr1151dup))
@@ -553,7 +563,12 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
     if alignment is None and gvcf_depths is not None:
         records = gvcf_depth_records(gvcf_depths) if isinstance(gvcf_depths, (str, Path)) else list(gvcf_depths)
     out = []
-    for h in hotspots if hotspots is not None else load_hotspots():
+    spots = hotspots if hotspots is not None else load_hotspots()
+    genes = {h["gene"] for h in spots}
+    # each hotspot-gene variant's protein edit parsed once, not once per hotspot
+    edits = [(v, ProteinEdit.from_dict(v["protein_edit"])) for v in (variants or [])
+             if v.get("gene") in genes and v.get("protein_edit")]
+    for h in spots:
         chrom, gpos = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
         if alignment is not None:
             depths: list[int | None] = list(bam_depths(alignment, chrom, gpos, reference=reference,
@@ -565,7 +580,7 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
         else:
             depths, source = [None, None, None], None
         depth = None if any(d is None for d in depths) else min(depths)
-        hits = [v for v in (variants or []) if _matches_hotspot(v, h)]
+        hits = [v for v, e in edits if _matches_hotspot(v, h, e)]
         passing = [v for v in hits if counts_as_somatic_call(v, {"exclude_ch_status": []})[0]]
         call = max(passing, key=lambda v: v.get("vaf") or 0) if passing else None
         if call is not None and depth is None and call.get("depth") is not None:

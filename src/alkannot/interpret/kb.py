@@ -81,10 +81,18 @@ class KB:
         }
 
     def by_id(self, statement_id: str) -> Statement:
-        for s in self.statements:
-            if s.id == statement_id:
-                return s
-        raise KeyError(statement_id)
+        """The (first) statement with this id; an index built once per statement list, not a scan per call
+        (the tiers and therapy flags look statements up thousands of times per sample)."""
+        index = self.__dict__.get("_by_id")
+        if index is None or index[0] is not self.statements or index[1] != len(self.statements):
+            ids: dict[str, Statement] = {}
+            for s in self.statements:
+                ids.setdefault(s.id, s)
+            index = self.__dict__["_by_id"] = (self.statements, len(self.statements), ids)
+        try:
+            return index[2][statement_id]
+        except KeyError:
+            raise KeyError(statement_id) from None
 
     def canonical(self, name: str) -> str:
         """Published alias -> the name statements use (e.g. I1151Tins -> T1151dup)."""

@@ -7,6 +7,7 @@ Used by the plasma caveats (alkannot.interpret.ctdna), the germline labeller and
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,8 +21,14 @@ from alkannot.errors import InputError
 def _load_yaml(name: str, path: str | Path | None) -> dict:
     """Parsed resource; bundled files are read once (callers must not mutate the result)."""
     if path is None:
-        return _load_bundled(str(resources_dir() / name), name)
+        # asked for per variant: one dict lookup, not a path built and resolved on every call
+        return _bundled_for(name, os.environ.get("ALKANNOT_RESOURCES"))
     return _read_yaml(Path(path), name)
+
+
+@functools.lru_cache(maxsize=64)
+def _bundled_for(name: str, _resources_env: str | None) -> dict:
+    return _load_bundled(str(resources_dir() / name), name)
 
 
 @functools.lru_cache(maxsize=16)

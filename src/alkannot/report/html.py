@@ -101,6 +101,8 @@ def _bytecode_cache():
     from jinja2 import FileSystemBytecodeCache
 
     base = os.environ.get("ALKANNOT_CACHE_DIR")
+    if base == "off":  # no caches at all (alkannot.core.cache)
+        return None
     try:
         if base:
             path = os.path.join(base, "jinja")

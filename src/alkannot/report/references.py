@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from alkannot.core.yamlfile import load_yaml
+
 REVIEW_KEY = "tabbo2020"
 # Resource files whose ``sources:`` mapping names non-review citations (first file naming a key wins).
 SOURCE_FILES = ("co_alterations.yaml", "ch_genes.yaml", "cnv_genes.yaml", "fusion_genes.yaml", "kb/alk_kb.yaml")
@@ -104,7 +106,8 @@ def load_references(resources: Path | None = None) -> dict[str, Reference]:
         if not p.is_file():
             continue
         try:
-            srcs = (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("sources") or {}
+            # the C loader, parsed once per process (the KB loader reads alk_kb.yaml too)
+            srcs = (load_yaml(p.read_text(encoding="utf-8")) or {}).get("sources") or {}
         except yaml.YAMLError:
             continue
         for k, v in srcs.items():
