@@ -80,6 +80,8 @@ def tabbed(rng):
         record(rng, chrom="chr2", pos=29100000, alt="<DEL>", info="SVTYPE=DEL;END=29200000"),
         record(rng, chrom="chr2", pos=29100000, alt="<DEL>", info="SVTYPE=DEL;END=29100500"),
         record(rng, chrom="chr2", pos=29950000, alt="<DUP>", info="END=29960000"),
+        record(rng, chrom="chr2", pos=29100000, alt=".", info="END=29200000"),  # reference block reaching ALK
+        record(rng, chrom="chr2", pos=29100000, alt=".", info="END=29100500"),  # ... ending before it
         record(rng, chrom="chr9", pos=100, info="X=\0"),  # NUL in a line that is not kept
         record(rng, chrom="chr2", pos=0),
         record(rng, chrom="chr2", pos="000029200000"),  # leading zeros
