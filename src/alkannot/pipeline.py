@@ -160,9 +160,9 @@ def _reference_call_depths(spec: SampleSpec, res, variants: list[dict]) -> dict:
 
     if spec.alignment:
         return {}
-    alk = [v for v in variants if v.get("gene") == "ALK"]
-    gvcf = any(str(v.get("alt")).upper() in GVCF_ANY_ALLELE for v in alk)
-    if not gvcf and not any(v.get("reason") == "no_alt_allele" for v in alk):
+    alk = [v for v in variants if v.gene == "ALK"]
+    gvcf = any(str(v.alt).upper() in GVCF_ANY_ALLELE for v in alk)
+    if not gvcf and not any(v.reason == "no_alt_allele" for v in alk):
         return {}
     from alkannot.interpret.ctdna import gvcf_depth_records
 
@@ -172,7 +172,9 @@ def _reference_call_depths(spec: SampleSpec, res, variants: list[dict]) -> dict:
 
 def build_sample_result(spec: SampleSpec) -> dict:
     """The sample's result (the JSON's content)."""
-    return _sample_result(spec)[0]
+    from alkannot.report.outputs import sample_json
+
+    return sample_json(_sample_result(spec)[0])
 
 
 def _sample_result(spec: SampleSpec):
@@ -184,6 +186,7 @@ def _sample_result(spec: SampleSpec):
         uninterpreted_variants,
     )
     from alkannot.interpret.ctdna import (
+        NON_TUMOUR_LABELS,
         alk_clonality,
         alk_exclusion,
         annotate_ch,
@@ -224,15 +227,15 @@ def _sample_result(spec: SampleSpec):
     # compound phase for every set of ALK kinase-domain mutations
     by_name = {}
     for v, call in zip(variants, res.calls):
-        if v["protein_short"] in alk and v["protein_short"] not in by_name:
-            by_name[v["protein_short"]] = {"protein_short": v["protein_short"], "call": call}
+        if v.protein_short in alk and v.protein_short not in by_name:
+            by_name[v.protein_short] = {"protein_short": v.protein_short, "call": call}
     compounds = decide_compounds(list(by_name.values()), alignment=spec.alignment, reference=spec.reference,
                                  tumor_fraction=spec.tumor_fraction) if len(by_name) > 1 else []
     # the published name beside the HGVS one (T1151dup is the literature's "I1151Tins")
     shown = kb.policy.get("display_aliases", {})
     for v in variants:
-        alias = shown.get(v["protein_short"]) if v["gene"] == "ALK" else None
-        v["protein_aliases"] = [alias] if alias else []
+        alias = shown.get(v.protein_short) if v.gene == "ALK" else None
+        v.protein_aliases = [alias] if alias else []
     # above COMPOUND_LIST_MAX mutations the outputs list only informative sets (report/compound_listing.py)
     from alkannot.report.compound_listing import limit_compounds, limit_evidence_tiers
 
@@ -243,12 +246,12 @@ def _sample_result(spec: SampleSpec):
         for m in dict.fromkeys(c["mutations"]):
             labels.setdefault(m, []).append(label)
     for v in variants:
-        v["compound"] = list(labels.get(v["protein_short"], ()))
+        v.compound = list(labels.get(v.protein_short, ()))
 
     copy_number = _copy_number(spec, build)
     fusions, fusion_assessment = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
-    tumour_co = [c for c in co_mut if not is_non_tumour(c)]
+    tumour_co = [c for c in co_mut if c["ch_status"] not in NON_TUMOUR_LABELS]
     # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
     transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")])
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants,

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from alkannot.annotate.protein import ProteinEdit
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.core.resources import resources_dir
@@ -36,10 +36,10 @@ from alkannot.interpret.specimen import merged_thresholds as _merged
 # ---------------------------------------------------------------------------------------------
 
 
-def specimen_filter_reason(v: Mapping, t: Mapping) -> str:
+def specimen_filter_reason(v: AnnotatedVariant, t: Mapping) -> str:
     """'pass' or the reasons (joined by '; ') a variant misses the thresholds ``t``."""
     why = []
-    vaf, alt, depth = v.get("vaf"), v.get("alt_reads"), v.get("depth")
+    vaf, alt, depth = v.vaf, v.alt_reads, v.depth
     if vaf is None:
         if t.get("require_vaf", True):
             why.append("no VAF")
@@ -52,15 +52,17 @@ def specimen_filter_reason(v: Mapping, t: Mapping) -> str:
     return "; ".join(why) if why else "pass"
 
 
-def specimen_filters(variants: list[dict], specimen: str | None, config: Mapping | None = None) -> list[dict]:
-    """Copies of ``variants`` with ``specimen_filter`` ("pass" or the reason) and ``specimen_class``.
+def specimen_filters(variants: list[AnnotatedVariant], specimen: str | None, config: Mapping | None = None) -> list[AnnotatedVariant]:
+    """``variants`` (labelled in place and returned) with ``specimen_filter`` ("pass" or the reason) and ``specimen_class``.
 
     Thresholds: ``filters.<class>`` of specimen_thresholds.yaml (plasma: min_vaf 0.001, min_alt_reads 3,
     min_depth 200; tissue/default: 0.02, 5, 50), overridable with ``config={"filters": {...}}``.
     """
     cls = specimen_class(specimen)
     t = _merged("filters", config)[cls]
-    return [{**v, "specimen_class": cls, "specimen_filter": specimen_filter_reason(v, t)} for v in variants]
+    for v in variants:
+        v.specimen_class, v.specimen_filter = cls, specimen_filter_reason(v, t)
+    return variants
 
 
 # ---------------------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def specimen_filters(variants: list[dict], specimen: str | None, config: Mapping
 # ---------------------------------------------------------------------------------------------
 
 
-def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterable[str] | None = None) -> str | None:
+def ch_status(variant: AnnotatedVariant, specimen: str | None, ch_genes: Mapping | Iterable[str] | None = None) -> str | None:
     """"CH" (seen in the matched WBC/normal), "germline" (normal VAF near heterozygous), "possible_CH"
     (plasma variant in a CH gene without a clearing normal), or None.
 
@@ -78,7 +80,7 @@ def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterab
     return ch_assessment(variant, specimen, ch_genes)[0]
 
 
-def ch_assessment(variant: Mapping, specimen: str | None,
+def ch_assessment(variant: AnnotatedVariant, specimen: str | None,
                   ch_genes: Mapping | Iterable[str] | None = None) -> tuple[str | None, str | None]:
     """(ch_status, evidence sentence or None).
 
@@ -93,9 +95,9 @@ def ch_assessment(variant: Mapping, specimen: str | None,
     else:
         data, genes = bundled, set(ch_genes)
     t = {**bundled["matched_normal"], **data.get("matched_normal", {})}
-    n_alt, n_depth = variant.get("normal_alt_reads"), variant.get("normal_depth")
+    n_alt, n_depth = variant.normal_alt_reads, variant.normal_depth
     n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
-    vaf = variant.get("vaf")
+    vaf = variant.vaf
     seen = f"matched normal {n_alt}/{n_depth} reads" + (f" (VAF {fmt_pct(n_vaf)})" if n_vaf is not None else "")
     if n_alt:
         supports = n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"])
@@ -110,7 +112,7 @@ def ch_assessment(variant: Mapping, specimen: str | None,
             return "germline", f"{seen} >= {fmt_pct(t['germline_min_normal_vaf'])}: constitutional{unknown}"
         if supports:
             return "CH", f"{seen} supports a blood-derived clone{unknown}"
-    if specimen_class(specimen) != "plasma" or variant.get("gene") not in genes:
+    if specimen_class(specimen) != "plasma" or variant.gene not in genes:
         return None, None
     if n_depth is not None and n_depth >= t["min_normal_depth_to_clear"] and not n_alt:
         return None, None  # the WBC was deep enough and shows nothing: tumour-derived
@@ -118,10 +120,10 @@ def ch_assessment(variant: Mapping, specimen: str | None,
     return "possible_CH", f"plasma variant in a CH gene; {why} to rule CH out"
 
 
-def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | None = None, *,
+def annotate_ch(variants: list[AnnotatedVariant], specimen: str | None, ch_genes: Mapping | None = None, *,
                 build: str | None = None, population_af: str | None = None,
-                germline: Mapping | None = None) -> list[dict]:
-    """Copies of ``variants`` with ``ch_status`` and ``ch_evidence`` (why, or None).
+                germline: Mapping | None = None) -> list[AnnotatedVariant]:
+    """``variants`` (labelled in place and returned) with ``ch_status`` and ``ch_evidence`` (why, or None).
 
     Order: matched-normal evidence (``ch_assessment``), then, with ``build``, the curated common germline
     polymorphisms and the optional population-frequency VCF (alkannot.interpret.germline). A matched normal
@@ -130,10 +132,10 @@ def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | 
     from alkannot.interpret.germline import label_germline
 
     data = ch_genes or load_ch_genes()
-    out = []
     for v in variants:
-        status, why = ch_assessment(v, specimen, data)
-        out.append({**v, "ch_status": status, "ch_evidence": why})
+        v.ch_status, v.ch_evidence = ch_assessment(v, specimen, data)
+        v.ch_assessed = True
+    out = variants
     if build is not None:
         out = label_germline(out, build, population_af=population_af, table=germline, ch_genes=data)
     return out
@@ -148,7 +150,7 @@ def _likely_germline(vaf: float, ranges: list[list[float]]) -> bool:
     return any(lo <= vaf <= hi for lo, hi in ranges)
 
 
-def tumor_fraction(variants: list[dict], given: float | None = None, specimen: str | None = None,
+def tumor_fraction(variants: list[AnnotatedVariant], given: float | None = None, specimen: str | None = None,
                    config: Mapping | None = None) -> dict:
     """{value, method ("sheet"|"max_somatic_vaf"|"none"), note, source_variant}.
 
@@ -168,34 +170,34 @@ def tumor_fraction(variants: list[dict], given: float | None = None, specimen: s
     best = None
     for v in variants:
         ok, _ = counts_as_somatic_call(v)
-        vaf = v.get("vaf")
-        if not ok or vaf is None or v.get("ch_status") in ("CH", "possible_CH", "germline"):
+        vaf = v.vaf
+        if not ok or vaf is None or v.ch_status in ("CH", "possible_CH", "germline"):
             continue
-        if plasma and v.get("normal_depth") is None and _likely_germline(vaf, tf_cfg["likely_germline_vaf_ranges"]):
+        if plasma and v.normal_depth is None and _likely_germline(vaf, tf_cfg["likely_germline_vaf_ranges"]):
             continue
-        if best is None or vaf > best["vaf"]:
+        if best is None or vaf > best.vaf:
             best = v
     if best is None:
         return {"value": None, "method": "none", "source_variant": None,
                 "note": "no tumour fraction given and no eligible somatic variant to estimate it"}
-    value = min(1.0, 2 * best["vaf"])
+    value = min(1.0, 2 * best.vaf)
     return {"value": value, "method": "max_somatic_vaf", "source_variant": variant_ref(best),
-            "note": (f"crude estimate: 2 x max somatic VAF ({best['vaf']:.3g}, {best.get('gene')} "
-                     f"{best.get('protein_short') or ''}".rstrip() + "), capped at 1; assumes a clonal "
+            "note": (f"crude estimate: 2 x max somatic VAF ({best.vaf:.3g}, {best.gene} "
+                     f"{best.protein_short or ''}".rstrip() + "), capped at 1; assumes a clonal "
                      "heterozygous copy-neutral variant")}
 
 
-def apply_tumor_fraction(variants: list[dict], tf: Mapping, config: Mapping | None = None) -> list[dict]:
-    """Copies of ``variants`` with ``vaf_relative_to_tf`` (VAF / TF) and ``subclonal``
+def apply_tumor_fraction(variants: list[AnnotatedVariant], tf: Mapping, config: Mapping | None = None) -> list[AnnotatedVariant]:
+    """``variants`` (labelled in place and returned) with ``vaf_relative_to_tf`` (VAF / TF) and ``subclonal``
     (ratio < ``tumor_fraction.subclonal_fraction``, default 0.25 = cancer-cell fraction below 50% for a
     heterozygous variant); both None when TF or VAF is unknown."""
     frac = _merged("tumor_fraction", config)["subclonal_fraction"]
     value = tf.get("value")
-    out = []
     for v in variants:
-        rel = (v["vaf"] / value) if (value and v.get("vaf") is not None) else None
-        out.append({**v, "vaf_relative_to_tf": rel, "subclonal": (rel < frac) if rel is not None else None})
-    return out
+        rel = (v.vaf / value) if (value and v.vaf is not None) else None
+        v.vaf_relative_to_tf, v.subclonal = rel, (rel < frac) if rel is not None else None
+        v.tf_applied = True
+    return variants
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,12 +280,12 @@ def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None
     return t.chrom, [t.t_to_g(first + i) for i in range(3)]
 
 
-def _matches_hotspot(v: Mapping, h: Mapping) -> bool:
-    if v.get("gene") != h["gene"]:
+def _matches_hotspot(v: AnnotatedVariant, h: Mapping) -> bool:
+    if v.gene != h["gene"]:
         return False
-    if not v.get("protein_edit"):
+    e = v.protein_edit
+    if e is None:
         return False
-    e = ProteinEdit.from_dict(v["protein_edit"])
     if h["kind"] == "missense":
         return e.kind == "sub" and (e.start, e.ref) == (h["codon"], h["ref_aa"]) and e.alt in h["alts"]
     # dup / del: of the hotspot residue alone, or of a range ending there (p.(Glu1150_Thr1151dup))
@@ -543,7 +545,7 @@ def hotspot_text(mutation: str, status: str, depth: int | None, lod: float | Non
 
 
 def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None = None,
-                     variants: list[dict] | None = None, gvcf_depths: Any = None,
+                     variants: list[AnnotatedVariant] | None = None, gvcf_depths: Any = None,
                      config: Mapping | None = None, hotspots: list[dict] | None = None,
                      gvcf_missing_depth: int | None = 0) -> list[dict]:
     """Per ALK resistance hotspot: depth at the codon (minimum over its three bases) from the BAM/CRAM
@@ -574,9 +576,9 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
         depth = None if any(d is None for d in depths) else min(depths)
         hits = [v for v in (variants or []) if _matches_hotspot(v, h)]
         passing = [v for v in hits if counts_as_somatic_call(v, {"exclude_ch_status": []})[0]]
-        call = max(passing, key=lambda v: v.get("vaf") or 0) if passing else None
-        if call is not None and depth is None and call.get("depth") is not None:
-            depth, source = int(call["depth"]), "variant"
+        call = max(passing, key=lambda v: v.vaf or 0) if passing else None
+        if call is not None and depth is None and call.depth is not None:
+            depth, source = int(call.depth), "variant"
         lod = binomial_lod(depth, k, conf)
         if call is not None:
             status = "detected"
@@ -588,9 +590,9 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
             status = "low_coverage"
         else:
             status = "not_detected"
-        text = hotspot_text(h["mutation"], status, depth, lod, call.get("vaf") if call else None,
-                            call.get("protein_short") if call else None)
-        filtered = [{"variant_ref": variant_ref(v), "protein": v.get("protein_short"), "filter": v.get("filter"),
+        text = hotspot_text(h["mutation"], status, depth, lod, call.vaf if call else None,
+                            call.protein_short if call else None)
+        filtered = [{"variant_ref": variant_ref(v), "protein": v.protein_short, "filter": v.filter,
                      "reason": counts_as_somatic_call(v, {"exclude_ch_status": []})[1]}
                     for v in hits if v not in passing]
         if filtered:
@@ -598,9 +600,9 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
                                                                    for f in filtered) + ")"
         out.append({"mutation": h["mutation"], "gene": h["gene"], "codon": h["codon"], "alias": h["alias"],
                     "chrom": chrom, "pos": min(gpos), "end": max(gpos), "depth": depth, "depth_source": source,
-                    "detected": call is not None, "detected_as": call.get("protein_short") if call else None,
+                    "detected": call is not None, "detected_as": call.protein_short if call else None,
                     "variant_ref": variant_ref(call) if call else None,
-                    "vaf": call.get("vaf") if call else None, "lod": lod, "status": status,
+                    "vaf": call.vaf if call else None, "lod": lod, "status": status,
                     "filtered_calls": filtered, "text": text})
     return out
 
@@ -614,8 +616,8 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
 NON_TUMOUR_LABELS = ("germline", "CH", "possible_CH")
 
 
-def is_non_tumour(v: Mapping) -> bool:
-    return v.get("ch_status") in NON_TUMOUR_LABELS
+def is_non_tumour(v: AnnotatedVariant) -> bool:
+    return v.ch_status in NON_TUMOUR_LABELS
 
 
 def specimen_min_vaf(specimen: str | None, config: Mapping | None = None) -> float:
@@ -675,7 +677,7 @@ def clonality(vaf: float | None, tf: float | None, config: Mapping | None = None
             "clonality": "subclonal" if rel < frac else "clonal"}
 
 
-def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
+def alk_clonality(variants: list[AnnotatedVariant], alk: list[str], tf: Mapping | None,
                   config: Mapping | None = None) -> list[dict]:
     """One entry per interpreted ALK mutation: {mutation, vaf, tumor_fraction, tumor_fraction_method,
     vaf_relative_to_tf, cancer_cell_fraction, clonality, note}."""
@@ -684,12 +686,12 @@ def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
     wanted = set(alk)
     by_name: dict[str, list[dict]] = {}  # one pass over the variants, not one per mutation
     for v in variants:
-        if v.get("gene") == "ALK" and v.get("protein_short") in wanted and not is_non_tumour(v):
-            by_name.setdefault(v["protein_short"], []).append(v)
+        if v.gene == "ALK" and v.protein_short in wanted and not is_non_tumour(v):
+            by_name.setdefault(v.protein_short, []).append(v)
     out = []
     for m in alk:
         hits = by_name.get(m, [])
-        vaf = max((v["vaf"] for v in hits if v.get("vaf") is not None), default=None)
+        vaf = max((v.vaf for v in hits if v.vaf is not None), default=None)
         c = clonality(vaf, value, config)
         if c["clonality"] == "unknown":
             note = "no VAF" if vaf is None else "no tumour fraction: clonality unknown"
@@ -703,30 +705,30 @@ def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
     return out
 
 
-def _blocking_alk_calls(variants: list[dict], specimen: str | None) -> list[dict]:
+def _blocking_alk_calls(variants: list[AnnotatedVariant], specimen: str | None) -> list[dict]:
     """ALK kinase-domain protein-altering calls that are visible in the report but not interpreted (FILTER
     failed or below the specimen's reporting threshold): they block "no ALK mutation"."""
     from alkannot.annotate.variants import PROTEIN_ALTERING
 
     out = []
     for v in variants:
-        if not (v.get("gene") == "ALK" and v.get("alk_kinase_domain") and v.get("status") == "annotated"):
+        if not (v.gene == "ALK" and v.alk_kinase_domain and v.status == "annotated"):
             continue
-        if not set((v.get("consequence") or "").split("&")) & PROTEIN_ALTERING or is_non_tumour(v):
+        if not set((v.consequence or "").split("&")) & PROTEIN_ALTERING or is_non_tumour(v):
             continue
-        sf = v.get("specimen_filter") or "pass"
-        if not v.get("filter_pass", True):
-            why = f"FILTER {v.get('filter')}"
+        sf = v.specimen_filter or "pass"
+        if not v.filter_pass:
+            why = f"FILTER {v.filter}"
         elif sf != "pass":
             why = f"below the {specimen_class(specimen)} reporting threshold ({sf})"
         else:
             continue
-        out.append({"protein": v.get("protein_short"), "variant_ref": variant_ref(v), "vaf": v.get("vaf"),
+        out.append({"protein": v.protein_short, "variant_ref": variant_ref(v), "vaf": v.vaf,
                     "why": why})
     return out
 
 
-def alk_exclusion(variants: list[dict], alk: list[str], specimen: str | None, tf: Mapping | None,
+def alk_exclusion(variants: list[AnnotatedVariant], alk: list[str], specimen: str | None, tf: Mapping | None,
                   hotspots: list[dict] | None, config: Mapping | None = None) -> dict:
     """May "no ALK resistance mutation" be said? (docs/verdicts.md V6-V8)
 

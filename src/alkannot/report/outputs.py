@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources as ires
 from pathlib import Path
 
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.io.atomic import atomic_write_text
 from alkannot.report.cells import tsv_cell
 
@@ -164,6 +165,12 @@ def write_json(path: Path, data: dict) -> None:
         fh.write("".join(buf))
 
 
+def sample_json(data: dict) -> dict:
+    """The sample JSON's content: the result with each variant record (annotate.record.AnnotatedVariant)
+    as its JSON row (rows that are already JSON rows, e.g. of a written JSON, stay as they are)."""
+    return {**data, "variants": [v.to_dict() if isinstance(v, AnnotatedVariant) else v for v in data["variants"]]}
+
+
 def tsv_text(rows: list[dict], columns: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -192,6 +199,7 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
 
     sid = data["sample"]["id"]
     out_dir = Path(out_dir)
+    data = sample_json(data)
     validate_sample_json(data)
     names = {
         "json": f"{sid}.alkannot.json",
