@@ -88,13 +88,22 @@ def ch_assessment(variant: AnnotatedVariant, specimen: str | None,
     ``min_normal_to_tumour_vaf_ratio`` x the tumour VAF (resources/ch_genes.yaml): below it the normal's reads
     are tumour-in-normal contamination and the variant stays somatic.
     """
+    genes, t = _ch_rules(ch_genes)
+    return _ch_assess(variant, specimen_class(specimen) == "plasma", genes, t)
+
+
+def _ch_rules(ch_genes: Mapping | Iterable[str] | None) -> tuple[set[str], dict]:
+    """(CH genes, matched-normal thresholds) of ``ch_genes`` (see ch_assessment), read once per call site."""
     bundled = load_ch_genes()
     if ch_genes is None or isinstance(ch_genes, Mapping):
         data = ch_genes or bundled
         genes = set(data["genes"])
     else:
         data, genes = bundled, set(ch_genes)
-    t = {**bundled["matched_normal"], **data.get("matched_normal", {})}
+    return genes, {**bundled["matched_normal"], **data.get("matched_normal", {})}
+
+
+def _ch_assess(variant: AnnotatedVariant, plasma: bool, genes: set[str], t: Mapping) -> tuple[str | None, str | None]:
     n_alt, n_depth = variant.normal_alt_reads, variant.normal_depth
     n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
     vaf = variant.vaf
@@ -112,7 +121,7 @@ def ch_assessment(variant: AnnotatedVariant, specimen: str | None,
             return "germline", f"{seen} >= {fmt_pct(t['germline_min_normal_vaf'])}: constitutional{unknown}"
         if supports:
             return "CH", f"{seen} supports a blood-derived clone{unknown}"
-    if specimen_class(specimen) != "plasma" or variant.gene not in genes:
+    if not plasma or variant.gene not in genes:
         return None, None
     if n_depth is not None and n_depth >= t["min_normal_depth_to_clear"] and not n_alt:
         return None, None  # the WBC was deep enough and shows nothing: tumour-derived
@@ -132,8 +141,10 @@ def annotate_ch(variants: list[AnnotatedVariant], specimen: str | None, ch_genes
     from alkannot.interpret.germline import label_germline
 
     data = ch_genes or load_ch_genes()
+    genes, t = _ch_rules(data)
+    plasma = specimen_class(specimen) == "plasma"
     for v in variants:
-        v.ch_status, v.ch_evidence = ch_assessment(v, specimen, data)
+        v.ch_status, v.ch_evidence = _ch_assess(v, plasma, genes, t)
         v.ch_assessed = True
     out = variants
     if build is not None:
