@@ -241,11 +241,10 @@ def tsv_text(rows: list[dict], columns: list[str]) -> str:
 _VALIDATE_CHUNK = 2000  # variant rows validated together (with the rest of the document)
 
 
-def _tsv_cell(v) -> str:
-    # tsv_cell, with its commonest case (a plain string) inline
-    if type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v:
-        return v
-    return tsv_cell(v)
+def _tsv_cells(row: dict, columns: list[str]) -> list[str]:
+    """[tsv_cell(row.get(c)) for c in columns], with the common cases (empty, plain text, int) inline."""
+    return ["" if v is None else v if (type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v)
+            else str(v) if type(v) is int else tsv_cell(v) for v in map(row.get, columns)]
 
 
 def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
@@ -294,7 +293,7 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
             for i, rec in enumerate(records):
                 row = rec.to_dict()
                 buf.append(("\n  " if i == 0 else ",\n  ") + _row_text(row))
-                tsv.writerow([_tsv_cell(row.get(c)) for c in VARIANT_COLUMNS])
+                tsv.writerow(_tsv_cells(row, VARIANT_COLUMNS))
                 maf.add_row(row, groups[i], sample, build)
                 if list_all or always_listed(row):
                     listed.append(row)
