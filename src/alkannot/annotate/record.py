@@ -11,6 +11,7 @@ a record (tests, and any code that feeds a written JSON back into the stages).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from alkannot.annotate.protein import ProteinEdit
 
@@ -81,7 +82,7 @@ class AnnotatedVariant:
 
     def to_dict(self) -> dict:
         """The sample JSON's row: today's keys, in today's order."""
-        d = {k: getattr(self, k) for k in BASE_KEYS}
+        d = dict(zip(BASE_KEYS, _BASE_VALUES(self)))
         if self.protein_edit is not None:
             d["protein_edit"] = self.protein_edit.to_dict()
         d["flags"] = list(self.flags)
@@ -124,4 +125,5 @@ class AnnotatedVariant:
         return cls(**kw)
 
 
+_BASE_VALUES = attrgetter(*BASE_KEYS)
 _FIELDS = tuple(f for f in AnnotatedVariant.__dataclass_fields__ if f not in ("ch_assessed", "tf_applied"))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
 from alkannot.annotate.protein import ProteinEdit
 from alkannot.errors import InputError
@@ -163,6 +164,17 @@ def _genotype_indices(gt: str | None) -> list[int] | None:
     return [int(p) for p in parts]
 
 
+# the same few consequence strings and genotypes on every row of a large sample: computed once each
+_most_severe = lru_cache(maxsize=4096)(most_severe)
+
+
+@lru_cache(maxsize=4096)
+def _homozygous_for(gt: str | None, allele_no: int) -> bool:
+    """Every allele of the genotype is ALT number `allele_no` (MAF Tumor_Seq_Allele1 is then the ALT)."""
+    idx = _genotype_indices(gt)
+    return bool(idx) and all(g == allele_no for g in idx)
+
+
 def group_key(line: int | None, chrom, vcf_pos, vcf_ref) -> tuple:
     """The VCF record an allele came from: its line, else (chrom, VCF POS, VCF REF)."""
     return ("line", line) if line is not None else ("key", chrom, vcf_pos, vcf_ref)
@@ -203,9 +215,8 @@ def maf_row(v: dict, allele: tuple[int, int], sample: dict, build: str | None, c
         raise InputError(f"sample {sample.get('id')}: variant {v.get('chrom')}:{v.get('pos')} has no protein_edit "
                          "(a JSON written by an older alkannot)", fix="re-run `alkannot annotate` for this sample")
     a = maf_alleles(v["pos"], v["ref"], v["alt"])
-    effect = most_severe(v.get("consequence")) if v.get("status") == "annotated" else None
-    gt = _genotype_indices(v.get("gt"))
-    allele1 = a["alt"] if gt and all(g == allele_no for g in gt) else a["ref"]
+    effect = _most_severe(v.get("consequence")) if v.get("status") == "annotated" else None
+    allele1 = a["alt"] if _homozygous_for(v.get("gt"), allele_no) else a["ref"]
     rs = [x for x in (v.get("id") or "").split(";") if x.startswith("rs")]
     return {
         "Hugo_Symbol": v.get("gene") or "Unknown",

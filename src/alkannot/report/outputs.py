@@ -213,14 +213,36 @@ _ROW_ENCODER = json.encoder.c_make_encoder(
 
 
 def _row_text(row: dict) -> str:
-    """_indented(row, 2) for one variant row. A row without non-empty lists/objects (": [" and ": {" occur
-    only as "[]"/"{}"; a string holding ": [" merely takes the general path) is json's C encoding with the
-    indented item separator, between the indented braces."""
-    if _ROW_ENCODER is not None and row:
-        text = "".join(_ROW_ENCODER(row, 0))
-        if text.count(": [") == text.count(": []") and text.count(": {") == text.count(": {}"):
-            return "{\n   " + text[1:-1] + "\n  }"
-    return _indented(row, 2)
+    """_indented(row, 2) for one variant row: json's C encoding of the row with the indented item separator,
+    between the indented braces, each non-empty list/object (flags, protein_edit, ...) put in by _indented
+    where a placeholder stood. A row whose own text holds a placeholder's bytes (a NUL character) or ": ["/
+    ": {" (which then might be a nested value) takes _indented."""
+    if _ROW_ENCODER is None or not row:
+        return _indented(row, 2)
+    text = "".join(_ROW_ENCODER(row, 0))
+    if text.count(": [") == text.count(": []") and text.count(": {") == text.count(": {}"):
+        return "{\n   " + text[1:-1] + "\n  }"  # no non-empty list/object
+    nested = [k for k, v in row.items() if v and type(v) in _CONTAINERS]
+    flat = row
+    if nested:
+        flat = dict(row)
+        for i, k in enumerate(nested):
+            flat[k] = _SLOTS[i] if i < len(_SLOTS) else None
+        if len(nested) > len(_SLOTS):
+            return _indented(row, 2)
+    text = "".join(_ROW_ENCODER(flat, 0))
+    if text.count("\\u0000") != 2 * len(nested) or text.count(": [") != text.count(": []") \
+            or text.count(": {") != text.count(": {}"):
+        return _indented(row, 2)
+    text = "{\n   " + text[1:-1] + "\n  }"
+    for i, k in enumerate(nested):
+        text = text.replace(_SLOT_TEXT[i], _indented(row[k], 3), 1)
+    return text
+
+
+_CONTAINERS = (list, tuple, dict)
+_SLOTS = [f"\x00{i}\x00" for i in range(16)]
+_SLOT_TEXT = [_ENC_STR(x) for x in _SLOTS]
 
 
 def sample_json(data: dict) -> dict:

@@ -75,8 +75,20 @@ INFO_FIELDS: list[tuple[str, str, Callable[[AnnotatedVariant], object]]] = [
 ]
 
 
+def _escaped(value: object) -> str:
+    # vcf_escape, with its common cases (None, a string) inline
+    if value is None:
+        return MISSING
+    if type(value) is str:
+        return value.translate(_ESCAPE_TABLE) if value else MISSING
+    return vcf_escape(value)
+
+
 def info_values(variants: list[AnnotatedVariant | None]) -> dict[str, tuple[str, ...] | None]:
     """INFO id -> one escaped value per ALT (None when every allele has nothing to say)."""
+    if len(variants) == 1 and variants[0] is not None:  # one ALT: the common case, without the general loop
+        v = variants[0]
+        return {key: None if (x := _escaped(get(v))) == MISSING else (x,) for key, _desc, get in INFO_FIELDS}
     out: dict[str, tuple[str, ...] | None] = {}
     for key, _desc, get in INFO_FIELDS:
         vals = tuple([vcf_escape(get(v)) if v is not None else MISSING for v in variants])
