@@ -573,6 +573,7 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
     if alignment is None and gvcf_depths is not None:
         records = gvcf_depth_records(gvcf_depths) if isinstance(gvcf_depths, (str, Path)) else list(gvcf_depths)
     out = []
+    edits = [v for v in (variants or []) if v.protein_edit is not None]  # only these can match a hotspot
     for h in hotspots if hotspots is not None else load_hotspots():
         chrom, gpos = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
         if alignment is not None:
@@ -585,7 +586,7 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
         else:
             depths, source = [None, None, None], None
         depth = None if any(d is None for d in depths) else min(depths)
-        hits = [v for v in (variants or []) if _matches_hotspot(v, h)]
+        hits = [v for v in edits if _matches_hotspot(v, h)]
         passing = [v for v in hits if counts_as_somatic_call(v, {"exclude_ch_status": []})[0]]
         call = max(passing, key=lambda v: v.vaf or 0) if passing else None
         if call is not None and depth is None and call.depth is not None:
