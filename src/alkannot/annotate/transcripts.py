@@ -100,6 +100,36 @@ class Transcript:
         The offset is signed in transcript orientation (+ after the exon's last base, - before the next
         exon's first base), as HGVS wants; ties go to the upstream exon (c.N+k), as HGVS says.
         """
+        self.exon_index_of(gpos)  # builds the exon starts in genomic order
+        starts, order = self.__dict__["_exon_starts"]
+        k = bisect.bisect_right(starts, gpos) - 1  # the exon starting at or before gpos, in genomic order
+        if k < 0 or k + 1 >= len(order):
+            return None
+        i = min(order[k], order[k + 1])  # the intron between two neighbouring exons: number i + 1
+        if abs(order[k] - order[k + 1]) != 1:
+            return self._intron_anchor_scan(gpos)
+        return self._anchor_in(i, gpos)
+
+    def _anchor_in(self, i: int, gpos: int) -> tuple[int, int, int] | None:
+        a_s, a_e = self.exons[i]
+        b_s, b_e = self.exons[i + 1]
+        if self.strand == "+":
+            lo, hi = a_e + 1, b_s - 1
+            if lo <= gpos <= hi:
+                up, down = gpos - a_e, b_s - gpos
+                if up <= down:
+                    return i + 1, self._exon_offsets[i] + (a_e - a_s), up
+                return i + 1, self._exon_offsets[i + 1], -down
+        else:
+            lo, hi = b_e + 1, a_s - 1
+            if lo <= gpos <= hi:
+                up, down = a_s - gpos, gpos - b_e
+                if up <= down:
+                    return i + 1, self._exon_offsets[i] + (a_e - a_s), up
+                return i + 1, self._exon_offsets[i + 1], -down
+        return None
+
+    def _intron_anchor_scan(self, gpos: int) -> tuple[int, int, int] | None:
         for i in range(len(self.exons) - 1):
             a_s, a_e = self.exons[i]
             b_s, b_e = self.exons[i + 1]
