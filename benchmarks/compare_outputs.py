@@ -9,7 +9,8 @@ benchmarks/out/compare/HEAD/, and compares every file byte for byte:
   panel       `alkannot annotate` benchmarks/out/inputs/panel.vcf (benchmarks/generate.py)
   stream      `alkannot annotate` benchmarks/out/inputs/stream.vcf.gz (1M records, no index: the prefilter)
   kd_64/128   64 and 128 ALK kinase-domain mutations (benchmarks/bench_compound.py)
-  alk_10000   10,000 records inside ALK (benchmarks/bench_compound.py); --big adds alk_100000 (slow before)
+  alk_10000   10,000 records inside ALK (benchmarks/bench_compound.py); --big adds alk_100000 (slow before);
+              run with report.html.VARIANT_TABLE_MAX lifted (the sample page lists every row, as before)
   cohort_100  `alkannot cohort-report` over the first 100 cohort samples' JSONs (annotated once, by this tree)
 Exit status 1 when any file differs or is missing on one side.
 """
@@ -67,6 +68,13 @@ def run(tree: Path, out: Path, cases: list[str]) -> None:
                     "from alkannot.cli import main; sys.exit(main(sys.argv[1:]))")
             subprocess.run([str(BIN / "python"), "-c", code, "cohort-report", "--outdir", str(dest),
                             *map(str, jsons)], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elif case.startswith("alk_"):
+            # every variant in the sample page's table (this tree lists only the clinically relevant rows above
+            # report.html.VARIANT_TABLE_MAX; the rows it lists are the same)
+            code = ("import sys, alkannot.report.html as h; h.VARIANT_TABLE_MAX = 10**9; "
+                    "from alkannot.cli import main; sys.exit(main(sys.argv[1:]))")
+            subprocess.run([str(BIN / "python"), "-c", code, *ann[1:], str(IN / f"{case}.vcf"), "--out", str(dest)],
+                           env=env, check=True, stdout=subprocess.DEVNULL)
         else:
             vcf = IN / ("stream.vcf.gz" if case == "stream" else f"{case}.vcf")
             subprocess.run([*ann, str(vcf), "--out", str(dest)], env=env, check=True, stdout=subprocess.DEVNULL)

@@ -8,7 +8,7 @@ import sys
 
 
 def _annotate(a: argparse.Namespace) -> None:
-    from alkannot.pipeline import run_sample
+    from alkannot.pipeline import run_sample_with_result
     from alkannot.sheet import CLI, spec_from_row
 
     sid = a.sample or _default_id(a.input)
@@ -23,8 +23,7 @@ def _annotate(a: argparse.Namespace) -> None:
                          pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
                          kb_extra=a.kb_extra or [], civic=not a.no_civic,
                          civic_may_change_verdict=a.civic_may_change_verdict, path=CLI)
-    paths = run_sample(spec, a.out)
-    data = json.loads(paths["json"].read_text())
+    paths, data = run_sample_with_result(spec, a.out)  # the summary below reads what the JSON holds
     acc = data["accounting"]
     na = sum(acc["not_annotated"].values())
     muts = ", ".join(data["alk_mutations"]) or "none"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class VariantCall:
     """One ALT allele of one VCF record, for the chosen tumour sample, after splitting and trimming.
 

@@ -6,9 +6,11 @@ packages (io, annotate, phase, interpret, report) and this module only wires the
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,9 +162,9 @@ def _reference_call_depths(spec: SampleSpec, res, variants: list[dict]) -> dict:
 
     if spec.alignment:
         return {}
-    alk = [v for v in variants if v.get("gene") == "ALK"]
-    gvcf = any(str(v.get("alt")).upper() in GVCF_ANY_ALLELE for v in alk)
-    if not gvcf and not any(v.get("reason") == "no_alt_allele" for v in alk):
+    alk = [v for v in variants if v.gene == "ALK"]
+    gvcf = any(str(v.alt).upper() in GVCF_ANY_ALLELE for v in alk)
+    if not gvcf and not any(v.reason == "no_alt_allele" for v in alk):
         return {}
     if res.depth_blocks is not None:  # collected in the annotator's pass over the hotspot codons
         return {"gvcf_depths": res.depth_blocks, "gvcf_missing_depth": 0 if gvcf else None}
@@ -174,7 +176,9 @@ def _reference_call_depths(spec: SampleSpec, res, variants: list[dict]) -> dict:
 
 def build_sample_result(spec: SampleSpec) -> dict:
     """The sample's result (the JSON's content)."""
-    return _sample_result(spec)[0]
+    from alkannot.report.outputs import sample_json
+
+    return sample_json(_sample_result(spec)[0])
 
 
 def _sample_result(spec: SampleSpec):
@@ -186,6 +190,7 @@ def _sample_result(spec: SampleSpec):
         uninterpreted_variants,
     )
     from alkannot.interpret.ctdna import (
+        NON_TUMOUR_LABELS,
         alk_clonality,
         alk_exclusion,
         annotate_ch,
@@ -230,15 +235,15 @@ def _sample_result(spec: SampleSpec):
     # compound phase for every set of ALK kinase-domain mutations
     by_name = {}
     for v, call in zip(variants, res.calls):
-        if v["protein_short"] in alk and v["protein_short"] not in by_name:
-            by_name[v["protein_short"]] = {"protein_short": v["protein_short"], "call": call}
+        if v.protein_short in alk and v.protein_short not in by_name:
+            by_name[v.protein_short] = {"protein_short": v.protein_short, "call": call}
     compounds = decide_compounds(list(by_name.values()), alignment=spec.alignment, reference=spec.reference,
                                  tumor_fraction=spec.tumor_fraction) if len(by_name) > 1 else []
     # the published name beside the HGVS one (T1151dup is the literature's "I1151Tins")
     shown = kb.policy.get("display_aliases", {})
     for v in variants:
-        alias = shown.get(v["protein_short"]) if v["gene"] == "ALK" else None
-        v["protein_aliases"] = [alias] if alias else []
+        alias = shown.get(v.protein_short) if v.gene == "ALK" else None
+        v.protein_aliases = [alias] if alias else []
     # above COMPOUND_LIST_MAX mutations the outputs list only informative sets (report/compound_listing.py)
     from alkannot.report.compound_listing import limit_compounds, limit_evidence_tiers
 
@@ -249,12 +254,12 @@ def _sample_result(spec: SampleSpec):
         for m in dict.fromkeys(c["mutations"]):
             labels.setdefault(m, []).append(label)
     for v in variants:
-        v["compound"] = list(labels.get(v["protein_short"], ()))
+        v.compound = list(labels.get(v.protein_short, ()))
 
     copy_number = _copy_number(spec, build)
     fusions, fusion_assessment = _fusions(spec, build)
     co_mut = classify_co_mutations(variants, {"build": build})
-    tumour_co = [c for c in co_mut if not is_non_tumour(c)]
+    tumour_co = [c for c in co_mut if c["ch_status"] not in NON_TUMOUR_LABELS]
     # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
     transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")])
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants,
@@ -331,9 +336,36 @@ def _report_identity(spec: SampleSpec, data: dict, build: str) -> dict:
 
 
 def run_sample(spec: SampleSpec, out_dir: str | Path) -> dict[str, Path]:
+    return run_sample_with_result(spec, out_dir)[0]
+
+
+def run_sample_with_result(spec: SampleSpec, out_dir: str | Path) -> tuple[dict[str, Path], dict]:
+    """run_sample, and the result its JSON was written from (variants as records): a caller that reports on
+    the sample need not read a 100 MB JSON back."""
     from alkannot.annotate.maf_input import converted_vcf
 
+    with _no_cyclic_gc():
+        return _run_sample(spec, out_dir, converted_vcf)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """The cyclic garbage collector paused for one sample (restored after): with 100,000 variant records
+    alive each collection walks them all (3 s of a 13 s run); reference counting still frees everything
+    else as it goes, and any cycle the sample made is collected once the collector runs again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _run_sample(spec: SampleSpec, out_dir: str | Path, converted_vcf) -> tuple[dict[str, Path], dict]:
     data, res = _sample_result(spec)
+    res.calls = []  # phasing is done: the parsed calls (~40 MB per 100,000) are not needed to write the outputs
     # a MAF input's annotated VCF is written from the VCF it was converted into
-    return write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf,
-                                prefiltered=res.prefiltered)
+    paths = write_sample_outputs(data, Path(out_dir), input_vcf=converted_vcf(spec.vcf) or spec.vcf,
+                                 prefiltered=res.prefiltered)
+    return paths, data

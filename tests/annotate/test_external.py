@@ -33,7 +33,7 @@ def test_external_annotation_compared(tmp_path, info, expected):
     p = tmp_path / "ext.vcf"
     p.write_text(HEAD + f"chr2\t29220747\t.\tC\tT\t.\tPASS\t{info}\n")
     v = annotate_vcf(str(p), "GRCh38").variants[0]
-    assert v["protein_short"] == "G1202R"
-    got = [(e["tool"], e["hgvsp_short"], e["agrees"]) for e in v.get("external_annotations", [])]
+    assert v.protein_short == "G1202R"
+    got = [(e["tool"], e["hgvsp_short"], e["agrees"]) for e in v.external_annotations or []]
     assert got == expected
-    assert ("external_annotation_disagrees" in v["flags"]) == any(not a for *_, a in expected)
+    assert ("external_annotation_disagrees" in v.flags) == any(not a for *_, a in expected)

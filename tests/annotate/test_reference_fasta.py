@@ -53,15 +53,15 @@ def _vcf(tmp_path, tx):
 def test_without_reference_not_annotated(tmp_path):
     tx = load_transcripts("GRCh38").by_gene("ALK")
     v = annotate_vcf(str(_vcf(tmp_path, tx)), "GRCh38").variants[0]
-    assert (v["status"], v["reason"]) == ("not_annotated", "reference_sequence_not_available")
+    assert (v.status, v.reason) == ("not_annotated", "reference_sequence_not_available")
 
 
 def test_with_reference_annotated(tmp_path):
     tx, fa = _fasta(tmp_path)
     v = annotate_vcf(str(_vcf(tmp_path, tx)), "GRCh38", reference=str(fa)).variants[0]
-    assert (v["status"], v["hgvsc"], v["hgvsp"], v["ref_check"]) == \
+    assert (v.status, v.hgvsc, v.hgvsp, v.ref_check) == \
         ("annotated", "c.1001C>A", "p.(Ala334Asp)", "match")
-    assert v["alk_kinase_domain"] is False
+    assert v.alk_kinase_domain is False
 
 
 def test_reference_disagreeing_with_bundle_is_refused(tmp_path):

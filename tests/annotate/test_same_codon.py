@@ -30,10 +30,10 @@ def test_same_codon(tmp_path, a, b, shorts, flag):
     p.write_text(HEAD + f"chr2\t29220746\t.\tC\tT\t.\tPASS\t.\tGT:PS:AD\t{a}:50,50\n"
                         f"chr2\t29220747\t.\tC\tT\t.\tPASS\t.\tGT:PS:AD\t{b}:50,50\n")
     res = annotate_vcf(str(p), "GRCh38")
-    assert [v["protein_short"] for v in res.variants] == shorts
-    assert all(flag in v["flags"] for v in res.variants)
+    assert [v.protein_short for v in res.variants] == shorts
+    assert all(flag in v.flags for v in res.variants)
     if flag == "combined_same_codon":
-        assert res.variants[0]["hgvsp"] == "p.(Gly1202Lys)"
+        assert res.variants[0].hgvsp == "p.(Gly1202Lys)"
         assert alk_mutations(res.variants) == ["G1202K"]
     else:
         assert sorted(alk_mutations(res.variants)) == ["G1202E", "G1202R"]

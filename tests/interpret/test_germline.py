@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.sequence import CODON_TABLE as _CODE
 from alkannot.interpret import germline
@@ -45,24 +46,24 @@ def _v(**kw):
             "alt_reads": 240, "filter": "PASS", "status": "annotated", "consequence": "missense_variant",
             "protein_short": "P72R", "protein_position": 72, "transcript": "NM_000546.6",
             "hgvsc": "NM_000546.6:c.215C>G", "normal_alt_reads": None, "normal_depth": None}
-    return {**base, **kw}
+    return AnnotatedVariant.from_dict({**base, **kw})
 
 
 def test_tp53_p72r_is_germline_not_a_co_mutation():
     out = annotate_ch([_v()], "tissue", build="GRCh38")
-    assert out[0]["ch_status"] == "germline" and "rs1042522" in out[0]["ch_evidence"]
+    assert out[0].ch_status == "germline" and "rs1042522" in out[0].ch_evidence
     assert classify_co_mutations(out, {"build": "GRCh38"}) == []
     assert len(out) == 1  # labelled, not dropped
 
 
 def test_other_build_position_does_not_match():
     out = annotate_ch([_v()], "tissue", build="GRCh37")
-    assert out[0]["ch_status"] is None
+    assert out[0].ch_status is None
 
 
 def test_clean_deep_normal_overrides_the_table():
     out = annotate_ch([_v(normal_alt_reads=0, normal_depth=400)], "tissue", build="GRCh38")
-    assert out[0]["ch_status"] is None and "kept as somatic" in out[0]["ch_evidence"]
+    assert out[0].ch_status is None and "kept as somatic" in out[0].ch_evidence
 
 
 def test_population_af_vcf_labels_common_alleles(tmp_path):
@@ -74,9 +75,9 @@ def test_population_af_vcf_labels_common_alleles(tmp_path):
     common = _v(gene="KRAS", chrom="12", pos=100, ref="A", alt="T", protein_short="X1Y")
     rare = _v(gene="KRAS", chrom="12", pos=100, ref="A", alt="G", protein_short="X1Z")
     out = annotate_ch([common, rare], "tissue", build="GRCh38", population_af=str(vcf))
-    assert out[0]["ch_status"] == "germline" and "population AF 0.08 >= 0.01" in out[0]["ch_evidence"]
-    assert out[0]["population_af"] == 0.08
-    assert out[1]["ch_status"] is None and out[1]["population_af"] == 0.002
+    assert out[0].ch_status == "germline" and "population AF 0.08 >= 0.01" in out[0].ch_evidence
+    assert out[0].population_af == 0.08
+    assert out[1].ch_status is None and out[1].population_af == 0.002
 
 
 def test_population_af_file_without_af_is_an_error(tmp_path):

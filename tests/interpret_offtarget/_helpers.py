@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from alkannot.annotate.record import AnnotatedVariant
+
 CASES = Path(__file__).resolve().parent / "cases"
 # <repo>/../shared (the read-only domain kit); tests needing it skip when it is absent.
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -18,8 +20,9 @@ BASE_VARIANT = {
 }
 
 
-def variant(**kw) -> dict:
-    return {**BASE_VARIANT, **kw}
+def variant(**kw) -> AnnotatedVariant:
+    """An annotated-variant record from BASE_VARIANT's keys and ``kw`` (the sample JSON's row keys)."""
+    return AnnotatedVariant.from_dict({**BASE_VARIANT, **kw})
 
 
 def edit(kind: str, start: int | None = None, ref: str = "", end: int | None = None, ref_end: str = "",

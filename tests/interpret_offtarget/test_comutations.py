@@ -23,9 +23,9 @@ def test_co_mutation_case(case):
     entry = out[0]
     for key, want in case["expect"].items():
         assert entry[key] == want, (key, entry)
-    assert entry["gene"] == v["gene"] and entry["category"] == "mutation"
-    assert entry["variant_ref"] == f"{v['chrom']}:{v['pos']}:{v['ref']}>{v['alt']}"
-    assert entry["vaf"] == v["vaf"]
+    assert entry["gene"] == v.gene and entry["category"] == "mutation"
+    assert entry["variant_ref"] == f"{v.chrom}:{v.pos}:{v.ref}>{v.alt}"
+    assert entry["vaf"] == v.vaf
     # every statement carries a source (and the review's are numbered references)
     assert entry["evidence"] and all(e["source"] and e["statement"] for e in entry["evidence"])
     assert all(e["refs"] for e in entry["evidence"] if e["source"] == "tabbo2020")

@@ -41,8 +41,10 @@ def test_ch_status_accepts_a_plain_gene_list():
 def test_annotate_ch_keeps_every_variant():
     vs = [variant(gene="DNMT3A"), variant(gene="ALK")]
     out = ctdna.annotate_ch(vs, "plasma")
-    assert [v["ch_status"] for v in out] == ["possible_CH", None]
-    assert "ch_status" not in vs[0]  # inputs untouched
+    assert [v.ch_status for v in out] == ["possible_CH", None]
+    # the records are labelled in place (no copies of 100,000 records) and all come back, in order
+    assert out == vs and [v.ch_assessed for v in out] == [True, True]
+    assert [list(v.to_dict())[-2:] for v in out] == [["ch_status", "ch_evidence"]] * 2
 
 
 @pytest.mark.parametrize("case", SF_CASES, ids=[c["id"] for c in SF_CASES])
@@ -51,17 +53,17 @@ def test_specimen_filters(case):
     out = ctdna.specimen_filters([v], case["specimen"])
     assert len(out) == 1
     if case["expect"] == "pass":
-        assert out[0]["specimen_filter"] == "pass"
+        assert out[0].specimen_filter == "pass"
     else:
-        assert case["expect"] in out[0]["specimen_filter"]
+        assert case["expect"] in out[0].specimen_filter
 
 
 def test_specimen_filter_config_override_and_nothing_dropped():
     vs = [variant(gene="ALK", vaf=0.004, alt_reads=10, depth=2500), variant(gene="ALK", vaf=0.0001, alt_reads=1)]
     out = ctdna.specimen_filters(vs, "plasma", {"filters": {"plasma": {"min_vaf": 0.005}}})
     assert len(out) == 2
-    assert "min_vaf 0.005" in out[0]["specimen_filter"]
-    assert out[0]["specimen_class"] == "plasma"
+    assert "min_vaf 0.005" in out[0].specimen_filter
+    assert out[0].specimen_class == "plasma"
 
 
 @pytest.mark.parametrize("case", TF_CASES, ids=[c["id"] for c in TF_CASES])
@@ -84,10 +86,10 @@ def test_tumor_fraction_rejects_percent():
 def test_vaf_relative_to_tf_and_subclonal():
     vs = [variant(gene="ALK", protein_short="G1202R", vaf=0.01), variant(gene="KRAS", vaf=0.1), variant(vaf=None)]
     out = ctdna.apply_tumor_fraction(vs, {"value": 0.2})
-    assert [v["vaf_relative_to_tf"] for v in out[:2]] == [pytest.approx(0.05), pytest.approx(0.5)]
-    assert [v["subclonal"] for v in out] == [True, False, None]
+    assert [v.vaf_relative_to_tf for v in out[:2]] == [pytest.approx(0.05), pytest.approx(0.5)]
+    assert [v.subclonal for v in out] == [True, False, None]
     none = ctdna.apply_tumor_fraction(vs, {"value": None})
-    assert all(v["vaf_relative_to_tf"] is None and v["subclonal"] is None for v in none)
+    assert all(v.vaf_relative_to_tf is None and v.subclonal is None for v in none)
 
 
 def _p_at_least_exact(k: int, n: int, f: float) -> float:

@@ -91,16 +91,16 @@ def test_hotspots_in_caller_shape(tmp_path, shape, build):
         pass  # both SNV tier counts and indel TIR/TAR are in the same cell template
     vcf = write_vcf(tmp_path / f"{shape}.vcf", build, rows, shape)
     res = annotate_vcf(str(vcf), build)
-    got = {v["pos"]: v for v in res.variants}
+    got = {v.pos: v for v in res.variants}
     for i, r in enumerate(sorted(rows, key=lambda r: int(r["pos"]))):
         pos = int(r["pos"]) + (0 if len(r["ref"]) == len(r["alt"]) else 0)
         v = got[pos]
-        assert (v["protein_short"], v["hgvsp"], v["hgvsc"]) == (r["short"], r["hgvsp"], r["hgvsc"]), r
-        assert v["alk_kinase_domain"] is True
+        assert (v.protein_short, v.hgvsp, v.hgvsc) == (r["short"], r["hgvsp"], r["hgvsc"]), r
+        assert v.alk_kinase_domain is True
         n, d = 10 + i, 200 + 10 * i
-        assert v["alt_reads"] == n, (shape, v)
-        assert v["depth"] == d, (shape, v)
-        assert v["vaf"] == pytest.approx(n / d, abs=1e-3)
+        assert v.alt_reads == n, (shape, v)
+        assert v.depth == d, (shape, v)
+        assert v.vaf == pytest.approx(n / d, abs=1e-3)
     assert sorted(alk_mutations(res.variants)) == sorted(r["short"] for r in rows)
 
 
@@ -133,6 +133,6 @@ def test_multiallelic_record_is_split(tmp_path):
                  "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT\n"
                  "chr2\t29220747\t.\tC\tT,A\t.\tPASS\t.\tAD\t70,20,10\n")
     res = annotate_vcf(str(p), "GRCh38")
-    got = [(v["protein_short"], v["consequence"], v["alt_reads"], v["depth"]) for v in res.variants]
+    got = [(v.protein_short, v.consequence, v.alt_reads, v.depth) for v in res.variants]
     assert got == [("G1202R", "missense_variant", 20, 100), ("G1202*", "stop_gained", 10, 100)]
     assert res.accounting["records_in_targets"] == 1 and res.accounting["alleles_in_targets"] == 2

@@ -78,5 +78,5 @@ def test_real_vcf_parses_without_loss(name, tmp_path):
     assert acc["records_in_targets"] == n_t
     assert acc["alleles_in_targets"] == n_alleles
     for v in res.variants:
-        assert v["status"] in ("annotated", "not_annotated")
-        assert (v["reason"] is None) == (v["status"] == "annotated")
+        assert v.status in ("annotated", "not_annotated")
+        assert (v.reason is None) == (v.status == "annotated")

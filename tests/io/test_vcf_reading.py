@@ -62,9 +62,9 @@ def test_reference_genotype_is_no_mutation_and_no_verdict_input(tmp_path):
     res = annotate_vcf(str(p), "GRCh38")
     assert alk_mutations(res.variants) == ["L1196M"]
     g = res.variants[0]
-    assert (g["status"], g["reason"], g["protein_short"], g["alk_kinase_domain"]) == \
+    assert (g.status, g.reason, g.protein_short, g.alk_kinase_domain) == \
         ("not_annotated", "genotype_not_called", "G1202R", False)
-    assert g["ref_check"] == "match"  # still checked: REF alleles of uncalled rows decide the build too
+    assert g.ref_check == "match"  # still checked: REF alleles of uncalled rows decide the build too
     assert res.accounting["not_annotated"] == {"genotype_not_called": 1}
 
 
@@ -87,16 +87,16 @@ def test_undefined_format_tags_read_as_bcftools_query_prints_them(tmp_path):
             expected.append({"gt": gt, "alt_reads": ads[i] if ads else None,
                              "depth": max(int(dp), sum(ads)) if ads else int(dp),
                              "vaf": afs[i - 1] if afs else None})
-    got = [{k: v[k] for k in ("gt", "alt_reads", "depth", "vaf")} for v in res.variants]
+    got = [{k: getattr(v, k) for k in ("gt", "alt_reads", "depth", "vaf")} for v in res.variants]
     assert got == expected
-    assert [v["reason"] for v in res.variants] == [None, "alt_not_in_genotype", None]
+    assert [v.reason for v in res.variants] == [None, "alt_not_in_genotype", None]
 
 
 def test_unknown_depth_and_vaf_are_said(tmp_path):
     p = vcf(tmp_path, [row(G1202R, None, "GT", "0/1")])
     v = annotate_vcf(str(p), "GRCh38").variants[0]
-    assert (v["depth"], v["vaf"]) == (None, None)
-    assert {"depth_unknown", "vaf_unknown"} <= set(v["flags"])
+    assert (v.depth, v.vaf) == (None, None)
+    assert {"depth_unknown", "vaf_unknown"} <= set(v.flags)
 
 
 @pytest.mark.parametrize("cell,flag,vaf", [
@@ -110,11 +110,11 @@ def test_invalid_values_are_flagged_not_used(tmp_path, cell, flag, vaf):
     fmts = FMT + '##FORMAT=<ID=AF,Number=A,Type=Float,Description="AF">\n'
     p = vcf(tmp_path, [row(G1202R, None, "GT:AD:DP:AF", cell)], formats=fmts)
     v = annotate_vcf(str(p), "GRCh38").variants[0]
-    assert v["vaf"] == (pytest.approx(vaf) if vaf is not None else None)
+    assert v.vaf == (pytest.approx(vaf) if vaf is not None else None)
     if flag:
-        assert flag in v["flags"]
-    assert v["vaf"] is None or 0 <= v["vaf"] <= 1
-    assert v["depth"] is None or v["depth"] >= 0
+        assert flag in v.flags
+    assert v.vaf is None or 0 <= v.vaf <= 1
+    assert v.depth is None or v.depth >= 0
 
 
 def _indexed_copy(plain: Path) -> Path:
@@ -138,12 +138,12 @@ def test_indexed_and_streamed_reads_agree_duplicates_and_upstream_sv_included(tm
     indexed = annotate_vcf(str(_indexed_copy(plain)), "GRCh38")
     assert indexed.accounting["read_mode"] == "indexed_regions"
     key = ("vcf_pos", "vcf_ref", "vcf_alt", "status", "reason", "protein_short", "depth")
-    assert [tuple(v[k] for k in key) for v in streamed.variants] == [tuple(v[k] for k in key) for v in indexed.variants]
+    assert [tuple(getattr(v, k) for k in key) for v in streamed.variants] == [tuple(getattr(v, k) for k in key) for v in indexed.variants]
     drop = ("read_mode",)
     assert {k: v for k, v in streamed.accounting.items() if k not in drop} == \
         {k: v for k, v in indexed.accounting.items() if k not in drop}
     assert streamed.accounting["records_in_targets"] == 4
-    assert streamed.variants[0]["vcf_end"] == 29220760
+    assert streamed.variants[0].vcf_end == 29220760
 
 
 def test_merged_regions_are_disjoint():
@@ -229,20 +229,20 @@ def test_real_files_genotype_reasons_match_htslib(name, tmp_path):
             gt = rec.samples[sample]["GT"] if sample and "GT" in rec.format.keys() else None
             gts.setdefault((canonical_chrom(rec.chrom), rec.pos, rec.ref), []).append((list(rec.alts or ()), gt))
     for v in res.variants:
-        if v["vcf_alt"] in (None, ".", "*") or v["vcf_alt"].startswith("<"):
+        if v.vcf_alt in (None, ".", "*") or v.vcf_alt.startswith("<"):
             continue
-        alts, gt = [x for x in gts[(canonical_chrom(v["chrom"]), v["vcf_pos"], v["vcf_ref"])]
-                    if v["vcf_alt"] in x[0]][0]
+        alts, gt = [x for x in gts[(canonical_chrom(v.chrom), v.vcf_pos, v.vcf_ref)]
+                    if v.vcf_alt in x[0]][0]
         called = {a for a in gt if a is not None} if gt is not None else None
-        idx = alts.index(v["vcf_alt"]) + 1
+        idx = alts.index(v.vcf_alt) + 1
         if called is None or idx in called:
             want = None
         elif not called or called == {0}:
             want = "genotype_not_called"
         else:
             want = "alt_not_in_genotype"
-        got = v["reason"] if v["reason"] in ("genotype_not_called", "alt_not_in_genotype") else None
-        assert got == want, (name, v["pos"], gt, v["reason"])
+        got = v.reason if v.reason in ("genotype_not_called", "alt_not_in_genotype") else None
+        assert got == want, (name, v.pos, gt, v.reason)
 
 
 # ---- build: explicit build vs header hints; records never vanish into the other build ---------------

@@ -41,20 +41,20 @@ def test_maf_is_annotated_by_our_engine_with_accounting() -> None:
     assert acc["records_read"] == 7  # the tumour's rows (the other barcode's row is not this sample's)
     assert acc["not_annotated"] == {REASON_ANCHOR: 1}
     _identity(acc)
-    by = {v["maf_line"]: v for v in res.variants}
-    assert by[4]["protein_short"] == "G1202R" and by[4]["vaf"] == pytest.approx(0.2) and by[4]["depth"] == 600
-    assert by[5]["protein_short"] == "L1196M" and by[5]["depth"] is None  # t_depth empty: unknown, not 0
-    assert by[6]["protein_short"] == "A1200del" and by[6]["vcf_pos"] == 29220750 and len(by[6]["vcf_ref"]) == 4
+    by = {v.maf_line: v for v in res.variants}
+    assert by[4].protein_short == "G1202R" and by[4].vaf == pytest.approx(0.2) and by[4].depth == 600
+    assert by[5].protein_short == "L1196M" and by[5].depth is None  # t_depth empty: unknown, not 0
+    assert by[6].protein_short == "A1200del" and by[6].vcf_pos == 29220750 and len(by[6].vcf_ref) == 4
     ins = by[7]
-    assert ins["consequence"].startswith("frameshift_variant") and ins["vcf_pos"] == 29222517 and len(ins["vcf_alt"]) == 2
+    assert ins.consequence.startswith("frameshift_variant") and ins.vcf_pos == 29222517 and len(ins.vcf_alt) == 2
     # TP53: the MAF says p.Arg273Cys; our engine computes R273H from the transcript; the MAF's value is shown
     tp53 = by[9]
-    assert tp53["protein_short"] == "R273H"
-    assert tp53["external_annotations"][0]["hgvsp_short"] == "R273C" and not tp53["external_annotations"][0]["agrees"]
-    assert "external_annotation_disagrees" in tp53["flags"]
-    assert by[4]["external_annotations"][0]["agrees"] is True
+    assert tp53.protein_short == "R273H"
+    assert tp53.external_annotations[0]["hgvsp_short"] == "R273C" and not tp53.external_annotations[0]["agrees"]
+    assert "external_annotation_disagrees" in tp53.flags
+    assert by[4].external_annotations[0]["agrees"] is True
     unanch = by[8]
-    assert (unanch["status"], unanch["reason"], unanch["gene"], unanch["vcf_pos"]) == \
+    assert (unanch.status, unanch.reason, unanch.gene, unanch.vcf_pos) == \
         ("not_annotated", REASON_ANCHOR, "ALK", None)
 
 
@@ -86,7 +86,7 @@ def test_vcf2maf_shape_and_genotype(tmp_path: Path) -> None:
     rec = [x for x in Path(conv.vcf_path).read_text().splitlines() if not x.startswith("#")]
     assert rec[0].split("\t")[9].startswith("1/1:480,120:600")
     res = annotate_input(str(p), None)
-    assert res.variants[0]["protein_short"] == "G1202R" and res.variants[0]["gt"] in ("1/1", "1|1")
+    assert res.variants[0].protein_short == "G1202R" and res.variants[0].gt in ("1/1", "1|1")
 
 
 def test_cut_row_is_an_error_with_its_line(tmp_path: Path) -> None:

@@ -63,3 +63,21 @@ def test_generated_validator_is_current_and_used():
     assert outputs.generated_validator_source() == (Path(_validator.__file__).read_text())
     outputs._fast_validator.cache_clear()
     assert outputs._fast_validator() is _validator.validate
+
+
+@pytest.mark.parametrize("where", [0, -1])
+def test_a_bad_row_written_row_by_row_is_the_same_error_and_no_outputs(tmp_path, results, where):
+    """write_sample_outputs validates the variant rows as it writes them: a bad row (first or last) raises
+    jsonschema's error for the whole document, and the sample's outputs are not written."""
+    from alkannot.annotate.record import AnnotatedVariant
+    from alkannot.report.outputs import write_sample_outputs
+
+    data = copy.deepcopy(results[0])
+    data["variants"][where]["vaf"] = 1.5
+    with pytest.raises(jsonschema.ValidationError) as want:
+        jsonschema.validate(data, sample_schema())
+    data["variants"] = [AnnotatedVariant.from_dict(v) for v in data["variants"]]
+    with pytest.raises(jsonschema.ValidationError) as got:
+        write_sample_outputs(data, tmp_path)
+    assert got.value.message == want.value.message and list(got.value.path) == list(want.value.path)
+    assert list(tmp_path.iterdir()) == []

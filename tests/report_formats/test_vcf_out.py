@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 from report_formats_helpers import DATA, SAMPLES, need_bcftools, run
 
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.errors import InputError
 from alkannot.report.vcf_out import INFO_FIELDS, vcf_escape, write_annotated_vcf
 
@@ -36,7 +37,7 @@ def expected_per_record(data: dict, field: str) -> dict[tuple, str]:
     get = next(f for k, _d, f in INFO_FIELDS if k == field)
     recs: dict[tuple, list[str]] = {}
     for v in data["variants"]:
-        recs.setdefault((v["chrom"], v["vcf_pos"], v["vcf_ref"]), []).append(vcf_escape(get(v)))
+        recs.setdefault((v["chrom"], v["vcf_pos"], v["vcf_ref"]), []).append(vcf_escape(get(AnnotatedVariant.from_dict(v))))
     return {k: ",".join(vals) if any(x != "." for x in vals) else "." for k, vals in recs.items()}
 
 
@@ -177,3 +178,19 @@ def test_streamed_text_vcf_is_read_once_for_annotation_and_vcf(tmp_path, monkeyp
     out = tmp_path / "again.vcf.gz"
     write_annotated_vcf(str(SAMPLES["SHAPES"]["vcf"]), run("SHAPES"), str(out), build="GRCh38")
     assert len(passes) == 3 and query(out, INFO_IDS) == query(paths["vcf"], INFO_IDS)
+
+
+def test_unsorted_input_is_written_sorted_like_a_sorted_one(tmp_path):
+    """A sorted input is written record by record; an unsorted one is collected and sorted: same bytes."""
+    from alkannot.pipeline import SampleSpec, run_sample
+
+    src = Path(__file__).resolve().parents[2] / "test-data" / "P001_T2.vcf"
+    lines = src.read_text().splitlines(keepends=True)
+    head = [ln for ln in lines if ln.startswith("#")]
+    body = [ln for ln in lines if not ln.startswith("#")]
+    assert len(body) > 1
+    shuffled = tmp_path / "unsorted.vcf"
+    shuffled.write_text("".join(head + body[::-1]))
+    a = run_sample(SampleSpec(id="S", vcf=str(src), build="GRCh38"), tmp_path / "sorted")
+    b = run_sample(SampleSpec(id="S", vcf=str(shuffled), build="GRCh38"), tmp_path / "unsorted")
+    assert a["vcf"].read_bytes() == b["vcf"].read_bytes()

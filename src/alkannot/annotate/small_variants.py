@@ -36,7 +36,7 @@ def annotate_input(path: str, build: str | None, *, tumor_sample: str | None = N
     for v, call in zip(res.variants, res.calls):
         maf_line = conv.maf_line_of.get(call.line) if call.line is not None else None
         if maf_line is not None:
-            v["maf_line"] = maf_line
+            v.maf_line = maf_line
     cfg = settings()
     pass_set = set(pass_filters or cfg["pass_filters"])
     genes = set(cfg["target_genes"])
@@ -54,14 +54,14 @@ def annotate_input(path: str, build: str | None, *, tumor_sample: str | None = N
                                record_id=f"MAF_L{u['line']}")
             ann = Annotation(gene=tx.gene, transcript=tx.transcript_id, status="not_annotated", reason=REASON_ANCHOR)
             vd = variant_record(call, ann, "not_annotated", REASON_ANCHOR, pass_set)
-            vd["maf_line"] = u["line"]
+            vd.maf_line = u["line"]
             res.variants.append(vd)
             res.calls.append(call)
     acc = res.accounting
     acc["records_read"] += len(conv.unanchored)
     acc["records_in_targets"] += in_targets
     acc["alleles_in_targets"] = len(res.variants)
-    counts = Counter(v["reason"] for v in res.variants if v["status"] == "not_annotated")
+    counts = Counter(v.reason for v in res.variants if v.status == "not_annotated")
     acc["not_annotated"] = dict(sorted(counts.items()))
     acc["input_format"] = "maf"
     res.vcf_info.update(input_format="maf", maf_rows=conv.rows_read, maf_rows_for_sample=conv.rows_for_sample)

@@ -100,16 +100,32 @@ class Transcript:
         The offset is signed in transcript orientation (+ after the exon's last base, - before the next
         exon's first base), as HGVS wants; ties go to the upstream exon (c.N+k), as HGVS says.
         """
-        plus = self.strand == "+"
+        self.exon_index_of(gpos)  # builds the exon starts in genomic order
+        starts, order = self.__dict__["_exon_starts"]
+        k = bisect.bisect_right(starts, gpos) - 1  # the exon starting at or before gpos, in genomic order
+        if k < 0 or k + 1 >= len(order):
+            return None
+        if abs(order[k] - order[k + 1]) != 1:
+            return self._intron_anchor_scan(gpos)
+        return self._anchor_in(min(order[k], order[k + 1]), gpos)  # the intron between two neighbouring exons
+
+    def _anchor_in(self, i: int, gpos: int) -> tuple[int, int, int] | None:
+        """gpos's anchor in intron i + 1 (between exons i and i + 1 in transcript order); None outside it."""
+        a_s, a_e = self.exons[i]  # exon i, upstream in transcript orientation
+        b_s, b_e = self.exons[i + 1]
+        last_up, first_down = (a_e, b_s) if self.strand == "+" else (a_s, b_e)  # the exon bases flanking it
+        if not min(last_up, first_down) < gpos < max(last_up, first_down):
+            return None
+        up, down = abs(gpos - last_up), abs(first_down - gpos)
+        if up <= down:
+            return i + 1, self._exon_offsets[i] + (a_e - a_s), up
+        return i + 1, self._exon_offsets[i + 1], -down
+
+    def _intron_anchor_scan(self, gpos: int) -> tuple[int, int, int] | None:
         for i in range(len(self.exons) - 1):
-            a_s, a_e = self.exons[i]  # exon i, upstream in transcript orientation
-            b_s, b_e = self.exons[i + 1]
-            last_up, first_down = (a_e, b_s) if plus else (a_s, b_e)  # the exon bases flanking the intron
-            up, down = abs(gpos - last_up), abs(first_down - gpos)
-            if min(last_up, first_down) < gpos < max(last_up, first_down):
-                if up <= down:
-                    return i + 1, self._exon_offsets[i] + (a_e - a_s), up
-                return i + 1, self._exon_offsets[i + 1], -down
+            anchor = self._anchor_in(i, gpos)
+            if anchor is not None:
+                return anchor
         return None
 
     def exon_number_of_tidx(self, tidx: int) -> int:

@@ -26,6 +26,7 @@ from alkannot.annotate.engine import (
     annotate_allele,
 )
 from alkannot.annotate.protein import protein_change
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import TranscriptSet, load_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.core.resources import resources_dir, settings
@@ -85,20 +86,20 @@ def read_targets(build: str) -> list[tuple[str, int, int]]:
 _GT_REASONS = {"not_called": REASON_GT_NOT_CALLED, "alt_not_in_genotype": REASON_ALT_NOT_IN_GT}
 
 
-def _note_values(vd: dict, call: VariantCall) -> None:
+def _note_values(vd: AnnotatedVariant, call: VariantCall) -> None:
     """Per-variant flags for what the VCF did not give: invalid values that were not used, unknown
     depth/VAF of a sequence allele, and the reference span of a symbolic allele (vcf_end)."""
     for f in call.value_flags:
-        if f not in vd["flags"]:
-            vd["flags"].append(f)
+        if f not in vd.flags:
+            vd.flags.append(f)
     if call.orig_alt and call.orig_alt.startswith("<") and call.end and call.orig_pos is not None \
             and call.end > call.orig_pos + len(call.orig_ref or "") - 1:
-        vd["vcf_end"] = call.end
+        vd.vcf_end = call.end
     if set((call.alt or "").upper()) <= set("ACGTN") and call.alt not in ("", "."):
         if call.depth is None:
-            vd["flags"].append("depth_unknown")
+            vd.flags.append("depth_unknown")
         if call.vaf is None:
-            vd["flags"].append("vaf_unknown")
+            vd.flags.append("vaf_unknown")
 
 
 class BuildMismatch(InputError):
@@ -107,7 +108,7 @@ class BuildMismatch(InputError):
 
 @dataclass
 class AnnotationResult:
-    variants: list[dict]
+    variants: list[AnnotatedVariant]
     accounting: dict
     qc: dict
     vcf_info: dict
@@ -119,50 +120,49 @@ class AnnotationResult:
 
 
 def variant_record(call: VariantCall, ann: Annotation | None, status: str, reason: str | None,
-                  pass_filters: set[str]) -> dict:
+                  pass_filters: set[str]) -> AnnotatedVariant:
     is_alk = ann is not None and ann.gene == "ALK"
     kd_lo, kd_hi = kinase_domain_bounds()
     in_kd = bool(is_alk and ann.status == "annotated" and ann.protein_position is not None
                  and ann.protein_position <= kd_hi and (ann.protein_end or ann.protein_position) >= kd_lo
                  and ann.hgvsp not in (None, "p.?"))
-    d = {
-        "gene": ann.gene if ann else None,
-        "chrom": call.chrom,
-        "pos": call.pos,
-        "ref": call.ref,
-        "alt": call.alt,
-        "transcript": ann.transcript if ann else None,
-        "hgvsc": ann.hgvsc if ann else None,
-        "hgvsp": ann.hgvsp if ann else None,
-        "protein_short": ann.protein_short if ann else None,
-        "protein_edit": ann.protein_edit.to_dict() if ann and ann.protein_edit else None,
-        "protein_position": ann.protein_position if ann else None,
-        "consequence": ann.consequence if ann else None,
-        "exon": ann.exon if ann else None,
-        "intron": ann.intron if ann else None,
-        "vaf": round(call.vaf, 6) if call.vaf is not None else None,
-        "depth": call.depth,
-        "alt_reads": call.alt_reads,
-        "depth_source": call.depth_source,
-        "filter": call.filter,
-        "filter_pass": call.filter in pass_filters,
-        "alk_kinase_domain": in_kd,
-        "alk_region": alk_region_of(ann.protein_position, ann.protein_end) if in_kd else None,
-        "status": status,
-        "reason": reason,
-        "ref_check": ann.ref_check if ann else "not_checked",
-        "flags": list(ann.flags) if ann else [],
-        "id": call.record_id,
-        "line": call.line,
-        "vcf_pos": call.orig_pos,
-        "vcf_ref": call.orig_ref,
-        "vcf_alt": call.orig_alt,
-        "gt": call.gt,
-        "phase_set": call.phase_set,
-        "normal_alt_reads": call.normal_alt_reads,
-        "normal_depth": call.normal_depth,
-    }
-    return d
+    return AnnotatedVariant(
+        gene=ann.gene if ann else None,
+        chrom=call.chrom,
+        pos=call.pos,
+        ref=call.ref,
+        alt=call.alt,
+        transcript=ann.transcript if ann else None,
+        hgvsc=ann.hgvsc if ann else None,
+        hgvsp=ann.hgvsp if ann else None,
+        protein_short=ann.protein_short if ann else None,
+        protein_edit=ann.protein_edit if ann else None,
+        protein_position=ann.protein_position if ann else None,
+        consequence=ann.consequence if ann else None,
+        exon=ann.exon if ann else None,
+        intron=ann.intron if ann else None,
+        vaf=round(call.vaf, 6) if call.vaf is not None else None,
+        depth=call.depth,
+        alt_reads=call.alt_reads,
+        depth_source=call.depth_source,
+        filter=call.filter,
+        filter_pass=call.filter in pass_filters,
+        alk_kinase_domain=in_kd,
+        alk_region=alk_region_of(ann.protein_position, ann.protein_end) if in_kd else None,
+        status=status,
+        reason=reason,
+        ref_check=ann.ref_check if ann else "not_checked",
+        flags=list(ann.flags) if ann else [],
+        id=call.record_id,
+        line=call.line,
+        vcf_pos=call.orig_pos,
+        vcf_ref=call.orig_ref,
+        vcf_alt=call.orig_alt,
+        gt=call.gt,
+        phase_set=call.phase_set,
+        normal_alt_reads=call.normal_alt_reads,
+        normal_depth=call.normal_depth,
+    )
 
 
 def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = None,
@@ -229,7 +229,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     ext_formats = header_formats(vi.vcf.raw_header or "")
     records_read = 0
     records_in_targets = 0
-    variants: list[dict] = []
+    variants: list[AnnotatedVariant] = []
     calls: list[VariantCall] = []
     anns: list[Annotation | None] = []
     # records outside this build's targets but inside the other build's, kept (a few) for the
@@ -283,11 +283,11 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
             _note_values(vd, call)
             if ext_formats and call.info:
                 ext = compare_external(call.info, ext_formats, call.orig_alt or call.alt,
-                                       {tx.transcript_id, tx.ensembl_transcript_id}, vd["protein_short"])
+                                       {tx.transcript_id, tx.ensembl_transcript_id}, vd.protein_short)
                 if ext:
-                    vd["external_annotations"] = ext
-                    if any(not e["agrees"] for e in ext) and vd["status"] == "annotated":
-                        vd["flags"].append("external_annotation_disagrees")
+                    vd.external_annotations = ext
+                    if any(not e["agrees"] for e in ext) and vd.status == "annotated":
+                        vd.flags.append("external_annotation_disagrees")
             variants.append(vd)
             calls.append(call)
             anns.append(ann)
@@ -306,12 +306,12 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
             f"no REF allele in the target exons could settle it: read as {build}; pass --build to be sure"))
     qc["input_warnings"] = warnings_ + qc.get("input_warnings", [])
     _combine_same_codon(variants, calls, anns, ts)
-    acc = Counter(v["reason"] for v in variants if v["status"] == "not_annotated")
+    acc = Counter(v.reason for v in variants if v.status == "not_annotated")
     accounting = {
         "records_read": records_read,
         "records_in_targets": records_in_targets,
         "alleles_in_targets": len(variants),
-        "annotated": sum(v["status"] == "annotated" for v in variants),
+        "annotated": sum(v.status == "annotated" for v in variants),
         "not_annotated": dict(sorted(acc.items())),
         "read_mode": "indexed_regions" if vi.indexed else "streamed",
     }
@@ -371,10 +371,10 @@ def reference_hint(raw_header: str) -> tuple[str, str] | None:
     return None
 
 
-def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantCall], cfg: dict,
+def _ref_check(variants: list[AnnotatedVariant], path: str, build: str, calls: list[VariantCall], cfg: dict,
                elsewhere: list[tuple[str, int, str, str]] = ()) -> dict:
-    checked = [v for v in variants if v["ref_check"] in ("match", "mismatch")]
-    mism = [v for v in checked if v["ref_check"] == "mismatch"]
+    checked = [v for v in variants if v.ref_check in ("match", "mismatch")]
+    mism = [v for v in checked if v.ref_check == "mismatch"]
     rate = len(mism) / len(checked) if checked else 0.0
     qc = {"ref_checked": len(checked), "ref_mismatches": len(mism), "ref_mismatch_rate": round(rate, 4)}
     if len(checked) >= cfg["ref_check_min"] and rate > cfg["ref_mismatch_max_rate"]:
@@ -382,7 +382,7 @@ def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantC
         ots = load_transcripts(other)
         ok_other = tried_other = 0
         for v, call in zip(variants, calls):
-            if v["ref_check"] not in ("match", "mismatch"):
+            if v.ref_check not in ("match", "mismatch"):
                 continue
             for t in ots.overlapping(call.chrom, call.pos, call.pos):
                 a = annotate_allele(t, call.pos, call.ref, call.alt) if set(call.alt) <= set("ACGTN") else None
@@ -392,7 +392,7 @@ def _ref_check(variants: list[dict], path: str, build: str, calls: list[VariantC
         looks = f" (looks like {other}: {ok_other}/{tried_other} REF alleles match it)" if tried_other and \
             ok_other / tried_other > 1 - cfg["ref_mismatch_max_rate"] else ""
         first = mism[0]
-        where = f"line {first['line']}" if first["line"] else f"{first['chrom']}:{first['pos']}"
+        where = f"line {first.line}" if first.line else f"{first.chrom}:{first.pos}"
         err = BuildMismatch if looks else InputError
         raise err(f"VCF does not match {build}{looks}: {len(mism)}/{len(checked)} REF alleles in the target "
                          f"genes disagree with the {build} sequence, first at {where}", path=path,
@@ -438,13 +438,13 @@ def _same_haplotype(a: VariantCall, b: VariantCall) -> bool | None:
     return None
 
 
-def _combine_same_codon(variants: list[dict], calls: list[VariantCall], anns: list[Annotation | None],
+def _combine_same_codon(variants: list[AnnotatedVariant], calls: list[VariantCall], anns: list[Annotation | None],
                         ts: TranscriptSet) -> None:
     """SNVs/MNVs touching one codon on one haplotype change one residue: report the combined change."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, (v, a) in enumerate(zip(variants, anns)):
-        if (a is None or v["status"] != "annotated" or a.t_start is None or a.t_end is None
-                or a.t_end - a.t_start != len(a.t_alt or "") or not v["consequence"]):
+        if (a is None or v.status != "annotated" or a.t_start is None or a.t_end is None
+                or a.t_end - a.t_start != len(a.t_alt or "") or not v.consequence):
             continue
         tx = ts.by_gene(a.gene)
         if not tx.coding or not (tx.cds_start <= a.t_start and a.t_end - 1 <= tx.cds_end):
@@ -468,15 +468,15 @@ def _combine_same_codon(variants: list[dict], calls: list[VariantCall], anns: li
                     alt[a.t_start - tx.cds_start + k] = base
             first = min(anns[i].t_start for i in idx) - tx.cds_start
             pc = protein_change(cds, "".join(alt), first)
-            names = [variants[i]["protein_short"] for i in idx]
+            names = [variants[i].protein_short for i in idx]
             for i in idx:
                 v = variants[i]
-                v["individual_hgvsp"] = v["hgvsp"]
-                v["hgvsp"], v["protein_short"], v["protein_edit"] = pc.hgvsp, pc.short, pc.edit.to_dict()
-                v["protein_position"], v["consequence"] = pc.position, pc.consequence
-                v["flags"].append("combined_same_codon")
-                v["combined_from"] = names
+                v.individual_hgvsp = v.hgvsp
+                v.hgvsp, v.protein_short, v.protein_edit = pc.hgvsp, pc.short, pc.edit
+                v.protein_position, v.consequence = pc.position, pc.consequence
+                v.flags.append("combined_same_codon")
+                v.combined_from = names
         else:
             flag = "same_codon_trans" if any(p is False for p in phases) else "same_codon_unphased"
             for i in idx:
-                variants[i]["flags"].append(flag)
+                variants[i].flags.append(flag)

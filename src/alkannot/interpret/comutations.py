@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.resources import resources_dir
 from alkannot.core.yamlfile import load_yaml
@@ -49,15 +50,30 @@ def load_co_alterations(path: str | Path | None = None) -> dict:
     return data
 
 
+class _Settled(dict):
+    """DEFAULTS merged with a config (what _settings returns): passed through as it is, so a loop over
+    100,000 variants merges once."""
+
+
+_DEFAULT_SETTINGS: _Settled | None = None
+
+
 def _settings(config: Mapping | None) -> dict:
-    cfg = dict(DEFAULTS)
+    global _DEFAULT_SETTINGS
+    if isinstance(config, _Settled):
+        return config
+    if not config:
+        if _DEFAULT_SETTINGS is None:
+            _DEFAULT_SETTINGS = _Settled(DEFAULTS)
+        return _DEFAULT_SETTINGS
+    cfg = _Settled(DEFAULTS)
     if config:
         cfg.update({k: v for k, v in config.items() if k in DEFAULTS or k == "co_alterations"})
     return cfg
 
 
-def _consequences(v: Mapping) -> set[str]:
-    return set((v.get("consequence") or "").split("&")) - {""}
+def _consequences(v: AnnotatedVariant) -> set[str]:
+    return set((v.consequence or "").split("&")) - {""}
 
 
 def _consequence_set(rules: dict, spec: str | list[str]) -> set[str]:
@@ -66,41 +82,41 @@ def _consequence_set(rules: dict, spec: str | list[str]) -> set[str]:
     return set(spec)
 
 
-def variant_ref(v: Mapping) -> str:
-    return f"{v.get('chrom')}:{v.get('pos')}:{v.get('ref')}>{v.get('alt')}"
+def variant_ref(v: AnnotatedVariant) -> str:
+    return f"{v.chrom}:{v.pos}:{v.ref}>{v.alt}"
 
 
-def counts_as_somatic_call(v: Mapping, config: Mapping | None = None) -> tuple[bool, str | None]:
+def counts_as_somatic_call(v: AnnotatedVariant, config: Mapping | None = None) -> tuple[bool, str | None]:
     """(True, None) when a variant is eligible for interpretation, else (False, why)."""
     cfg = _settings(config)
-    if (v.get("filter") or ".") not in cfg["pass_filters"]:
-        return False, f"filter {v.get('filter')}"
-    if cfg["require_status"] and v.get("status") not in cfg["require_status"]:
-        return False, f"status {v.get('status')}"
-    if v.get("ch_status") in cfg["exclude_ch_status"]:
-        return False, f"ch_status {v.get('ch_status')}"
-    sf = v.get("specimen_filter")
+    if (v.filter or ".") not in cfg["pass_filters"]:
+        return False, f"filter {v.filter}"
+    if cfg["require_status"] and v.status not in cfg["require_status"]:
+        return False, f"status {v.status}"
+    if v.ch_status in cfg["exclude_ch_status"]:
+        return False, f"ch_status {v.ch_status}"
+    sf = v.specimen_filter
     if cfg["require_specimen_pass"] and sf is not None and sf != "pass":
         return False, f"specimen_filter {sf}"
     return True, None
 
 
-def _protein_position(v: Mapping) -> int | None:
-    if v.get("protein_position") is not None:
-        return int(v["protein_position"])
-    start = (v.get("protein_edit") or {}).get("start")
+def _protein_position(v: AnnotatedVariant) -> int | None:
+    if v.protein_position is not None:
+        return int(v.protein_position)
+    start = v.protein_edit.start if v.protein_edit is not None else None
     return int(start) if start is not None else None
 
 
-def _exon_number(v: Mapping) -> int | None:
-    m = re.match(r"(\d+)", str(v.get("exon") or ""))
+def _exon_number(v: AnnotatedVariant) -> int | None:
+    m = re.match(r"(\d+)", str(v.exon or ""))
     return int(m.group(1)) if m else None
 
 
-def _same_transcript(v: Mapping, accession: str | None) -> bool:
+def _same_transcript(v: AnnotatedVariant, accession: str | None) -> bool:
     """Residue and exon rules are in MANE numbering: a variant annotated on another transcript
     (e.g. MET NM_001127500, residues +18) must not be matched against them."""
-    tx = v.get("transcript")
+    tx = v.transcript
     if not tx or not accession:
         return True
     return tx.split(".")[0] == accession.split(".")[0]
@@ -132,9 +148,9 @@ def _exon_c_bounds(_resources: str, gene: str, exon: int, build: str) -> tuple[i
     return a - t.cds_start + 1, b - t.cds_start + 1
 
 
-def _exon_skipping_hit(v: Mapping, rule: Mapping, gene: str, build: str) -> str | None:
+def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str) -> str | None:
     """Why the variant disrupts the exon's splice sites (None when it does not)."""
-    span = _hgvsc_span(v.get("hgvsc"))
+    span = _hgvsc_span(v.hgvsc)
     if span is None:
         return None
     lo, hi = span
@@ -150,14 +166,14 @@ def _exon_skipping_hit(v: Mapping, rule: Mapping, gene: str, build: str) -> str 
         return f"exon {rule['exon']} splice donor (c.{c_end}+1/+2)"
     if w.get("donor_last_exonic_base") and covers((c_end, 0), (c_end, 0)):
         return f"last base of exon {rule['exon']} (c.{c_end}, donor consensus)"
-    indel = len(v.get("ref") or "") != len(v.get("alt") or "")
+    indel = len(v.ref or "") != len(v.alt or "")
     win = int(w.get("acceptor_indel_window", 0))
     if indel and win and covers((c_start, -win), (c_start, -1)):
         return f"indel in the intron {int(rule['exon']) - 1} acceptor region (c.{c_start}-{win} to -1)"
     return None
 
 
-def _rule_matches(v: Mapping, rule: Mapping, gene: str, rules: dict, build: str) -> str | None:
+def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, build: str) -> str | None:
     """None when the rule does not apply, else a short note on why it does."""
     kind = rule["kind"]
     if kind == "exon_skipping":
@@ -168,7 +184,7 @@ def _rule_matches(v: Mapping, rule: Mapping, gene: str, rules: dict, build: str)
     if kind == "consequence":
         return "consequence " + "&".join(sorted(csq))
     if kind == "hotspot":
-        ps = v.get("protein_short")
+        ps = v.protein_short
         if ps and ps in rule.get("alleles", []):
             return f"allele {ps}"
         pos = _protein_position(v)
@@ -190,22 +206,22 @@ def _evidence(items: Iterable[Mapping], sources: Mapping[str, str]) -> list[dict
     return out
 
 
-def _alteration(v: Mapping, rule_alt: str) -> str:
+def _alteration(v: AnnotatedVariant, rule_alt: str) -> str:
     if rule_alt != "protein":
         return rule_alt
-    return v.get("protein_short") or (v.get("hgvsc") or "").split(":")[-1] or v.get("consequence") or "?"
+    return v.protein_short or (v.hgvsc or "").split(":")[-1] or v.consequence or "?"
 
 
-def _entry(v: Mapping, gene: str, **kw: Any) -> dict:
-    return {"gene": gene, "category": "mutation", "variant_ref": variant_ref(v), "vaf": v.get("vaf"),
-            "protein": v.get("protein_short"), "hgvsc": v.get("hgvsc"), "transcript": v.get("transcript"),
-            "ch_status": v.get("ch_status"), **kw}
+def _entry(v: AnnotatedVariant, gene: str, **kw: Any) -> dict:
+    return {"gene": gene, "category": "mutation", "variant_ref": variant_ref(v), "vaf": v.vaf,
+            "protein": v.protein_short, "hgvsc": v.hgvsc, "transcript": v.transcript,
+            "ch_status": v.ch_status, **kw}
 
 
-def classify_variant(v: Mapping, rules: dict, build: str = "GRCh38") -> dict | None:
+def classify_variant(v: AnnotatedVariant, rules: dict, build: str = "GRCh38") -> dict | None:
     """The co-alteration entry for one (eligible) variant, or None when its gene is not listed or the
     variant is not protein-altering."""
-    gene = v.get("gene")
+    gene = v.gene
     spec = rules["genes"].get(gene)
     if spec is None:
         return None
@@ -220,7 +236,7 @@ def classify_variant(v: Mapping, rules: dict, build: str = "GRCh38") -> dict | N
                               rule=rule["id"], match=why, evidence=_evidence(rule["evidence"], rules["sources"]))
     um = rules.get("unmatched_protein_altering", {})
     if um.get("report") and _consequences(v) & _consequence_set(rules, "protein_altering"):
-        note = "" if same_tx else (f" Annotated on {v.get('transcript')}; the rules use {accession} numbering, "
+        note = "" if same_tx else (f" Annotated on {v.transcript}; the rules use {accession} numbering, "
                                    "so residue rules were not applied.")
         return _entry(v, gene, alteration=_alteration(v, "protein"), role=um["role"], hotspot=False,
                       **{"class": None}, rule="unmatched_protein_altering", match=None,
@@ -229,7 +245,7 @@ def classify_variant(v: Mapping, rules: dict, build: str = "GRCh38") -> dict | N
     return None
 
 
-def classify_co_mutations(variants: list[dict], config: Mapping | None = None) -> list[dict]:
+def classify_co_mutations(variants: list[AnnotatedVariant], config: Mapping | None = None) -> list[dict]:
     """Co-alteration entries for the eligible variants (PASS, annotated, not CH/germline, specimen filter
     passed - all configurable, see ``DEFAULTS``), in input order.
 
@@ -303,7 +319,7 @@ UNINTERPRETED_REASONS: dict[str, tuple[str, str]] = {
 GVCF_ANY_ALLELE = ("<NON_REF>", "<*>")
 
 
-def uninterpreted_variants(variants: Iterable[Mapping]) -> list[dict]:
+def uninterpreted_variants(variants: Iterable[AnnotatedVariant]) -> list[dict]:
     """Target-gene calls that passed the FILTER but could not be interpreted, each with the reason and the fix.
 
     Nothing here counts as a co-mutation or a verdict input: this list makes sure the summary says so
@@ -312,22 +328,22 @@ def uninterpreted_variants(variants: Iterable[Mapping]) -> list[dict]:
     """
     out = []
     for v in variants:
-        if v.get("status") != "not_annotated" or v.get("reason") not in UNINTERPRETED_REASONS:
+        if v.status != "not_annotated" or v.reason not in UNINTERPRETED_REASONS:
             continue
-        if v.get("filter_pass") is False:
+        if v.filter_pass is False:
             continue
-        if str(v.get("alt")).upper() in GVCF_ANY_ALLELE:
+        if str(v.alt).upper() in GVCF_ANY_ALLELE:
             continue  # a gVCF reference block's "any other allele": no call was made (still in the accounting)
-        what, fix = UNINTERPRETED_REASONS[v["reason"]]
+        what, fix = UNINTERPRETED_REASONS[v.reason]
         # what the caller's own annotation says (never used as our call: it is not checked against the sequence)
         named: dict[str, list[str]] = {}
-        for e in v.get("external_annotations") or []:
+        for e in v.external_annotations or []:
             if e.get("hgvsp_short"):
                 named.setdefault(e["hgvsp_short"], []).append(str(e.get("tool")))
         if named:
             what += ("; the caller's annotation names " + ", ".join(
-                f"{v.get('gene')} {p} ({', '.join(dict.fromkeys(t))})" for p, t in named.items())
+                f"{v.gene} {p} ({', '.join(dict.fromkeys(t))})" for p, t in named.items())
                 + ": not verified against the bundled sequence, so not used")
-        out.append({"gene": v.get("gene"), "variant_ref": variant_ref(v), "hgvsc": v.get("hgvsc"),
-                    "vaf": v.get("vaf"), "reason": v["reason"], "explanation": what, "fix": fix})
+        out.append({"gene": v.gene, "variant_ref": variant_ref(v), "hgvsc": v.hgvsc,
+                    "vaf": v.vaf, "reason": v.reason, "explanation": what, "fix": fix})
     return out

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from alkannot.annotate.protein import ProteinEdit
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.core.resources import resources_dir
@@ -37,10 +37,10 @@ from alkannot.io.vcf.refcalls import DepthBlock, read_depth_blocks
 # ---------------------------------------------------------------------------------------------
 
 
-def specimen_filter_reason(v: Mapping, t: Mapping) -> str:
+def specimen_filter_reason(v: AnnotatedVariant, t: Mapping) -> str:
     """'pass' or the reasons (joined by '; ') a variant misses the thresholds ``t``."""
     why = []
-    vaf, alt, depth = v.get("vaf"), v.get("alt_reads"), v.get("depth")
+    vaf, alt, depth = v.vaf, v.alt_reads, v.depth
     if vaf is None:
         if t.get("require_vaf", True):
             why.append("no VAF")
@@ -53,15 +53,17 @@ def specimen_filter_reason(v: Mapping, t: Mapping) -> str:
     return "; ".join(why) if why else "pass"
 
 
-def specimen_filters(variants: list[dict], specimen: str | None, config: Mapping | None = None) -> list[dict]:
-    """Copies of ``variants`` with ``specimen_filter`` ("pass" or the reason) and ``specimen_class``.
+def specimen_filters(variants: list[AnnotatedVariant], specimen: str | None, config: Mapping | None = None) -> list[AnnotatedVariant]:
+    """``variants`` (labelled in place and returned) with ``specimen_filter`` ("pass" or the reason) and ``specimen_class``.
 
     Thresholds: ``filters.<class>`` of specimen_thresholds.yaml (plasma: min_vaf 0.001, min_alt_reads 3,
     min_depth 200; tissue/default: 0.02, 5, 50), overridable with ``config={"filters": {...}}``.
     """
     cls = specimen_class(specimen)
     t = _merged("filters", config)[cls]
-    return [{**v, "specimen_class": cls, "specimen_filter": specimen_filter_reason(v, t)} for v in variants]
+    for v in variants:
+        v.specimen_class, v.specimen_filter = cls, specimen_filter_reason(v, t)
+    return variants
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,7 +71,7 @@ def specimen_filters(variants: list[dict], specimen: str | None, config: Mapping
 # ---------------------------------------------------------------------------------------------
 
 
-def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterable[str] | None = None) -> str | None:
+def ch_status(variant: AnnotatedVariant, specimen: str | None, ch_genes: Mapping | Iterable[str] | None = None) -> str | None:
     """"CH" (seen in the matched WBC/normal), "germline" (normal VAF near heterozygous), "possible_CH"
     (plasma variant in a CH gene without a clearing normal), or None.
 
@@ -79,7 +81,7 @@ def ch_status(variant: Mapping, specimen: str | None, ch_genes: Mapping | Iterab
     return ch_assessment(variant, specimen, ch_genes)[0]
 
 
-def ch_assessment(variant: Mapping, specimen: str | None,
+def ch_assessment(variant: AnnotatedVariant, specimen: str | None,
                   ch_genes: Mapping | Iterable[str] | None = None) -> tuple[str | None, str | None]:
     """(ch_status, evidence sentence or None).
 
@@ -87,16 +89,25 @@ def ch_assessment(variant: Mapping, specimen: str | None,
     ``min_normal_to_tumour_vaf_ratio`` x the tumour VAF (resources/ch_genes.yaml): below it the normal's reads
     are tumour-in-normal contamination and the variant stays somatic.
     """
+    genes, t = _ch_rules(ch_genes)
+    return _ch_assess(variant, specimen_class(specimen) == "plasma", genes, t)
+
+
+def _ch_rules(ch_genes: Mapping | Iterable[str] | None) -> tuple[set[str], dict]:
+    """(CH genes, matched-normal thresholds) of ``ch_genes`` (see ch_assessment), read once per call site."""
     bundled = load_ch_genes()
     if ch_genes is None or isinstance(ch_genes, Mapping):
         data = ch_genes or bundled
         genes = set(data["genes"])
     else:
         data, genes = bundled, set(ch_genes)
-    t = {**bundled["matched_normal"], **data.get("matched_normal", {})}
-    n_alt, n_depth = variant.get("normal_alt_reads"), variant.get("normal_depth")
+    return genes, {**bundled["matched_normal"], **data.get("matched_normal", {})}
+
+
+def _ch_assess(variant: AnnotatedVariant, plasma: bool, genes: set[str], t: Mapping) -> tuple[str | None, str | None]:
+    n_alt, n_depth = variant.normal_alt_reads, variant.normal_depth
     n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
-    vaf = variant.get("vaf")
+    vaf = variant.vaf
     seen = f"matched normal {n_alt}/{n_depth} reads" + (f" (VAF {fmt_pct(n_vaf)})" if n_vaf is not None else "")
     if n_alt:
         supports = n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"])
@@ -111,7 +122,7 @@ def ch_assessment(variant: Mapping, specimen: str | None,
             return "germline", f"{seen} >= {fmt_pct(t['germline_min_normal_vaf'])}: constitutional{unknown}"
         if supports:
             return "CH", f"{seen} supports a blood-derived clone{unknown}"
-    if specimen_class(specimen) != "plasma" or variant.get("gene") not in genes:
+    if not plasma or variant.gene not in genes:
         return None, None
     if n_depth is not None and n_depth >= t["min_normal_depth_to_clear"] and not n_alt:
         return None, None  # the WBC was deep enough and shows nothing: tumour-derived
@@ -119,10 +130,10 @@ def ch_assessment(variant: Mapping, specimen: str | None,
     return "possible_CH", f"plasma variant in a CH gene; {why} to rule CH out"
 
 
-def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | None = None, *,
+def annotate_ch(variants: list[AnnotatedVariant], specimen: str | None, ch_genes: Mapping | None = None, *,
                 build: str | None = None, population_af: str | None = None,
-                germline: Mapping | None = None) -> list[dict]:
-    """Copies of ``variants`` with ``ch_status`` and ``ch_evidence`` (why, or None).
+                germline: Mapping | None = None) -> list[AnnotatedVariant]:
+    """``variants`` (labelled in place and returned) with ``ch_status`` and ``ch_evidence`` (why, or None).
 
     Order: matched-normal evidence (``ch_assessment``), then, with ``build``, the curated common germline
     polymorphisms and the optional population-frequency VCF (alkannot.interpret.germline). A matched normal
@@ -131,10 +142,12 @@ def annotate_ch(variants: list[dict], specimen: str | None, ch_genes: Mapping | 
     from alkannot.interpret.germline import label_germline
 
     data = ch_genes or load_ch_genes()
-    out = []
+    genes, t = _ch_rules(data)
+    plasma = specimen_class(specimen) == "plasma"
     for v in variants:
-        status, why = ch_assessment(v, specimen, data)
-        out.append({**v, "ch_status": status, "ch_evidence": why})
+        v.ch_status, v.ch_evidence = _ch_assess(v, plasma, genes, t)
+        v.ch_assessed = True
+    out = variants
     if build is not None:
         out = label_germline(out, build, population_af=population_af, table=germline, ch_genes=data)
     return out
@@ -149,7 +162,7 @@ def _likely_germline(vaf: float, ranges: list[list[float]]) -> bool:
     return any(lo <= vaf <= hi for lo, hi in ranges)
 
 
-def tumor_fraction(variants: list[dict], given: float | None = None, specimen: str | None = None,
+def tumor_fraction(variants: list[AnnotatedVariant], given: float | None = None, specimen: str | None = None,
                    config: Mapping | None = None) -> dict:
     """{value, method ("sheet"|"max_somatic_vaf"|"none"), note, source_variant}.
 
@@ -169,34 +182,34 @@ def tumor_fraction(variants: list[dict], given: float | None = None, specimen: s
     best = None
     for v in variants:
         ok, _ = counts_as_somatic_call(v)
-        vaf = v.get("vaf")
-        if not ok or vaf is None or v.get("ch_status") in ("CH", "possible_CH", "germline"):
+        vaf = v.vaf
+        if not ok or vaf is None or v.ch_status in ("CH", "possible_CH", "germline"):
             continue
-        if plasma and v.get("normal_depth") is None and _likely_germline(vaf, tf_cfg["likely_germline_vaf_ranges"]):
+        if plasma and v.normal_depth is None and _likely_germline(vaf, tf_cfg["likely_germline_vaf_ranges"]):
             continue
-        if best is None or vaf > best["vaf"]:
+        if best is None or vaf > best.vaf:
             best = v
     if best is None:
         return {"value": None, "method": "none", "source_variant": None,
                 "note": "no tumour fraction given and no eligible somatic variant to estimate it"}
-    value = min(1.0, 2 * best["vaf"])
+    value = min(1.0, 2 * best.vaf)
     return {"value": value, "method": "max_somatic_vaf", "source_variant": variant_ref(best),
-            "note": (f"crude estimate: 2 x max somatic VAF ({best['vaf']:.3g}, {best.get('gene')} "
-                     f"{best.get('protein_short') or ''}".rstrip() + "), capped at 1; assumes a clonal "
+            "note": (f"crude estimate: 2 x max somatic VAF ({best.vaf:.3g}, {best.gene} "
+                     f"{best.protein_short or ''}".rstrip() + "), capped at 1; assumes a clonal "
                      "heterozygous copy-neutral variant")}
 
 
-def apply_tumor_fraction(variants: list[dict], tf: Mapping, config: Mapping | None = None) -> list[dict]:
-    """Copies of ``variants`` with ``vaf_relative_to_tf`` (VAF / TF) and ``subclonal``
+def apply_tumor_fraction(variants: list[AnnotatedVariant], tf: Mapping, config: Mapping | None = None) -> list[AnnotatedVariant]:
+    """``variants`` (labelled in place and returned) with ``vaf_relative_to_tf`` (VAF / TF) and ``subclonal``
     (ratio < ``tumor_fraction.subclonal_fraction``, default 0.25 = cancer-cell fraction below 50% for a
     heterozygous variant); both None when TF or VAF is unknown."""
     frac = _merged("tumor_fraction", config)["subclonal_fraction"]
     value = tf.get("value")
-    out = []
     for v in variants:
-        rel = (v["vaf"] / value) if (value and v.get("vaf") is not None) else None
-        out.append({**v, "vaf_relative_to_tf": rel, "subclonal": (rel < frac) if rel is not None else None})
-    return out
+        rel = (v.vaf / value) if (value and v.vaf is not None) else None
+        v.vaf_relative_to_tf, v.subclonal = rel, (rel < frac) if rel is not None else None
+        v.tf_applied = True
+    return variants
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,14 +309,12 @@ def hotspot_sites(build: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _matches_hotspot(v: Mapping, h: Mapping, e: ProteinEdit | None = None) -> bool:
-    """Whether the variant is the hotspot's change (``e``: the variant's protein edit, parsed by the caller)."""
-    if v.get("gene") != h["gene"]:
+def _matches_hotspot(v: AnnotatedVariant, h: Mapping) -> bool:
+    if v.gene != h["gene"]:
         return False
-    if not v.get("protein_edit"):
-        return False
+    e = v.protein_edit
     if e is None:
-        e = ProteinEdit.from_dict(v["protein_edit"])
+        return False
     if h["kind"] == "missense":
         return e.kind == "sub" and (e.start, e.ref) == (h["codon"], h["ref_aa"]) and e.alt in h["alts"]
     # dup / del: of the hotspot residue alone, or of a range ending there (p.(Glu1150_Thr1151dup))
@@ -546,7 +557,7 @@ def hotspot_text(mutation: str, status: str, depth: int | None, lod: float | Non
 
 
 def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None = None,
-                     variants: list[dict] | None = None, gvcf_depths: Any = None,
+                     variants: list[AnnotatedVariant] | None = None, gvcf_depths: Any = None,
                      config: Mapping | None = None, hotspots: list[dict] | None = None,
                      gvcf_missing_depth: int | None = 0) -> list[dict]:
     """Per ALK resistance hotspot: depth at the codon (minimum over its three bases) from the BAM/CRAM
@@ -565,9 +576,7 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
     out = []
     spots = hotspots if hotspots is not None else load_hotspots()
     genes = {h["gene"] for h in spots}
-    # each hotspot-gene variant's protein edit parsed once, not once per hotspot
-    edits = [(v, ProteinEdit.from_dict(v["protein_edit"])) for v in (variants or [])
-             if v.get("gene") in genes and v.get("protein_edit")]
+    edits = [v for v in (variants or []) if v.gene in genes and v.protein_edit is not None]  # only these can match
     for h in spots:
         chrom, gpos = codon_positions(build, h["gene"], h["codon"], h["ref_aa"])
         if alignment is not None:
@@ -580,11 +589,11 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
         else:
             depths, source = [None, None, None], None
         depth = None if any(d is None for d in depths) else min(depths)
-        hits = [v for v, e in edits if _matches_hotspot(v, h, e)]
+        hits = [v for v in edits if _matches_hotspot(v, h)]
         passing = [v for v in hits if counts_as_somatic_call(v, {"exclude_ch_status": []})[0]]
-        call = max(passing, key=lambda v: v.get("vaf") or 0) if passing else None
-        if call is not None and depth is None and call.get("depth") is not None:
-            depth, source = int(call["depth"]), "variant"
+        call = max(passing, key=lambda v: v.vaf or 0) if passing else None
+        if call is not None and depth is None and call.depth is not None:
+            depth, source = int(call.depth), "variant"
         lod = binomial_lod(depth, k, conf)
         if call is not None:
             status = "detected"
@@ -596,9 +605,9 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
             status = "low_coverage"
         else:
             status = "not_detected"
-        text = hotspot_text(h["mutation"], status, depth, lod, call.get("vaf") if call else None,
-                            call.get("protein_short") if call else None)
-        filtered = [{"variant_ref": variant_ref(v), "protein": v.get("protein_short"), "filter": v.get("filter"),
+        text = hotspot_text(h["mutation"], status, depth, lod, call.vaf if call else None,
+                            call.protein_short if call else None)
+        filtered = [{"variant_ref": variant_ref(v), "protein": v.protein_short, "filter": v.filter,
                      "reason": counts_as_somatic_call(v, {"exclude_ch_status": []})[1]}
                     for v in hits if v not in passing]
         if filtered:
@@ -606,9 +615,9 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
                                                                    for f in filtered) + ")"
         out.append({"mutation": h["mutation"], "gene": h["gene"], "codon": h["codon"], "alias": h["alias"],
                     "chrom": chrom, "pos": min(gpos), "end": max(gpos), "depth": depth, "depth_source": source,
-                    "detected": call is not None, "detected_as": call.get("protein_short") if call else None,
+                    "detected": call is not None, "detected_as": call.protein_short if call else None,
                     "variant_ref": variant_ref(call) if call else None,
-                    "vaf": call.get("vaf") if call else None, "lod": lod, "status": status,
+                    "vaf": call.vaf if call else None, "lod": lod, "status": status,
                     "filtered_calls": filtered, "text": text})
     return out
 
@@ -622,8 +631,8 @@ def hotspot_coverage(build: str, *, alignment: Any = None, reference: str | None
 NON_TUMOUR_LABELS = ("germline", "CH", "possible_CH")
 
 
-def is_non_tumour(v: Mapping) -> bool:
-    return v.get("ch_status") in NON_TUMOUR_LABELS
+def is_non_tumour(v: AnnotatedVariant) -> bool:
+    return v.ch_status in NON_TUMOUR_LABELS
 
 
 def specimen_min_vaf(specimen: str | None, config: Mapping | None = None) -> float:
@@ -683,7 +692,7 @@ def clonality(vaf: float | None, tf: float | None, config: Mapping | None = None
             "clonality": "subclonal" if rel < frac else "clonal"}
 
 
-def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
+def alk_clonality(variants: list[AnnotatedVariant], alk: list[str], tf: Mapping | None,
                   config: Mapping | None = None) -> list[dict]:
     """One entry per interpreted ALK mutation: {mutation, vaf, tumor_fraction, tumor_fraction_method,
     vaf_relative_to_tf, cancer_cell_fraction, clonality, note}."""
@@ -692,12 +701,12 @@ def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
     wanted = set(alk)
     by_name: dict[str, list[dict]] = {}  # one pass over the variants, not one per mutation
     for v in variants:
-        if v.get("gene") == "ALK" and v.get("protein_short") in wanted and not is_non_tumour(v):
-            by_name.setdefault(v["protein_short"], []).append(v)
+        if v.gene == "ALK" and v.protein_short in wanted and not is_non_tumour(v):
+            by_name.setdefault(v.protein_short, []).append(v)
     out = []
     for m in alk:
         hits = by_name.get(m, [])
-        vaf = max((v["vaf"] for v in hits if v.get("vaf") is not None), default=None)
+        vaf = max((v.vaf for v in hits if v.vaf is not None), default=None)
         c = clonality(vaf, value, config)
         if c["clonality"] == "unknown":
             note = "no VAF" if vaf is None else "no tumour fraction: clonality unknown"
@@ -711,30 +720,30 @@ def alk_clonality(variants: list[dict], alk: list[str], tf: Mapping | None,
     return out
 
 
-def _blocking_alk_calls(variants: list[dict], specimen: str | None) -> list[dict]:
+def _blocking_alk_calls(variants: list[AnnotatedVariant], specimen: str | None) -> list[dict]:
     """ALK kinase-domain protein-altering calls that are visible in the report but not interpreted (FILTER
     failed or below the specimen's reporting threshold): they block "no ALK mutation"."""
     from alkannot.annotate.variants import PROTEIN_ALTERING
 
     out = []
     for v in variants:
-        if not (v.get("gene") == "ALK" and v.get("alk_kinase_domain") and v.get("status") == "annotated"):
+        if not (v.gene == "ALK" and v.alk_kinase_domain and v.status == "annotated"):
             continue
-        if not set((v.get("consequence") or "").split("&")) & PROTEIN_ALTERING or is_non_tumour(v):
+        if not set((v.consequence or "").split("&")) & PROTEIN_ALTERING or is_non_tumour(v):
             continue
-        sf = v.get("specimen_filter") or "pass"
-        if not v.get("filter_pass", True):
-            why = f"FILTER {v.get('filter')}"
+        sf = v.specimen_filter or "pass"
+        if not v.filter_pass:
+            why = f"FILTER {v.filter}"
         elif sf != "pass":
             why = f"below the {specimen_class(specimen)} reporting threshold ({sf})"
         else:
             continue
-        out.append({"protein": v.get("protein_short"), "variant_ref": variant_ref(v), "vaf": v.get("vaf"),
+        out.append({"protein": v.protein_short, "variant_ref": variant_ref(v), "vaf": v.vaf,
                     "why": why})
     return out
 
 
-def alk_exclusion(variants: list[dict], alk: list[str], specimen: str | None, tf: Mapping | None,
+def alk_exclusion(variants: list[AnnotatedVariant], alk: list[str], specimen: str | None, tf: Mapping | None,
                   hotspots: list[dict] | None, config: Mapping | None = None) -> dict:
     """May "no ALK resistance mutation" be said? (docs/verdicts.md V6-V8)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.core.resources import resources_dir
 from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
@@ -58,10 +59,10 @@ def _key(chrom, pos, ref, alt) -> tuple[str, int, str, str]:
     return allele_key(chrom, pos, ref, alt)
 
 
-def _allele(v: Mapping) -> tuple[str, int, str, str] | None:
-    if v.get("chrom") is None or v.get("pos") is None or not v.get("ref") or not v.get("alt"):
+def _allele(v: AnnotatedVariant) -> tuple[str, int, str, str] | None:
+    if v.chrom is None or v.pos is None or not v.ref or not v.alt:
         return None
-    return _key(v["chrom"], v["pos"], v["ref"], v["alt"])
+    return _key(v.chrom, v.pos, v.ref, v.alt)
 
 
 def polymorphism_index(table: Mapping, build: str) -> dict[tuple, dict]:
@@ -72,10 +73,10 @@ def polymorphism_index(table: Mapping, build: str) -> dict[tuple, dict]:
     return out
 
 
-def _cleared_by_normal(v: Mapping, ch_genes: Mapping | None) -> bool:
+def _cleared_by_normal(v: AnnotatedVariant, ch_genes: Mapping | None) -> bool:
     t = {**load_ch_genes()["matched_normal"], **((ch_genes or {}).get("matched_normal", {}))}
-    depth = v.get("normal_depth")
-    return depth is not None and depth >= t["min_normal_depth_to_clear"] and not v.get("normal_alt_reads")
+    depth = v.normal_depth
+    return depth is not None and depth >= t["min_normal_depth_to_clear"] and not v.normal_alt_reads
 
 
 def population_afs(path: str | Path, alleles: list[tuple[str, int, str, str]], *, info_field: str = "AF",
@@ -88,9 +89,9 @@ def population_afs(path: str | Path, alleles: list[tuple[str, int, str, str]], *
     return read_population_afs(str(path), alleles, info_field=info_field, max_stream_bytes=max_stream_bytes)
 
 
-def label_germline(variants: list[dict], build: str, *, population_af: str | Path | None = None,
-                   table: Mapping | None = None, ch_genes: Mapping | None = None) -> list[dict]:
-    """Copies of ``variants`` labelled ``germline`` (``ch_status``) by the curated table and the optional
+def label_germline(variants: list[AnnotatedVariant], build: str, *, population_af: str | Path | None = None,
+                   table: Mapping | None = None, ch_genes: Mapping | None = None) -> list[AnnotatedVariant]:
+    """``variants`` (in place, and returned) labelled ``germline`` (``ch_status``) by the curated table and the optional
     population-frequency VCF; already-labelled variants (matched normal) keep their label."""
     table = table or load_polymorphisms()
     index = polymorphism_index(table, build)
@@ -103,11 +104,10 @@ def label_germline(variants: list[dict], build: str, *, population_af: str | Pat
                              max_stream_bytes=int(cfg.get("max_stream_bytes", 200_000_000)))
     out = []
     for v in variants:
-        v = dict(v)
         key = _allele(v)
         if key is not None and afs.get(key) is not None:
-            v["population_af"] = afs[key]
-        if key is not None and v.get("ch_status") in (None, "possible_CH"):
+            v.population_af = afs[key]
+        if key is not None and v.ch_status in (None, "possible_CH"):
             why = None
             e = index.get(key)
             if e is not None:
@@ -120,10 +120,10 @@ def label_germline(variants: list[dict], build: str, *, population_af: str | Pat
                     why = f"{why}; {pa}" if why else f"likely germline: {pa}"
             if why:
                 if _cleared_by_normal(v, ch_genes):
-                    v["ch_evidence"] = (f"{why}, but absent from the matched normal ({v.get('normal_depth')} "
+                    v.ch_evidence = (f"{why}, but absent from the matched normal ({v.normal_depth} "
                                         "reads): kept as somatic")
                 else:
-                    v["ch_status"] = "germline"
-                    v["ch_evidence"] = why
+                    v.ch_status = "germline"
+                    v.ch_evidence = why
         out.append(v)
     return out

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from alkannot.drug_names import TKIS
 from alkannot.report.civic_view import civic_cell, civic_methods, tier_rows
-from alkannot.report.svg import as_float, kinase_domain_map, map_markers, resolve_regions
+from alkannot.report.svg import MAP_END, MAP_START, as_float, kinase_domain_map, map_markers, resolve_regions
 from alkannot.report.values import as_dict as _dict
 from alkannot.report.values import as_list as _list
 from alkannot.report.values import as_text as _text
@@ -233,6 +233,25 @@ def hotspot_index(ctdna) -> dict[str, dict]:
     return index
 
 
+# The sample page's variant table lists every variant up to VARIANT_TABLE_MAX rows. Above it (an all-sites VCF, a
+# hypermutated sample) it lists only the rows `always_listed` keeps and says how many it leaves out and where they
+# are (<sample>.variants.tsv and the JSON list every variant), like the cohort report's MATRIX_MAX_* and
+# report/compound_listing.py's COMPOUND_LIST_MAX. Below the limit the page is unchanged.
+VARIANT_TABLE_MAX = 1000
+
+
+def always_listed(v: dict) -> bool:
+    """Rows the sample page lists however many variants the sample has: every call outside ALK (the
+    co-alteration genes), ALK kinase-domain changes and ALK changes drawn on the kinase-domain map, calls that
+    failed the caller's FILTER or were not annotated, and calls labelled germline/CH/possible CH. What is left
+    out: annotated, FILTER-passing, unlabelled ALK calls outside the kinase domain."""
+    if v.get("gene") != "ALK" or v.get("alk_kinase_domain") or v.get("status") == "not_annotated" \
+            or v.get("filter_pass") is False or v.get("ch_status"):
+        return True
+    pos = as_float(v.get("protein_position"))
+    return pos is not None and MAP_START <= pos <= MAP_END
+
+
 def variant_rows(variants, ctdna: dict) -> list[dict]:
     lod = hotspot_index(ctdna)
     rows = []
@@ -316,8 +335,8 @@ def citations(data: dict) -> list[dict]:
     return [REVIEW_CITATION] + [c for c in cites if c["text"] != REVIEW_CITATION["text"]]
 
 
-def sample_view(data: dict, regions) -> dict:
-    """Normalise one sample dict into the template's view model."""
+def sample_view(data: dict, regions, not_listed: dict | None = None) -> dict:
+    """Normalise one sample dict into the template's view model (``not_listed``: see render_sample_html)."""
     data = _dict(data)
     s = _dict(data.get("sample"))
     ctdna = _dict(data.get("ctdna"))
@@ -357,6 +376,7 @@ def sample_view(data: dict, regions) -> dict:
         "regions": regions,
         "unplaced": unplaced,
         "variants": variant_rows(data.get("variants"), ctdna),
+        "not_listed": not_listed,
         "uninterpreted": [
             {k: _text(u.get(k)) for k in ("gene", "variant_ref", "hgvsc", "reason", "explanation", "fix")}
             for u in map(_dict, _list(data.get("uninterpreted")))],
@@ -411,17 +431,19 @@ def sample_view(data: dict, regions) -> dict:
     }
 
 
-def render_sample_html(data: dict, *, resources: Path | None = None) -> str:
+def render_sample_html(data: dict, *, resources: Path | None = None, not_listed: dict | None = None) -> str:
     """One self-contained HTML report for one sample's ``alkannot.json`` dict.
 
     ALK region spans come from ``data['alk_regions']`` or ``<resources>/alk_regions.tsv`` (default: the
     package's resources dir); without either the map shows the kinase domain without structural regions.
+    ``not_listed`` ({"listed", "total", "not_listed", "limit", "files"}): ``data['variants']`` holds only the
+    rows `always_listed` keeps out of ``total`` (above VARIANT_TABLE_MAX); the page says so.
     """
     from alkannot.report.readable import readable_view
 
     regions = resolve_regions(data if isinstance(data, dict) else {}, resources)
     return environment().get_template("sample.html.j2").render(
-        v=sample_view(data, regions), r=readable_view(data if isinstance(data, dict) else {}, resources))
+        v=sample_view(data, regions, not_listed), r=readable_view(data if isinstance(data, dict) else {}, resources))
 
 
 def fusion_read_cells(f: dict) -> dict:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
 from alkannot.annotate.protein import ProteinEdit
 from alkannot.errors import InputError
@@ -163,14 +164,34 @@ def _genotype_indices(gt: str | None) -> list[int] | None:
     return [int(p) for p in parts]
 
 
-def _record_groups(variants: list[dict]) -> dict[int, tuple[int, int]]:
-    """variant index -> (1-based ALT number within its record, number of ALTs in the record)."""
+# the same few consequence strings and genotypes on every row of a large sample: computed once each
+_most_severe = lru_cache(maxsize=4096)(most_severe)
+
+
+@lru_cache(maxsize=4096)
+def _homozygous_for(gt: str | None, allele_no: int) -> bool:
+    """Every allele of the genotype is ALT number `allele_no` (MAF Tumor_Seq_Allele1 is then the ALT)."""
+    idx = _genotype_indices(gt)
+    return bool(idx) and all(g == allele_no for g in idx)
+
+
+def group_key(line: int | None, chrom, vcf_pos, vcf_ref) -> tuple:
+    """The VCF record an allele came from: its line, else (chrom, VCF POS, VCF REF)."""
+    return ("line", line) if line is not None else ("key", chrom, vcf_pos, vcf_ref)
+
+
+def record_groups(keys: list[tuple]) -> dict[int, tuple[int, int]]:
+    """variant index -> (1-based ALT number within its record, number of ALTs in the record), from the
+    variants' `group_key`s."""
     groups: dict[tuple, list[int]] = defaultdict(list)
-    for i, v in enumerate(variants):
-        key = ("line", v["line"]) if v.get("line") is not None else \
-            ("key", v.get("chrom"), v.get("vcf_pos"), v.get("vcf_ref"))
+    for i, key in enumerate(keys):
         groups[key].append(i)
     return {i: (k + 1, len(idx)) for idx in groups.values() for k, i in enumerate(idx)}
+
+
+def _record_groups(variants: list[dict]) -> dict[int, tuple[int, int]]:
+    return record_groups([group_key(v.get("line"), v.get("chrom"), v.get("vcf_pos"), v.get("vcf_ref"))
+                          for v in variants])
 
 
 def unrepresentable(v: dict) -> str | None:
@@ -186,71 +207,71 @@ def _minus(a: int | None, b: int | None, n_alts: int) -> int | None:
     return a - b if a is not None and b is not None and n_alts == 1 and a >= b else None
 
 
+def maf_row(v: dict, allele: tuple[int, int], sample: dict, build: str | None, center: str = ".") -> dict:
+    """The MAF row (column -> value, None = empty) of one representable allele; `allele` = (ALT number
+    within its record, ALTs in the record) from `record_groups`."""
+    allele_no, n_alts = allele
+    if v.get("hgvsp") and "protein_edit" not in v:
+        raise InputError(f"sample {sample.get('id')}: variant {v.get('chrom')}:{v.get('pos')} has no protein_edit "
+                         "(a JSON written by an older alkannot)", fix="re-run `alkannot annotate` for this sample")
+    a = maf_alleles(v["pos"], v["ref"], v["alt"])
+    effect = _most_severe(v.get("consequence")) if v.get("status") == "annotated" else None
+    allele1 = a["alt"] if _homozygous_for(v.get("gt"), allele_no) else a["ref"]
+    rs = [x for x in (v.get("id") or "").split(";") if x.startswith("rs")]
+    return {
+        "Hugo_Symbol": v.get("gene") or "Unknown",
+        "Entrez_Gene_Id": 0,  # vcf2maf's "unknown"; readers fall back to Hugo_Symbol
+        "Center": center,
+        "NCBI_Build": build,
+        "Chromosome": v["chrom"],
+        "Start_Position": a["start"],
+        "End_Position": a["end"],
+        "Strand": "+",
+        "Variant_Classification": variant_classification(effect, a["type"], a["inframe"]),
+        "Variant_Type": a["type"],
+        "Reference_Allele": a["ref"],
+        "Tumor_Seq_Allele1": allele1,
+        "Tumor_Seq_Allele2": a["alt"],
+        "dbSNP_RS": ",".join(rs) or None,
+        "Tumor_Sample_Barcode": sample["id"],
+        "Matched_Norm_Sample_Barcode": sample.get("normal_sample"),
+        "HGVSc": v.get("hgvsc"),
+        "HGVSp": hgvsp_maf(v.get("protein_edit")),
+        "HGVSp_Short": hgvsp_short(v.get("protein_edit"), effect, v.get("hgvsc")),
+        "Transcript_ID": v.get("transcript"),
+        "Exon_Number": v.get("exon"),
+        "t_depth": v.get("depth"),
+        "t_ref_count": _minus(v.get("depth"), v.get("alt_reads"), n_alts),
+        "t_alt_count": v.get("alt_reads"),
+        "n_depth": v.get("normal_depth"),
+        "n_ref_count": _minus(v.get("normal_depth"), v.get("normal_alt_reads"), n_alts),
+        "n_alt_count": v.get("normal_alt_reads"),
+        "Consequence": v.get("consequence"),
+        "Protein_position": v.get("protein_position"),
+        "INTRON": v.get("intron"),
+        "FILTER": v.get("filter"),
+        "t_alt_freq": v.get("vaf"),
+        "vcf_id": v.get("id"),
+        "vcf_pos": v.get("vcf_pos"),
+        "vcf_ref": v.get("vcf_ref"),
+        "vcf_alt": v.get("vcf_alt"),
+        "alkannot_status": v.get("status"),
+        "alkannot_reason": v.get("reason"),
+        "alk_kinase_domain": v.get("alk_kinase_domain"),
+        "alk_region": v.get("alk_region"),
+        "ch_status": v.get("ch_status"),
+        "compound": v.get("compound") or None,
+        "flags": v.get("flags") or None,
+    }
+
+
 def maf_rows(data: dict, *, center: str = ".") -> list[dict]:
     """One MAF row (column -> value, None = empty) per representable allele of `data['variants']`."""
     sample = data["sample"]
     build = sample.get("build") or data.get("resources", {}).get("build")
     variants = data["variants"]
     groups = _record_groups(variants)
-    rows = []
-    for i, v in enumerate(variants):
-        if unrepresentable(v):
-            continue
-        if v.get("hgvsp") and "protein_edit" not in v:
-            raise InputError(f"sample {sample.get('id')}: variant {v.get('chrom')}:{v.get('pos')} has no protein_edit "
-                             "(a JSON written by an older alkannot)", fix="re-run `alkannot annotate` for this sample")
-        a = maf_alleles(v["pos"], v["ref"], v["alt"])
-        effect = most_severe(v.get("consequence")) if v.get("status") == "annotated" else None
-        allele_no, n_alts = groups[i]
-        gt = _genotype_indices(v.get("gt"))
-        allele1 = a["alt"] if gt and all(g == allele_no for g in gt) else a["ref"]
-        rs = [x for x in (v.get("id") or "").split(";") if x.startswith("rs")]
-        rows.append({
-            "Hugo_Symbol": v.get("gene") or "Unknown",
-            "Entrez_Gene_Id": 0,  # vcf2maf's "unknown"; readers fall back to Hugo_Symbol
-            "Center": center,
-            "NCBI_Build": build,
-            "Chromosome": v["chrom"],
-            "Start_Position": a["start"],
-            "End_Position": a["end"],
-            "Strand": "+",
-            "Variant_Classification": variant_classification(effect, a["type"], a["inframe"]),
-            "Variant_Type": a["type"],
-            "Reference_Allele": a["ref"],
-            "Tumor_Seq_Allele1": allele1,
-            "Tumor_Seq_Allele2": a["alt"],
-            "dbSNP_RS": ",".join(rs) or None,
-            "Tumor_Sample_Barcode": sample["id"],
-            "Matched_Norm_Sample_Barcode": sample.get("normal_sample"),
-            "HGVSc": v.get("hgvsc"),
-            "HGVSp": hgvsp_maf(v.get("protein_edit")),
-            "HGVSp_Short": hgvsp_short(v.get("protein_edit"), effect, v.get("hgvsc")),
-            "Transcript_ID": v.get("transcript"),
-            "Exon_Number": v.get("exon"),
-            "t_depth": v.get("depth"),
-            "t_ref_count": _minus(v.get("depth"), v.get("alt_reads"), n_alts),
-            "t_alt_count": v.get("alt_reads"),
-            "n_depth": v.get("normal_depth"),
-            "n_ref_count": _minus(v.get("normal_depth"), v.get("normal_alt_reads"), n_alts),
-            "n_alt_count": v.get("normal_alt_reads"),
-            "Consequence": v.get("consequence"),
-            "Protein_position": v.get("protein_position"),
-            "INTRON": v.get("intron"),
-            "FILTER": v.get("filter"),
-            "t_alt_freq": v.get("vaf"),
-            "vcf_id": v.get("id"),
-            "vcf_pos": v.get("vcf_pos"),
-            "vcf_ref": v.get("vcf_ref"),
-            "vcf_alt": v.get("vcf_alt"),
-            "alkannot_status": v.get("status"),
-            "alkannot_reason": v.get("reason"),
-            "alk_kinase_domain": v.get("alk_kinase_domain"),
-            "alk_region": v.get("alk_region"),
-            "ch_status": v.get("ch_status"),
-            "compound": v.get("compound") or None,
-            "flags": v.get("flags") or None,
-        })
-    return rows
+    return [maf_row(v, groups[i], sample, build, center) for i, v in enumerate(variants) if not unrepresentable(v)]
 
 
 def not_in_maf(data: dict) -> Counter:
@@ -298,6 +319,18 @@ class CohortMaf:
         else:
             self._spill.writelines(r + "\n" for r in rows)
 
+    def add_row(self, v: dict, allele: tuple[int, int], sample: dict, build: str | None) -> None:
+        """One variant row of a sample written row by row (count the sample in `ids` once yourself)."""
+        why = unrepresentable(v)
+        if why:
+            self.skipped[why] += 1
+            return
+        row = _line(maf_row(v, allele, sample, build, self.center))
+        if self._spill is None:
+            self.body.append(row)
+        else:
+            self._spill.write(row + "\n")
+
     def _header(self) -> list[str]:
         lines = [f"#version {MAF_VERSION}"]
         if self.skipped:
@@ -338,8 +371,12 @@ def maf_text(datas: list[dict], *, center: str = ".") -> str:
     return acc.text()
 
 
-def write_maf(data: dict, out_path: str, *, center: str = ".") -> None:
-    """Write one sample's MAF (`results/{sample}/{sample}.maf.tsv`)."""
+def write_maf(data: dict, out_path: str, *, center: str = ".", rows: CohortMaf | None = None) -> None:
+    """Write one sample's MAF (`results/{sample}/{sample}.maf.tsv`); ``rows``: its rows already made, one at
+    a time, while the sample's outputs were written (report.outputs)."""
+    if rows is not None:
+        rows.write(out_path)
+        return
     atomic_write_text(out_path, maf_text([data], center=center))
 
 

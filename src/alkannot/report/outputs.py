@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources as ires
 from pathlib import Path
 
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.io.atomic import atomic_write_text
 from alkannot.report.cells import tsv_cell
 
@@ -164,6 +165,92 @@ def write_json(path: Path, data: dict) -> None:
         fh.write("".join(buf))
 
 
+_ENC_STR = json.encoder.encode_basestring  # ensure_ascii=False: the C function json itself uses
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o in (float("inf"), float("-inf")):
+        return "Infinity" if o > 0 else "-Infinity"
+    return float.__repr__(o)
+
+
+def _indented(o, level: int) -> str:
+    """json.dumps(o, indent=1, ensure_ascii=False) nested `level` deep (the text after its key): the same
+    bytes as json's own (pure-Python) indenting encoder, built without its generator per value."""
+    if isinstance(o, str):
+        return _ENC_STR(o)
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, float):
+        return _float(o)
+    inner = "\n" + " " * (level + 1)
+    if isinstance(o, (list, tuple)):
+        if not o:
+            return "[]"
+        return "[" + inner + ("," + inner).join([_indented(x, level + 1) for x in o]) + "\n" + " " * level + "]"
+    if isinstance(o, dict) and all(isinstance(k, str) for k in o):
+        if not o:
+            return "{}"
+        return "{" + inner + ("," + inner).join([_ENC_STR(k) + ": " + _indented(v, level + 1) for k, v in o.items()]) \
+            + "\n" + " " * level + "}"
+    # anything else (non-string keys, other types): json decides, as before
+    return json.dumps(o, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level)
+
+
+# A variant row sits two levels deep (document -> "variants" -> row). Its scalars go through json's C encoder
+# with the indented item separator; its non-empty lists/objects (protein_edit, flags, ...) through _indented.
+_ROW_ENCODER = json.encoder.c_make_encoder(
+    None, json.JSONEncoder().default, _ENC_STR, None, ": ", ",\n   ", False, False, True) \
+    if json.encoder.c_make_encoder is not None else None
+
+
+def _row_text(row: dict) -> str:
+    """_indented(row, 2) for one variant row: json's C encoding of the row with the indented item separator,
+    between the indented braces, each non-empty list/object (flags, protein_edit, ...) put in by _indented
+    where a placeholder stood. A row whose own text holds a placeholder's bytes (a NUL character) or ": ["/
+    ": {" (which then might be a nested value) takes _indented."""
+    if _ROW_ENCODER is None or not row:
+        return _indented(row, 2)
+    text = "".join(_ROW_ENCODER(row, 0))
+    if text.count(": [") == text.count(": []") and text.count(": {") == text.count(": {}"):
+        return "{\n   " + text[1:-1] + "\n  }"  # no non-empty list/object
+    nested = [k for k, v in row.items() if v and type(v) in _CONTAINERS]
+    flat = row
+    if nested:
+        flat = dict(row)
+        for i, k in enumerate(nested):
+            flat[k] = _SLOTS[i] if i < len(_SLOTS) else None
+        if len(nested) > len(_SLOTS):
+            return _indented(row, 2)
+    text = "".join(_ROW_ENCODER(flat, 0))
+    if text.count("\\u0000") != 2 * len(nested) or text.count(": [") != text.count(": []") \
+            or text.count(": {") != text.count(": {}"):
+        return _indented(row, 2)
+    text = "{\n   " + text[1:-1] + "\n  }"
+    for i, k in enumerate(nested):
+        text = text.replace(_SLOT_TEXT[i], _indented(row[k], 3), 1)
+    return text
+
+
+_CONTAINERS = (list, tuple, dict)
+_SLOTS = [f"\x00{i}\x00" for i in range(16)]
+_SLOT_TEXT = [_ENC_STR(x) for x in _SLOTS]
+
+
+def sample_json(data: dict) -> dict:
+    """The sample JSON's content: the result with each variant record (annotate.record.AnnotatedVariant)
+    as its JSON row (rows that are already JSON rows, e.g. of a written JSON, stay as they are)."""
+    return {**data, "variants": [v.to_dict() if isinstance(v, AnnotatedVariant) else v for v in data["variants"]]}
+
+
 def tsv_text(rows: list[dict], columns: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -171,6 +258,80 @@ def tsv_text(rows: list[dict], columns: list[str]) -> str:
     for r in rows:
         w.writerow([tsv_cell(r.get(c)) for c in columns])
     return buf.getvalue()
+
+
+_VALIDATE_CHUNK = 2000  # variant rows validated together (with the rest of the document)
+
+
+def _tsv_cells(row: dict, columns: list[str]) -> list[str]:
+    """[tsv_cell(row.get(c)) for c in columns], with the common cases (empty, plain text, int) inline."""
+    return ["" if v is None else v if (type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v)
+            else str(v) if type(v) is int else tsv_cell(v) for v in map(row.get, columns)]
+
+
+def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
+    """The JSON (``json.dumps(sample_json(data), indent=1, ensure_ascii=False)`` + newline, the same bytes),
+    variants.tsv and the MAF, one variant row at a time; each row is validated with the document (in chunks of
+    _VALIDATE_CHUNK rows; a rejected chunk hands the whole document to validate_sample_json, which raises the
+    error it always raised). Returns (the MAF's rows, for report.maf.write_maf; the rows the sample page lists:
+    all of them up to report.html.VARIANT_TABLE_MAX, else those report.html.always_listed keeps)."""
+    from alkannot.io.atomic import atomic_path
+    from alkannot.report.html import VARIANT_TABLE_MAX, always_listed
+    from alkannot.report.maf import CohortMaf, group_key, record_groups
+
+    records = data["variants"]
+    sample = data["sample"]
+    build = sample.get("build") or data.get("resources", {}).get("build")
+    groups = record_groups([group_key(v.line, v.chrom, v.vcf_pos, v.vcf_ref) for v in records])
+    maf = CohortMaf(spill=True)
+    maf.ids[sample["id"]] += 1
+    list_all = len(records) <= VARIANT_TABLE_MAX
+    listed: list[dict] = []
+    chunk: list[dict] = []
+    doc = dict(data)
+    validate = _fast_validator()
+
+    def check(rows: list[dict]) -> None:
+        doc["variants"] = rows
+        try:
+            validate(doc)
+        except Exception:
+            validate_sample_json(sample_json(data))
+
+    with atomic_path(json_path) as jtmp, open(jtmp, "w") as jfh, atomic_path(tsv_path) as ttmp, \
+            open(ttmp, "w", newline="") as tfh:
+        tsv = csv.writer(tfh, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        tsv.writerow(VARIANT_COLUMNS)
+        jfh.write("{")
+        for n, (key, value) in enumerate(data.items()):
+            jfh.write(("," if n else "") + "\n " + _ENC_STR(str(key)) + ": ")
+            if key != "variants":
+                jfh.write(_indented(value, 1))
+                continue
+            if not records:
+                jfh.write("[]")
+                continue
+            buf = ["["]
+            for i, rec in enumerate(records):
+                row = rec.to_dict()
+                buf.append(("\n  " if i == 0 else ",\n  ") + _row_text(row))
+                tsv.writerow(_tsv_cells(row, VARIANT_COLUMNS))
+                maf.add_row(row, groups[i], sample, build)
+                if list_all or always_listed(row):
+                    listed.append(row)
+                chunk.append(row)
+                if len(chunk) >= _VALIDATE_CHUNK:
+                    check(chunk)
+                    chunk = []
+                if len(buf) >= 2048:
+                    jfh.write("".join(buf))
+                    buf.clear()
+            if chunk:
+                check(chunk)
+            buf.append("\n ]")
+            jfh.write("".join(buf))
+        jfh.write("\n}\n")
+    return maf, listed
 
 
 SAMPLE_OUTPUT_EXTS = (".alkannot.json", ".variants.tsv", ".drugs.tsv", ".fusions.tsv", ".report.html", ".maf.tsv",
@@ -183,6 +344,9 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
     temporary folder under ``out_dir``, then renamed into place with the JSON last, holding a lock on
     ``out_dir`` so concurrent runs into the same folder take turns. A failure leaves none of the sample's
     outputs; a killed run's leftovers are finished or removed by the next run into the folder.
+    ``data['variants']``: the variant records (annotate.record.AnnotatedVariant; rows of a written JSON are
+    read back with from_dict). Each record's JSON row is written to the JSON, variants.tsv and the MAF as it is
+    made (`_write_variant_rows`), and validated in chunks; a 100,000-variant sample never holds all its rows.
     ``prefiltered``: the annotator's pass over a streamed ``input_vcf`` (io.vcf.Prefiltered), read again
     rather than re-read from the file."""
     import errno
@@ -192,7 +356,9 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
 
     sid = data["sample"]["id"]
     out_dir = Path(out_dir)
-    validate_sample_json(data)
+    records = [v if isinstance(v, AnnotatedVariant) else AnnotatedVariant.from_dict(v) for v in data["variants"]]
+    data = {**data, "variants": records}
+    validate_sample_json({**data, "variants": []})  # the rows are checked as they are written
     names = {
         "json": f"{sid}.alkannot.json",
         "variants": f"{sid}.variants.tsv",
@@ -213,23 +379,30 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
         with output_set(out_dir, sid, remove_on_failure=everything) as box:
             box.stale = everything
             tmp = {k: box.path(n) for k, n in names.items()}
-            atomic_write_text(tmp["variants"], tsv_text(data["variants"], VARIANT_COLUMNS))
+            from alkannot.report.maf import write_maf
+
+            maf_rows, listed = _write_variant_rows(data, tmp["json"], tmp["variants"])
+            write_maf(data, tmp["maf"], rows=maf_rows)
             if "drugs" in tmp:
                 atomic_write_text(tmp["drugs"], tsv_text(drug_rows(data), DRUG_COLUMNS))
             if "fusions" in tmp:
                 atomic_write_text(tmp["fusions"], tsv_text(fusion_rows(data), FUSION_COLUMNS))
             from alkannot.report.html import render_sample_html
-            from alkannot.report.maf import write_maf
 
-            atomic_write_text(tmp["html"], render_sample_html(data))
-            write_maf(data, tmp["maf"])
+            not_listed = None
+            if len(listed) < len(records):
+                from alkannot.report.html import VARIANT_TABLE_MAX
+
+                not_listed = {"listed": len(listed), "total": len(records), "not_listed": len(records) - len(listed),
+                              "limit": VARIANT_TABLE_MAX, "files": f"{names['variants']} and {names['json']}"}
+            atomic_write_text(tmp["html"], render_sample_html({**data, "variants": listed}, not_listed=not_listed))
+            del listed
             if input_vcf:
                 from alkannot.report.vcf_out import write_annotated_vcf
 
                 write_annotated_vcf(input_vcf, data, str(tmp["vcf"]), build=data["sample"]["build"],
                                     prefiltered=prefiltered)
             # JSON last: its presence means the sample finished.
-            write_json(tmp["json"], data)
             box.order = [n for k, n in names.items() if k != "json"] + [names["json"]]
     except OutputBusy:
         raise InputError("another alkannot run is writing into this output folder", path=str(out_dir),

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alkannot import __version__
+from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
@@ -27,6 +28,7 @@ from alkannot.io.vcf import header_columns, is_bcf, is_indexed, prefilter_lines,
 # parsers still follow VCF 4.2, which forbids whitespace in INFO.
 _ESCAPES = {"%": "%25", ":": "%3A", ";": "%3B", "=": "%3D", ",": "%2C", "\r": "%0D", "\n": "%0A",
             "\t": "%09", " ": "%20"}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
 MISSING = "."
 _PLAIN = re.compile(r"[ACGTNacgtn*]+")
 
@@ -41,44 +43,56 @@ def vcf_escape(value: object) -> str:
     s = str(value)
     if s == "":
         return MISSING
-    return "".join(_ESCAPES.get(c, c) for c in s)
+    return s.translate(_ESCAPE_TABLE)
 
 
-def _kd_region(v: dict) -> str | None:
-    return (v.get("alk_region") or "kinase_domain") if v.get("alk_kinase_domain") else None
+def _kd_region(v: AnnotatedVariant) -> str | None:
+    return (v.alk_region or "kinase_domain") if v.alk_kinase_domain else None
 
 
-def _status(v: dict) -> str | None:
-    return "annotated" if v.get("status") == "annotated" else (v.get("reason") or v.get("status"))
+def _status(v: AnnotatedVariant) -> str | None:
+    return "annotated" if v.status == "annotated" else (v.reason or v.status)
 
 
 # (INFO id, Description, value of one allele).  Order is the order of the header lines.
-INFO_FIELDS: list[tuple[str, str, Callable[[dict], object]]] = [
+INFO_FIELDS: list[tuple[str, str, Callable[[AnnotatedVariant], object]]] = [
     ("ALKANNOT_GENE", "Gene whose MANE Select transcript alkannot annotated this allele on",
-     lambda v: v.get("gene")),
+     lambda v: v.gene),
     ("ALKANNOT_TRANSCRIPT", "Transcript of ALKANNOT_HGVSC/ALKANNOT_HGVSP (RefSeq MANE Select)",
-     lambda v: v.get("transcript")),
-    ("ALKANNOT_HGVSC", "HGVS c. (or n.) change on ALKANNOT_TRANSCRIPT, 3'-shifted", lambda v: v.get("hgvsc")),
+     lambda v: v.transcript),
+    ("ALKANNOT_HGVSC", "HGVS c. (or n.) change on ALKANNOT_TRANSCRIPT, 3'-shifted", lambda v: v.hgvsc),
     ("ALKANNOT_HGVSP", "HGVS p. change, three-letter, predicted (in parentheses); same-codon changes on one "
-     "haplotype are combined", lambda v: v.get("hgvsp")),
-    ("ALKANNOT_CSQ", "Sequence Ontology consequence terms, '&'-separated", lambda v: v.get("consequence")),
+     "haplotype are combined", lambda v: v.hgvsp),
+    ("ALKANNOT_CSQ", "Sequence Ontology consequence terms, '&'-separated", lambda v: v.consequence),
     ("ALKANNOT_KD_REGION", "ALK kinase-domain structural region (e.g. solvent_front, gatekeeper; kinase_domain "
      "when no narrower region applies); '.' outside the ALK kinase domain", _kd_region),
     ("ALKANNOT_COMPOUND", "Compound ALK mutations this allele is part of, with phase, '|'-separated "
-     "(e.g. G1202R+L1196M%20(cis))", lambda v: v.get("compound") or None),
+     "(e.g. G1202R+L1196M%20(cis))", lambda v: v.compound or None),
     ("ALKANNOT_CH", "Clonal haematopoiesis status from the matched white-blood-cell sample (possible_CH, CH, "
-     "germline); '.' when not assessed or tumour-derived", lambda v: v.get("ch_status")),
+     "germline); '.' when not assessed or tumour-derived", lambda v: v.ch_status),
     ("ALKANNOT_STATUS", "'annotated', or why the allele was not annotated (e.g. ref_mismatch, "
      "symbolic_or_breakend_allele, spanning_deletion_allele, reference_sequence_not_available)", _status),
 ]
 
 
-def info_values(variants: list[dict | None]) -> dict[str, tuple[str, ...] | None]:
+def _escaped(value: object) -> str:
+    # vcf_escape, with its common cases (None, a string) inline
+    if value is None:
+        return MISSING
+    if type(value) is str:
+        return value.translate(_ESCAPE_TABLE) if value else MISSING
+    return vcf_escape(value)
+
+
+def info_values(variants: list[AnnotatedVariant | None]) -> dict[str, tuple[str, ...] | None]:
     """INFO id -> one escaped value per ALT (None when every allele has nothing to say)."""
+    if len(variants) == 1 and variants[0] is not None:  # one ALT: the common case, without the general loop
+        v = variants[0]
+        return {key: None if (x := _escaped(get(v))) == MISSING else (x,) for key, _desc, get in INFO_FIELDS}
     out: dict[str, tuple[str, ...] | None] = {}
     for key, _desc, get in INFO_FIELDS:
-        vals = tuple(vcf_escape(get(v)) if v is not None else MISSING for v in variants)
-        out[key] = vals if any(x != MISSING for x in vals) else None
+        vals = tuple([vcf_escape(get(v)) if v is not None else MISSING for v in variants])
+        out[key] = None if vals.count(MISSING) == len(vals) else vals
     return out
 
 
@@ -104,32 +118,37 @@ def _in_targets(targets: dict[str, list[tuple[int, int]]], chrom: str, pos: int,
 class _Matcher:
     """Finds the result's variant for each ALT of a re-read record: by line, else by record key."""
 
-    def __init__(self, variants: list[dict]):
+    def __init__(self, variants: list[AnnotatedVariant]):
         self.by_line: dict[int, list[int]] = defaultdict(list)
         self.by_key: dict[tuple, list[int]] = defaultdict(list)
         for i, v in enumerate(variants):
-            if v.get("line") is not None:
-                self.by_line[v["line"]].append(i)
-            self.by_key[(v["chrom"], v.get("vcf_pos"), v.get("vcf_ref"), v.get("vcf_alt"))].append(i)
+            if v.line is not None:
+                self.by_line[v.line].append(i)
+            self.by_key[(v.chrom, v.vcf_pos, v.vcf_ref, v.vcf_alt)].append(i)
         self.variants = variants
         self.used: set[int] = set()
 
-    def find(self, line: int, chrom: str, pos: int, ref: str, alt: str) -> dict | None:
+    def find(self, line: int, chrom: str, pos: int, ref: str, alt: str) -> AnnotatedVariant | None:
         for i in self.by_line.get(line, ()):
             v = self.variants[i]
-            if (v["chrom"], v.get("vcf_pos"), v.get("vcf_ref"), v.get("vcf_alt")) == (chrom, pos, ref, alt):
+            if (v.chrom, v.vcf_pos, v.vcf_ref, v.vcf_alt) == (chrom, pos, ref, alt):
                 self.used.add(i)
                 return v
         # indexed input has no line numbers; duplicate records share a key and get the same values
         # (each takes the next unused variant of its key, so every duplicate is accounted for)
         found = None
         for i in self.by_key.get((chrom, pos, ref, alt), ()):
-            if self.variants[i].get("line") in (None, line):
+            if self.variants[i].line in (None, line):
                 if i not in self.used:
                     self.used.add(i)
                     return self.variants[i]
                 found = found or self.variants[i]
         return found
+
+
+def _records(variants: list) -> list[AnnotatedVariant]:
+    """The result's variant records (rows of a written sample JSON are read back with from_dict)."""
+    return [v if isinstance(v, AnnotatedVariant) else AnnotatedVariant.from_dict(v) for v in variants]
 
 
 def _open_input(path: str):
@@ -176,11 +195,11 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
     if is_indexed(input_vcf) or is_bcf(input_vcf):
         # as the annotator read it (io.vcf.is_indexed): only the target regions (such records carry no line
         # numbers); a BCF without an index is read through, its records numbered as the annotator numbers them
-        vf = _open_input(input_vcf)
-        try:
-            _write(vf, _region_records(vf, targets), input_vcf, data, out_path, build)
-        finally:
-            vf.close()
+        def region_input():
+            vf = _open_input(input_vcf)
+            return vf, _region_records(vf, targets)
+
+        _write(region_input, input_vcf, data, out_path, build)
         return
     # a text VCF: only its target lines, with the line numbers the annotator gave them
     from alkannot.annotate.variants import read_targets
@@ -192,11 +211,12 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
     with tempfile.TemporaryDirectory(prefix="alkannot-vcf-") as tmpdir:
         sub = os.path.join(tmpdir, "targets.vcf")
         write_subset(sub, header, kept)
-        vf = _open_input(sub)
-        try:
-            _write(vf, zip((ln for ln, _ in kept), vf), input_vcf, data, out_path, build)
-        finally:
-            vf.close()
+
+        def subset_input():
+            vf = _open_input(sub)
+            return vf, zip((ln for ln, _ in kept), vf)
+
+        _write(subset_input, input_vcf, data, out_path, build)
 
 
 def _bad_line(path: str):
@@ -232,32 +252,88 @@ def _fetch_targets(vf, targets):
                 yield None, rec
 
 
-def _write(vf, records, input_vcf: str, data: dict, out_path: str, build: str) -> None:
+class _NotInOrder(Exception):
+    """The records cannot be written as they come (see _write)."""
+
+
+def _write(open_input, input_vcf: str, data: dict, out_path: str, build: str) -> None:
+    """Write the annotated records. ``open_input()`` gives a fresh (VariantFile, (line, record) pairs).
+
+    The records are written as they are read while they come in (contig, position) order and need no header
+    line added mid-way (INFO/END, see `_needs_end`, or an undeclared contig/tag): a sorted input with a complete
+    header, the usual case, is never held in memory.
+    Otherwise the records are read again, collected and sorted (`_annotated_records`). Same bytes either way."""
+    variants = _records(data["variants"])
+    vf, records = open_input()
+    try:
+        _write_streamed(vf, records, input_vcf, data, variants, out_path, build)
+        return
+    except _NotInOrder:
+        pass
+    finally:
+        vf.close()
+    vf, records = open_input()
+    try:
+        keep = _annotated_records(vf, records, input_vcf, data, variants, build)
+        _write_records(vf, keep, out_path)
+    finally:
+        vf.close()
+
+
+def _write_records(vf, records, out_path: str, before_commit=None) -> None:
     import pysam
 
-    keep = _annotated_records(vf, records, input_vcf, data, build)
     out_path = Path(out_path)
     # The VCF is renamed into place first, then its index (exit order of the two blocks).
     with atomic_path(str(out_path) + ".tbi") as tmp_tbi, atomic_path(out_path) as tmp_vcf:
         with pysam.VariantFile(str(tmp_vcf), "wz", header=vf.header) as out:
-            for rec in keep:
+            for rec in records:
                 out.write(rec)
+        if before_commit is not None:
+            before_commit()
         os.unlink(tmp_tbi)
         pysam.tabix_index(str(tmp_vcf), preset="vcf", force=True, index=str(tmp_tbi))
 
 
-def _annotated_records(vf, records, input_vcf: str, data: dict, build: str) -> list:
-    """The target-gene records among `records` ((line or None, record) pairs from `vf`), ALKANNOT_*
-    INFO set, sorted; `vf.header` gains the definitions."""
+def _write_streamed(vf, records, input_vcf: str, data: dict, variants: list[AnnotatedVariant], out_path: str,
+                    build: str) -> None:
+    """_write_records(vf, _annotated_records(...)) without holding the records; raises _NotInOrder (nothing
+    written) when a record comes out of (contig, position) order or needs INFO/END defined first."""
+    last = (-1, -1)
+    end_defined = "END" in vf.header.info
+    header_lines = None
+
+    def in_order():
+        nonlocal last
+        for rec in _annotate_records(vf, records, input_vcf, data, variants, build, matcher):
+            key = (rec.rid, rec.pos)
+            # htslib defines an undeclared contig/FILTER/INFO tag in the reader's header when it reads one: the
+            # writer, which copied the header when it opened, could not write the record
+            if key < last or (not end_defined and _needs_end(rec)) or len(vf.header.records) != header_lines:
+                raise _NotInOrder
+            last = key
+            yield rec
+
+    matcher = _Matcher(variants)
+    _prepare_header(vf.header, data, build, input_vcf)  # before the writer copies the header
+    header_lines = len(vf.header.records)
+    _write_records(vf, in_order(), out_path, lambda: _check_all_used(variants, matcher, input_vcf))
+
+
+def _needs_end(rec) -> bool:
+    return any(not _PLAIN.fullmatch(a) for a in rec.alleles)
+
+
+def _annotate_records(vf, records, input_vcf: str, data: dict, variants: list[AnnotatedVariant], build: str,
+                      matcher: _Matcher):
+    """The target-gene records among `records` ((line or None, record) pairs from `vf`), ALKANNOT_* INFO set,
+    in input order (`_prepare_header` first)."""
     import pysam
 
     targets = _targets(build)
-    matcher = _Matcher(data["variants"])
-    _prepare_header(vf.header, data, build, input_vcf)
-    keep = []
     verbosity = pysam.set_verbosity(0)  # htslib already warned about this file when it was annotated
     try:
-        for k, (line, rec) in enumerate(records, start=1):
+        for line, rec in records:
             if not _in_targets(targets, rec.chrom, rec.pos, rec.ref, rec.stop):
                 continue
             alts = rec.alts or ()
@@ -269,19 +345,33 @@ def _annotated_records(vf, records, input_vcf: str, data: dict, build: str) -> l
                     del rec.info[key]
                 if v is not None:
                     rec.info[key] = v
-            keep.append((rec.rid, rec.pos, k, rec))
+            yield rec
     except (OSError, ValueError) as e:
         raise InputError(f"cannot re-read the VCF ({e})", path=input_vcf, fix="check the file") from None
     finally:
         pysam.set_verbosity(verbosity)
+
+
+def _check_all_used(variants: list[AnnotatedVariant], matcher: _Matcher, input_vcf: str) -> None:
     # rows of a MAF input that could not become VCF records (vcf_pos null: no anchor base) are not expected
-    missing = [v for i, v in enumerate(data["variants"]) if i not in matcher.used and
-               not (v.get("maf_line") is not None and v.get("vcf_pos") is None)]
+    missing = [v for i, v in enumerate(variants) if i not in matcher.used and
+               not (v.maf_line is not None and v.vcf_pos is None)]
     if missing:
         m = missing[0]
         raise InputError(f"{len(missing)} variant(s) of the result are not records of this VCF, first "
-                         f"{m['chrom']}:{m.get('vcf_pos')} {m.get('vcf_ref')}>{m.get('vcf_alt')}", path=input_vcf,
+                         f"{m.chrom}:{m.vcf_pos} {m.vcf_ref}>{m.vcf_alt}", path=input_vcf,
                          fix="pass the VCF the sample was annotated from")
+
+
+def _annotated_records(vf, records, input_vcf: str, data: dict, variants: list[AnnotatedVariant],
+                       build: str) -> list:
+    """The target-gene records among `records` ((line or None, record) pairs from `vf`), ALKANNOT_*
+    INFO set, sorted; `vf.header` gains the definitions."""
+    matcher = _Matcher(variants)
+    _prepare_header(vf.header, data, build, input_vcf)
+    keep = [(rec.rid, rec.pos, k, rec)
+            for k, rec in enumerate(_annotate_records(vf, records, input_vcf, data, variants, build, matcher), 1)]
+    _check_all_used(variants, matcher, input_vcf)
     keep.sort(key=lambda x: x[:3])
     if "END" not in vf.header.info and any(not _PLAIN.fullmatch(a) for *_, r in keep for a in r.alleles):
         # pysam writes INFO/END for symbolic alleles and would define it in the *reader's* header

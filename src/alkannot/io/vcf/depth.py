@@ -43,6 +43,8 @@ def _numbers(value) -> list:
             except ValueError:
                 out.append(_MISSING)
         return [] if out == [None] else out
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        return _array_numbers(value)
     items = list(value) if isinstance(value, (tuple, list, np.ndarray)) else [value]
     out = []
     for x in items:
@@ -57,6 +59,20 @@ def _numbers(value) -> list:
             fx = float(x)
             out.append(None if np.isnan(fx) else fx)
     return [] if all(v is None for v in out) else out
+
+
+def _array_numbers(value: np.ndarray) -> list:
+    """_numbers of a numeric array (what htslib gives for a defined tag), read as Python numbers at once."""
+    out: list = []
+    if value.dtype.kind == "f":
+        for x in value.tolist():
+            out.append(None if x != x else x)  # NaN: missing
+    else:
+        for x in value.tolist():
+            if x == MISSING_INT + 1:  # vector end: the sample wrote fewer values than the widest one
+                break
+            out.append(None if x == MISSING_INT else x)
+    return [] if out.count(None) == len(out) else out
 
 
 def _fmt_numbers(rec, key: str, s: int) -> list:
