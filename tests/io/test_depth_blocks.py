@@ -70,8 +70,8 @@ def test_streamed_and_indexed_reads_agree_on_a_block_reaching_in_from_upstream(i
     streamed = annotate_vcf(str(inputs["streamed"]), "GRCh38")
     indexed = annotate_vcf(str(inputs["indexed"]), "GRCh38")
     assert streamed.accounting["records_in_targets"] == indexed.accounting["records_in_targets"] == len(ROWS)
-    assert [(v["vcf_pos"], v["vcf_alt"]) for v in streamed.variants] == \
-        [(v["vcf_pos"], v["vcf_alt"]) for v in indexed.variants]
+    assert [(v.vcf_pos, v.vcf_alt) for v in streamed.variants] == \
+        [(v.vcf_pos, v.vcf_alt) for v in indexed.variants]
     assert streamed.depth_blocks is None  # none asked
 
 
