@@ -108,22 +108,25 @@ def _index_last_offset(index: str) -> int | None:
     else:
         raise ValueError("not a tabix/CSI index")
     last = None
+    bin_head = struct.Struct("<IQi" if csi else "<Ii")  # bin, [loffset,] n_chunk
+    pseudo_chunks = struct.Struct("<4Q")
+    int32 = struct.Struct("<i")
+    unpack_bin, unpack_int = bin_head.unpack_from, int32.unpack_from
     for _ in range(n_ref):
-        n_bin, = take("i")
+        n_bin, = unpack_int(data, pos)
+        pos += 4
         for _ in range(n_bin):
-            b, = take("I")
-            if csi:
-                pos += 8  # loffset
-            n_chunk, = take("i")
-            chunks = struct.unpack_from(f"<{2 * n_chunk}Q", data, pos)
+            head = unpack_bin(data, pos)
+            pos += bin_head.size
+            n_chunk = head[-1]
+            if head[0] == pseudo and n_chunk >= 2:  # (first, last record offsets), (mapped, unmapped counts)
+                _, end, mapped, unmapped = pseudo_chunks.unpack_from(data, pos)
+                if mapped + unmapped:
+                    last = max(last or 0, end)
             pos += 16 * n_chunk
-            if b == pseudo and n_chunk >= 2:
-                n_mapped = chunks[2] + chunks[3]
-                if n_mapped:
-                    last = max(last or 0, chunks[1])
         if not csi:
-            n_intv, = take("i")
-            pos += 8 * n_intv
+            n_intv, = unpack_int(data, pos)
+            pos += 4 + 8 * n_intv
     return last
 
 
