@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.alk import evaluate_named
 
 from alkannot.interpret import civic as C
-from alkannot.interpret.verdicts import evaluate
 from alkannot.report.html import render_sample_html
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ def bundled(kb):
 
 
 def _side_by_side(kb, civic, muts, compounds=(), co=(), may_change=False):
-    res = evaluate(list(muts), list(compounds), list(co), kb)
+    res = evaluate_named(list(muts), list(compounds), list(co), kb)
     C.compare(res["drugs"], civic, C.findings_of(list(muts), list(compounds), list(co), [], kb),
               may_change=may_change, therapy_context=res["therapy_context"])
     return res

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.variants import PROTEIN_ALTERING
 
 
-def alk_mutations(variants: list[AnnotatedVariant]) -> list[str]:
-    """Short names of PASS, protein-altering ALK kinase-domain changes (one per combined change).
+@dataclass(frozen=True, slots=True)
+class AlkMutation:
+    """One ALK resistance mutation as the verdicts and phasing read it: its short name (``protein_short``)
+    and the first residue of its protein edit (``ProteinEdit.residue``; None when unnumbered), carried
+    from the annotation rather than read back out of the name."""
+
+    name: str
+    residue: int | None
+
+
+def alk_mutation_records(variants: list[AnnotatedVariant]) -> list[AlkMutation]:
+    """PASS, protein-altering ALK kinase-domain changes (one per combined change), in input order.
 
     A call that fails the specimen's read/VAF minima (`specimen_filter`, when set) is listed in the
     variants but does not count, like a FILTER failure."""
-    out = []
+    out: dict[str, AlkMutation] = {}
     for v in variants:
         if (v.gene == "ALK" and v.status == "annotated" and v.filter_pass and v.alk_kinase_domain
                 and v.specimen_filter in (None, "pass")
                 and v.consequence and set(v.consequence.split("&")) & PROTEIN_ALTERING
                 and v.protein_short and v.protein_short not in out):
-            out.append(v.protein_short)
-    return out
+            edit = v.protein_edit
+            out[v.protein_short] = AlkMutation(v.protein_short, edit.residue if edit is not None else None)
+    return list(out.values())
+
+
+def alk_mutations(variants: list[AnnotatedVariant]) -> list[str]:
+    """Short names of the ALK resistance mutations (`alk_mutation_records`)."""
+    return [m.name for m in alk_mutation_records(variants)]

@@ -9,6 +9,7 @@ is an error rather than a silent override.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,15 @@ class KB:
         """Published alias -> the name statements use (e.g. I1151Tins -> T1151dup)."""
         return self.aliases.get(name, name)
 
+    def alias_residue(self, name: str) -> int | None:
+        """The first residue number of an alias target (``T1151dup`` -> 1151; None when it has none): the
+        KB's names are data, read once per alias table (not once per sample)."""
+        index = self.__dict__.get("_alias_residues")
+        if index is None or index[0] is not self.aliases or index[1] != len(self.aliases):
+            residues = {t: _first_number(t) for t in self.aliases.values()}
+            index = self.__dict__["_alias_residues"] = (self.aliases, len(self.aliases), residues)
+        return index[2].get(name)
+
     def filtered(self, keep: Callable[[Statement], bool]) -> KB:
         """A view with only some statements (e.g. Table 1 only); same policy and provenance."""
         return KB(
@@ -112,6 +122,12 @@ class KB:
 
 
 _SCHEMA: dict[str, Any] | None = None
+_NUMBER = re.compile(r"\d+")
+
+
+def _first_number(name: str) -> int | None:
+    m = _NUMBER.search(name)
+    return int(m.group()) if m else None
 
 
 def _schema() -> dict[str, Any]:
