@@ -140,6 +140,8 @@ def variant_record(call: VariantCall, ann: Annotation | None, status: str, reaso
         protein_position=ann.protein_position if ann else None,
         consequence=ann.consequence if ann else None,
         exon=ann.exon if ann else None,
+        exon_number=ann.exon_number if ann else None,
+        coding_span=ann.coding_span if ann else None,
         intron=ann.intron if ann else None,
         vaf=round(call.vaf, 6) if call.vaf is not None else None,
         depth=call.depth,
