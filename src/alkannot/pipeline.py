@@ -313,7 +313,7 @@ def _sample_result(spec: SampleSpec):
         "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots, "alk_exclusion": exclusion},
         "alk_clonality": alk_clonality(variants, alk, tf),
     }
-    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
+    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk_found, compounds, kb_co, fusions, kb),
                        may_change=spec.civic_may_change_verdict)
     if compound_summary is not None:
         if "evidence_tiers" in data:

@@ -21,7 +21,12 @@ def alk(names: Iterable[str], compounds: Iterable[dict] = ()) -> list[AlkMutatio
     """AlkMutation records for `names`, then for any compound member not among them (the order the
     verdicts list them in: the mutations first, then compound members)."""
     out = list(dict.fromkeys([*names, *(m for c in compounds for m in c["mutations"])]))
-    return [AlkMutation(n, residue(n)) for n in out]
+    return [AlkMutation(n, residue(n), missense_at(n)) for n in out]
+
+
+def missense_at(name: str) -> str | None:
+    m = re.fullmatch(r"([A-Z]\d+)[A-Z]", name)
+    return m.group(1) if m else None
 
 
 def evaluate_named(names: Iterable[str], compounds: list[dict], *args, **kw) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alkannot.annotate.protein import ProteinEdit
 from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.variants import PROTEIN_ALTERING
 
@@ -16,6 +17,7 @@ class AlkMutation:
 
     name: str
     residue: int | None
+    missense_at: str | None = None  # a missense substitution's residue ("G1202" for G1202R), else None
 
 
 def alk_mutation_records(variants: list[AnnotatedVariant]) -> list[AlkMutation]:
@@ -29,9 +31,15 @@ def alk_mutation_records(variants: list[AnnotatedVariant]) -> list[AlkMutation]:
                 and v.specimen_filter in (None, "pass")
                 and v.consequence and set(v.consequence.split("&")) & PROTEIN_ALTERING
                 and v.protein_short and v.protein_short not in out):
-            edit = v.protein_edit
-            out[v.protein_short] = AlkMutation(v.protein_short, edit.residue if edit is not None else None)
+            out[v.protein_short] = _typed(v.protein_short, v.protein_edit)
     return list(out.values())
+
+
+def _typed(name: str, edit: ProteinEdit | None) -> AlkMutation:
+    if edit is None:
+        return AlkMutation(name, None)
+    missense = edit.kind == "sub" and edit.alt != "*"
+    return AlkMutation(name, edit.residue, f"{edit.ref}{edit.start}" if missense else None)
 
 
 def alk_mutations(variants: list[AnnotatedVariant]) -> list[str]:
