@@ -65,6 +65,53 @@ def _regex_calls(tree: ast.AST) -> list[tuple[str, int, str]]:
     return out
 
 
+# the formatted strings of a variant record (attributes) and of a sample JSON row (keys): read as wholes,
+# never taken apart. "exon" is checked as the record's attribute only: co-alteration rules have an "exon" key
+# too (a number, data).
+FIELDS = {"hgvsc", "hgvsp", "protein_short", "exon", "intron", "individual_hgvsp"}
+KEYS = FIELDS - {"exon"}
+STR_PARSE = {"split", "rsplit", "partition", "rpartition", "startswith", "endswith", "find", "rfind", "index",
+             "rindex", "removeprefix", "removesuffix", "isdigit"}
+
+
+def _reads_field(node: ast.AST) -> bool:
+    return any((isinstance(n, ast.Attribute) and n.attr in FIELDS)
+               or (isinstance(n, ast.Constant) and n.value in KEYS) for n in ast.walk(node))
+
+
+def _field_parses(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, what) where a variant's formatted string is taken apart: a str method, a slice or int()."""
+    out = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in STR_PARSE \
+                and _reads_field(n.func.value):
+            out.append((n.lineno, f".{n.func.attr}()"))
+        elif isinstance(n, ast.Subscript) and isinstance(n.slice, (ast.Slice, ast.UnaryOp, ast.Constant)) \
+                and not (isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)) \
+                and _reads_field(n.value):
+            out.append((n.lineno, "slice/index"))
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "int" \
+                and any(_reads_field(a) for a in n.args):
+            out.append((n.lineno, "int()"))
+    return out
+
+
+def test_formatted_fields_are_not_taken_apart():
+    stray = [f"{p.relative_to(PKG).as_posix()}:{line} {what}" for p in _modules()
+             for line, what in _field_parses(ast.parse(p.read_text()))]
+    assert stray == [], ("hgvsc/hgvsp/protein_short/exon/intron taken apart in interpret/ or phase/ (read the "
+                         "typed field instead): " + "; ".join(stray))
+
+
+def test_the_field_check_sees_a_reparse():
+    """The check itself can fail: the exon parse this replaced, a name sliced, a c. string split."""
+    src = ("def a(v):\n    return int(str(v.exon or '').split('/')[0])\n"
+           "def b(v):\n    return v['protein_short'][:-1]\n"
+           "def c(v):\n    return (v.hgvsc or '').split(':')[-1]\n")
+    assert sorted(_field_parses(ast.parse(src))) == [(2, ".split()"), (2, "int()"), (2, "slice/index"),
+                                                     (4, "slice/index"), (6, ".split()"), (6, "slice/index")]
+
+
 def _modules() -> list[Path]:
     return sorted(p for layer in LAYERS for p in (PKG / layer).rglob("*.py"))
 

@@ -202,7 +202,7 @@ def _evidence(items: Iterable[Mapping], sources: Mapping[str, str]) -> list[dict
 def _alteration(v: AnnotatedVariant, rule_alt: str) -> str:
     if rule_alt != "protein":
         return rule_alt
-    return v.protein_short or (v.hgvsc or "").split(":")[-1] or v.consequence or "?"
+    return v.protein_short or v.hgvsc or v.consequence or "?"
 
 
 def _entry(v: AnnotatedVariant, gene: str, **kw: Any) -> dict:
