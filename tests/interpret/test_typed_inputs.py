@@ -8,6 +8,7 @@ from helpers.alk import alk
 
 from alkannot.annotate.protein import ProteinEdit
 from alkannot.annotate.record import AnnotatedVariant
+from alkannot.errors import InputError
 from alkannot.interpret import civic as C
 from alkannot.interpret.alk import AlkMutation, alk_mutation_records
 from alkannot.interpret.verdicts import _components, evaluate
@@ -54,6 +55,15 @@ def test_records_carry_residue_and_missense_from_the_edit():
 def test_names_are_refused(kb):
     with pytest.raises(TypeError, match="AlkMutation"):
         evaluate(["G1202R"], [], [], kb)
+
+
+def test_compound_members_must_be_typed_mutations(kb):
+    comp = [{"mutations": ["G1202R", "L1196M"], "phase": "cis", "method": "reads", "evidence": {}}]
+    with pytest.raises(InputError, match="compound member L1196M"):
+        evaluate(alk(["G1202R"]), comp, [], kb)
+    # an alias of a given mutation is one of them
+    comp = [{"mutations": ["G1202R", "I1151Tins"], "phase": "cis", "method": "reads", "evidence": {}}]
+    assert evaluate(alk(["G1202R", "T1151dup"]), comp, [], kb)["drugs"]
 
 
 def test_alias_takes_the_kb_names_residue(kb):

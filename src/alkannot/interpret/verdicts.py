@@ -618,7 +618,7 @@ def evaluate(
     compounds = [{**c, "mutations": [kb.canonical(m) for m in c["mutations"]]} for c in compounds]
     stray = [m for c in compounds for m in c["mutations"] if m not in residues]
     if stray:
-        raise InputError(f"compound {stray[0]} is not among the ALK mutations given",
+        raise InputError(f"compound member {stray[0]} is not among the ALK mutations given",
                          fix="pass every compound member in alk_mutations")
     alk = _unique([kb.canonical(m.name) for m in alk_mutations] + [m for c in compounds for m in c["mutations"]])
     co_keys = [co_alteration_keys(c, kb) for c in co_alterations]
