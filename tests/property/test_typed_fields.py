@@ -5,7 +5,8 @@ engine annotates (exonic, intronic, splice, UTR, flanking; both strands, both bu
   CDS-numbered span the co-alteration rules compare equals what reading the c. text back gives (the
   regex this replaced in interpret/comutations.py, kept here as the reference);
 * ``exon_number`` is the number ``exon`` writes ("3/29" -> 3);
-* ``ProteinEdit.residue`` is the first number of ``protein_short`` (what verdicts and phasing order by).
+* ``ProteinEdit.residue`` is the first number of ``protein_short`` (what verdicts and phasing order by);
+* the form compared with the caller's own annotation is ``protein_short`` cut after ``fs``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alkannot.annotate.engine import annotate_allele
+from alkannot.annotate.external import _comparable
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.sequence import trim_allele
 from alkannot.interpret.comutations import _coding_span
@@ -75,3 +77,4 @@ def test_typed_fields_match_their_text(build, gene, data):
     if ann.protein_short is not None and ann.protein_edit is not None:
         m = re.search(r"\d+", ann.protein_short)
         assert ann.protein_edit.residue == (int(m.group()) if m else None), ann.protein_short
+        assert _comparable(ann.protein_edit) == re.sub(r"fs.*", "fs", ann.protein_short), ann.protein_short

@@ -285,7 +285,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
             _note_values(vd, call)
             if ext_formats and call.info:
                 ext = compare_external(call.info, ext_formats, call.orig_alt or call.alt,
-                                       {tx.transcript_id, tx.ensembl_transcript_id}, vd.protein_short)
+                                       {tx.transcript_id, tx.ensembl_transcript_id}, vd.protein_edit)
                 if ext:
                     vd.external_annotations = ext
                     if any(not e["agrees"] for e in ext) and vd.status == "annotated":
