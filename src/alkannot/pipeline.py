@@ -17,7 +17,7 @@ from pathlib import Path
 from alkannot import __version__
 from alkannot.annotate.small_variants import annotate_input
 from alkannot.errors import InputError
-from alkannot.interpret.alk import alk_mutations
+from alkannot.interpret.alk import alk_mutation_records
 from alkannot.report.outputs import SCHEMA_VERSION, write_sample_outputs
 
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -230,13 +230,16 @@ def _sample_result(spec: SampleSpec):
     tf = tumor_fraction(variants, spec.tumor_fraction, spec.specimen)
     variants = apply_tumor_fraction(variants, tf)
     # germline / CH / possible_CH variants stay in the report, labelled, but never reach the KB (verdicts.md V9)
-    alk = alk_mutations([v for v in variants if not is_non_tumour(v)])
+    alk_found = alk_mutation_records([v for v in variants if not is_non_tumour(v)])
+    alk = [m.name for m in alk_found]
+    residue = {m.name: m.residue for m in alk_found}
 
     # compound phase for every set of ALK kinase-domain mutations
     by_name = {}
     for v, call in zip(variants, res.calls):
-        if v.protein_short in alk and v.protein_short not in by_name:
-            by_name[v.protein_short] = {"protein_short": v.protein_short, "call": call}
+        if v.protein_short in residue and v.protein_short not in by_name:
+            by_name[v.protein_short] = {"protein_short": v.protein_short, "residue": residue[v.protein_short],
+                                        "call": call}
     compounds = decide_compounds(list(by_name.values()), alignment=spec.alignment, reference=spec.reference,
                                  tumor_fraction=spec.tumor_fraction) if len(by_name) > 1 else []
     # the published name beside the HGVS one (T1151dup is the literature's "I1151Tins")
@@ -267,7 +270,7 @@ def _sample_result(spec: SampleSpec):
     hotspots = apply_lod(hotspots, spec.specimen, tf)
     exclusion = alk_exclusion(variants, alk, spec.specimen, tf, hotspots)
     kb_co = _kb_co_alterations(tumour_co, copy_number, fusions)
-    verdicts = evaluate(alk, compounds, kb_co, kb,
+    verdicts = evaluate(alk_found, compounds, kb_co, kb,
                         {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": vcf_sha256()}]
     for role in ("cnv", "sv", "alignment", "reference", "population_af"):
@@ -310,7 +313,7 @@ def _sample_result(spec: SampleSpec):
         "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots, "alk_exclusion": exclusion},
         "alk_clonality": alk_clonality(variants, alk, tf),
     }
-    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk, compounds, kb_co, fusions, kb),
+    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk_found, compounds, kb_co, fusions, kb),
                        may_change=spec.civic_may_change_verdict)
     if compound_summary is not None:
         if "evidence_tiers" in data:

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.alk import alk, evaluate_named
 
 from alkannot.interpret import civic as C
-from alkannot.interpret.verdicts import evaluate
 from alkannot.report.html import render_sample_html
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,8 +21,8 @@ def bundled(kb):
 
 
 def _side_by_side(kb, civic, muts, compounds=(), co=(), may_change=False):
-    res = evaluate(list(muts), list(compounds), list(co), kb)
-    C.compare(res["drugs"], civic, C.findings_of(list(muts), list(compounds), list(co), [], kb),
+    res = evaluate_named(list(muts), list(compounds), list(co), kb)
+    C.compare(res["drugs"], civic, C.findings_of(alk(muts), list(compounds), list(co), [], kb),
               may_change=may_change, therapy_context=res["therapy_context"])
     return res
 
@@ -130,12 +130,12 @@ def test_compound_items_need_both_mutations_not_in_trans(kb, bundled):
 def test_tiers_from_civic_levels(kb, level, disease, tier, lv):
     """A residue the review does not cover (R1275Q) is graded by CIViC alone."""
     ev = _evidence([_statement(9100, ["R1275Q"], "crizotinib", "sensitive", level, disease=disease)])
-    [t] = C.tiers(C.findings_of(["R1275Q"], [], [], [], kb), kb, ev)
+    [t] = C.tiers(C.findings_of(alk(["R1275Q"]), [], [], [], kb), kb, ev)
     assert (t["tier"], t["level"]) == (tier, lv)
 
 
 def test_tier_iii_without_evidence(kb):
-    [t] = C.tiers(C.findings_of(["R1275Q"], [], [], [], kb), kb, _evidence([]))
+    [t] = C.tiers(C.findings_of(alk(["R1275Q"]), [], [], [], kb), kb, _evidence([]))
     assert (t["tier"], t["level"], t["rule"]) == ("III", None, "no-evidence")
 
 

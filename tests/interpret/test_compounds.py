@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from alkannot.interpret.verdicts import evaluate
+from helpers.alk import evaluate_named
 
 CASES = yaml.safe_load((Path(__file__).parent / "compound_cases.yaml").read_text())
 
@@ -16,7 +15,7 @@ CASES = yaml.safe_load((Path(__file__).parent / "compound_cases.yaml").read_text
 def test_compound_case(case, kb):
     compounds = [{**c, "evidence": {}} for c in case["compounds"]]
     alk = case.get("alk") or sorted({m for c in compounds for m in c["mutations"]})
-    drugs = evaluate(alk, compounds, [], kb)["drugs"]
+    drugs = evaluate_named(alk, compounds, [], kb)["drugs"]
     assert set(drugs) == {"crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib"}
     for drug, verdict in case["expect"].items():
         assert drugs[drug]["verdict"] == verdict, (drug, drugs[drug]["reasons"], drugs[drug]["notes"])
@@ -28,7 +27,7 @@ def test_compound_case(case, kb):
 
 def test_compound_overrides_member_singles(kb):
     comp = [{"mutations": ["C1156Y", "L1198F"], "phase": "cis", "method": "reads", "evidence": {}}]
-    res = evaluate(["C1156Y", "L1198F"], comp, [], kb)["drugs"]["crizotinib"]
+    res = evaluate_named(["C1156Y", "L1198F"], comp, [], kb)["drugs"]["crizotinib"]
     ids = {e["statement_id"] for e in res["evidence"]}
     assert "TX.crizotinib.cmp.C1156Y+L1198F" in ids
     assert "T1.crizotinib.res.C1156Y" not in ids
@@ -36,7 +35,7 @@ def test_compound_overrides_member_singles(kb):
 
 
 def test_worst_verdict_wins_and_every_contributor_is_listed(kb):
-    res = evaluate(
+    res = evaluate_named(
         ["G1202R", "L1196M"],
         [{"mutations": ["G1202R", "L1196M"], "phase": "trans", "method": "reads", "evidence": {}}],
         [],

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.alk import evaluate_named
 
 from alkannot.errors import InputError
 from alkannot.interpret.kb import kb_dir, load_kb
-from alkannot.interpret.verdicts import evaluate
 
 EXTRA_STATEMENT = {
     "id": "LAB.lorlatinib.L1256F",
@@ -51,7 +51,7 @@ def test_extension_merges_and_is_recorded(tmp_path):
     path = _write(tmp_path, _extra())
     kb = load_kb([path])
     assert kb.provenance()["extensions"] == [{"path": str(path), "version": "0.1.0", "statements": 1}]
-    res = evaluate(["L1256F"], [], [], kb)["drugs"]["lorlatinib"]
+    res = evaluate_named(["L1256F"], [], [], kb)["drugs"]["lorlatinib"]
     assert res["verdict"] == "resistant"
     assert res["evidence"][0]["source"] == "lab:note1"
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers.alk import evaluate_named
 
 from alkannot.errors import InputError
-from alkannot.interpret.verdicts import co_alteration_keys, evaluate
+from alkannot.interpret.verdicts import co_alteration_keys
 
 DRUGS = ["crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib"]
 MET_AMP = {"gene": "MET", "alteration": "amplification", "category": "copy_number", "detail": "CN 12"}
@@ -45,16 +46,16 @@ def _verdicts(result):
     ],
 )
 def test_co_alteration_mechanism(kb, co, kind, name):
-    res = evaluate(["G1202R"], [], [co], kb)
+    res = evaluate_named(["G1202R"], [], [co], kb)
     assert any(
         m["type"] == kind and m["name"].startswith(name) and m["evidence"] for m in res["mechanisms"]
     ), res["mechanisms"]
     # Off-target findings never change verdicts.
-    assert _verdicts(res) == _verdicts(evaluate(["G1202R"], [], [], kb))
+    assert _verdicts(res) == _verdicts(evaluate_named(["G1202R"], [], [], kb))
 
 
 def test_off_target_note_on_every_drug(kb):
-    res = evaluate(["G1202R"], [], [MET_AMP], kb)
+    res = evaluate_named(["G1202R"], [], [MET_AMP], kb)
     for d in DRUGS:
         assert any(
             n.startswith("ALK-independent resistance suspected: MET:amplification")
@@ -67,7 +68,7 @@ def test_tp53_rb1_flags_small_cell_risk(kb):
         {"gene": "TP53", "alteration": "R175H", "category": "mutation"},
         {"gene": "RB1", "alteration": "homozygous_deletion", "category": "copy_number"},
     ]
-    res = evaluate([], [], co, kb)
+    res = evaluate_named([], [], co, kb)
     assert any(
         m["type"] == "histologic" and m["name"].startswith("TP53:mutation + RB1:loss")
         for m in res["mechanisms"]
@@ -75,7 +76,7 @@ def test_tp53_rb1_flags_small_cell_risk(kb):
 
 
 def test_unmatched_co_alteration_is_reported_not_dropped(kb):
-    res = evaluate([], [], [{"gene": "ROS1", "alteration": "G2032R", "category": "mutation"}], kb)
+    res = evaluate_named([], [], [{"gene": "ROS1", "alteration": "G2032R", "category": "mutation"}], kb)
     assert any(m["name"] == "ROS1:G2032R (not in the knowledge base)" for m in res["mechanisms"])
 
 
@@ -86,20 +87,20 @@ def test_class_keys(kb):
 
 @pytest.mark.parametrize("alk", [[], ["A1234T"]])
 def test_no_evidence_is_unknown(kb, alk):
-    res = evaluate(alk, [], [], kb)
+    res = evaluate_named(alk, [], [], kb)
     assert _verdicts(res) == dict.fromkeys(DRUGS, "unknown")
     assert res["kb_version"] == kb.version
     assert res["therapy_context"]["options"] == []
 
 
 def test_weak_evidence_only_stays_unknown(kb):
-    res = evaluate(["G1202del"], [], [], kb)["drugs"]["crizotinib"]
+    res = evaluate_named(["G1202del"], [], [], kb)["drugs"]["crizotinib"]
     assert res["verdict"] == "unknown"
     assert any("partial sensitivity" in n for n in res["notes"])
 
 
 def test_no_alk_mutation_after_second_generation_flag(kb):
-    ctx = evaluate([], [], [], kb, {"current_tki": "Alectinib", "prior_tkis": ["crizotinib"]}, EXCLUDED)[
+    ctx = evaluate_named([], [], [], kb, {"current_tki": "Alectinib", "prior_tkis": ["crizotinib"]}, EXCLUDED)[
         "therapy_context"
     ]
     assert [f["message"] for f in ctx["flags"]] == [
@@ -118,15 +119,15 @@ def test_no_alk_mutation_after_second_generation_flag(kb):
     ],
 )
 def test_flag_follows_the_last_tki(kb, therapy, flag):
-    ctx = evaluate([], [], [], kb, therapy, EXCLUDED)["therapy_context"]
+    ctx = evaluate_named([], [], [], kb, therapy, EXCLUDED)["therapy_context"]
     assert [f["id"] for f in ctx["flags"]] == [flag]
     # V6: without an exclusion (no depth / tumour fraction assessed) the conclusion is withheld, and says why
-    ctx = evaluate([], [], [], kb, therapy)["therapy_context"]
+    ctx = evaluate_named([], [], [], kb, therapy)["therapy_context"]
     assert [(f["id"], f["withheld"]) for f in ctx["flags"]] == [("alk_mutation_not_excluded", flag)]
 
 
 def test_no_flag_when_alk_mutation_found(kb):
-    ctx = evaluate(["G1202R"], [], [], kb, {"current_tki": "alectinib", "prior_tkis": []}, EXCLUDED)["therapy_context"]
+    ctx = evaluate_named(["G1202R"], [], [], kb, {"current_tki": "alectinib", "prior_tkis": []}, EXCLUDED)["therapy_context"]
     # only the review's reading of an ALK mutation after a second-generation TKI (ALK dependency)
     assert [f["id"] for f in ctx["flags"]] == ["alk_mutation_after_2g"]
 
@@ -135,7 +136,7 @@ def test_expected_mutations_and_options(kb):
     # in trans (two clones): each is lorlatinib-covered; unphased, the untested cis combination would make
     # lorlatinib "uncertain" (docs/verdicts.md V2/V3) and no option would be listed
     trans = [{"mutations": ["G1202R", "C1156Y"], "phase": "trans", "method": "reads"}]
-    ctx = evaluate(
+    ctx = evaluate_named(
         ["G1202R", "C1156Y"], trans, [], kb, {"current_tki": "alectinib", "prior_tkis": ["crizotinib"]}
     )["therapy_context"]
     assert [e["mutation"] for e in ctx["expected_on_current"]] == ["G1202R"]
@@ -147,11 +148,11 @@ def test_expected_mutations_and_options(kb):
 
 def test_unknown_tki_is_an_input_error(kb):
     with pytest.raises(InputError, match="osimertinib"):
-        evaluate([], [], [], kb, {"current_tki": "osimertinib"})
+        evaluate_named([], [], [], kb, {"current_tki": "osimertinib"})
 
 
 def test_bad_phase_is_an_input_error(kb):
     with pytest.raises(InputError, match="phase"):
-        evaluate(
+        evaluate_named(
             ["G1202R"], [{"mutations": ["G1202R", "L1196M"], "phase": "maybe", "method": "reads"}], [], kb
         )

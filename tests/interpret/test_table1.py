@@ -6,8 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-
-from alkannot.interpret.verdicts import evaluate
+from helpers.alk import evaluate_named
 
 HERE = Path(__file__).parent
 
@@ -25,7 +24,7 @@ def _run(cell: dict[str, str], kb):
     compounds = (
         [{"mutations": muts, "phase": "cis", "method": "reads", "evidence": {}}] if len(muts) > 1 else []
     )
-    return evaluate(muts, compounds, [], kb)["drugs"][cell["drug"]]
+    return evaluate_named(muts, compounds, [], kb)["drugs"][cell["drug"]]
 
 
 @pytest.mark.parametrize("cell", CELLS, ids=[f"{c['drug']}-{c['mutation']}" for c in CELLS])
@@ -47,7 +46,7 @@ def test_every_table1_statement_has_a_cell(table1_kb):
 
 
 def test_conflicting_cell_shows_both_columns(kb):
-    res = evaluate(["C1156Y"], [], [], kb)["drugs"]["ceritinib"]
+    res = evaluate_named(["C1156Y"], [], [], kb)["drugs"]["ceritinib"]
     ids = {e["statement_id"] for e in res["evidence"]}
     assert {"T1.ceritinib.res.C1156Y", "T1.ceritinib.act.C1156Y"} <= ids
     assert res["verdict"] == "conflicting"

@@ -35,7 +35,7 @@ def test_sets_match_every_combination_check(monkeypatch, seed):
                 "evidence": {"confidence": 0.9, "confidence_label": "high", "explanation": "test"}}
 
     monkeypatch.setattr(compound, "decide_pair", fake_pair)
-    muts = [{"protein_short": x, "call": object()} for x in reversed(names)]
+    muts = [{"protein_short": x, "residue": 1100 + 7 * names.index(x), "call": object()} for x in reversed(names)]
     max_size = rng.choice([3, 4, 5])
     out = compound.decide_compounds(muts, config={"max_set_size": max_size})
     pairs = [c for c in out if len(c["mutations"]) == 2]

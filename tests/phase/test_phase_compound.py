@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.alk import residue
 from helpers.simulate import simulate_case
 
 from alkannot.errors import InputError
@@ -14,7 +15,7 @@ from alkannot.phase.compound import decide_set
 
 
 def mutation(short: str, site, **kw) -> dict:
-    return {"protein_short": short,
+    return {"protein_short": short, "residue": residue(short),
             "call": VariantCall(chrom=site.chrom, pos=site.pos, ref=site.ref, alt=site.alt, **kw)}
 
 

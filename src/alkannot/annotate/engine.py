@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alkannot.annotate.protein import ProteinEdit, protein_change
-from alkannot.annotate.transcripts import Transcript
+from alkannot.annotate.transcripts import CodingPosition, Transcript
 from alkannot.core.sequence import revcomp
 
 # Sequence Ontology splice_region_variant: 1-3 exonic bases or 3-8 intronic bases from an exon boundary
@@ -39,6 +39,7 @@ class Annotation:
     status: str = "annotated"
     reason: str | None = None
     hgvsc: str | None = None
+    coding_span: tuple[CodingPosition, CodingPosition] | None = None  # hgvsc's 5' and 3' positions
     hgvsp: str | None = None
     protein_short: str | None = None
     protein_edit: ProteinEdit | None = None  # the change hgvsp/protein_short are formatted from
@@ -46,6 +47,7 @@ class Annotation:
     protein_end: int | None = None
     consequence: str | None = None
     exon: str | None = None
+    exon_number: int | None = None  # the exon's number, as `exon` ("3/29") writes it
     intron: str | None = None
     ref_check: str = "not_checked"  # "match" | "mismatch" | "not_checked" (sequence unknown)
     flags: list[str] = field(default_factory=list)
@@ -70,22 +72,23 @@ def to_interval(pos: int, ref: str, alt: str) -> tuple[int, int, str]:
 # c. positions
 # ---------------------------------------------------------------------------------------------
 
-def _cpos_genomic(tx: Transcript, gpos: int) -> str:
+def _cpos_genomic(tx: Transcript, gpos: int) -> CodingPosition:
     t = tx.g_to_t(gpos)
     if t is not None:
-        return tx.c_pos(t)
+        return tx.c_position(t)
     anc = tx.intron_anchor(gpos)
     if anc is None:
         # outside the transcript: HGVS uses c.-N for upstream, c.*N for downstream
         if (gpos < tx.start) == (tx.strand == "+"):
             d = (tx.start - gpos) if tx.strand == "+" else (gpos - tx.end)
-            first = tx.c_pos(0)
-            return f"{first}-{d}" if not first.startswith("-") else f"-{int(first[1:]) + d}"
+            first = tx.c_position(0)
+            return CodingPosition("", first.pos, -d) if first.region != "-" else CodingPosition("-", first.pos + d)
         d = (gpos - tx.end) if tx.strand == "+" else (tx.start - gpos)
-        return f"{tx.c_pos(tx.length - 1)}+{d}" if not tx.c_pos(tx.length - 1).startswith("*") \
-            else f"*{int(tx.c_pos(tx.length - 1)[1:]) + d}"
+        last = tx.c_position(tx.length - 1)
+        return CodingPosition("", last.pos, d) if last.region != "*" else CodingPosition("*", last.pos + d)
     _, tidx, off = anc
-    return f"{tx.c_pos(tidx)}{'+' if off > 0 else '-'}{abs(off)}"
+    base = tx.c_position(tidx)
+    return CodingPosition(base.region, base.pos, off)
 
 
 def _prefix(tx: Transcript) -> str:
@@ -99,12 +102,14 @@ def _prefix(tx: Transcript) -> str:
 def annotate_allele(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
     """Annotate one (trimmed) VCF allele against one transcript."""
     ann = _annotate(tx, pos, ref, alt)
+    if not tx.coding:
+        ann.coding_span = None  # n. numbering: no c. positions
     if tx.coding or ann.status != "annotated":
         return ann
     # An exon-only model (the gene codes for a protein, but its CDS bounds are not bundled): n.
     # positions would pass it off as a non-coding transcript, so none is given; an exonic change
     # cannot be described at all, while splice-site and intronic consequences still hold.
-    ann.hgvsc = None
+    ann.hgvsc = ann.coding_span = None
     if ann.exon is not None or "spans_exon_intron_boundary" in ann.flags:
         ann.status, ann.reason, ann.consequence = "not_annotated", REASON_NO_CDS, None
     else:
@@ -161,8 +166,10 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
     exon_no = tx.exon_number_of_tidx(a)  # an insertion's flanks are adjacent, so in one exon
     a, b, t_ins = _shift_3prime(seq, a, b, t_ins, limit=tx.exon_bounds_t(exon_no)[1] + 1)
     ann.t_start, ann.t_end, ann.t_alt = a, b, t_ins
+    ann.exon_number = exon_no
     ann.exon = f"{exon_no}/{len(tx.exons)}"
-    ann.hgvsc = _prefix(tx) + _hgvsc_exonic(tx, a, b, t_ins)
+    text, ann.coding_span = _hgvsc_exonic(tx, a, b, t_ins)
+    ann.hgvsc = _prefix(tx) + text
     csqs = []
     if tx.coding and b > tx.cds_start and a <= tx.cds_end and not (a == b and (a == tx.cds_start)):
         inside = a >= tx.cds_start and b <= tx.cds_end + 1
@@ -232,20 +239,24 @@ def _shift_3prime(seq: str, a: int, b: int, ins: str, limit: int) -> tuple[int, 
     return a, b, ins
 
 
-def _hgvsc_exonic(tx: Transcript, a: int, b: int, ins: str) -> str:
+def _hgvsc_exonic(tx: Transcript, a: int, b: int, ins: str) -> tuple[str, tuple[CodingPosition, CodingPosition]]:
+    """The c. text (without ``c.``) and its first and last positions."""
     seq = tx.sequence
-    cp = tx.c_pos
+    cp = tx.c_position
     if a == b:  # insertion before index a
         k = len(ins)
         if a - k >= 0 and seq[a - k : a] == ins:
-            return f"{cp(a - 1)}dup" if k == 1 else f"{cp(a - k)}_{cp(a - 1)}dup"
-        return f"{cp(a - 1)}_{cp(a)}ins{ins}"
-    rng = cp(a) if b - a == 1 else f"{cp(a)}_{cp(b - 1)}"
+            if k == 1:
+                return f"{cp(a - 1)}dup", (cp(a - 1), cp(a - 1))
+            return f"{cp(a - k)}_{cp(a - 1)}dup", (cp(a - k), cp(a - 1))
+        return f"{cp(a - 1)}_{cp(a)}ins{ins}", (cp(a - 1), cp(a))
+    span = (cp(a), cp(b - 1))
+    rng = f"{cp(a)}" if b - a == 1 else f"{cp(a)}_{cp(b - 1)}"
     if not ins:
-        return f"{rng}del"
+        return f"{rng}del", span
     if b - a == 1 and len(ins) == 1:
-        return f"{cp(a)}{seq[a]}>{ins}"
-    return f"{rng}delins{ins}"
+        return f"{cp(a)}{seq[a]}>{ins}", span
+    return f"{rng}delins{ins}", span
 
 
 def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_bases: str,
@@ -258,6 +269,7 @@ def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_
         lo, hi = g0, g0 + 1  # insertion: flanking bases
     five, three_ = (lo, hi) if tx.strand == "+" else (hi, lo)
     p5, p3 = _cpos_genomic(tx, five), _cpos_genomic(tx, three_)
+    ann.coding_span = (p5, p5) if g1 - g0 == 1 else (p5, p3)
     t_ins = ins if tx.strand == "+" else revcomp(ins)
     if g1 == g0:
         ann.hgvsc = f"{_prefix(tx)}{p5}_{p3}ins{t_ins}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from alkannot.annotate.protein import ProteinEdit
 from alkannot.core.sequence import ONE
 
 # SnpEff's ANN field order is fixed by its spec; VEP and BCSQ declare theirs in the header.
@@ -53,10 +54,19 @@ def _norm_tx(t: str | None) -> str:
     return (t or "").split(".")[0]
 
 
+def _comparable(edit: ProteinEdit | None) -> str | None:
+    """Our short form as the tools' are compared with it: a frameshift up to ``fs`` (the distance to the
+    new stop is counted differently by the tools), anything else whole."""
+    if edit is None:
+        return None
+    return f"{edit.ref}{edit.start}{edit.alt}fs" if edit.kind == "fs" else edit.short
+
+
 def compare(info: dict, formats: dict[str, list[str]], alt: str, transcript_ids: set[str],
-            ours_short: str | None) -> list[dict]:
-    """Entries of CSQ/ANN/BCSQ for our transcript (any version), with agreement to our short form."""
+            ours: ProteinEdit | None) -> list[dict]:
+    """Entries of CSQ/ANN/BCSQ for our transcript (any version), with agreement to our protein change."""
     ids = {_norm_tx(t) for t in transcript_ids if t}
+    ours_short = _comparable(ours)
     out = []
     for key, fields in formats.items():
         raw = info.get(key)
@@ -84,5 +94,5 @@ def compare(info: dict, formats: dict[str, list[str]], alt: str, transcript_ids:
             tool = {"CSQ": "VEP", "ANN": "SnpEff", "BCSQ": "bcftools csq"}[key]
             out.append({"tool": tool, "transcript": tx, "hgvsp_short": theirs, "consequence": csq,
                         "agrees": theirs is not None and ours_short is not None and
-                        re.sub(r"fs.*", "fs", theirs) == re.sub(r"fs.*", "fs", ours_short)})
+                        re.sub(r"fs.*", "fs", theirs) == ours_short})
     return out

@@ -89,6 +89,12 @@ class ProteinEdit:
     def short(self) -> str:
         return self.format(short=True)
 
+    @property
+    def residue(self) -> int | None:
+        """The first residue number the name gives (``G1202R`` -> 1202, ``M1?`` -> 1; None for ``p.?``):
+        what downstream code orders protein changes by, instead of reading it back out of the name."""
+        return 1 if self.kind == "start_lost" else self.start
+
 
 @dataclass
 class ProteinChange:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 from alkannot.annotate.protein import ProteinEdit
+from alkannot.annotate.transcripts import CodingPosition
 
 # The keys every row has, in JSON order (annotate.variants.variant_record).
 BASE_KEYS = (
@@ -76,6 +77,10 @@ class AnnotatedVariant:
     subclonal: bool | None = None
     protein_aliases: list[str] | None = None
     compound: list[str] | None = None
+    # typed values the strings above are formatted from (not written; `from_dict` leaves them None): the
+    # hgvsc's first and last c. positions (None for n. numbering or no hgvsc) and the exon's number
+    coding_span: tuple[CodingPosition, CodingPosition] | None = field(default=None, repr=False, compare=False)
+    exon_number: int | None = field(default=None, repr=False, compare=False)
     # stage marks (not written): which optional keys are present even when None
     ch_assessed: bool = field(default=False, repr=False, compare=False)
     tf_applied: bool = field(default=False, repr=False, compare=False)
@@ -126,4 +131,5 @@ class AnnotatedVariant:
 
 
 _BASE_VALUES = attrgetter(*BASE_KEYS)
-_FIELDS = tuple(f for f in AnnotatedVariant.__dataclass_fields__ if f not in ("ch_assessed", "tf_applied"))
+_FIELDS = tuple(f for f in AnnotatedVariant.__dataclass_fields__
+                if f not in ("ch_assessed", "tf_applied", "coding_span", "exon_number"))

@@ -23,6 +23,26 @@ from alkannot.core.sequence import revcomp
 from alkannot.errors import InputError
 
 RESOURCE_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CodingPosition:
+    """One HGVS c./n. position, typed: ``region`` "" (CDS, or n. numbering), "-" (5' of the CDS start) or
+    "*" (3' of the stop), the number, and the intronic/flanking ``offset`` (0 = on the transcript).
+    ``str()`` is the text hgvsc is written with (``123``, ``-14``, ``*7``, ``123+2``, ``-14-3``)."""
+
+    region: str
+    pos: int
+    offset: int = 0
+
+    def __str__(self) -> str:
+        base = f"{self.region}{self.pos}"
+        return base if not self.offset else f"{base}{'+' if self.offset > 0 else '-'}{abs(self.offset)}"
+
+    @property
+    def cds(self) -> tuple[int, int] | None:
+        """(position, offset) when the position is in CDS numbering (no region), else None."""
+        return None if self.region else (self.pos, self.offset)
 @dataclass
 class Transcript:
     gene: str
@@ -142,13 +162,17 @@ class Transcript:
     # ---- transcript -> c. ---------------------------------------------------------------------
     def c_pos(self, tidx: int) -> str:
         """0-based transcript index -> HGVS c. position text (no offset)."""
+        return str(self.c_position(tidx))
+
+    def c_position(self, tidx: int) -> CodingPosition:
+        """0-based transcript index -> HGVS c. position (no offset)."""
         if not self.coding:
-            return f"{tidx + 1}"  # n. numbering for non-coding models
+            return CodingPosition("", tidx + 1)  # n. numbering for non-coding models
         if tidx < self.cds_start:
-            return f"-{self.cds_start - tidx}"
+            return CodingPosition("-", self.cds_start - tidx)
         if tidx > self.cds_end:
-            return f"*{tidx - self.cds_end}"
-        return f"{tidx - self.cds_start + 1}"
+            return CodingPosition("*", tidx - self.cds_end)
+        return CodingPosition("", tidx - self.cds_start + 1)
 
     def cds_seq(self) -> str:
         assert self.coding

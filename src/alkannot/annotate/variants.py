@@ -140,6 +140,8 @@ def variant_record(call: VariantCall, ann: Annotation | None, status: str, reaso
         protein_position=ann.protein_position if ann else None,
         consequence=ann.consequence if ann else None,
         exon=ann.exon if ann else None,
+        exon_number=ann.exon_number if ann else None,
+        coding_span=ann.coding_span if ann else None,
         intron=ann.intron if ann else None,
         vaf=round(call.vaf, 6) if call.vaf is not None else None,
         depth=call.depth,
@@ -283,7 +285,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
             _note_values(vd, call)
             if ext_formats and call.info:
                 ext = compare_external(call.info, ext_formats, call.orig_alt or call.alt,
-                                       {tx.transcript_id, tx.ensembl_transcript_id}, vd.protein_short)
+                                       {tx.transcript_id, tx.ensembl_transcript_id}, vd.protein_edit)
                 if ext:
                     vd.external_annotations = ext
                     if any(not e["agrees"] for e in ext) and vd.status == "annotated":

@@ -24,6 +24,7 @@ import yaml
 
 from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
+from alkannot.interpret.alk import AlkMutation
 from alkannot.interpret.kb import KB, kb_dir
 from alkannot.io.civic import LEVELS, CivicExport, CivicRow, read_civic
 
@@ -388,6 +389,9 @@ class Findings:
     compounds: tuple[tuple[str, ...], ...]
     co_keys: tuple[tuple[str, ...], ...]  # per co-alteration: its keys, the first being GENE:alteration
     alk_fusion: bool
+    # (mutation, residue) for the ALK mutations that are missense substitutions ("G1202R", "G1202"), in
+    # `alk` order: what a CIViC position statement ("G1202") matches
+    missense: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def present(self) -> frozenset[str]:
@@ -397,16 +401,21 @@ class Findings:
         return frozenset(self.alk) | {k for keys in self.co_keys for k in keys} | {"ALK:fusion"}
 
 
-def findings_of(alk: list[str], compounds: list[dict], co_alterations: list[dict], fusions: list[dict],
+def findings_of(alk: list[AlkMutation], compounds: list[dict], co_alterations: list[dict], fusions: list[dict],
                 kb: KB) -> Findings:
+    """``alk``: the typed ALK mutations (`alkannot.interpret.alk.alk_mutation_records`)."""
     from alkannot.interpret.verdicts import co_alteration_keys
 
-    alk_c = tuple(dict.fromkeys(kb.canonical(m) for m in alk))
+    missense: dict[str, str | None] = {}
+    for m in alk:
+        name = kb.canonical(m.name)
+        missense.setdefault(name, m.missense_at if name == m.name else kb.alias_missense_at(name))
+    alk_c = tuple(missense)
     comps = tuple(tuple(kb.canonical(m) for m in c["mutations"]) for c in compounds if c.get("phase") != "trans")
     co = tuple(tuple(co_alteration_keys(c, kb)) for c in co_alterations)
     fusion = any("ALK" in (f.get("partner_5p"), f.get("partner_3p")) or f.get("category") == "on_target_driver"
                  for f in fusions)
-    return Findings(alk_c, comps, co, fusion)
+    return Findings(alk_c, comps, co, fusion, tuple((m, at) for m, at in missense.items() if at))
 
 
 def _matches(st: dict[str, Any], f: Findings) -> list[str]:
@@ -416,8 +425,8 @@ def _matches(st: dict[str, Any], f: Findings) -> list[str]:
     if st["match"] == "position":
         hits = []
         for a in alts:
-            if POSITION.fullmatch(a):
-                hit = [m for m in f.alk if MISSENSE.fullmatch(m) and m[:-1] == a]
+            if _is_position(a):
+                hit = [m for m, at in f.missense if at == a]
                 if not hit:
                     return []
                 hits.extend(hit)
@@ -431,6 +440,12 @@ def _matches(st: dict[str, Any], f: Findings) -> list[str]:
             return []  # a compound applies only where the mutations were not shown to be in trans
         return list(alts)
     return []
+
+
+@lru_cache(maxsize=4096)
+def _is_position(alteration: str) -> bool:
+    """A CIViC statement's alteration naming a residue ("G1202"): its names are data, read once each."""
+    return POSITION.fullmatch(alteration) is not None
 
 
 def _item(st: dict[str, Any], finding: list[str], rules: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,6 @@ protein_short protein_position consequence exon vaf filter status ...``).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -33,8 +32,6 @@ DEFAULTS: dict[str, Any] = {
     # Build whose bundled transcripts give exon boundaries in c. numbering (identical for both builds).
     "build": "GRCh38",
 }
-
-_HGVSC = re.compile(r"c\.(\d+)([+-]\d+)?(?:_(\d+)([+-]\d+)?)?")
 
 
 def load_co_alterations(path: str | Path | None = None) -> dict:
@@ -108,11 +105,6 @@ def _protein_position(v: AnnotatedVariant) -> int | None:
     return int(start) if start is not None else None
 
 
-def _exon_number(v: AnnotatedVariant) -> int | None:
-    m = re.match(r"(\d+)", str(v.exon or ""))
-    return int(m.group(1)) if m else None
-
-
 def _same_transcript(v: AnnotatedVariant, accession: str | None) -> bool:
     """Residue and exon rules are in MANE numbering: a variant annotated on another transcript
     (e.g. MET NM_001127500, residues +18) must not be matched against them."""
@@ -122,14 +114,15 @@ def _same_transcript(v: AnnotatedVariant, accession: str | None) -> bool:
     return tx.split(".")[0] == accession.split(".")[0]
 
 
-def _hgvsc_span(hgvsc: str | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    if not hgvsc:
+def _coding_span(v: AnnotatedVariant) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The variant's c. extent as ((position, intron offset), ...) in CDS numbering, from the typed
+    positions its hgvsc is written from; None when its 5' end is not in CDS numbering (c.-N, c.*N), and
+    a 3' end outside it stands for the 5' one."""
+    span = v.coding_span
+    if span is None or span[0].cds is None:
         return None
-    m = _HGVSC.search(hgvsc.split(":")[-1])
-    if not m:
-        return None
-    a = (int(m.group(1)), int(m.group(2) or 0))
-    b = (int(m.group(3)), int(m.group(4) or 0)) if m.group(3) else a
+    a = span[0].cds
+    b = span[1].cds or a
     return min(a, b), max(a, b)
 
 
@@ -150,7 +143,7 @@ def _exon_c_bounds(_resources: str, gene: str, exon: int, build: str) -> tuple[i
 
 def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str) -> str | None:
     """Why the variant disrupts the exon's splice sites (None when it does not)."""
-    span = _hgvsc_span(v.hgvsc)
+    span = _coding_span(v)
     if span is None:
         return None
     lo, hi = span
@@ -192,7 +185,7 @@ def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, bu
             return f"residue {pos}"
         return None
     if kind == "exon_indel":
-        return f"in-frame indel in exon {rule['exon']}" if _exon_number(v) == int(rule["exon"]) else None
+        return f"in-frame indel in exon {rule['exon']}" if v.exon_number == int(rule["exon"]) else None
     raise InputError(f"unknown co-alteration rule kind {kind!r} (rule {rule.get('id')})",
                      fix="use hotspot, exon_indel, exon_skipping or consequence")
 
@@ -209,7 +202,7 @@ def _evidence(items: Iterable[Mapping], sources: Mapping[str, str]) -> list[dict
 def _alteration(v: AnnotatedVariant, rule_alt: str) -> str:
     if rule_alt != "protein":
         return rule_alt
-    return v.protein_short or (v.hgvsc or "").split(":")[-1] or v.consequence or "?"
+    return v.protein_short or v.hgvsc or v.consequence or "?"
 
 
 def _entry(v: AnnotatedVariant, gene: str, **kw: Any) -> dict:

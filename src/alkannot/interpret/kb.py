@@ -9,6 +9,7 @@ is an error rather than a silent override.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,23 @@ class KB:
         """Published alias -> the name statements use (e.g. I1151Tins -> T1151dup)."""
         return self.aliases.get(name, name)
 
+    def alias_residue(self, name: str) -> int | None:
+        """The first residue number of an alias target (``T1151dup`` -> 1151; None when it has none)."""
+        return self._alias_names().get(name, (None, None))[0]
+
+    def alias_missense_at(self, name: str) -> str | None:
+        """The residue an alias target names when it is a missense change (``V1180L`` -> ``V1180``)."""
+        return self._alias_names().get(name, (None, None))[1]
+
+    def _alias_names(self) -> dict[str, tuple[int | None, str | None]]:
+        """Alias target -> (first residue, missense residue): the KB's names are data, read once per alias
+        table (not once per sample)."""
+        index = self.__dict__.get("_alias_index")
+        if index is None or index[0] is not self.aliases or index[1] != len(self.aliases):
+            names = {t: (_first_number(t), _missense_at(t)) for t in self.aliases.values()}
+            index = self.__dict__["_alias_index"] = (self.aliases, len(self.aliases), names)
+        return index[2]
+
     def filtered(self, keep: Callable[[Statement], bool]) -> KB:
         """A view with only some statements (e.g. Table 1 only); same policy and provenance."""
         return KB(
@@ -112,6 +130,20 @@ class KB:
 
 
 _SCHEMA: dict[str, Any] | None = None
+_NUMBER = re.compile(r"\d+")
+
+
+_MISSENSE = re.compile(r"([A-Z]\d+)[A-Z]")
+
+
+def _first_number(name: str) -> int | None:
+    m = _NUMBER.search(name)
+    return int(m.group()) if m else None
+
+
+def _missense_at(name: str) -> str | None:
+    m = _MISSENSE.fullmatch(name)
+    return m.group(1) if m else None
 
 
 def _schema() -> dict[str, Any]:

@@ -18,12 +18,12 @@ strengths, severity order, messages) lives in the KB ``policy`` block and statem
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from alkannot.errors import InputError
+from alkannot.interpret.alk import AlkMutation
 from alkannot.interpret.kb import KB, Statement
 
 PHASES = ("cis", "trans", "unresolved")
@@ -133,11 +133,12 @@ class _Match:
 CIS_PARTNER = "ALK:cis_partner"  # an ALK mutation in a compound (cis or unresolved) with any other one
 
 
-def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, Any]]) -> _Match:
+def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, Any]],
+           residues: Mapping[str, int | None]) -> _Match:
     pseudo = set(kb.policy.get("pseudo_alterations", []))
     m = _Match([], [], [])
     order = [a for a in sorted(alk)]
-    partnered = {x for comp in _components(order, compounds, True) for x in comp}
+    partnered = {x for comp in _components(order, compounds, True, residues) for x in comp}
     for s in kb.statements:
         if CIS_PARTNER in s.alterations:
             named = [a for a in s.alterations if a != CIS_PARTNER]
@@ -188,9 +189,11 @@ def _by_alterations(
     return out
 
 
-def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_cis: bool) -> list[list[str]]:
+def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_cis: bool,
+                residues: Mapping[str, int | None]) -> list[list[str]]:
     """Groups of ALK mutations on one allele: joined by cis links (and, for the cis reading, by every pair
-    whose phase is not known to be trans). Only groups of two or more are returned."""
+    whose phase is not known to be trans). Only groups of two or more are returned, each in protein order
+    (``residues``: each mutation's first residue, as the phasing step orders them)."""
     g = _Groups(alk)
     join, find = g.join, g.find
     trans_pairs = set()
@@ -215,15 +218,16 @@ def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_c
                 if frozenset((a, b)) not in trans_pairs:
                     join(a, b)
     groups: dict[str, list[str]] = {}
-    for m in sorted(alk, key=_protein_order):
+    for m in sorted(alk, key=lambda m: _protein_order(m, residues)):
         groups.setdefault(find(m), []).append(m)
     return [g for g in groups.values() if len(g) > 1]
 
 
-def _protein_order(name: str) -> tuple[int, str]:
-    """G1202R -> (1202, 'G1202R'): compounds are named in protein order, as the phasing step names them."""
-    digits = re.search(r"\d+", name)
-    return (int(digits.group()) if digits else 10**6, name)
+def _protein_order(name: str, residues: Mapping[str, int | None]) -> tuple[int, str]:
+    """G1202R -> (1202, 'G1202R'): compounds are named in protein order, as the phasing step names them;
+    unnumbered changes sort last, by name."""
+    residue = residues.get(name)
+    return (residue if residue is not None else 10**6, name)
 
 
 @dataclass
@@ -315,16 +319,19 @@ def _reading(drug: str, kb: KB, fired: list[tuple[Statement, _Phase | None]], al
 
 
 def _drug_verdict(drug: str, kb: KB, match: _Match, alk: list[str],
-                  compounds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                  compounds: list[dict[str, Any]] | None = None,
+                  residues: Mapping[str, int | None] | None = None) -> dict[str, Any]:
     compounds = compounds or []
+    residues = residues or {}
     effects = kb.policy["verdict_effects"]
     strong = set(kb.policy["well_supported_strengths"])
-    trans_reading = _reading(drug, kb, match.fired, alk, _components(alk, compounds, False))
-    cis_comps = _components(alk, compounds, True)
+    trans_comps = _components(alk, compounds, False, residues)
+    trans_reading = _reading(drug, kb, match.fired, alk, trans_comps)
+    cis_comps = _components(alk, compounds, True, residues)
     chosen = trans_reading
     phase_dependent = None
     notes: list[str] = []
-    if cis_comps != _components(alk, compounds, False) or match.pending:
+    if cis_comps != trans_comps or match.pending:
         cis_reading = _reading(drug, kb, match.fired + match.pending, alk, cis_comps)
         if cis_reading.verdict != trans_reading.verdict:
             unresolved = _unique(" + ".join(c) for c in cis_comps)
@@ -573,8 +580,21 @@ def _therapy_context(
 # ---- entry point --------------------------------------------------------------------------------
 
 
+def _residues(alk_mutations: list[AlkMutation], kb: KB) -> dict[str, int | None]:
+    """Canonical name -> first residue: the annotation's (a mutation under its own name), or the KB's for
+    the name an alias maps it to (read once from the KB's names, `KB.alias_residue`)."""
+    out: dict[str, int | None] = {}
+    for m in alk_mutations:
+        if not isinstance(m, AlkMutation):
+            raise TypeError(f"alk_mutations holds {m!r}: pass AlkMutation records "
+                            "(alkannot.interpret.alk.alk_mutation_records), not names")
+        name = kb.canonical(m.name)
+        out.setdefault(name, m.residue if name == m.name else kb.alias_residue(name))
+    return out
+
+
 def evaluate(
-    alk_mutations: list[str],
+    alk_mutations: list[AlkMutation],
     compounds: list[dict],
     co_alterations: list[dict],
     kb: KB,
@@ -583,6 +603,8 @@ def evaluate(
 ) -> dict:
     """Per-drug verdicts, mechanisms and therapy context for one sample (rules: docs/verdicts.md).
 
+    ``alk_mutations`` are typed records (`alkannot.interpret.alk.alk_mutation_records`: name and first
+    residue); every mutation a compound names must be one of them (or an alias of one).
     ``alk_mutations`` and ``co_alterations`` must hold tumour evidence only: the caller leaves out variants
     labelled germline / CH / possible_CH (V9). ``exclusion`` is ``alkannot.interpret.ctdna.alk_exclusion``'s
     answer; without it no "ALK-independent resistance likely" flag is raised (V6).
@@ -592,17 +614,22 @@ def evaluate(
     "kb": provenance, "therapy_context": {...}, "research_use_only": True}.
     """
     _check_compounds(compounds)
+    residues = _residues(alk_mutations, kb)
     compounds = [{**c, "mutations": [kb.canonical(m) for m in c["mutations"]]} for c in compounds]
-    alk = _unique([kb.canonical(m) for m in alk_mutations] + [m for c in compounds for m in c["mutations"]])
+    stray = [m for c in compounds for m in c["mutations"] if m not in residues]
+    if stray:
+        raise InputError(f"compound member {stray[0]} is not among the ALK mutations given",
+                         fix="pass every compound member in alk_mutations")
+    alk = _unique([kb.canonical(m.name) for m in alk_mutations] + [m for c in compounds for m in c["mutations"]])
     co_keys = [co_alteration_keys(c, kb) for c in co_alterations]
     present = set(alk) | {k for keys in co_keys for k in keys}
-    match = _match(kb, present, set(alk), compounds)
+    match = _match(kb, present, set(alk), compounds, residues)
     cur, _prior = _check_therapy(therapy, kb.policy["drugs"])
 
     extra = _global_notes(kb, match)
     drugs_out = {}
     for d in kb.policy["drugs"]:
-        res = _drug_verdict(d, kb, match, alk, compounds)
+        res = _drug_verdict(d, kb, match, alk, compounds, residues)
         res["notes"].extend(extra.get(d, []) + extra[None])
         res["current_tki"] = d == cur
         drugs_out[d] = res

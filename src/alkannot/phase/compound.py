@@ -9,7 +9,6 @@ sit on one allele); otherwise unresolved. Its pairwise results are listed in `ev
 
 from __future__ import annotations
 
-import re
 from itertools import combinations
 
 from alkannot.core.contigs import canonical_chrom
@@ -19,18 +18,14 @@ from alkannot.phase.reads import SiteAllele, phase_from_reads
 from alkannot.phase.vaf import phase_from_vaf
 from alkannot.phase.vcf_phase import phase_from_vcf
 
-_POS = re.compile(r"(\d+)")
 _COMMON = ("confidence", "confidence_label", "explanation")
 
 
-def protein_position(short: str) -> int:
-    """First residue number in a short protein change ("G1202R" -> 1202, "I1151Tins" -> 1151)."""
-    m = _POS.search(short or "")
-    return int(m.group(1)) if m else 10**9  # unnumbered changes sort last, by name
-
-
 def _sort_key(m: dict) -> tuple[int, str]:
-    return protein_position(m["protein_short"]), m["protein_short"]
+    """Protein order: the first residue the annotation gave (``ProteinEdit.residue``), then the name;
+    unnumbered changes (residue None) sort last, by name."""
+    residue = m["residue"]
+    return (residue if residue is not None else 10**9), m["protein_short"]
 
 
 def _reads_evidence(r: dict) -> dict:
@@ -115,8 +110,9 @@ def decide_set(members: list[dict], pair_results: dict[tuple[str, str], dict]) -
 
 def decide_compounds(mutations: list[dict], *, alignment: str | None = None, reference: str | None = None,
                      config: dict | None = None, tumor_fraction: float | None = None) -> list[dict]:
-    """Phase every pair of `mutations` ({"protein_short", "call", ...}), and every set of 3..max_set_size
-    whose pairs are all cis.
+    """Phase every pair of `mutations` ({"protein_short", "residue", "call", ...}; ``residue`` is the first
+    residue of the protein edit, `alkannot.interpret.alk.AlkMutation.residue`), and every set of
+    3..max_set_size whose pairs are all cis.
 
     Returns [{"mutations": [short, ...] (protein order), "phase": "cis"|"trans"|"unresolved",
     "method": "reads"|"vcf"|"vaf"|"none", "evidence": {...}}]: pairs first, then sets by size, each in
@@ -124,8 +120,8 @@ def decide_compounds(mutations: list[dict], *, alignment: str | None = None, ref
     """
     cfg = phase_config(config)
     for i, m in enumerate(mutations):
-        if not m.get("protein_short") or m.get("call") is None:
-            raise InputError(f"mutation {i + 1} needs 'protein_short' and 'call' for phasing")
+        if not m.get("protein_short") or m.get("call") is None or "residue" not in m:
+            raise InputError(f"mutation {i + 1} needs 'protein_short', 'residue' and 'call' for phasing")
     ordered = sorted(mutations, key=_sort_key)
     names = [m["protein_short"] for m in ordered]
     if len(set(names)) != len(names):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import itertools
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,16 +96,6 @@ def resolve_regions(data: dict, resources: Path | None = None) -> list[Region]:
 # ---------------------------------------------------------------------------------------------
 # Kinase-domain map
 # ---------------------------------------------------------------------------------------------
-
-_POS_RE = re.compile(r"[A-Z*](\d{3,4})")
-
-
-def _position_of(name: str, by_name: dict[str, int]) -> int | None:
-    if name in by_name:
-        return by_name[name]
-    m = _POS_RE.search(name or "")
-    return int(m.group(1)) if m else None
-
 
 def _short_label(v: dict) -> str:
     return str(v.get("protein_short") or v.get("hgvsp") or v.get("hgvsc") or "?")
