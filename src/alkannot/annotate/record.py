@@ -91,30 +91,11 @@ class AnnotatedVariant:
         if self.protein_edit is not None:
             d["protein_edit"] = self.protein_edit.to_dict()
         d["flags"] = list(self.flags)
-        if self.vcf_end is not None:
-            d["vcf_end"] = self.vcf_end
-        if self.external_annotations is not None:
-            d["external_annotations"] = self.external_annotations
-        if self.combined_from is not None:
-            d["individual_hgvsp"] = self.individual_hgvsp
-            d["combined_from"] = self.combined_from
-        if self.maf_line is not None:
-            d["maf_line"] = self.maf_line
-        if self.ch_assessed:
-            d["ch_status"] = self.ch_status
-            d["ch_evidence"] = self.ch_evidence
-        if self.population_af is not None:
-            d["population_af"] = self.population_af
-        if self.specimen_class is not None:
-            d["specimen_class"] = self.specimen_class
-            d["specimen_filter"] = self.specimen_filter
-        if self.tf_applied:
-            d["vaf_relative_to_tf"] = self.vaf_relative_to_tf
-            d["subclonal"] = self.subclonal
-        if self.protein_aliases is not None:
-            d["protein_aliases"] = self.protein_aliases
-        if self.compound is not None:
-            d["compound"] = self.compound
+        for keys, present in _OPTIONAL:
+            v = getattr(self, present)
+            if v is not None and v is not False:
+                for k in keys:
+                    d[k] = getattr(self, k)
         return d
 
     @classmethod
@@ -125,11 +106,27 @@ class AnnotatedVariant:
         if isinstance(pe, dict):
             kw["protein_edit"] = ProteinEdit.from_dict(pe)
         kw["flags"] = list(kw.get("flags") or [])
-        kw["ch_assessed"] = "ch_status" in d or "ch_evidence" in d
-        kw["tf_applied"] = "vaf_relative_to_tf" in d or "subclonal" in d
+        for keys, present in _OPTIONAL:
+            if present in _MARKS:
+                kw[present] = any(k in d for k in keys)
         return cls(**kw)
 
 
 _BASE_VALUES = attrgetter(*BASE_KEYS)
+# the optional keys of a JSON row, in JSON order: (keys written together, the field whose presence writes
+# them: not None, or a stage mark set)
+_OPTIONAL = (
+    (("vcf_end",), "vcf_end"),
+    (("external_annotations",), "external_annotations"),
+    (("individual_hgvsp", "combined_from"), "combined_from"),
+    (("maf_line",), "maf_line"),
+    (("ch_status", "ch_evidence"), "ch_assessed"),
+    (("population_af",), "population_af"),
+    (("specimen_class", "specimen_filter"), "specimen_class"),
+    (("vaf_relative_to_tf", "subclonal"), "tf_applied"),
+    (("protein_aliases",), "protein_aliases"),
+    (("compound",), "compound"),
+)
+_MARKS = ("ch_assessed", "tf_applied")
 _FIELDS = tuple(f for f in AnnotatedVariant.__dataclass_fields__
-                if f not in ("ch_assessed", "tf_applied", "coding_span", "exon_number"))
+                if f not in (*_MARKS, "coding_span", "exon_number"))
