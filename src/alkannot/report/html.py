@@ -127,6 +127,9 @@ def environment() -> Environment:
 
     env.globals.update(CSP=Markup(CSP), NOT_ASSESSED=NOT_ASSESSED, hgvs=hgvs_html, sample_href=sample_href,
                        patient_href=patient_href)
+    from alkannot.report.variant_table import variant_table_rows
+
+    env.globals["variant_table_rows"] = variant_table_rows  # the variant table's rows, rendered in Python
     return env
 
 
