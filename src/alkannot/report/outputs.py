@@ -176,9 +176,48 @@ def _float(o: float) -> str:
     return float.__repr__(o)
 
 
+_NL = ["\n" + " " * i for i in range(64)]  # newline + indent, by depth
+
+
 def _indented(o, level: int) -> str:
     """json.dumps(o, indent=1, ensure_ascii=False) nested `level` deep (the text after its key): the same
-    bytes as json's own (pure-Python) indenting encoder, built without its generator per value."""
+    bytes as json's own (pure-Python) indenting encoder, built without its generator per value.
+
+    Exact built-in types by a type lookup first (one call per value; _indented_any does the rest)."""
+    t = type(o)
+    if t is str:
+        return _ENC_STR(o)
+    if t is dict:
+        if not o:
+            return "{}"
+        if level < 62:
+            try:
+                items = [_ENC_STR(k) + ": " + _indented(v, level + 1) for k, v in o.items()]
+            except TypeError:  # a key that is not a string (or a value json refuses): as before
+                return _indented_any(o, level)
+            sep = "," + _NL[level + 1]
+            return "{" + _NL[level + 1] + sep.join(items) + _NL[level] + "}"
+    elif t is list:
+        if not o:
+            return "[]"
+        if level < 62:
+            sep = "," + _NL[level + 1]
+            return "[" + _NL[level + 1] + sep.join([_indented(x, level + 1) for x in o]) + _NL[level] + "]"
+    elif t is int:
+        return int.__repr__(o)
+    elif o is None:
+        return "null"
+    elif o is True:
+        return "true"
+    elif o is False:
+        return "false"
+    elif t is float:
+        return _float(o)
+    return _indented_any(o, level)
+
+
+def _indented_any(o, level: int) -> str:
+    """_indented for any value (subclasses, tuples, non-string keys, deep nesting)."""
     if isinstance(o, str):
         return _ENC_STR(o)
     if o is None:
