@@ -104,3 +104,12 @@ def test_hostile_text_is_escaped_and_hgvs_unchanged():
 
 def test_the_sample_template_uses_the_python_rows():
     assert environment().globals["variant_table_rows"] is variant_table_rows
+
+
+def test_text_escape_is_markupsafes():
+    from markupsafe import escape
+
+    from alkannot.report.variant_table import _e
+
+    for s in [*HOSTILE, *map(chr, range(256)), "&amp;&lt;", "\u2028<\ud7ff>", ""]:
+        assert _e(s) == str(escape(s))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 from alkannot.core.sequence import three, translate
 
@@ -73,8 +73,9 @@ class ProteinEdit:
         return "p.?" if self.kind == "unknown" else f"p.({self.format()})"
 
     def to_dict(self) -> dict:
-        """The variant record's ``protein_edit`` (docs/schema.md): every field, in declaration order."""
-        return asdict(self)
+        """The variant record's ``protein_edit`` (docs/schema.md): every field, in declaration order (what
+        ``dataclasses.asdict`` gives for these str/int/None fields, without its recursive copy)."""
+        return {name: getattr(self, name) for name in _EDIT_FIELDS}
 
     @classmethod
     def from_dict(cls, d: Mapping) -> ProteinEdit:
@@ -88,6 +89,9 @@ class ProteinEdit:
     @property
     def short(self) -> str:
         return self.format(short=True)
+
+
+_EDIT_FIELDS = tuple(f.name for f in fields(ProteinEdit))
 
 
 @dataclass

@@ -258,10 +258,11 @@ def _row_text(row: dict) -> str:
     ": {" (which then might be a nested value) takes _indented."""
     if _ROW_ENCODER is None or not row:
         return _indented(row, 2)
-    text = "".join(_ROW_ENCODER(row, 0))
-    if text.count(": [") == text.count(": []") and text.count(": {") == text.count(": {}"):
-        return "{\n   " + text[1:-1] + "\n  }"  # no non-empty list/object
     nested = [k for k, v in row.items() if v and type(v) in _CONTAINERS]
+    if not nested:
+        text = "".join(_ROW_ENCODER(row, 0))
+        if text.count(": [") == text.count(": []") and text.count(": {") == text.count(": {}"):
+            return "{\n   " + text[1:-1] + "\n  }"  # no non-empty list/object
     flat = row
     if nested:
         flat = dict(row)
@@ -327,7 +328,9 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
     list_all = len(records) <= VARIANT_TABLE_MAX
     listed: list[dict] = []
     chunk: list[dict] = []
-    doc = dict(data)
+    # the rest of the document was validated by the caller (write_sample_outputs): the rows are checked inside
+    # the document's required keys only (the rows' schema does not depend on the other keys)
+    doc = {k: data[k] for k in sample_schema().get("required", ()) if k in data}
     validate = _fast_validator()
 
     def check(rows: list[dict]) -> None:
