@@ -127,9 +127,13 @@ def environment() -> Environment:
 
     env.globals.update(CSP=Markup(CSP), NOT_ASSESSED=NOT_ASSESSED, hgvs=hgvs_html, sample_href=sample_href,
                        patient_href=patient_href)
-    from alkannot.report.variant_table import variant_table_rows
+    from alkannot.report import table_rows
 
-    env.globals["variant_table_rows"] = variant_table_rows  # the variant table's rows, rendered in Python
+    # the long tables' rows, rendered in Python (report/table_rows.py)
+    env.globals.update(variant_table_rows=table_rows.variant_table_rows,
+                       compound_table_rows=table_rows.compound_table_rows,
+                       co_alteration_table_rows=table_rows.co_alteration_table_rows,
+                       tier_table_rows=table_rows.tier_table_rows)
     return env
 
 

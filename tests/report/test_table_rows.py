@@ -1,4 +1,4 @@
-"""The variant table's rows, rendered in Python (report/variant_table.py), are the bytes the Jinja loop of
+"""The variant table's rows, rendered in Python (report/table_rows.py), are the bytes the Jinja loop of
 sample.html.j2 gave (kept here as the reference), for ordinary and hostile rows; every input-derived value is
 escaped."""
 
@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from alkannot.report.html import environment, fmt_num, fmt_rate, fmt_vaf, variant_rows
 from alkannot.report.readable import hgvs_html
-from alkannot.report.variant_table import variant_table_rows
+from alkannot.report.table_rows import variant_table_rows
 from alkannot.report.wording import engine_words
 
 # The loop as sample.html.j2 had it before the rows moved to Python.
@@ -109,7 +109,74 @@ def test_the_sample_template_uses_the_python_rows():
 def test_text_escape_is_markupsafes():
     from markupsafe import escape
 
-    from alkannot.report.variant_table import _e
+    from alkannot.report.table_rows import _e
 
     for s in [*HOSTILE, *map(chr, range(256)), "&amp;&lt;", "\u2028<\ud7ff>", ""]:
         assert _e(s) == str(escape(s))
+
+
+# The other loops as sample.html.j2 had them (with the lines around them that decide their whitespace).
+JINJA_COMPOUNDS = """<tbody>
+{% for c in v.compounds %}
+<tr><td><strong>{{ c.mutations | join(" + ") }}</strong></td><td><strong>{{ c.phase }}</strong></td><td>{{ c.method }}</td>
+{% for k, n in c.counts %}<td class="num">{{ n | num }}</td>{% endfor %}
+<td>{{ c.confidence or "—" }}</td><td>{{ c.explanation or "—" }}</td></tr>
+{% endfor %}
+</tbody></table>
+"""
+PY_COMPOUNDS = """<tbody>
+{{ compound_table_rows(v.compounds) }}</tbody></table>
+"""
+JINJA_CO = """<tbody>
+{% for c in v.co_alterations %}
+<tr><td>{{ c.gene }}</td><td><strong>{{ c.alteration }}</strong></td><td>{{ c.category | replace("_", " ") }}</td><td>{{ c.role | replace("_", " ") }}</td>
+<td class="num">{{ c.vaf | vaf }}</td><td>{% if c.evidence %}<ul>{% for e in c.evidence %}<li>{{ e.statement }}</li>{% endfor %}</ul>{% endif %}{% set cc = r.co_cites[loop.index0] if loop.index0 < r.co_cites | length else none %}{% if cc and cc.cite %}<span class="cite">({{ cc.cite }})</span>{% endif %}</td></tr>
+{% endfor %}</tbody></table>
+"""
+PY_CO = """<tbody>
+{{ co_alteration_table_rows(v.co_alterations, r.co_cites) }}</tbody></table>
+"""
+JINJA_TIERS = """<tbody>
+{% for t in r.tiers %}<tr><td>{{ t.finding }}</td><td>{{ t.kind }}</td><td><strong>{{ t.label }}</strong></td><td>{{ t.rule }}</td><td>{{ t.basis }}</td></tr>
+{% endfor %}</tbody></table>
+"""
+PY_TIERS = """<tbody>
+{{ tier_table_rows(r.tiers) }}</tbody></table>
+"""
+
+
+def _render(src: str, v: dict, r: dict) -> str:
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate, words=engine_words)
+    env.globals.update({k: environment().globals[k] for k in
+                        ("compound_table_rows", "co_alteration_table_rows", "tier_table_rows")})
+    return env.from_string(src).render(v=v, r=r)
+
+
+def _text(rng: random.Random):
+    return rng.choice(["", "G1202R", "L1196M", "oncogenic_driver", "a_b_c", "—", *HOSTILE])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compound_co_alteration_and_tier_rows_are_the_jinja_loops_bytes(seed):
+    from alkannot.report.html import compound_rows, evidence_items
+
+    rng = random.Random(seed)
+    n = rng.randrange(0, 12)
+    nums = [None, 0, 3, 1234, 0.5, "x<y", HOSTILE[0]]
+    compounds = compound_rows([
+        {"mutations": [_text(rng) for _ in range(rng.randrange(2, 4))], "phase": rng.choice(["cis", None, HOSTILE[1]]),
+         "method": rng.choice(["reads", "", HOSTILE[2]]),
+         "evidence": {k: rng.choice(nums) for k in ("alt_alt", "alt_ref", "ref_alt", "ref_ref", "confidence",
+                                                     "explanation") if rng.random() < 0.8}}
+        for _ in range(n)])
+    co = [{"gene": _text(rng), "alteration": _text(rng), "category": _text(rng), "role": _text(rng),
+           "vaf": rng.choice(nums), "evidence": evidence_items(
+               [rng.choice([{"source": _text(rng), "statement": _text(rng)}, _text(rng)])
+                for _ in range(rng.randrange(3))])} for _ in range(n)]
+    co_cites = [{"gene": _text(rng), "cite": _text(rng)} for _ in range(rng.randrange(n + 2))]
+    tiers = [{k: _text(rng) for k in ("finding", "kind", "label", "rule", "basis")} for _ in range(n)]
+    v, r = {"compounds": compounds, "co_alterations": co}, {"co_cites": co_cites, "tiers": tiers}
+    for jinja, py in ((JINJA_COMPOUNDS, PY_COMPOUNDS), (JINJA_CO, PY_CO), (JINJA_TIERS, PY_TIERS)):
+        assert _render(py, v, r) == _render(jinja, v, r)

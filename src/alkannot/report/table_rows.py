@@ -1,9 +1,9 @@
-"""The sample page's variant table rows, rendered in Python (the table's heaviest part: one row per variant).
+"""The sample page's long tables' rows, rendered in Python (variants, compounds, co-alterations, evidence tiers).
 
-Each row is the markup ``sample.html.j2`` drew with a Jinja loop (`tests/report/test_variant_table_rows.py`
-renders that loop beside this code: the same bytes). Every value from the row dict (``html.variant_rows``)
-is input-derived and untrusted: it goes through ``markupsafe.escape`` (Jinja's autoescape function), and only
-our own constant markup is joined around it.
+Each function gives the markup ``sample.html.j2`` drew with a Jinja loop (`tests/report/test_table_rows.py`
+renders those loops beside this code: the same bytes). Every value from the view rows (``html.sample_view``,
+``readable.readable_view``) is input-derived and untrusted: it is escaped as Jinja's autoescape escapes it
+(``markupsafe.escape``), and only our own constant markup is joined around it.
 """
 
 from __future__ import annotations
@@ -56,3 +56,40 @@ def variant_row_html(row: dict) -> str:
 def variant_table_rows(rows) -> Markup:
     """Every row of the table's body, in order (the template puts it between ``<tbody>`` and ``</tbody>``)."""
     return Markup("".join([variant_row_html(r) for r in rows]))
+
+
+def compound_table_rows(compounds) -> Markup:
+    """The compound table's body: one row per ``html.compound_rows`` entry."""
+    e = _e
+    return Markup("".join([
+        f"<tr><td><strong>{e(' + '.join(c['mutations']))}</strong></td><td><strong>{e(c['phase'])}</strong></td>"
+        f"<td>{e(c['method'])}</td>\n"
+        + "".join([f'<td class="num">{e(fmt_num(n))}</td>' for _k, n in c["counts"]])
+        + f"<td>{e(c['confidence'] or '—')}</td><td>{e(c['explanation'] or '—')}</td></tr>\n"
+        for c in compounds]))
+
+
+def co_alteration_table_rows(co_alterations, co_cites) -> Markup:
+    """The co-alteration table's body: one row per ``sample_view`` co-alteration, its evidence statements and
+    the citation ``readable_view`` made for it (``co_cites``, by position)."""
+    e = _e
+    out = []
+    for i, c in enumerate(co_alterations):
+        cc = co_cites[i] if i < len(co_cites) else None
+        ev = c["evidence"]
+        out.append(
+            f"<tr><td>{e(c['gene'])}</td><td><strong>{e(c['alteration'])}</strong></td>"
+            f"<td>{e(str(c['category']).replace('_', ' '))}</td><td>{e(str(c['role']).replace('_', ' '))}</td>\n"
+            f'<td class="num">{e(fmt_vaf(c["vaf"]))}</td><td>'
+            + ("<ul>" + "".join([f"<li>{e(x['statement'])}</li>" for x in ev]) + "</ul>" if ev else "")
+            + (f'<span class="cite">({e(cc["cite"])})</span>' if cc and cc["cite"] else "")
+            + "</td></tr>\n")
+    return Markup("".join(out))
+
+
+def tier_table_rows(tiers) -> Markup:
+    """The evidence-tier table's body: one row per ``wording.tier_rows`` entry."""
+    e = _e
+    return Markup("".join([
+        f"<tr><td>{e(t['finding'])}</td><td>{e(t['kind'])}</td><td><strong>{e(t['label'])}</strong></td>"
+        f"<td>{e(t['rule'])}</td><td>{e(t['basis'])}</td></tr>\n" for t in tiers]))
