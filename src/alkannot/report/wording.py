@@ -441,7 +441,7 @@ def key_findings(data: dict, citer: Citer) -> dict:
     tc = _d(data.get("therapy_context"))
     not_offered = {_t(_d(o).get("drug")) for o in _l(tc.get("not_offered"))}
     if drugs:
-        expl = {n: drug_explanation(n, _d(drugs[n]), data, citer) for n in drugs}
+        expl = {n: explained(n, _d(drugs[n]), data, citer) for n in drugs}
         heads = {"resistant": "Expected to fail", "sensitive": "May work", "conflicting": "Conflicting evidence"}
         for verdict, head in heads.items():
             groups: dict[str, tuple[list[str], list[str]]] = {}
@@ -604,7 +604,19 @@ def not_assessed(data: dict) -> list[str]:
 def reasons_for(data: dict, citer: Citer) -> dict[str, dict]:
     """drug -> drug_explanation for every drug in the result."""
     drugs = _d(_d(data).get("drugs"))
-    return {name: drug_explanation(name, _d(drugs.get(name)), data, citer) for name in drugs}
+    return {name: explained(name, _d(drugs.get(name)), data, citer) for name in drugs}
+
+
+def explained(drug: str, d: dict, data: dict, citer: Citer) -> dict:
+    """drug_explanation, made once per drug entry and report (key_findings and reasons_for both need it): a
+    second call would give the same (the citations it makes are collected by then) and collect nothing new."""
+    key = (drug, id(d), id(data))
+    hit = citer.memo.get(key)
+    if hit is not None and hit[0] is d and hit[1] is data:
+        return hit[2]
+    out = drug_explanation(drug, d, data, citer)
+    citer.memo[key] = (d, data, out)
+    return out
 
 
 def therapy_options(data: dict, citer: Citer) -> list[str]:
