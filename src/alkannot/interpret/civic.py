@@ -548,14 +548,24 @@ def _maybe_change(drug: str, res: dict[str, Any], items: list[dict[str, Any]],
 # ---- AMP/ASCO/CAP tiers per finding --------------------------------------------------------------------------
 
 
-def _review_basis(key: str, kb: KB, f: Findings) -> list[tuple[str, str]]:
-    """(statement id, strength) of review statements about this finding that apply to the sample."""
+def _review_basis(key: str, kb: KB, f: Findings, about: dict | None = None) -> list[tuple[str, str]]:
+    """(statement id, strength) of review statements about this finding that apply to the sample, in KB order.
+    ``about``: `_statements_about(kb)` (else the statements are scanned)."""
     present = f.present
     out = []
-    for s in kb.statements:
+    for s in (about.get(key, ()) if about is not None else kb.statements):
         if key in s.alterations and all(a in present for a in s.alterations) and s.origin in ("table1", "text"):
             out.append((s.id, s.strength))
     return out
+
+
+def _statements_about(kb: KB) -> dict:
+    """alteration -> the KB's statements naming it, in KB order (each statement once)."""
+    about: dict = {}
+    for s in kb.statements:
+        for a in dict.fromkeys(s.alterations):
+            about.setdefault(a, []).append(s)
+    return about
 
 
 def _grade(source: str, level: str, in_tt: bool, rules: dict[str, Any]) -> dict[str, Any] | None:
@@ -583,6 +593,7 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
     out = []
     seen = set()
     basis_of: dict[str, list[tuple[str, str]]] = {}  # a key's review basis, once per sample
+    about = _statements_about(kb) if findings else None
     for kind, name, keys in findings:
         if name in seen:
             continue
@@ -590,7 +601,7 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
         graded: list[tuple[dict[str, Any], str]] = []
         for key in keys:
             if key not in basis_of:
-                basis_of[key] = _review_basis(key, kb, f)
+                basis_of[key] = _review_basis(key, kb, f, about)
             for sid, strength in basis_of[key]:
                 n = len(kb.by_id(sid).alterations)
                 if (kind == "compound" and set(kb.by_id(sid).alterations) != set(keys)) or (
