@@ -179,6 +179,20 @@ def _float(o: float) -> str:
 _NL = ["\n" + " " * i for i in range(64)]  # newline + indent, by depth
 
 
+class _KeyText(dict):
+    """key -> its JSON text + ': ' (object keys repeat: the schema's names), kept for the first 4,096 keys;
+    a key that is not a string raises TypeError, as _ENC_STR does."""
+
+    def __missing__(self, key):
+        text = _ENC_STR(key) + ": "
+        if len(self) < 4096:
+            self[key] = text
+        return text
+
+
+_KEY_TEXT = _KeyText()
+
+
 def _indented(o, level: int) -> str:
     """json.dumps(o, indent=1, ensure_ascii=False) nested `level` deep (the text after its key): the same
     bytes as json's own (pure-Python) indenting encoder, built without its generator per value.
@@ -192,7 +206,8 @@ def _indented(o, level: int) -> str:
             return "{}"
         if level < 62:
             try:
-                items = [_ENC_STR(k) + ": " + _indented(v, level + 1) for k, v in o.items()]
+                items = [_KEY_TEXT[k] + (_ENC_STR(v) if type(v) is str else _indented(v, level + 1))
+                         for k, v in o.items()]
             except TypeError:  # a key that is not a string (or a value json refuses): as before
                 return _indented_any(o, level)
             sep = "," + _NL[level + 1]
@@ -202,7 +217,11 @@ def _indented(o, level: int) -> str:
             return "[]"
         if level < 62:
             sep = "," + _NL[level + 1]
-            return "[" + _NL[level + 1] + sep.join([_indented(x, level + 1) for x in o]) + _NL[level] + "]"
+            try:  # a list of strings (the common case) in one C pass; else item by item
+                items = list(map(_ENC_STR, o))
+            except TypeError:
+                items = [_indented(x, level + 1) for x in o]
+            return "[" + _NL[level + 1] + sep.join(items) + _NL[level] + "]"
     elif t is int:
         return int.__repr__(o)
     elif o is None:

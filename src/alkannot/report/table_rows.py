@@ -11,7 +11,6 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from alkannot.report.html import fmt_num, fmt_vaf
-from alkannot.report.readable import hgvs_html
 
 
 def _e(value) -> str:
@@ -21,6 +20,15 @@ def _e(value) -> str:
         return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;") \
             .replace('"', "&#34;")
     return escape(value)
+
+
+def _hgvs(*parts: str) -> str:
+    """readable.hgvs_html's markup for the row's text parts (strings: html.variant_rows), as text."""
+    tokens = [x for p in parts for x in p.split(":") if x]
+    if not tokens:
+        return "—"
+    return '<span class="hgvs"><span class="tok">' + '</span>:<wbr><span class="tok">'.join(map(_e, tokens)) \
+        + "</span></span>"
 
 
 def variant_row_html(row: dict) -> str:
@@ -33,8 +41,8 @@ def variant_row_html(row: dict) -> str:
         "</td>\n",
         "<td><strong>", e(row["short"] or "—"), "</strong>",
         f' <span class="alias">(published as {e(row["alias"])})</span>' if row["alias"] else "",
-        '<br><span class="mono">', hgvs_html(row["locus"]), "</span></td>\n",
-        '<td class="mono">', hgvs_html(row["transcript"], row["hgvsc"]), "<br>", hgvs_html(row["hgvsp"]),
+        '<br><span class="mono">', _hgvs(row["locus"]), "</span></td>\n",
+        '<td class="mono">', _hgvs(row["transcript"], row["hgvsc"]), "<br>", _hgvs(row["hgvsp"]),
         "</td>\n",
         "<td>", e(str(row["consequence"] or "—").replace("_", " ")),
         f"<br>exon {e(row['exon'])}" if row["exon"] else "", f"<br>{e(row['region'])}" if row["region"] else "",
