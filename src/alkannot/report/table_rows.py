@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from alkannot.report.html import fmt_num, fmt_vaf
+from alkannot.report.numbers import fmt_num, fmt_vaf
 
 
 def _e(value) -> str:
