@@ -79,7 +79,8 @@ class ProteinEdit:
 
     @classmethod
     def from_dict(cls, d: Mapping) -> ProteinEdit:
-        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
+        names = _EDIT_FIELDS if cls is ProteinEdit else tuple(f.name for f in fields(cls))
+        return cls(**{name: d[name] for name in names if name in d})
 
     @property
     def last(self) -> tuple[int | None, str]:
