@@ -806,6 +806,7 @@ TIER_RULE_WORDS = {"review-strong": "well-supported statement of the review",
 def tier_rows(data: dict, citer: Citer) -> list[dict]:
     """Evidence tiers per finding with the basis counted by source (statement ids go to the trail)."""
     out = []
+    review_label: list[str] = []  # citer.label('tabbo2020'), cited when first needed (citation order as before)
     for t in map(_d, _l(_d(data).get("evidence_tiers"))):
         basis = [_t(b) for b in _l(t.get("basis"))]
         n = t.get("n_basis") or len(basis)
@@ -813,7 +814,9 @@ def tier_rows(data: dict, citer: Citer) -> list[dict]:
         review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
         parts = []
         if review:
-            parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({citer.label('tabbo2020')})")
+            if not review_label:
+                review_label.append(citer.label("tabbo2020"))
+            parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({review_label[0]})")
         if civic:
             parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
         rule = _t(t.get("rule"))
