@@ -590,6 +590,14 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
     # a compound finding is graded by compound statements only, any other finding by single-alteration ones
     matched_by_kind = {True: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) > 1],
                        False: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) <= 1]}
+    # alteration -> positions in matched_by_kind[...] of the statements whose hits name it (a finding takes the
+    # statements sharing any of its keys, in list order: what a scan testing hit.isdisjoint(keys) takes)
+    hit_index: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
+    for compound_kind, pairs in matched_by_kind.items():
+        for n, (_st, hit) in enumerate(pairs):
+            for a in hit:
+                hit_index[compound_kind].setdefault(a, []).append(n)
+    civic_grades: dict[int, dict[str, Any] | None] = {}  # a statement's grade, once per sample
     out = []
     seen = set()
     basis_of: dict[str, list[tuple[str, str]]] = {}  # a key's review basis, once per sample
@@ -611,10 +619,12 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
                 if r:
                     graded.append((r, sid))
         if civic is not None:
-            for st, hit in matched_by_kind[kind == "compound"]:
-                if hit.isdisjoint(keys):
-                    continue
-                r = _grade("civic", st["level"], in_tumour_type(st["disease"], rules), rules)
+            pairs, index = matched_by_kind[kind == "compound"], hit_index[kind == "compound"]
+            for i in sorted({i for key in keys for i in index.get(key, ())}):
+                st = pairs[i][0]
+                if id(st) not in civic_grades:
+                    civic_grades[id(st)] = _grade("civic", st["level"], in_tumour_type(st["disease"], rules), rules)
+                r = civic_grades[id(st)]
                 if r:
                     graded.append((r, f"CIViC EID{st['eid']} (level {st['level']}, {st['disease']})"))
         if graded:
