@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import lru_cache
 from importlib import resources as ires
 from pathlib import Path
@@ -280,7 +281,7 @@ def _row_text(row: dict) -> str:
     nested = [k for k, v in row.items() if v and type(v) in _CONTAINERS]
     if not nested:
         text = "".join(_ROW_ENCODER(row, 0))
-        if text.count(": [") == text.count(": []") and text.count(": {") == text.count(": {}"):
+        if not _OPEN_CONTAINER.search(text):
             return "{\n   " + text[1:-1] + "\n  }"  # no non-empty list/object
     flat = row
     if nested:
@@ -290,8 +291,7 @@ def _row_text(row: dict) -> str:
         if len(nested) > len(_SLOTS):
             return _indented(row, 2)
     text = "".join(_ROW_ENCODER(flat, 0))
-    if text.count("\\u0000") != 2 * len(nested) or text.count(": [") != text.count(": []") \
-            or text.count(": {") != text.count(": {}"):
+    if text.count("\\u0000") != 2 * len(nested) or _OPEN_CONTAINER.search(text):
         return _indented(row, 2)
     text = "{\n   " + text[1:-1] + "\n  }"
     for i, k in enumerate(nested):
@@ -300,6 +300,9 @@ def _row_text(row: dict) -> str:
 
 
 _CONTAINERS = (list, tuple, dict)
+# ": [" or ": {" not closed at once: a non-empty list/object, or such text inside a string value
+# (what comparing the counts of ": [" and ": []", ": {" and ": {}" found, in one pass)
+_OPEN_CONTAINER = re.compile(r": (?:\[(?!\])|\{(?!\}))")
 _SLOTS = [f"\x00{i}\x00" for i in range(16)]
 _SLOT_TEXT = [_ENC_STR(x) for x in _SLOTS]
 
