@@ -400,8 +400,8 @@ def key_findings(data: dict, citer: Citer) -> dict:
                                 f"published as {alias[0]}" if alias else "") if x]
             descr.append(m + (f" ({', '.join(bits)})" if bits else ""))
         # a mutation no knowledge-base statement names is not called a resistance mutation (unknown significance)
-        no_kb = {m for m in alk if f"ALK {m} (not in the knowledge base)"
-                 in {_t(_d(x).get("name")) for x in _l(data.get("mechanisms"))}}
+        mechanism_names = {_t(_d(x).get("name")) for x in _l(data.get("mechanisms"))}
+        no_kb = {m for m in alk if f"ALK {m} (not in the knowledge base)" in mechanism_names}
         known = [d for m, d in zip(alk, descr) if m not in no_kb]
         other = [d for m, d in zip(alk, descr) if m in no_kb]
         if known:
