@@ -9,6 +9,7 @@ returned with `status="not_annotated"` and a reason, never guessed.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from alkannot.annotate.protein import ProteinEdit, protein_change
@@ -212,13 +213,22 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
 
 
 def _near_exon_edge(tx: Transcript, a: int, b: int) -> bool:
-    """Exonic edit within SPLICE_REGION_EXONIC bases of an internal exon boundary."""
-    for n in range(1, len(tx.exons) + 1):
-        s, e = tx.exon_bounds_t(n)
-        lo, hi = a, max(b - 1, a)
-        if n > 1 and lo < s + SPLICE_REGION_EXONIC and hi >= s:
+    """Exonic edit within SPLICE_REGION_EXONIC bases of an internal exon boundary.
+
+    Only exons whose transcript span (Transcript.exon_bounds_t) reaches within SPLICE_REGION_EXONIC of the edit
+    can qualify: the scan starts at the exon holding ``lo - SPLICE_REGION_EXONIC`` (a bisect of the exon
+    offsets) and stops past ``hi + SPLICE_REGION_EXONIC``."""
+    lo, hi = a, max(b - 1, a)
+    offsets, exons = tx._exon_offsets, tx.exons
+    last = len(exons) - 1
+    for i in range(max(bisect_right(offsets, lo - SPLICE_REGION_EXONIC) - 1, 0), last + 1):
+        s = offsets[i]
+        if s > hi + SPLICE_REGION_EXONIC:
+            break
+        e = s + (exons[i][1] - exons[i][0])
+        if i > 0 and lo < s + SPLICE_REGION_EXONIC and hi >= s:
             return True
-        if n < len(tx.exons) and hi > e - SPLICE_REGION_EXONIC and lo <= e:
+        if i < last and hi > e - SPLICE_REGION_EXONIC and lo <= e:
             return True
     return False
 

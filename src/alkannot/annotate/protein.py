@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 from alkannot.core.sequence import three, translate
 
@@ -73,12 +73,14 @@ class ProteinEdit:
         return "p.?" if self.kind == "unknown" else f"p.({self.format()})"
 
     def to_dict(self) -> dict:
-        """The variant record's ``protein_edit`` (docs/schema.md): every field, in declaration order."""
-        return asdict(self)
+        """The variant record's ``protein_edit`` (docs/schema.md): every field, in declaration order (what
+        ``dataclasses.asdict`` gives for these str/int/None fields, without its recursive copy)."""
+        return {name: getattr(self, name) for name in _EDIT_FIELDS}
 
     @classmethod
     def from_dict(cls, d: Mapping) -> ProteinEdit:
-        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
+        names = _EDIT_FIELDS if cls is ProteinEdit else tuple(f.name for f in fields(cls))
+        return cls(**{name: d[name] for name in names if name in d})
 
     @property
     def last(self) -> tuple[int | None, str]:
@@ -94,6 +96,9 @@ class ProteinEdit:
         """The first residue number the name gives (``G1202R`` -> 1202, ``M1?`` -> 1; None for ``p.?``):
         what downstream code orders protein changes by, instead of reading it back out of the name."""
         return 1 if self.kind == "start_lost" else self.start
+
+
+_EDIT_FIELDS = tuple(f.name for f in fields(ProteinEdit))
 
 
 @dataclass

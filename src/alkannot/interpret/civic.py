@@ -563,14 +563,24 @@ def _maybe_change(drug: str, res: dict[str, Any], items: list[dict[str, Any]],
 # ---- AMP/ASCO/CAP tiers per finding --------------------------------------------------------------------------
 
 
-def _review_basis(key: str, kb: KB, f: Findings) -> list[tuple[str, str]]:
-    """(statement id, strength) of review statements about this finding that apply to the sample."""
+def _review_basis(key: str, kb: KB, f: Findings, about: dict | None = None) -> list[tuple[str, str]]:
+    """(statement id, strength) of review statements about this finding that apply to the sample, in KB order.
+    ``about``: `_statements_about(kb)` (else the statements are scanned)."""
     present = f.present
     out = []
-    for s in kb.statements:
+    for s in (about.get(key, ()) if about is not None else kb.statements):
         if key in s.alterations and all(a in present for a in s.alterations) and s.origin in ("table1", "text"):
             out.append((s.id, s.strength))
     return out
+
+
+def _statements_about(kb: KB) -> dict:
+    """alteration -> the KB's statements naming it, in KB order (each statement once)."""
+    about: dict = {}
+    for s in kb.statements:
+        for a in dict.fromkeys(s.alterations):
+            about.setdefault(a, []).append(s)
+    return about
 
 
 def _grade(source: str, level: str, in_tt: bool, rules: dict[str, Any]) -> dict[str, Any] | None:
@@ -595,9 +605,18 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
     # a compound finding is graded by compound statements only, any other finding by single-alteration ones
     matched_by_kind = {True: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) > 1],
                        False: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) <= 1]}
+    # alteration -> positions in matched_by_kind[...] of the statements whose hits name it (a finding takes the
+    # statements sharing any of its keys, in list order: what a scan testing hit.isdisjoint(keys) takes)
+    hit_index: dict[bool, dict[str, list[int]]] = {True: {}, False: {}}
+    for compound_kind, pairs in matched_by_kind.items():
+        for n, (_st, hit) in enumerate(pairs):
+            for a in hit:
+                hit_index[compound_kind].setdefault(a, []).append(n)
+    civic_grades: dict[int, dict[str, Any] | None] = {}  # a statement's grade, once per sample
     out = []
     seen = set()
     basis_of: dict[str, list[tuple[str, str]]] = {}  # a key's review basis, once per sample
+    about = _statements_about(kb) if findings else None
     for kind, name, keys in findings:
         if name in seen:
             continue
@@ -605,7 +624,7 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
         graded: list[tuple[dict[str, Any], str]] = []
         for key in keys:
             if key not in basis_of:
-                basis_of[key] = _review_basis(key, kb, f)
+                basis_of[key] = _review_basis(key, kb, f, about)
             for sid, strength in basis_of[key]:
                 n = len(kb.by_id(sid).alterations)
                 if (kind == "compound" and set(kb.by_id(sid).alterations) != set(keys)) or (
@@ -615,10 +634,12 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
                 if r:
                     graded.append((r, sid))
         if civic is not None:
-            for st, hit in matched_by_kind[kind == "compound"]:
-                if hit.isdisjoint(keys):
-                    continue
-                r = _grade("civic", st["level"], in_tumour_type(st["disease"], rules), rules)
+            pairs, index = matched_by_kind[kind == "compound"], hit_index[kind == "compound"]
+            for i in sorted({i for key in keys for i in index.get(key, ())}):
+                st = pairs[i][0]
+                if id(st) not in civic_grades:
+                    civic_grades[id(st)] = _grade("civic", st["level"], in_tumour_type(st["disease"], rules), rules)
+                r = civic_grades[id(st)]
                 if r:
                     graded.append((r, f"CIViC EID{st['eid']} (level {st['level']}, {st['disease']})"))
         if graded:

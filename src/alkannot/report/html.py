@@ -2,8 +2,8 @@
 
 The file carries its CSS and SVG inline and no script, under a Content-Security-Policy that forbids every
 fetch, so it opens the same from a USB stick as from a web server. Everything from the input dict is
-treated as hostile text: Jinja2 autoescaping is on, no template uses ``|safe``, and the SVG builders escape
-what they draw. Missing or empty sections render as "not assessed"; nothing here invents a result.
+treated as hostile text: Jinja2 autoescaping is on, no template uses ``|safe``, the SVG builders escape
+what they draw, and so do the long tables' row builders (report/table_rows.py: markupsafe.escape per value). Missing or empty sections render as "not assessed"; nothing here invents a result.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from alkannot.drug_names import TKIS
 from alkannot.report.civic_view import civic_cell, civic_methods, tier_rows
+from alkannot.report.numbers import fmt_num, fmt_rate, fmt_vaf  # noqa: F401 (also used from here by other renderers)
 from alkannot.report.svg import MAP_END, MAP_START, as_float, kinase_domain_map, map_markers, resolve_regions
 from alkannot.report.values import as_dict as _dict
 from alkannot.report.values import as_list as _list
@@ -55,28 +56,9 @@ NOT_ASSESSED = "not assessed"
 
 
 # ---------------------------------------------------------------------------------------------
-# Formatting helpers (pure; used as Jinja filters and by the timeline/cohort renderers)
+# Formatting helpers (pure; used as Jinja filters and by the timeline/cohort renderers; the number formats
+# fmt_vaf/fmt_num/fmt_rate live in report/numbers.py, imported above)
 # ---------------------------------------------------------------------------------------------
-
-def fmt_vaf(v) -> str:
-    """VAF is a fraction in the JSON; shown as a percentage. Non-numbers are shown as given."""
-    x = as_float(v)
-    if x is None:
-        return "—" if v in (None, "") else str(v)
-    return f"{x * 100:.2f}%" if x < 0.1 else f"{x * 100:.1f}%"
-
-
-def fmt_num(v, digits: int = 0) -> str:
-    x = as_float(v)
-    if x is None:
-        return "—" if v in (None, "") else str(v)
-    return f"{x:,.{digits}f}"
-
-
-def fmt_rate(v) -> str:
-    x = as_float(v)
-    return "—" if x is None else f"{x * 100:.3f}%"
-
 
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[-._;()/:A-Za-z0-9]+[A-Za-z0-9)])")
 _PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
@@ -127,6 +109,13 @@ def environment() -> Environment:
 
     env.globals.update(CSP=Markup(CSP), NOT_ASSESSED=NOT_ASSESSED, hgvs=hgvs_html, sample_href=sample_href,
                        patient_href=patient_href)
+    from alkannot.report import table_rows
+
+    # the long tables' rows, rendered in Python (report/table_rows.py)
+    env.globals.update(variant_table_rows=table_rows.variant_table_rows,
+                       compound_table_rows=table_rows.compound_table_rows,
+                       co_alteration_table_rows=table_rows.co_alteration_table_rows,
+                       tier_table_rows=table_rows.tier_table_rows)
     return env
 
 

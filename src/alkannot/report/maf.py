@@ -281,18 +281,8 @@ def not_in_maf(data: dict) -> Counter:
 
 def _line(row: dict) -> str:
     """One MAF line: tsv_cell of every column, with the common cases (empty, plain text, int) inline."""
-    cells = []
-    for c in MAF_COLUMNS:
-        v = row.get(c)
-        if v is None:
-            cells.append("")
-        elif type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v:
-            cells.append(v)
-        elif type(v) is int:
-            cells.append(str(v))
-        else:
-            cells.append(tsv_cell(v))
-    return "\t".join(cells)
+    return "\t".join(["" if v is None else v if (type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v)
+                      else str(v) if type(v) is int else tsv_cell(v) for v in map(row.get, MAF_COLUMNS)])
 
 
 class CohortMaf:

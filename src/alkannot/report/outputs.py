@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import lru_cache
 from importlib import resources as ires
 from pathlib import Path
@@ -176,9 +177,67 @@ def _float(o: float) -> str:
     return float.__repr__(o)
 
 
+_NL = ["\n" + " " * i for i in range(64)]  # newline + indent, by depth
+
+
+class _KeyText(dict):
+    """key -> its JSON text + ': ' (object keys repeat: the schema's names), kept for the first 4,096 keys;
+    a key that is not a string raises TypeError, as _ENC_STR does."""
+
+    def __missing__(self, key):
+        text = _ENC_STR(key) + ": "
+        if len(self) < 4096:
+            self[key] = text
+        return text
+
+
+_KEY_TEXT = _KeyText()
+
+
 def _indented(o, level: int) -> str:
     """json.dumps(o, indent=1, ensure_ascii=False) nested `level` deep (the text after its key): the same
-    bytes as json's own (pure-Python) indenting encoder, built without its generator per value."""
+    bytes as json's own (pure-Python) indenting encoder, built without its generator per value.
+
+    Exact built-in types by a type lookup first (one call per value; _indented_any does the rest)."""
+    t = type(o)
+    if t is str:
+        return _ENC_STR(o)
+    if t is dict:
+        if not o:
+            return "{}"
+        if level < 62:
+            try:
+                items = [_KEY_TEXT[k] + (_ENC_STR(v) if type(v) is str else _indented(v, level + 1))
+                         for k, v in o.items()]
+            except TypeError:  # a key that is not a string (or a value json refuses): as before
+                return _indented_any(o, level)
+            sep = "," + _NL[level + 1]
+            return "{" + _NL[level + 1] + sep.join(items) + _NL[level] + "}"
+    elif t is list:
+        if not o:
+            return "[]"
+        if level < 62:
+            sep = "," + _NL[level + 1]
+            try:  # a list of strings (the common case) in one C pass; else item by item
+                items = list(map(_ENC_STR, o))
+            except TypeError:
+                items = [_indented(x, level + 1) for x in o]
+            return "[" + _NL[level + 1] + sep.join(items) + _NL[level] + "]"
+    elif t is int:
+        return int.__repr__(o)
+    elif o is None:
+        return "null"
+    elif o is True:
+        return "true"
+    elif o is False:
+        return "false"
+    elif t is float:
+        return _float(o)
+    return _indented_any(o, level)
+
+
+def _indented_any(o, level: int) -> str:
+    """_indented for any value (subclasses, tuples, non-string keys, deep nesting)."""
     if isinstance(o, str):
         return _ENC_STR(o)
     if o is None:
@@ -219,10 +278,11 @@ def _row_text(row: dict) -> str:
     ": {" (which then might be a nested value) takes _indented."""
     if _ROW_ENCODER is None or not row:
         return _indented(row, 2)
-    text = "".join(_ROW_ENCODER(row, 0))
-    if text.count(": [") == text.count(": []") and text.count(": {") == text.count(": {}"):
-        return "{\n   " + text[1:-1] + "\n  }"  # no non-empty list/object
     nested = [k for k, v in row.items() if v and type(v) in _CONTAINERS]
+    if not nested:
+        text = "".join(_ROW_ENCODER(row, 0))
+        if not _OPEN_CONTAINER.search(text):
+            return "{\n   " + text[1:-1] + "\n  }"  # no non-empty list/object
     flat = row
     if nested:
         flat = dict(row)
@@ -231,8 +291,7 @@ def _row_text(row: dict) -> str:
         if len(nested) > len(_SLOTS):
             return _indented(row, 2)
     text = "".join(_ROW_ENCODER(flat, 0))
-    if text.count("\\u0000") != 2 * len(nested) or text.count(": [") != text.count(": []") \
-            or text.count(": {") != text.count(": {}"):
+    if text.count("\\u0000") != 2 * len(nested) or _OPEN_CONTAINER.search(text):
         return _indented(row, 2)
     text = "{\n   " + text[1:-1] + "\n  }"
     for i, k in enumerate(nested):
@@ -241,6 +300,9 @@ def _row_text(row: dict) -> str:
 
 
 _CONTAINERS = (list, tuple, dict)
+# ": [" or ": {" not closed at once: a non-empty list/object, or such text inside a string value
+# (what comparing the counts of ": [" and ": []", ": {" and ": {}" found, in one pass)
+_OPEN_CONTAINER = re.compile(r": (?:\[(?!\])|\{(?!\}))")
 _SLOTS = [f"\x00{i}\x00" for i in range(16)]
 _SLOT_TEXT = [_ENC_STR(x) for x in _SLOTS]
 
@@ -288,7 +350,9 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
     list_all = len(records) <= VARIANT_TABLE_MAX
     listed: list[dict] = []
     chunk: list[dict] = []
-    doc = dict(data)
+    # the rest of the document was validated by the caller (write_sample_outputs): the rows are checked inside
+    # the document's required keys only (the rows' schema does not depend on the other keys)
+    doc = {k: data[k] for k in sample_schema().get("required", ()) if k in data}
     validate = _fast_validator()
 
     def check(rows: list[dict]) -> None:

@@ -171,6 +171,7 @@ class Citer:
     def __init__(self, refs: dict[str, Reference]):
         self.refs = refs
         self.order: list[str] = []
+        self.memo: dict = {}  # per-report results that cite (wording.explained)
 
     def cite(self, source: str) -> list[str]:
         """Author-year labels for one evidence source (keys no file resolves are shown as given)."""

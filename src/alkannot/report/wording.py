@@ -400,8 +400,8 @@ def key_findings(data: dict, citer: Citer) -> dict:
                                 f"published as {alias[0]}" if alias else "") if x]
             descr.append(m + (f" ({', '.join(bits)})" if bits else ""))
         # a mutation no knowledge-base statement names is not called a resistance mutation (unknown significance)
-        no_kb = {m for m in alk if f"ALK {m} (not in the knowledge base)"
-                 in {_t(_d(x).get("name")) for x in _l(data.get("mechanisms"))}}
+        mechanism_names = {_t(_d(x).get("name")) for x in _l(data.get("mechanisms"))}
+        no_kb = {m for m in alk if f"ALK {m} (not in the knowledge base)" in mechanism_names}
         known = [d for m, d in zip(alk, descr) if m not in no_kb]
         other = [d for m, d in zip(alk, descr) if m in no_kb]
         if known:
@@ -441,7 +441,7 @@ def key_findings(data: dict, citer: Citer) -> dict:
     tc = _d(data.get("therapy_context"))
     not_offered = {_t(_d(o).get("drug")) for o in _l(tc.get("not_offered"))}
     if drugs:
-        expl = {n: drug_explanation(n, _d(drugs[n]), data, citer) for n in drugs}
+        expl = {n: explained(n, _d(drugs[n]), data, citer) for n in drugs}
         heads = {"resistant": "Expected to fail", "sensitive": "May work", "conflicting": "Conflicting evidence"}
         for verdict, head in heads.items():
             groups: dict[str, tuple[list[str], list[str]]] = {}
@@ -604,7 +604,19 @@ def not_assessed(data: dict) -> list[str]:
 def reasons_for(data: dict, citer: Citer) -> dict[str, dict]:
     """drug -> drug_explanation for every drug in the result."""
     drugs = _d(_d(data).get("drugs"))
-    return {name: drug_explanation(name, _d(drugs.get(name)), data, citer) for name in drugs}
+    return {name: explained(name, _d(drugs.get(name)), data, citer) for name in drugs}
+
+
+def explained(drug: str, d: dict, data: dict, citer: Citer) -> dict:
+    """drug_explanation, made once per drug entry and report (key_findings and reasons_for both need it): a
+    second call would give the same (the citations it makes are collected by then) and collect nothing new."""
+    key = (drug, id(d), id(data))
+    hit = citer.memo.get(key)
+    if hit is not None and hit[0] is d and hit[1] is data:
+        return hit[2]
+    out = drug_explanation(drug, d, data, citer)
+    citer.memo[key] = (d, data, out)
+    return out
 
 
 def therapy_options(data: dict, citer: Citer) -> list[str]:
@@ -794,6 +806,7 @@ TIER_RULE_WORDS = {"review-strong": "well-supported statement of the review",
 def tier_rows(data: dict, citer: Citer) -> list[dict]:
     """Evidence tiers per finding with the basis counted by source (statement ids go to the trail)."""
     out = []
+    review_label: list[str] = []  # citer.label('tabbo2020'), cited when first needed (citation order as before)
     for t in map(_d, _l(_d(data).get("evidence_tiers"))):
         basis = [_t(b) for b in _l(t.get("basis"))]
         n = t.get("n_basis") or len(basis)
@@ -801,7 +814,9 @@ def tier_rows(data: dict, citer: Citer) -> list[dict]:
         review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
         parts = []
         if review:
-            parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({citer.label('tabbo2020')})")
+            if not review_label:
+                review_label.append(citer.label("tabbo2020"))
+            parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({review_label[0]})")
         if civic:
             parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
         rule = _t(t.get("rule"))

@@ -1,0 +1,25 @@
+"""Numbers as the report pages show them (Jinja filters ``vaf``, ``num``, ``rate``; report/table_rows.py)."""
+
+from __future__ import annotations
+
+from alkannot.report.svg import as_float
+
+
+def fmt_vaf(v) -> str:
+    """VAF is a fraction in the JSON; shown as a percentage. Non-numbers are shown as given."""
+    x = as_float(v)
+    if x is None:
+        return "—" if v in (None, "") else str(v)
+    return f"{x * 100:.2f}%" if x < 0.1 else f"{x * 100:.1f}%"
+
+
+def fmt_num(v, digits: int = 0) -> str:
+    x = as_float(v)
+    if x is None:
+        return "—" if v in (None, "") else str(v)
+    return f"{x:,.{digits}f}"
+
+
+def fmt_rate(v) -> str:
+    x = as_float(v)
+    return "—" if x is None else f"{x * 100:.3f}%"

@@ -1,0 +1,103 @@
+"""The sample page's long tables' rows, rendered in Python (variants, compounds, co-alterations, evidence tiers).
+
+Each function gives the markup ``sample.html.j2`` drew with a Jinja loop (`tests/report/test_table_rows.py`
+renders those loops beside this code: the same bytes). Every value from the view rows (``html.sample_view``,
+``readable.readable_view``) is input-derived and untrusted: it is escaped as Jinja's autoescape escapes it
+(``markupsafe.escape``), and only our own constant markup is joined around it.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from alkannot.report.numbers import fmt_num, fmt_vaf
+
+
+def _e(value) -> str:
+    """markupsafe.escape(value) as text: a plain string by markupsafe's own replacements (the same bytes as its
+    C speedups), anything else by escape itself."""
+    if type(value) is str:
+        return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;") \
+            .replace('"', "&#34;")
+    return escape(value)
+
+
+def _hgvs(*parts: str) -> str:
+    """readable.hgvs_html's markup for the row's text parts (strings: html.variant_rows), as text."""
+    tokens = [x for p in parts for x in p.split(":") if x]
+    if not tokens:
+        return "—"
+    return '<span class="hgvs"><span class="tok">' + '</span>:<wbr><span class="tok">'.join(map(_e, tokens)) \
+        + "</span></span>"
+
+
+def variant_row_html(row: dict) -> str:
+    """One ``<tr>`` of the variant table (with its trailing newline) for one ``html.variant_rows`` row."""
+    e = _e
+    flags = row["flag_words"]
+    return "".join([
+        '<tr class="', "" if row["annotated"] else "not-annotated", " ch" if row["ch"] else "", '">\n',
+        "<td>", e(row["gene"] or "—"), '<br><span class="tag">kinase domain</span>' if row["kinase"] else "",
+        "</td>\n",
+        "<td><strong>", e(row["short"] or "—"), "</strong>",
+        f' <span class="alias">(published as {e(row["alias"])})</span>' if row["alias"] else "",
+        '<br><span class="mono">', _hgvs(row["locus"]), "</span></td>\n",
+        '<td class="mono">', _hgvs(row["transcript"], row["hgvsc"]), "<br>", _hgvs(row["hgvsp"]),
+        "</td>\n",
+        "<td>", e(str(row["consequence"] or "—").replace("_", " ")),
+        f"<br>exon {e(row['exon'])}" if row["exon"] else "", f"<br>{e(row['region'])}" if row["region"] else "",
+        "</td>\n",
+        '<td class="num">', e(fmt_vaf(row["vaf"])), "</td>\n",
+        '<td class="num">', e(fmt_num(row["depth"])),
+        f" ({e(fmt_num(row['alt_reads']))})" if row["alt_reads"] is not None else "", "</td>\n",
+        '<td class="num">', e(fmt_vaf(row["lod"])), "</td>\n",
+        "<td>", e(row["filter_words"]), "</td>\n",
+        "<td>", "".join([f'<span class="tag">{e(f)}</span> ' for f in flags]), "" if flags else "—",
+        f"<br><small>{e(row['ch_evidence'])}</small>" if row["ch_evidence"] else "", "</td>\n",
+        "<td>", "annotated" if row["annotated"] else
+        f'<strong>not annotated</strong>: {e(str(row["reason"] or "no reason given").replace("_", " "))}',
+        "</td>\n",
+        "</tr>\n",
+    ])
+
+
+def variant_table_rows(rows) -> Markup:
+    """Every row of the table's body, in order (the template puts it between ``<tbody>`` and ``</tbody>``)."""
+    return Markup("".join([variant_row_html(r) for r in rows]))
+
+
+def compound_table_rows(compounds) -> Markup:
+    """The compound table's body: one row per ``html.compound_rows`` entry."""
+    e = _e
+    return Markup("".join([
+        f"<tr><td><strong>{e(' + '.join(c['mutations']))}</strong></td><td><strong>{e(c['phase'])}</strong></td>"
+        f"<td>{e(c['method'])}</td>\n"
+        + "".join([f'<td class="num">{e(fmt_num(n))}</td>' for _k, n in c["counts"]])
+        + f"<td>{e(c['confidence'] or '—')}</td><td>{e(c['explanation'] or '—')}</td></tr>\n"
+        for c in compounds]))
+
+
+def co_alteration_table_rows(co_alterations, co_cites) -> Markup:
+    """The co-alteration table's body: one row per ``sample_view`` co-alteration, its evidence statements and
+    the citation ``readable_view`` made for it (``co_cites``, by position)."""
+    e = _e
+    out = []
+    for i, c in enumerate(co_alterations):
+        cc = co_cites[i] if i < len(co_cites) else None
+        ev = c["evidence"]
+        out.append(
+            f"<tr><td>{e(c['gene'])}</td><td><strong>{e(c['alteration'])}</strong></td>"
+            f"<td>{e(str(c['category']).replace('_', ' '))}</td><td>{e(str(c['role']).replace('_', ' '))}</td>\n"
+            f'<td class="num">{e(fmt_vaf(c["vaf"]))}</td><td>'
+            + ("<ul>" + "".join([f"<li>{e(x['statement'])}</li>" for x in ev]) + "</ul>" if ev else "")
+            + (f'<span class="cite">({e(cc["cite"])})</span>' if cc and cc["cite"] else "")
+            + "</td></tr>\n")
+    return Markup("".join(out))
+
+
+def tier_table_rows(tiers) -> Markup:
+    """The evidence-tier table's body: one row per ``wording.tier_rows`` entry."""
+    e = _e
+    return Markup("".join([
+        f"<tr><td>{e(t['finding'])}</td><td>{e(t['kind'])}</td><td><strong>{e(t['label'])}</strong></td>"
+        f"<td>{e(t['rule'])}</td><td>{e(t['basis'])}</td></tr>\n" for t in tiers]))

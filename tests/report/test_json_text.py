@@ -1,0 +1,66 @@
+"""The sample JSON's hand-built indenting encoders (report/outputs.py) give json.dumps(indent=1)'s bytes."""
+
+from __future__ import annotations
+
+import enum
+import json
+import random
+
+import pytest
+
+from alkannot.report.outputs import _indented, _row_text
+
+
+class Key(enum.StrEnum):
+    A = "a"
+
+
+ODD = ["", "x", "é—\u2028", "\x00", 'q"\\', ": [", ": {", "\n", 0, -1, 2**70, 0.1, 1e300, float("nan"), float("inf"),
+       float("-inf"), True, False, None, [], {}, (), (1, "a")]
+
+
+def _value(rng: random.Random, depth: int):
+    if depth > 5 or rng.random() < 0.4:
+        return rng.choice(ODD)
+    if rng.random() < 0.5:
+        return [_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    return {rng.choice(["k", "é", 'x"y', "\x00", str(rng.random())]): _value(rng, depth + 1)
+            for _ in range(rng.randrange(5))}
+
+
+def _expected(o, level: int) -> str:
+    return json.dumps(o, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_indented_is_json_dumps(seed):
+    rng = random.Random(seed)
+    for _ in range(50):
+        o = _value(rng, 0)
+        for level in (0, 1, 3):
+            assert _indented(o, level) == _expected(o, level)
+
+
+def test_indented_odd_keys_and_depth():
+    for o in [{1: "a", "b": 2}, {True: 1}, {Key.A: [Key.A]}, {"a": {2: [1]}}, {None: 0}]:
+        assert _indented(o, 1) == _expected(o, 1)
+    deep: list = ["x"]
+    for i in range(80):
+        deep = [{"k": deep, "i": i}] if i % 2 else [deep, i]
+    assert _indented(deep, 2) == _expected(deep, 2)
+
+
+def test_indented_refuses_what_json_refuses():
+    for o in [{"a": [object()]}, [{"b": {1, 2}}]]:
+        with pytest.raises(TypeError):
+            json.dumps(o)
+        with pytest.raises(TypeError):
+            _indented(o, 1)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_row_text_is_json_dumps(seed):
+    rng = random.Random(seed)
+    for _ in range(50):
+        row = {f"k{i}": _value(rng, 1) for i in range(rng.randrange(12))}
+        assert _row_text(row) == _expected(row, 2)

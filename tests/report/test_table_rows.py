@@ -1,0 +1,182 @@
+"""The variant table's rows, rendered in Python (report/table_rows.py), are the bytes the Jinja loop of
+sample.html.j2 gave (kept here as the reference), for ordinary and hostile rows; every input-derived value is
+escaped."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from alkannot.report.html import environment, fmt_num, fmt_rate, fmt_vaf, variant_rows
+from alkannot.report.readable import hgvs_html
+from alkannot.report.table_rows import variant_table_rows
+from alkannot.report.wording import engine_words
+
+# The loop as sample.html.j2 had it before the rows moved to Python.
+JINJA_ROWS = """{% for row in v.variants %}
+<tr class="{% if not row.annotated %}not-annotated{% endif %}{% if row.ch %} ch{% endif %}">
+<td>{{ row.gene or "—" }}{% if row.kinase %}<br><span class="tag">kinase domain</span>{% endif %}</td>
+<td><strong>{{ row.short or "—" }}</strong>{% if row.alias %} <span class="alias">(published as {{ row.alias }})</span>{% endif %}<br><span class="mono">{{ hgvs(row.locus) }}</span></td>
+<td class="mono">{{ hgvs(row.transcript, row.hgvsc) }}<br>{{ hgvs(row.hgvsp) }}</td>
+<td>{{ (row.consequence or "—") | replace("_", " ") }}{% if row.exon %}<br>exon {{ row.exon }}{% endif %}{% if row.region %}<br>{{ row.region }}{% endif %}</td>
+<td class="num">{{ row.vaf | vaf }}</td>
+<td class="num">{{ row.depth | num }}{% if row.alt_reads is not none %} ({{ row.alt_reads | num }}){% endif %}</td>
+<td class="num">{{ row.lod | vaf }}</td>
+<td>{{ row.filter_words }}</td>
+<td>{% for f in row.flag_words %}<span class="tag">{{ f }}</span> {% endfor %}{% if not row.flag_words %}—{% endif %}{% if row.ch_evidence %}<br><small>{{ row.ch_evidence }}</small>{% endif %}</td>
+<td>{% if row.annotated %}annotated{% else %}<strong>not annotated</strong>: {{ (row.reason or "no reason given") | replace("_", " ") }}{% endif %}</td>
+</tr>
+{% endfor %}
+"""
+
+HOSTILE = ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "a&b'c", "x_y:z<w>", "{}{0}%s", "\u00e9\u2014"]
+
+
+def _old_hgvs(*parts) -> Markup:
+    """readable.hgvs_html as it was (Markup.format per token)."""
+    tokens: list[str] = []
+    for p in parts:
+        tokens.extend(x for x in ("" if p is None else str(p)).split(":") if x)
+    if not tokens:
+        return Markup("—")
+    inner = Markup(":<wbr>").join(Markup('<span class="tok">{}</span>').format(t) for t in tokens)
+    return Markup('<span class="hgvs">{}</span>').format(inner)
+
+
+def _reference(rows: list[dict]) -> str:
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate, words=engine_words)
+    env.globals["hgvs"] = _old_hgvs
+    return env.from_string(JINJA_ROWS).render(v={"variants": rows})
+
+
+def _variants(n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    texts = ["", "ALK", "c.3604G>A", "NM_004304.5", "missense_variant", "p.(Gly1202Arg)", "G1202R", None, *HOSTILE]
+    nums = [None, 0, 1, 0.05, 0.1234, 1234567, "12", "<b>", float("nan"), True]
+    out = []
+    for _ in range(n):
+        v = {k: rng.choice(texts) for k in ("gene", "chrom", "ref", "alt", "transcript", "hgvsc", "hgvsp",
+                                              "protein_short", "consequence", "exon", "alk_region", "filter",
+                                              "specimen_filter", "ch_status", "ch_evidence", "reason", "status")}
+        v.update({k: rng.choice(nums) for k in ("pos", "vaf", "depth", "alt_reads", "protein_position")})
+        v["flags"] = rng.sample(texts[1:], rng.randrange(3))
+        v["protein_aliases"] = rng.sample(HOSTILE, rng.randrange(2))
+        v["alk_kinase_domain"] = rng.choice([True, False, None])
+        v["filter_pass"] = rng.choice([True, False, None])
+        v["status"] = rng.choice(["annotated", "not_annotated", None])
+        if rng.random() < 0.5:
+            v["lod"] = rng.choice(nums)
+        out.append(v)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rows_are_the_jinja_loops_bytes(seed):
+    rows = variant_rows(_variants(60, seed), {"hotspot_coverage": [
+        {"mutation": "G1202R", "lod": 0.01}, {"mutation": HOSTILE[0], "lod": HOSTILE[1]}]})
+    assert str(variant_table_rows(rows)) == _reference(rows)
+
+
+def test_every_combination_of_the_row_branches():
+    base = variant_rows(_variants(1, 0), {})[0]
+    rows = []
+    for annotated, ch, kinase, alias, exon, region, alt_reads, flags, ch_ev in itertools.product(
+            (True, False), ("", "CH"), (True, False), ("", HOSTILE[0]), ("", "29"), ("", HOSTILE[1]),
+            (None, 0, 7), ([], [HOSTILE[2], "x"]), ("", HOSTILE[3])):
+        rows.append({**base, "annotated": annotated, "ch": ch, "kinase": kinase, "alias": alias, "exon": exon,
+                     "region": region, "alt_reads": alt_reads, "flag_words": flags, "ch_evidence": ch_ev,
+                     "reason": HOSTILE[4] if annotated else ""})
+    assert str(variant_table_rows(rows)) == _reference(rows)
+
+
+def test_hostile_text_is_escaped_and_hgvs_unchanged():
+    html = str(variant_table_rows(variant_rows(_variants(40, 9), {})))
+    assert "<script>" not in html and "<svg" not in html
+    for parts in [("NM_004304.5", "c.3604G>A"), ("",), (None,), (HOSTILE[0], HOSTILE[3]), ("a::b:",)]:
+        assert hgvs_html(*parts) == _old_hgvs(*parts)
+
+
+def test_the_sample_template_uses_the_python_rows():
+    assert environment().globals["variant_table_rows"] is variant_table_rows
+
+
+def test_text_escape_is_markupsafes():
+    from markupsafe import escape
+
+    from alkannot.report.table_rows import _e
+
+    for s in [*HOSTILE, *map(chr, range(256)), "&amp;&lt;", "\u2028<\ud7ff>", ""]:
+        assert _e(s) == str(escape(s))
+
+
+# The other loops as sample.html.j2 had them (with the lines around them that decide their whitespace).
+JINJA_COMPOUNDS = """<tbody>
+{% for c in v.compounds %}
+<tr><td><strong>{{ c.mutations | join(" + ") }}</strong></td><td><strong>{{ c.phase }}</strong></td><td>{{ c.method }}</td>
+{% for k, n in c.counts %}<td class="num">{{ n | num }}</td>{% endfor %}
+<td>{{ c.confidence or "—" }}</td><td>{{ c.explanation or "—" }}</td></tr>
+{% endfor %}
+</tbody></table>
+"""
+PY_COMPOUNDS = """<tbody>
+{{ compound_table_rows(v.compounds) }}</tbody></table>
+"""
+JINJA_CO = """<tbody>
+{% for c in v.co_alterations %}
+<tr><td>{{ c.gene }}</td><td><strong>{{ c.alteration }}</strong></td><td>{{ c.category | replace("_", " ") }}</td><td>{{ c.role | replace("_", " ") }}</td>
+<td class="num">{{ c.vaf | vaf }}</td><td>{% if c.evidence %}<ul>{% for e in c.evidence %}<li>{{ e.statement }}</li>{% endfor %}</ul>{% endif %}{% set cc = r.co_cites[loop.index0] if loop.index0 < r.co_cites | length else none %}{% if cc and cc.cite %}<span class="cite">({{ cc.cite }})</span>{% endif %}</td></tr>
+{% endfor %}</tbody></table>
+"""
+PY_CO = """<tbody>
+{{ co_alteration_table_rows(v.co_alterations, r.co_cites) }}</tbody></table>
+"""
+JINJA_TIERS = """<tbody>
+{% for t in r.tiers %}<tr><td>{{ t.finding }}</td><td>{{ t.kind }}</td><td><strong>{{ t.label }}</strong></td><td>{{ t.rule }}</td><td>{{ t.basis }}</td></tr>
+{% endfor %}</tbody></table>
+"""
+PY_TIERS = """<tbody>
+{{ tier_table_rows(r.tiers) }}</tbody></table>
+"""
+
+
+def _render(src: str, v: dict, r: dict) -> str:
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate, words=engine_words)
+    env.globals.update({k: environment().globals[k] for k in
+                        ("compound_table_rows", "co_alteration_table_rows", "tier_table_rows")})
+    return env.from_string(src).render(v=v, r=r)
+
+
+def _text(rng: random.Random):
+    return rng.choice(["", "G1202R", "L1196M", "oncogenic_driver", "a_b_c", "—", *HOSTILE])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compound_co_alteration_and_tier_rows_are_the_jinja_loops_bytes(seed):
+    from alkannot.report.html import compound_rows, evidence_items
+
+    rng = random.Random(seed)
+    n = rng.randrange(0, 12)
+    nums = [None, 0, 3, 1234, 0.5, "x<y", HOSTILE[0]]
+    compounds = compound_rows([
+        {"mutations": [_text(rng) for _ in range(rng.randrange(2, 4))], "phase": rng.choice(["cis", None, HOSTILE[1]]),
+         "method": rng.choice(["reads", "", HOSTILE[2]]),
+         "evidence": {k: rng.choice(nums) for k in ("alt_alt", "alt_ref", "ref_alt", "ref_ref", "confidence",
+                                                     "explanation") if rng.random() < 0.8}}
+        for _ in range(n)])
+    co = [{"gene": _text(rng), "alteration": _text(rng), "category": _text(rng), "role": _text(rng),
+           "vaf": rng.choice(nums), "evidence": evidence_items(
+               [rng.choice([{"source": _text(rng), "statement": _text(rng)}, _text(rng)])
+                for _ in range(rng.randrange(3))])} for _ in range(n)]
+    co_cites = [{"gene": _text(rng), "cite": _text(rng)} for _ in range(rng.randrange(n + 2))]
+    tiers = [{k: _text(rng) for k in ("finding", "kind", "label", "rule", "basis")} for _ in range(n)]
+    v, r = {"compounds": compounds, "co_alterations": co}, {"co_cites": co_cites, "tiers": tiers}
+    for jinja, py in ((JINJA_COMPOUNDS, PY_COMPOUNDS), (JINJA_CO, PY_CO), (JINJA_TIERS, PY_TIERS)):
+        assert _render(py, v, r) == _render(jinja, v, r)
