@@ -5,6 +5,11 @@ than ours: one INFO value per ALT allele (Number=A, '.' where there is nothing t
 percent-encoded as VCF 4.3 section 1.2 asks, records sorted, bgzipped and tabix-indexed.  Records
 are taken from the input file itself (re-read with pysam) so every FORMAT/INFO value the caller
 wrote is kept as written; only the ALKANNOT_* fields are added.
+
+Why pysam here and cyvcf2 in ``alkannot.io``: the annotated copy must be bgzipped and tabix-indexed, which
+only pysam exposes (``tabix_index``), and pysam's header API adds the INFO definitions. Writing with
+cyvcf2's Writer would keep pysam for the index anyway, and its bundled htslib (a different version from
+pysam's) would change the header order and the compressed bytes of every existing output.
 """
 
 from __future__ import annotations

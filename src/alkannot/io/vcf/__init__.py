@@ -15,7 +15,8 @@
   records), collected in the annotator's pass or read from a whole file (``read_depth_blocks``);
 - ``population``: allele frequencies of given alleles in a gnomAD-style VCF (``read_population_afs``).
 
-Nothing outside ``alkannot.io`` (and the annotated-VCF writer, ``report.vcf_out``) opens a VCF.
+Nothing outside ``alkannot.io`` (and the annotated-VCF writer, ``report.vcf_out``) opens a VCF. Reading is cyvcf2 only;
+the writer uses pysam, which can also build the tabix index (see ``report.vcf_out``).
 """
 
 from alkannot.io.vcf.depth import depth_for
