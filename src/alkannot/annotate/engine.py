@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from sys import intern
 
 from alkannot.annotate.protein import ProteinEdit, protein_change
 from alkannot.annotate.transcripts import CodingPosition, Transcript
@@ -145,7 +146,8 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
 
     # Transcript-orientation interval [a, b) and inserted sequence, when fully exonic.
     if g1 > g0:
-        ta, tb = tx.g_to_t(g0 + 1), tx.g_to_t(g1)
+        ta = tx.g_to_t(g0 + 1)
+        tb = ta if g1 == g0 + 1 else tx.g_to_t(g1)
         exonic = ta is not None and tb is not None and abs(tb - ta) == g1 - g0 - 1
         if exonic:
             a, b = (ta, tb + 1) if tx.strand == "+" else (tb, ta + 1)
@@ -278,7 +280,8 @@ def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_
     else:
         lo, hi = g0, g0 + 1  # insertion: flanking bases
     five, three_ = (lo, hi) if tx.strand == "+" else (hi, lo)
-    p5, p3 = _cpos_genomic(tx, five), _cpos_genomic(tx, three_)
+    p5 = _cpos_genomic(tx, five)
+    p3 = p5 if three_ == five else _cpos_genomic(tx, three_)
     ann.coding_span = (p5, p5) if g1 - g0 == 1 else (p5, p3)
     t_ins = ins if tx.strand == "+" else revcomp(ins)
     if g1 == g0:
@@ -338,10 +341,10 @@ def _annotate_non_exonic(tx: Transcript, ann: Annotation, g0: int, g1: int, ref_
         uniq.append("intron_variant")
     if any(t in uniq for t in ("splice_acceptor_variant", "splice_donor_variant")) and "intron_variant" in uniq:
         uniq.remove("intron_variant")
-    ann.consequence = "&".join(uniq)
+    ann.consequence = intern("&".join(uniq))  # (few distinct values over many variants: one string each)
     if introns:
-        ann.intron = f"{min(introns)}/{len(tx.exons) - 1}" if len(introns) == 1 else \
-            f"{min(introns)}-{max(introns)}/{len(tx.exons) - 1}"
+        ann.intron = intern(f"{min(introns)}/{len(tx.exons) - 1}" if len(introns) == 1 else
+                            f"{min(introns)}-{max(introns)}/{len(tx.exons) - 1}")
     if tx.coding and any(t in uniq for t in ("splice_acceptor_variant", "splice_donor_variant")):
         ann.hgvsp = "p.?"  # effect on the protein cannot be predicted from the sequence
         ann.protein_short = None

@@ -322,7 +322,7 @@ def tsv_text(rows: list[dict], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-_VALIDATE_CHUNK = 2000  # variant rows validated together (with the rest of the document)
+_VALIDATE_CHUNK = 500  # variant rows validated together (with the rest of the document)
 
 
 def _tsv_cells(row: dict, columns: list[str]) -> list[str]:
@@ -387,7 +387,7 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
                 if len(chunk) >= _VALIDATE_CHUNK:
                     check(chunk)
                     chunk = []
-                if len(buf) >= 2048:
+                if len(buf) >= 512:
                     jfh.write("".join(buf))
                     buf.clear()
             if chunk:

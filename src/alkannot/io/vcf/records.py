@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from sys import intern
 
 import numpy as np
 
@@ -97,7 +98,7 @@ def _fmt_str(rec, key: str, s: int, fmt_ids: set[str]) -> str | None:
 def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
     """One VariantCall per ALT allele (multi-allelic records split; alleles trimmed)."""
     calls = []
-    filt = rec.FILTER or "PASS"
+    filt = intern(rec.FILTER or "PASS")  # (a few distinct values on many records: one string each)
     s = vi.tumor_index
     gta = _gt_alleles(rec, s) if s is not None else None
     gt, phased = _gt_info(rec, s) if s is not None else (None, False)
@@ -122,8 +123,8 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
             pos, tref, talt = trim_allele(rec.POS, ref.upper(), alt_s.upper())
         vflags: list[str] = []
         d = depth_for(vi, rec, s, i, tref, talt, vflags) if alt is not None else {}
-        call = VariantCall(chrom=rec.CHROM, pos=pos, ref=tref, alt=talt, filter=filt, line=line,
-                           record_id=rec.ID, gt=gt, phased=phased, phase_set=ps, pgt=pgt, pid=pid, lps=lps,
+        call = VariantCall(chrom=intern(rec.CHROM), pos=pos, ref=tref, alt=talt, filter=filt, line=line,
+                           record_id=rec.ID, gt=intern(gt) if gt else gt, phased=phased, phase_set=ps, pgt=pgt, pid=pid, lps=lps,
                            info=info_keep, orig_pos=rec.POS, orig_ref=ref, orig_alt=alt_s, **d)
         call.genotype_status = genotype_status(gta[0] if gta else None, i)
         call.value_flags = vflags
