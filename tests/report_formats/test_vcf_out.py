@@ -194,3 +194,30 @@ def test_unsorted_input_is_written_sorted_like_a_sorted_one(tmp_path):
     a = run_sample(SampleSpec(id="S", vcf=str(src), build="GRCh38"), tmp_path / "sorted")
     b = run_sample(SampleSpec(id="S", vcf=str(shuffled), build="GRCh38"), tmp_path / "unsorted")
     assert a["vcf"].read_bytes() == b["vcf"].read_bytes()
+
+
+def test_indexed_input_over_several_contigs_is_read_once(tmp_path, monkeypatch):
+    """Target regions are fetched in the header's contig order, so the records of an indexed input come sorted
+    and are written as they are read: the input is opened once (not read again to be sorted)."""
+    import pysam
+
+    from alkannot.pipeline import SampleSpec, run_sample
+    from alkannot.report import vcf_out
+
+    src = Path(__file__).resolve().parents[2] / "test-data" / "P001_T2.vcf"
+    body = [ln for ln in src.read_text().splitlines() if not ln.startswith("#")]
+    assert len({ln.split("\t")[0] for ln in body}) >= 3  # chr2, chr12, chr17: not in name order
+    plain = tmp_path / "in.vcf"
+    plain.write_text(src.read_text())
+    indexed = pysam.tabix_index(str(plain), preset="vcf", force=True)
+    opened = []
+    real_open = vcf_out._open_input
+    monkeypatch.setattr(vcf_out, "_open_input", lambda p: opened.append(p) or real_open(p))
+    a = run_sample(SampleSpec(id="S", vcf=indexed, build="GRCh38"), tmp_path / "indexed")
+    assert len(opened) == 1
+    monkeypatch.setattr(vcf_out, "_open_input", real_open)
+    b = run_sample(SampleSpec(id="S", vcf=str(src), build="GRCh38"), tmp_path / "plain")
+    rows = [ln for ln in pysam.VariantFile(str(a["vcf"])).fetch()]
+    assert [(r.chrom, r.pos) for r in rows] == sorted(((r.chrom, r.pos) for r in rows),
+                                                      key=lambda k: (["chr2", "chr12", "chr17"].index(k[0]), k[1]))
+    assert len(rows) == len(list(pysam.VariantFile(str(b["vcf"])).fetch()))

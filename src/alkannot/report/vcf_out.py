@@ -251,7 +251,11 @@ def _fetch_targets(vf, targets):
         contigs = list(vf.index)
     except (AttributeError, TypeError, ValueError):
         contigs = list(vf.header.contigs)
-    for name, start, end, skip_to in region_queries(contigs, targets):
+    # contigs in the header's order (regions of one contig keep theirs), so the records come sorted and are
+    # written as they are read (_write) rather than read twice and sorted
+    rank = {name: i for i, name in enumerate(vf.header.contigs)}
+    queries = sorted(region_queries(contigs, targets), key=lambda q: rank.get(q[0], len(rank)))
+    for name, start, end, skip_to in queries:
         for rec in vf.fetch(name, start - 1, end):
             if rec.pos > skip_to:
                 yield None, rec
