@@ -332,3 +332,36 @@ def test_demo_first_screens_have_no_raw_tokens(tmp_path):
             m = raw.search(re.sub(r"<[^>]+>", " ", part))
             assert not m, (sid, m.group(0))
         assert "PX." in trail or "OT." in trail
+
+
+@pytest.mark.parametrize("k", [w.LIST_IN_WORDS_MAX, w.LIST_IN_WORDS_MAX + 7])
+def test_key_findings_name_at_most_the_cap_and_count_the_rest(tmp_path, k):
+    """A sample with many kinase-domain mutations without knowledge-base statements: the first screen names
+    up to LIST_IN_WORDS_MAX of them and counts the rest, which the Variants table lists; at the cap all are
+    named. Mutations with knowledge-base statements are always named."""
+    from helpers.alk_vcfs import kd_vcf
+
+    from alkannot.pipeline import SampleSpec, run_sample
+
+    chosen = None
+    for seed in range(200):  # a deterministic draw with exactly k mutations the KB does not name
+        path = kd_vcf(tmp_path / f"kd_{seed}.vcf", 40, seed=seed)
+        paths = run_sample(SampleSpec(id="KD", vcf=str(path), build="GRCh38"), tmp_path / f"out_{seed}")
+        data = json.loads(paths["json"].read_text())
+        no_kb = [m for m in data["alk_mutations"]
+                 if any(x["name"] == f"ALK {m} (not in the knowledge base)" for x in data["mechanisms"])]
+        if len(no_kb) >= k:
+            chosen = (data, no_kb)
+            break
+    assert chosen, "no draw with enough kinase-domain mutations outside the knowledge base"
+    data, no_kb = chosen
+    data["alk_mutations"] = [m for m in data["alk_mutations"] if m not in no_kb[k:]]
+    data["mechanisms"] = [x for x in data["mechanisms"]
+                          if not any(x["name"] == f"ALK {m} (not in the knowledge base)" for m in no_kb[k:])]
+    sentence = next(s for s in w.key_findings(data, citer())["paragraph"] if "no knowledge-base statement" in s)
+    named = [m for m in no_kb[:k] if re.search(rf"\b{m}\b", sentence)]
+    if k <= w.LIST_IN_WORDS_MAX:
+        assert len(named) == k and "more (" not in sentence
+    else:
+        assert len(named) == w.LIST_IN_WORDS_MAX
+        assert f"and {k - w.LIST_IN_WORDS_MAX} more (all listed under Variants" in sentence

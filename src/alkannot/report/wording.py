@@ -66,6 +66,19 @@ def words_list(items: list[str], conj: str = "and") -> str:
     return f"{', '.join(items[:-1])} {conj} {items[-1]}"
 
 
+# Longest list of names a sentence spells out; beyond it the sentence names the first ones, counts the rest
+# and says where they are all listed (a hypermutated sample must not turn the first screen into a wall of names).
+LIST_IN_WORDS_MAX = 10
+
+
+def words_list_capped(items: list[str], where: str, cap: int = LIST_IN_WORDS_MAX) -> str:
+    """words_list up to `cap` items; above it 'A, B, ... and N more (where)'."""
+    items = [i for i in items if i]
+    if len(items) <= cap:
+        return words_list(items)
+    return f"{', '.join(items[:cap])} and {len(items) - cap} more ({where})"
+
+
 def pct(v) -> str:
     try:
         x = float(v) * 100
@@ -409,7 +422,8 @@ def key_findings(data: dict, citer: Citer) -> dict:
                        f"{words_list(known)}.")
         if other:
             out.append(f"{'Also in' if known else 'Found in'} the ALK kinase domain, with no knowledge-base "
-                       f"statement (significance for resistance unknown): {words_list(other)}.")
+                       f"statement (significance for resistance unknown): "
+                       f"{words_list_capped(other, 'all listed under Variants and Resistance mechanisms')}.")
         for c in map(_d, _l(data.get("compound"))):
             ev = _d(c.get("evidence"))
             why = _t(ev.get("explanation"))
@@ -495,7 +509,14 @@ def key_findings(data: dict, citer: Citer) -> dict:
         off.append(label + (" (possible contributor; weak evidence)" if ids and ids <= weak_ids else ""))
     if off:
         out.append(f"ALK-independent finding{'s' if len(off) > 1 else ''}: {words_list(off)}.")
-    out.extend(as_sentence(c) + "." for c in clonality_findings(data))
+    clonal = clonality_findings(data)
+    if len(clonal) > LIST_IN_WORDS_MAX:  # one sentence naming the first ones (each is also on its drug card)
+        subclonal = [_t(c.get("mutation")) for c in map(_d, _l(data.get("alk_clonality")))
+                     if _t(c.get("clonality")) == "subclonal"]
+        out.append(f"{len(subclonal)} ALK mutations are subclonal (only part of the tumour carries them): "
+                   f"{words_list_capped(subclonal, 'each VAF is listed under Variants')}.")
+    else:
+        out.extend(as_sentence(c) + "." for c in clonal)
     fusion = fusion_finding(data)
     if fusion:
         out.append(fusion)
@@ -667,8 +688,9 @@ def uncertain_why(drug: str | None, d: dict) -> str:
     bits = []
     gaps = [_t(g) for g in _l(d.get("evidence_gaps"))]
     if gaps:
-        bits.append(f"no knowledge-base evidence for {drug} with {words_list(gaps)}" if drug
-                    else f"no knowledge-base evidence for {words_list(gaps)}")
+        listed = words_list_capped(gaps, "all listed under Variants")
+        bits.append(f"no knowledge-base evidence for {drug} with {listed}" if drug
+                    else f"no knowledge-base evidence for {listed}")
     for u in map(_t, _l(d.get("untested_combinations"))):
         bits.append(f"{u} (in cis) never tested together" + (f" with {drug}" if drug else "")
                     + " although each alone is covered")
