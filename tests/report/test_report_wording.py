@@ -365,3 +365,20 @@ def test_key_findings_name_at_most_the_cap_and_count_the_rest(tmp_path, k):
     else:
         assert len(named) == w.LIST_IN_WORDS_MAX
         assert f"and {k - w.LIST_IN_WORDS_MAX} more (all listed under Variants" in sentence
+
+
+@pytest.mark.parametrize("n", [w.LIST_IN_WORDS_MAX, w.LIST_IN_WORDS_MAX + 5])
+def test_uncertain_card_names_at_most_the_cap(n):
+    from alkannot.report.html import _card_lines
+
+    gaps = [f"A{1116 + i}V" for i in range(n)]
+    d = {"verdict": "uncertain", "evidence_gaps": gaps, "untested_combinations": ["G1202R+L1196M"]}
+    line = next(x for x in _card_lines("lorlatinib", "uncertain", d, {})["lines"] if x.startswith("no evidence"))
+    named = [g for g in gaps if re.search(rf"\b{g}\b", line)]
+    assert "G1202R+L1196M together" in line
+    if n <= w.LIST_IN_WORDS_MAX:
+        assert named == gaps and "more (" not in line
+    else:
+        assert named == gaps[:w.LIST_IN_WORDS_MAX] and f"{n - w.LIST_IN_WORDS_MAX} more (all listed under Variants)" in line
+    why = w.uncertain_why("lorlatinib", d)
+    assert len([g for g in gaps if re.search(rf"\b{g}\b", why)]) == min(n, w.LIST_IN_WORDS_MAX)

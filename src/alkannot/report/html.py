@@ -187,7 +187,11 @@ def _card_lines(name: str, verdict: str, d: dict, tc: dict) -> dict:
     gaps = [_text(g) for g in _list(d.get("evidence_gaps"))]
     untested = [_text(u) for u in _list(d.get("untested_combinations"))]
     if verdict == "uncertain" and (gaps or untested):
-        lines.append("no evidence for " + ", ".join(gaps + [f"{u} together" for u in untested]))
+        from alkannot.report.wording import LIST_IN_WORDS_MAX
+
+        more = len(gaps) - LIST_IN_WORDS_MAX  # a hypermutated sample: name the first ones, count the rest
+        shown = gaps[:LIST_IN_WORDS_MAX] + ([f"{more} more (all listed under Variants)"] if more > 0 else [])
+        lines.append("no evidence for " + ", ".join(shown + [f"{u} together" for u in untested]))
     return {"lines": lines, **({"kind": kind, "symbol": "⚠"} if kind else {})}
 
 
