@@ -21,19 +21,12 @@ def allele_key(chrom, pos, ref, alt) -> tuple[str, int, str, str]:
     return canonical_chrom(str(chrom)), int(pos), str(ref).upper(), str(alt).upper()
 
 
-def _info_number(header: str, field: str) -> str | None:
-    """The Number= of ``##INFO=<ID=field,...>`` in a raw header, or None when the field is not defined."""
-    for h in header.split("\n"):
-        if h.startswith(f"##INFO=<ID={field},"):
-            body = h[len("##INFO=<"):].rstrip(">")
-            parts = dict(p.split("=", 1) for p in body.split(",") if "=" in p)
-            return parts.get("Number", ".")
+def _info_number(vcf, field: str) -> str | None:
+    """The Number= of the header's INFO ``field`` definition, or None when the header does not define it."""
+    for h in vcf.header_iter():
+        if h.type == "INFO" and h.info().get("ID") == field:
+            return h.info().get("Number", ".")
     return None
-
-
-def _header_contigs(header: str) -> list[str]:
-    return [h[len("##contig=<ID="):].split(",", 1)[0].rstrip(">") for h in header.split("\n")
-            if h.startswith("##contig=<ID=")]
 
 
 def read_population_afs(path: str, alleles: Iterable[tuple[str, int, str, str]], *, info_field: str = "AF",
@@ -56,8 +49,7 @@ def read_population_afs(path: str, alleles: Iterable[tuple[str, int, str, str]],
         raise InputError(f"cannot read the population AF file as VCF/BCF ({str(err).strip() or type(err).__name__})",
                          path=p, fix="give a gnomAD-style VCF (bgzipped + tabix-indexed) with INFO/AF") from None
     try:
-        raw = vcf.raw_header or ""
-        number = _info_number(raw, info_field)
+        number = _info_number(vcf, info_field)
         if number is None:
             raise InputError(f"population AF file has no INFO/{info_field} field", path=p,
                              fix="give a gnomAD-style VCF with INFO/AF (allele frequency per ALT)")
@@ -94,11 +86,11 @@ def read_population_afs(path: str, alleles: Iterable[tuple[str, int, str, str]],
                 # cyvcf2's twin of htslib's "no intervals found": a position without records is normal here
                 warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
                 if indexed:
-                    names = list(dict.fromkeys([*_header_contigs(raw), *vcf.seqnames]))
+                    names = list(vcf.seqnames)  # the contigs the index holds records for
                     for chrom, pos, _, _ in sorted(want):
                         contig = contig_named(names, chrom)
-                        for name in [contig] if contig else [chrom, "chr" + chrom]:
-                            for rec in vcf(f"{name}:{pos}-{pos}"):
+                        if contig is not None:
+                            for rec in vcf(f"{contig}:{pos}-{pos}"):
                                 take(rec)
                 else:
                     for rec in vcf:
