@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import os
@@ -182,62 +183,49 @@ def _check_index_describes_file(path: str, index: str) -> None:
 _BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
-def text_lines(path: str) -> Iterator[bytes]:
-    """The file's lines as bytes, decompressing gzip/BGZF (raises EOFError/OSError when truncated)."""
+@contextlib.contextmanager
+def _decompressed(path: str, *, bufsize: int = -1, wide_pipe: bool = False):
+    """A binary stream of the file's bytes, gzip/BGZF decompressed: by a decompressor process on the other
+    core when there is one (a streamed multi-million-record VCF then costs about half as much as with the
+    gzip module), else by the gzip module; a plain file as it is. Leaving the block early (the caller
+    stopped, or raised) stops the process; a decompressor that failed raises EOFError once the stream was
+    read to its end."""
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
-    if not gz:
-        with open(path, "rb") as fh:
-            yield from fh
-        return
-    tool = _decompressor_cmd()
+    tool = _decompressor_cmd() if gz else None
     if tool is None:
-        with gzip.open(path, "rb") as fh:
-            yield from fh
+        with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+            yield fh
         return
-    # A decompressor process runs on the other core while Python reads lines: a streamed
-    # multi-million-record VCF costs about half as much as with the gzip module.
-    proc = subprocess.Popen([*tool, path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            bufsize=1 << 20)
-    finished = False
+    proc = subprocess.Popen([*tool, path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=bufsize)
+    if wide_pipe:
+        _widen_pipe(proc.stdout)
     try:
-        yield from proc.stdout
-        finished = True
-    finally:
-        if not finished:
-            proc.kill()  # the caller stopped early (e.g. after the header)
+        yield proc.stdout
+    except BaseException:
+        proc.kill()
         proc.stdout.close()
-        rc = proc.wait()
-    if finished and rc != 0:
+        proc.wait()
+        raise
+    proc.stdout.close()
+    rc = proc.wait()
+    if rc != 0:
         raise EOFError(f"{tool[0]} could not decompress it (exit {rc})")
+
+
+def text_lines(path: str) -> Iterator[bytes]:
+    """The file's lines as bytes, decompressing gzip/BGZF (raises EOFError/OSError when truncated)."""
+    with _decompressed(path, bufsize=1 << 20) as fh:
+        yield from fh
 
 
 def text_blocks(path: str, size: int = 1 << 18) -> Iterator[bytes]:
     """The file's bytes in blocks of `size` (the last shorter; lines cut anywhere), decompressed as
-    text_lines does (same decompressor, same EOFError/OSError when truncated)."""
-    with open(path, "rb") as fh:
-        gz = fh.read(2) == b"\x1f\x8b"
-    tool = _decompressor_cmd() if gz else None
-    if not gz or tool is None:
-        with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
-            while block := fh.read(size):
-                yield block
-        return
-    # The decompressor runs on the other core; a 1 MB pipe lets it run ahead of the scan by several blocks.
-    proc = subprocess.Popen([*tool, path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
-    _widen_pipe(proc.stdout)
-    finished = False
-    try:
-        while block := _read_block(proc.stdout, size):
+    text_lines does (same decompressor, same EOFError/OSError when truncated). The decompressor writes into
+    a 1 MB pipe, so it runs ahead of the scan by several blocks."""
+    with _decompressed(path, bufsize=0, wide_pipe=True) as fh:
+        while block := _read_block(fh, size):
             yield block
-        finished = True
-    finally:
-        if not finished:
-            proc.kill()  # the caller stopped early
-        proc.stdout.close()
-        rc = proc.wait()
-    if finished and rc != 0:
-        raise EOFError(f"{tool[0]} could not decompress it (exit {rc})")
 
 
 def _widen_pipe(stream) -> None:
@@ -251,7 +239,7 @@ def _widen_pipe(stream) -> None:
 
 
 def _read_block(stream, size: int) -> bytes:
-    """Up to `size` bytes from a raw pipe (fewer only at its end)."""
+    """Up to `size` bytes from a binary stream (fewer only at its end)."""
     buf = bytearray(size)
     view = memoryview(buf)
     got = 0
