@@ -129,8 +129,12 @@ class _Scan:
         if sp is False:
             if b"\0" in chrom:
                 _nul_error(self.path, ln)
-            sp = self.chrom_spans[chrom] = self.spans.get(canonical_chrom(chrom.decode("utf-8", errors="replace")))
+            sp = self.chrom_spans[chrom] = self._spans_of(chrom)
         return sp
+
+    def _spans_of(self, chrom: bytes):
+        """The target spans of a raw CHROM (whatever the contig is called: chr2, 2, NC_000002.12), or None."""
+        return self.spans.get(canonical_chrom(chrom.decode("utf-8", errors="replace")))
 
     def _test(self, ln: int, raw: bytes, f: list[bytes], sp) -> None:
         pos = int(f[1])
@@ -199,7 +203,7 @@ class _Scan:
             chrom = buf[p + 1:buf.index(b"\t", p + 1)]
             run = self._runs.get(chrom)
             if run is None:
-                sp = self.spans.get(canonical_chrom(chrom.decode("utf-8", errors="replace")))
+                sp = self._spans_of(chrom)
                 run = self._runs[chrom] = _run_patterns(chrom, None if sp is None else (tuple(sp[0]), tuple(sp[1])))
             q = p if buf[p + 1] == 35 else run[0].search(buf, p, end).start()  # (a '#' line is a header line)
             # q: the newline before the first line ending the run (or L)
