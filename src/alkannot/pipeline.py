@@ -153,7 +153,7 @@ def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusion
     return out
 
 
-def _reference_call_depths(spec: SampleSpec, res, variants: list[dict]) -> dict:
+def _reference_call_depths(spec: SampleSpec, res, variants: list) -> dict:
     """Hotspot depth from the VCF itself when it holds reference calls in ALK (a gVCF's <NON_REF>/<*> blocks,
     or an all-sites VCF's ALT '.' records) and no BAM/CRAM is given. A gVCF lists every position it called
     (a position without a record had no coverage); an all-sites file may list only some, so there a position

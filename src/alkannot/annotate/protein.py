@@ -101,6 +101,12 @@ class ProteinEdit:
 _EDIT_FIELDS = tuple(f.name for f in fields(ProteinEdit))
 
 
+def protein_order(residue: int | None, name: str) -> tuple[int, str]:
+    """Sort key for protein changes: the first residue (``ProteinEdit.residue``), then the name; unnumbered
+    changes (residue None) sort last, by name. Compounds are named in this order by phasing and verdicts."""
+    return (residue if residue is not None else 10**9), name
+
+
 @dataclass
 class ProteinChange:
     edit: ProteinEdit

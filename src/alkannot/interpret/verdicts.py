@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from alkannot.annotate.protein import protein_order
 from alkannot.errors import InputError
 from alkannot.interpret.alk import AlkMutation
 from alkannot.interpret.kb import KB, Statement
@@ -218,16 +219,9 @@ def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_c
                 if frozenset((a, b)) not in trans_pairs:
                     join(a, b)
     groups: dict[str, list[str]] = {}
-    for m in sorted(alk, key=lambda m: _protein_order(m, residues)):
+    for m in sorted(alk, key=lambda m: protein_order(residues.get(m), m)):
         groups.setdefault(find(m), []).append(m)
     return [g for g in groups.values() if len(g) > 1]
-
-
-def _protein_order(name: str, residues: Mapping[str, int | None]) -> tuple[int, str]:
-    """G1202R -> (1202, 'G1202R'): compounds are named in protein order, as the phasing step names them;
-    unnumbered changes sort last, by name."""
-    residue = residues.get(name)
-    return (residue if residue is not None else 10**6, name)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from alkannot.annotate.protein import protein_order
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.phase.config import confidence_label, phase_config
@@ -22,10 +23,7 @@ _COMMON = ("confidence", "confidence_label", "explanation")
 
 
 def _sort_key(m: dict) -> tuple[int, str]:
-    """Protein order: the first residue the annotation gave (``ProteinEdit.residue``), then the name;
-    unnumbered changes (residue None) sort last, by name."""
-    residue = m["residue"]
-    return (residue if residue is not None else 10**9), m["protein_short"]
+    return protein_order(m["residue"], m["protein_short"])
 
 
 def _reads_evidence(r: dict) -> dict:
