@@ -52,17 +52,9 @@ class _Settled(dict):
     100,000 variants merges once."""
 
 
-_DEFAULT_SETTINGS: _Settled | None = None
-
-
 def _settings(config: Mapping | None) -> dict:
-    global _DEFAULT_SETTINGS
     if isinstance(config, _Settled):
         return config
-    if not config:
-        if _DEFAULT_SETTINGS is None:
-            _DEFAULT_SETTINGS = _Settled(DEFAULTS)
-        return _DEFAULT_SETTINGS
     cfg = _Settled(DEFAULTS)
     if config:
         cfg.update({k: v for k, v in config.items() if k in DEFAULTS or k == "co_alterations"})
