@@ -183,7 +183,7 @@ def tumor_fraction(variants: list[AnnotatedVariant], given: float | None = None,
     for v in variants:
         ok, _ = counts_as_somatic_call(v)
         vaf = v.vaf
-        if not ok or vaf is None or v.ch_status in ("CH", "possible_CH", "germline"):
+        if not ok or vaf is None or is_non_tumour(v):
             continue
         if plasma and v.normal_depth is None and _likely_germline(vaf, tf_cfg["likely_germline_vaf_ranges"]):
             continue
