@@ -149,23 +149,6 @@ def _jsonschema_validator():
     return jsonschema.validators.validator_for(sample_schema())(sample_schema())
 
 
-def write_json(path: Path, data: dict) -> None:
-    """json.dumps(data, indent=1, ensure_ascii=False) + newline, written atomically in pieces: a 100,000-
-    variant sample never holds the whole text (nor its millions of fragments) in memory at once."""
-    from alkannot.io.atomic import atomic_path
-
-    enc = json.JSONEncoder(indent=1, ensure_ascii=False)
-    with atomic_path(path) as tmp, open(tmp, "w") as fh:
-        buf: list[str] = []
-        for chunk in enc.iterencode(data):
-            buf.append(chunk)
-            if len(buf) >= 65536:
-                fh.write("".join(buf))
-                buf.clear()
-        buf.append("\n")
-        fh.write("".join(buf))
-
-
 _ENC_STR = json.encoder.encode_basestring  # ensure_ascii=False: the C function json itself uses
 
 
