@@ -14,3 +14,10 @@ def tsv_cell(v) -> str:
     if isinstance(v, float):
         return f"{v:.6g}"
     return str(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def tsv_cells(row: dict, columns) -> list[str]:
+    """[tsv_cell(row.get(c)) for c in columns], with the common cases (empty, plain text, int) inline: the
+    rows of a 100,000-variant sample are mostly these."""
+    return ["" if v is None else v if (type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v)
+            else str(v) if type(v) is int else tsv_cell(v) for v in map(row.get, columns)]

@@ -23,7 +23,7 @@ from functools import lru_cache
 from alkannot.annotate.protein import ProteinEdit
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path, atomic_write_text
-from alkannot.report.cells import tsv_cell
+from alkannot.report.cells import tsv_cells
 
 MAF_VERSION = "2.4"
 # Standard MAF columns in vcf2maf's order, then alkannot's own (lower case, like vcf2maf's extras).
@@ -265,24 +265,23 @@ def maf_row(v: dict, allele: tuple[int, int], sample: dict, build: str | None, c
     }
 
 
+def sample_build(data: dict) -> str | None:
+    """The genome build a sample's MAF rows name (NCBI_Build)."""
+    return data["sample"].get("build") or data.get("resources", {}).get("build")
+
+
 def maf_rows(data: dict, *, center: str = ".") -> list[dict]:
     """One MAF row (column -> value, None = empty) per representable allele of `data['variants']`."""
     sample = data["sample"]
-    build = sample.get("build") or data.get("resources", {}).get("build")
+    build = sample_build(data)
     variants = data["variants"]
     groups = _record_groups(variants)
     return [maf_row(v, groups[i], sample, build, center) for i, v in enumerate(variants) if not unrepresentable(v)]
 
 
-def not_in_maf(data: dict) -> Counter:
-    """Reason -> number of alleles of `data` that MAF cannot express."""
-    return Counter(r for r in map(unrepresentable, data["variants"]) if r)
-
-
 def _line(row: dict) -> str:
-    """One MAF line: tsv_cell of every column, with the common cases (empty, plain text, int) inline."""
-    return "\t".join(["" if v is None else v if (type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v)
-                      else str(v) if type(v) is int else tsv_cell(v) for v in map(row.get, MAF_COLUMNS)])
+    """One MAF line: tsv_cell of every column."""
+    return "\t".join(tsv_cells(row, MAF_COLUMNS))
 
 
 class CohortMaf:
@@ -302,12 +301,10 @@ class CohortMaf:
 
     def add(self, d: dict) -> None:
         self.ids[d["sample"]["id"]] += 1
-        self.skipped += not_in_maf(d)
-        rows = [_line(r) for r in maf_rows(d, center=self.center)]
-        if self._spill is None:
-            self.body += rows
-        else:
-            self._spill.writelines(r + "\n" for r in rows)
+        sample, variants, build = d["sample"], d["variants"], sample_build(d)
+        groups = _record_groups(variants)
+        for i, v in enumerate(variants):
+            self.add_row(v, groups[i], sample, build)
 
     def add_row(self, v: dict, allele: tuple[int, int], sample: dict, build: str | None) -> None:
         """One variant row of a sample written row by row (count the sample in `ids` once yourself)."""
@@ -337,10 +334,7 @@ class CohortMaf:
         return "\n".join(self._header() + self.body) + "\n"
 
     def write(self, out_path) -> None:
-        dup = sorted(k for k, n in self.ids.items() if n > 1)
-        if dup:
-            raise InputError(f"sample id(s) {', '.join(dup)} appear more than once in the cohort", path=out_path,
-                             fix="give each sample (timepoint) its own id; Tumor_Sample_Barcode must be unique")
+        _check_unique(self.ids, out_path)
         if self._spill is None:
             atomic_write_text(out_path, self.text())
             return
@@ -356,9 +350,15 @@ class CohortMaf:
 def maf_text(datas: list[dict], *, center: str = ".") -> str:
     acc = CohortMaf(center=center)
     for d in datas:
-        acc.skipped += not_in_maf(d)
-        acc.body += [_line(r) for r in maf_rows(d, center=center)]
+        acc.add(d)
     return acc.text()
+
+
+def _check_unique(ids: Counter, out_path) -> None:
+    dup = sorted(k for k, n in ids.items() if n > 1)
+    if dup:
+        raise InputError(f"sample id(s) {', '.join(dup)} appear more than once in the cohort", path=out_path,
+                         fix="give each sample (timepoint) its own id; Tumor_Sample_Barcode must be unique")
 
 
 def write_maf(data: dict, out_path: str, *, center: str = ".", rows: CohortMaf | None = None) -> None:
@@ -372,9 +372,5 @@ def write_maf(data: dict, out_path: str, *, center: str = ".", rows: CohortMaf |
 
 def write_cohort_maf(datas: list[dict], out_path: str, *, center: str = ".") -> None:
     """Write one MAF for many samples (rows in the order given); sample ids must be unique."""
-    ids = Counter(d["sample"]["id"] for d in datas)
-    dup = sorted(k for k, n in ids.items() if n > 1)
-    if dup:
-        raise InputError(f"sample id(s) {', '.join(dup)} appear more than once in the cohort", path=out_path,
-                         fix="give each sample (timepoint) its own id; Tumor_Sample_Barcode must be unique")
+    _check_unique(Counter(d["sample"]["id"] for d in datas), out_path)
     atomic_write_text(out_path, maf_text(datas, center=center))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alkannot.annotate.record import AnnotatedVariant
 from alkannot.io.atomic import atomic_write_text
-from alkannot.report.cells import tsv_cell
+from alkannot.report.cells import tsv_cell, tsv_cells
 
 SCHEMA_VERSION = "1.1.0"
 VARIANT_COLUMNS = [
@@ -308,12 +308,6 @@ def tsv_text(rows: list[dict], columns: list[str]) -> str:
 _VALIDATE_CHUNK = 500  # variant rows validated together (with the rest of the document)
 
 
-def _tsv_cells(row: dict, columns: list[str]) -> list[str]:
-    """[tsv_cell(row.get(c)) for c in columns], with the common cases (empty, plain text, int) inline."""
-    return ["" if v is None else v if (type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v)
-            else str(v) if type(v) is int else tsv_cell(v) for v in map(row.get, columns)]
-
-
 def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
     """The JSON (``json.dumps(sample_json(data), indent=1, ensure_ascii=False)`` + newline, the same bytes),
     variants.tsv and the MAF, one variant row at a time; each row is validated with the document (in chunks of
@@ -322,11 +316,11 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
     all of them up to report.html.VARIANT_TABLE_MAX, else those report.html.always_listed keeps)."""
     from alkannot.io.atomic import atomic_path
     from alkannot.report.html import VARIANT_TABLE_MAX, always_listed
-    from alkannot.report.maf import CohortMaf, group_key, record_groups
+    from alkannot.report.maf import CohortMaf, group_key, record_groups, sample_build
 
     records = data["variants"]
     sample = data["sample"]
-    build = sample.get("build") or data.get("resources", {}).get("build")
+    build = sample_build(data)
     groups = record_groups([group_key(v.line, v.chrom, v.vcf_pos, v.vcf_ref) for v in records])
     maf = CohortMaf(spill=True)
     maf.ids[sample["id"]] += 1
@@ -362,7 +356,7 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
             for i, rec in enumerate(records):
                 row = rec.to_dict()
                 buf.append(("\n  " if i == 0 else ",\n  ") + _row_text(row))
-                tsv.writerow(_tsv_cells(row, VARIANT_COLUMNS))
+                tsv.writerow(tsv_cells(row, VARIANT_COLUMNS))
                 maf.add_row(row, groups[i], sample, build)
                 if list_all or always_listed(row):
                     listed.append(row)
