@@ -112,6 +112,11 @@ class AnnotatedVariant:
         return cls(**kw)
 
 
+def as_records(variants: list) -> list[AnnotatedVariant]:
+    """Variant records from records or sample-JSON rows (a written JSON's rows are read back with from_dict)."""
+    return [v if isinstance(v, AnnotatedVariant) else AnnotatedVariant.from_dict(v) for v in variants]
+
+
 _BASE_VALUES = attrgetter(*BASE_KEYS)
 # the optional keys of a JSON row, in JSON order: (keys written together, the field whose presence writes
 # them: not None, or a stage mark set)

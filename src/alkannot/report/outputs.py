@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources as ires
 from pathlib import Path
 
-from alkannot.annotate.record import AnnotatedVariant
+from alkannot.annotate.record import AnnotatedVariant, as_records
 from alkannot.io.atomic import atomic_write_text
 from alkannot.report.cells import tsv_cell, tsv_cells
 
@@ -397,7 +397,7 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
 
     sid = data["sample"]["id"]
     out_dir = Path(out_dir)
-    records = [v if isinstance(v, AnnotatedVariant) else AnnotatedVariant.from_dict(v) for v in data["variants"]]
+    records = as_records(data["variants"])
     data = {**data, "variants": records}
     validate_sample_json({**data, "variants": []})  # the rows are checked as they are written
     names = {

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alkannot import __version__
-from alkannot.annotate.record import AnnotatedVariant
+from alkannot.annotate.record import AnnotatedVariant, as_records
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
@@ -151,11 +151,6 @@ class _Matcher:
         return found
 
 
-def _records(variants: list) -> list[AnnotatedVariant]:
-    """The result's variant records (rows of a written sample JSON are read back with from_dict)."""
-    return [v if isinstance(v, AnnotatedVariant) else AnnotatedVariant.from_dict(v) for v in variants]
-
-
 def _open_input(path: str):
     import pysam
 
@@ -272,7 +267,7 @@ def _write(open_input, input_vcf: str, data: dict, out_path: str, build: str) ->
     line added mid-way (INFO/END, see `_needs_end`, or an undeclared contig/tag): a sorted input with a complete
     header, the usual case, is never held in memory.
     Otherwise the records are read again, collected and sorted (`_annotated_records`). Same bytes either way."""
-    variants = _records(data["variants"])
+    variants = as_records(data["variants"])
     vf, records = open_input()
     try:
         _write_streamed(vf, records, input_vcf, data, variants, out_path, build)
