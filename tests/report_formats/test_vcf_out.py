@@ -221,3 +221,19 @@ def test_indexed_input_over_several_contigs_is_read_once(tmp_path, monkeypatch):
     assert [(r.chrom, r.pos) for r in rows] == sorted(((r.chrom, r.pos) for r in rows),
                                                       key=lambda k: (["chr2", "chr12", "chr17"].index(k[0]), k[1]))
     assert len(rows) == len(list(pysam.VariantFile(str(b["vcf"])).fetch()))
+
+
+def test_htslib_verbosity_is_put_back(tmp_path):
+    """Writing the annotated VCF silences htslib for its own re-read only: a batch process's next sample (and
+    its BAM) is heard again."""
+    import pysam
+
+    from alkannot.pipeline import SampleSpec, run_sample
+
+    src = Path(__file__).resolve().parents[2] / "test-data" / "P001_T1.vcf"
+    before = pysam.set_verbosity(3)
+    try:
+        run_sample(SampleSpec(id="S", vcf=str(src), build="GRCh38"), tmp_path)
+        assert pysam.set_verbosity(3) == 3
+    finally:
+        pysam.set_verbosity(before)

@@ -189,7 +189,14 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
     if data["sample"].get("build") not in (None, build):
         raise InputError(f"result is for {data['sample']['build']} but --build is {build}", path=input_vcf,
                          fix="write the VCF with the build the sample was annotated on")
-    pysam.set_verbosity(0)  # htslib already spoke about this file when it was annotated
+    verbosity = pysam.set_verbosity(0)  # htslib already spoke about this file when it was annotated
+    try:
+        _write_annotated_vcf(input_vcf, data, out_path, build, prefiltered)
+    finally:
+        pysam.set_verbosity(verbosity)  # as it was: a batch process's next sample still hears htslib
+
+
+def _write_annotated_vcf(input_vcf: str, data: dict, out_path: str, build: str, prefiltered) -> None:
     spans = _targets(build)
     targets = [(c, s, e) for c, v in spans.items() for s, e in v]
     if is_indexed(input_vcf) or is_bcf(input_vcf):
@@ -332,10 +339,7 @@ def _annotate_records(vf, records, input_vcf: str, data: dict, variants: list[An
                       matcher: _Matcher):
     """The target-gene records among `records` ((line or None, record) pairs from `vf`), ALKANNOT_* INFO set,
     in input order (`_prepare_header` first)."""
-    import pysam
-
     targets = _targets(build)
-    verbosity = pysam.set_verbosity(0)  # htslib already warned about this file when it was annotated
     try:
         for line, rec in records:
             if not _in_targets(targets, rec.chrom, rec.pos, rec.ref, rec.stop):
@@ -352,8 +356,6 @@ def _annotate_records(vf, records, input_vcf: str, data: dict, variants: list[An
             yield rec
     except (OSError, ValueError) as e:
         raise InputError(f"cannot re-read the VCF ({e})", path=input_vcf, fix="check the file") from None
-    finally:
-        pysam.set_verbosity(verbosity)
 
 
 def _check_all_used(variants: list[AnnotatedVariant], matcher: _Matcher, input_vcf: str) -> None:
@@ -377,7 +379,7 @@ def _annotated_records(vf, records, input_vcf: str, data: dict, variants: list[A
             for k, rec in enumerate(_annotate_records(vf, records, input_vcf, data, variants, build, matcher), 1)]
     _check_all_used(variants, matcher, input_vcf)
     keep.sort(key=lambda x: x[:3])
-    if "END" not in vf.header.info and any(not _PLAIN.fullmatch(a) for *_, r in keep for a in r.alleles):
+    if "END" not in vf.header.info and any(_needs_end(r) for *_, r in keep):
         # pysam writes INFO/END for symbolic alleles and would define it in the *reader's* header
         # mid-write, after the writer copied it; define it up front instead.
         vf.header.info.add("END", 1, "Integer", "End position of the variant described in this record")
