@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from alkannot.report import wording as w
 from alkannot.report.references import Citer, load_references
+from alkannot.report.table_rows import hgvs_text
 from alkannot.report.values import as_dict, as_list, as_text
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -51,12 +52,7 @@ def patient_href(patient) -> str | None:
 
 def hgvs_html(*parts: str) -> Markup:
     """'NM_004304.5', 'c.3604G>A' -> tokens that never break inside; a line may only break after ':'."""
-    tokens = [x for p in parts for x in _t(p).split(":") if x]
-    if not tokens:
-        return Markup("—")
-    # each token escaped (untrusted), joined by our own markup: what Markup.format gave, without its Formatter
-    return Markup('<span class="hgvs"><span class="tok">'
-                  + '</span>:<wbr><span class="tok">'.join([escape(t) for t in tokens]) + "</span></span>")
+    return Markup(hgvs_text(*[_t(p) for p in parts]))
 
 
 def depth_note(data: dict) -> dict:

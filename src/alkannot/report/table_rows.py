@@ -22,8 +22,9 @@ def _e(value) -> str:
     return escape(value)
 
 
-def _hgvs(*parts: str) -> str:
-    """readable.hgvs_html's markup for the row's text parts (strings: html.variant_rows), as text."""
+def hgvs_text(*parts: str) -> str:
+    """HGVS parts ('NM_004304.5', 'c.3604G>A': strings) as tokens that never break inside, a line breaking
+    only after ':'; each token escaped (readable.hgvs_html is this as Markup)."""
     tokens = [x for p in parts for x in p.split(":") if x]
     if not tokens:
         return "—"
@@ -41,8 +42,8 @@ def variant_row_html(row: dict) -> str:
         "</td>\n",
         "<td><strong>", e(row["short"] or "—"), "</strong>",
         f' <span class="alias">(published as {e(row["alias"])})</span>' if row["alias"] else "",
-        '<br><span class="mono">', _hgvs(row["locus"]), "</span></td>\n",
-        '<td class="mono">', _hgvs(row["transcript"], row["hgvsc"]), "<br>", _hgvs(row["hgvsp"]),
+        '<br><span class="mono">', hgvs_text(row["locus"]), "</span></td>\n",
+        '<td class="mono">', hgvs_text(row["transcript"], row["hgvsc"]), "<br>", hgvs_text(row["hgvsp"]),
         "</td>\n",
         "<td>", e(str(row["consequence"] or "—").replace("_", " ")),
         f"<br>exon {e(row['exon'])}" if row["exon"] else "", f"<br>{e(row['region'])}" if row["region"] else "",
