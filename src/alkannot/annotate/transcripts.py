@@ -43,6 +43,8 @@ class CodingPosition:
     def cds(self) -> tuple[int, int] | None:
         """(position, offset) when the position is in CDS numbering (no region), else None."""
         return None if self.region else (self.pos, self.offset)
+
+
 @dataclass
 class Transcript:
     gene: str
@@ -85,15 +87,20 @@ class Transcript:
         return len(self.sequence)
 
     # ---- genome -> transcript -----------------------------------------------------------------
-    def exon_index_of(self, gpos: int) -> int | None:
-        # exons do not overlap: bisect over their starts in genomic order (built once per transcript)
+    def _genomic_order(self) -> tuple[list[int], list[int]]:
+        """(exon starts in genomic order, the exon index of each): built once per transcript."""
         index = self.__dict__.get("_exon_starts")
         if index is None:
             order = sorted(range(len(self.exons)), key=lambda i: self.exons[i][0])
             index = self.__dict__["_exon_starts"] = ([self.exons[i][0] for i in order], order)
-        k = bisect.bisect_right(index[0], gpos) - 1
+        return index
+
+    def exon_index_of(self, gpos: int) -> int | None:
+        # exons do not overlap: bisect over their starts in genomic order
+        starts, order = self._genomic_order()
+        k = bisect.bisect_right(starts, gpos) - 1
         if k >= 0:
-            i = index[1][k]
+            i = order[k]
             if self.exons[i][0] <= gpos <= self.exons[i][1]:
                 return i
         return None
@@ -120,8 +127,7 @@ class Transcript:
         The offset is signed in transcript orientation (+ after the exon's last base, - before the next
         exon's first base), as HGVS wants; ties go to the upstream exon (c.N+k), as HGVS says.
         """
-        self.exon_index_of(gpos)  # builds the exon starts in genomic order
-        starts, order = self.__dict__["_exon_starts"]
+        starts, order = self._genomic_order()
         k = bisect.bisect_right(starts, gpos) - 1  # the exon starting at or before gpos, in genomic order
         if k < 0 or k + 1 >= len(order):
             return None
