@@ -25,7 +25,7 @@ import yaml
 from alkannot.core.yamlfile import load_yaml
 from alkannot.errors import InputError
 from alkannot.interpret.alk import AlkMutation
-from alkannot.interpret.kb import KB, kb_dir
+from alkannot.interpret.kb import KB, SchemaValidations, kb_dir
 from alkannot.io.civic import LEVELS, CivicExport, CivicRow, read_civic
 
 CIVIC_FILE = "civic.yaml"
@@ -245,7 +245,7 @@ def import_civic(export: CivicExport, kb: KB) -> dict[str, Any]:
 
 
 def validate_civic_doc(doc: Any, path: str) -> None:
-    import jsonschema  # only when a file is validated: not per sample (see civic_known_valid)
+    import jsonschema  # only when a file is validated: not per sample (see CIVIC_VALIDATIONS)
 
     schema = json.loads((kb_dir() / CIVIC_SCHEMA).read_text())
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
@@ -261,35 +261,12 @@ def validate_civic_doc(doc: Any, path: str) -> None:
 
 
 VALIDATED_FILE = "civic.validated.sha256"  # digest of the bundled civic.yaml + schema, checked by the tests
-_VALIDATED: set[str] = set()  # digests of CIViC files validated in this process (a kb_extra one in a batch)
+CIVIC_VALIDATIONS = SchemaValidations(CIVIC_FILE, CIVIC_SCHEMA, VALIDATED_FILE)
 
 
 def civic_digest(path: str | Path) -> str:
     """sha256 over the CIViC file's bytes and civic.schema.json's: what a validation result depends on."""
-    import hashlib
-
-    h = hashlib.sha256(Path(path).read_bytes())
-    h.update(b"\0" + (kb_dir() / CIVIC_SCHEMA).read_bytes())
-    return h.hexdigest()
-
-
-def civic_known_valid(path: str | Path) -> str | None:
-    """None when `path` was validated already (same bytes, same schema): the bundled civic.yaml by the test
-    suite / scripts/refresh_precomputed.py (digest recorded in resources/kb/civic.validated.sha256), any
-    file earlier in this process. Otherwise the digest to remember once it validates ('' if unreadable)."""
-    try:
-        digest = civic_digest(path)
-    except OSError:
-        return ""
-    if digest in _VALIDATED:
-        return None
-    try:
-        if Path(path).resolve() == bundled_civic_path().resolve() and \
-                (kb_dir() / VALIDATED_FILE).read_text().split()[0] == digest:
-            return None
-    except (OSError, IndexError):
-        pass
-    return digest
+    return CIVIC_VALIDATIONS.digest(path)
 
 
 def dump_civic(doc: dict[str, Any]) -> str:
@@ -348,11 +325,10 @@ def load_civic(path: str | Path, kb: KB) -> CivicEvidence:
         except yaml.YAMLError as exc:
             raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", path=str(p),
                              fix="regenerate it with 'alkannot kb import-civic'") from exc
-        digest = civic_known_valid(p)
+        digest = CIVIC_VALIDATIONS.pending(p)
         if digest is not None:
             validate_civic_doc(doc, str(p))
-            if digest:
-                _VALIDATED.add(digest)
+            CIVIC_VALIDATIONS.validated(digest)
     return CivicEvidence(str(p), doc["source"], doc["summary"], list(doc["statements"]))
 
 

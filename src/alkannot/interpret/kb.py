@@ -181,45 +181,60 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+class SchemaValidations:
+    """Which files of one kind still need JSON-Schema validation. What a validation result depends on is the
+    file's bytes and the schema's (``digest``). A file is known valid when the bundled one's digest is the one
+    the test suite / scripts/refresh_precomputed.py recorded beside it, or when a file with the same digest
+    was validated earlier in this process (a kb_extra file in a batch)."""
+
+    def __init__(self, bundled: str, schema: str, record: str):
+        self.bundled, self.schema, self.record = bundled, schema, record
+        self._seen: set[str] = set()
+
+    def digest(self, path: str | Path) -> str:
+        import hashlib
+
+        h = hashlib.sha256(Path(path).read_bytes())
+        h.update(b"\0" + (kb_dir() / self.schema).read_bytes())
+        return h.hexdigest()
+
+    def pending(self, path: str | Path) -> str | None:
+        """None when `path` is known valid; otherwise the digest to pass to ``validated`` once it validates
+        ('' when the file cannot be read)."""
+        try:
+            digest = self.digest(path)
+        except OSError:
+            return ""
+        if digest in self._seen:
+            return None
+        try:
+            if Path(path).resolve() == (kb_dir() / self.bundled).resolve() and \
+                    (kb_dir() / self.record).read_text().split()[0] == digest:
+                return None
+        except (OSError, IndexError):
+            pass
+        return digest
+
+    def validated(self, digest: str) -> None:
+        if digest:
+            self._seen.add(digest)
+
+
 VALIDATED_FILE = "alk_kb.validated.sha256"  # digest of the bundled KB + schema, checked by the test suite
-_VALIDATED: set[str] = set()  # digests of KB files validated in this process (kb_extra in a batch)
+KB_VALIDATIONS = SchemaValidations(KB_FILE, SCHEMA_FILE, VALIDATED_FILE)
 
 
 def content_digest(path: Path) -> str:
     """sha256 over the KB file's bytes and the schema's bytes: what a validation result depends on."""
-    import hashlib
-
-    h = hashlib.sha256(Path(path).read_bytes())
-    h.update(b"\0" + (kb_dir() / SCHEMA_FILE).read_bytes())
-    return h.hexdigest()
-
-
-def _known_valid(path: Path) -> str | None:
-    """None when `path` was validated already (same bytes, same schema): the bundled KB by the test suite
-    (tests/interpret/test_kb_validated.py records its digest in resources/kb/alk_kb.validated.sha256), a
-    kb_extra file earlier in this process. Otherwise the digest to remember once it validates."""
-    try:
-        digest = content_digest(path)
-    except OSError:
-        return ""
-    if digest in _VALIDATED:
-        return None
-    recorded = kb_dir() / VALIDATED_FILE
-    try:
-        if Path(path).resolve() == (kb_dir() / KB_FILE).resolve() and recorded.read_text().split()[0] == digest:
-            return None
-    except (OSError, IndexError):
-        pass
-    return digest
+    return KB_VALIDATIONS.digest(path)
 
 
 def _validate(data: dict[str, Any], path: Path) -> None:
-    digest = _known_valid(path)
+    digest = KB_VALIDATIONS.pending(path)
     if digest is None:
         return
     _validate_now(data, path)
-    if digest:
-        _VALIDATED.add(digest)
+    KB_VALIDATIONS.validated(digest)
 
 
 def _validate_now(data: dict[str, Any], path: Path) -> None:
