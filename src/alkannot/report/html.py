@@ -76,23 +76,15 @@ def citation_url(text: str) -> str | None:
 
 
 def _bytecode_cache():
-    """Templates compiled once, not per process: Jinja's file cache (per user, in the temp dir, or
-    $ALKANNOT_CACHE_DIR/jinja); an entry is used only for the same template source. None when not writable."""
-    import os
-
+    """Templates compiled once, not per process: Jinja's file cache in alkannot's private per-user cache folder
+    (``alkannot.core.cache``: ``jinja/``; an entry is used only for the same template source). None when
+    there is no usable folder (or ``ALKANNOT_CACHE_DIR=off``)."""
     from jinja2 import FileSystemBytecodeCache
 
-    base = os.environ.get("ALKANNOT_CACHE_DIR")
-    if base == "off":  # no caches at all (alkannot.core.cache)
-        return None
-    try:
-        if base:
-            path = os.path.join(base, "jinja")
-            os.makedirs(path, mode=0o700, exist_ok=True)
-            return FileSystemBytecodeCache(path)
-        return FileSystemBytecodeCache()  # <tmp>/_jinja2-cache-<uid>, created private by Jinja
-    except (OSError, RuntimeError):  # not writable, or not ours (Jinja refuses an unsafe directory)
-        return None
+    from alkannot.core.cache import cache_dir
+
+    path = cache_dir("jinja")
+    return None if path is None else FileSystemBytecodeCache(str(path))
 
 
 @lru_cache(maxsize=1)
