@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import yaml
+
 from alkannot.core import yamlfile
 
 TEXT = "a: [1, 2.5, x]\nb: &shared {k: v}\nc: *shared\nd: 2024-01-02\ne: null\nf: true\n"
@@ -15,8 +17,8 @@ def test_same_result_and_independent_copies(monkeypatch):
     calls = []
     # a text with aliases is composed (to check their expansion) and constructed, one without is loaded
     for name in ("load", "compose"):
-        real = getattr(yamlfile.yaml, name)
-        monkeypatch.setattr(yamlfile.yaml, name, lambda *a, _real=real, **k: (calls.append(1), _real(*a, **k))[1])
+        real = getattr(yaml, name)
+        monkeypatch.setattr(yaml, name, lambda *a, _real=real, **k: (calls.append(1), _real(*a, **k))[1])
     second = yamlfile.load_yaml(TEXT)
     assert calls == []  # served from the cache
     assert second == first == {"a": [1, 2.5, "x"], "b": {"k": "v"}, "c": {"k": "v"},
@@ -53,8 +55,8 @@ def test_large_texts_are_parsed_once_per_content_across_processes(tmp_path, monk
     yamlfile._PARSED.clear()  # a new process: only the disk entry is left
     calls = []
     for name in ("load", "parse", "compose"):
-        real = getattr(yamlfile.yaml, name)
-        monkeypatch.setattr(yamlfile.yaml, name, lambda *a, _real=real, **k: (calls.append(1), _real(*a, **k))[1])
+        real = getattr(yaml, name)
+        monkeypatch.setattr(yaml, name, lambda *a, _real=real, **k: (calls.append(1), _real(*a, **k))[1])
     again = yamlfile.load_yaml(text)
     assert calls == []
     assert again == first
@@ -97,3 +99,53 @@ def test_no_cache_in_a_folder_that_is_not_private(tmp_path, monkeypatch):
 
     monkeypatch.setattr(cache, "_DIRS", {})
     assert cache.cache_dir("yaml") is None
+
+
+BAD_TEXTS = [
+    "a: [1, 2\n",             # a flow sequence left open (a MarkedYAMLError: problem and mark)
+    "a: 1\n b: 2\n",          # bad indentation
+    "a: *undefined\n",        # an alias without its anchor (composer error)
+    "\x07not printable\n",    # the reader's error (no problem_mark)
+    "a: !!python/object:os.system x\n",  # a tag the safe loader refuses
+]
+
+
+def test_pyyaml_errors_come_out_as_yaml_input_errors_with_the_same_words(monkeypatch):
+    """Callers catch YAMLInputError (PyYAML is imported only on a parse): same text, problem and mark."""
+    for text in BAD_TEXTS:
+        yamlfile._PARSED.clear()
+        try:
+            yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError as err:
+            expected = err
+        else:
+            raise AssertionError(f"PyYAML accepted {text!r}")
+        try:
+            yamlfile.load_yaml(text)
+        except yamlfile.YAMLInputError as err:
+            got = err
+        else:
+            raise AssertionError(f"load_yaml accepted {text!r}")
+        assert str(got) == str(expected)
+        assert got.__cause__ is not None and type(got.__cause__) is type(expected)
+        for name in ("problem", "problem_mark"):
+            assert hasattr(got, name) == hasattr(expected, name)
+            assert str(getattr(got, name, None)) == str(getattr(expected, name, None))
+    assert issubclass(yamlfile.YAMLLimitError, yamlfile.YAMLInputError)
+
+
+def test_a_process_served_by_the_cache_does_not_import_pyyaml(tmp_path):
+    """The second process reading the same large text gets it from the disk cache and never imports yaml."""
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "big.yaml"
+    src.write_text(_big())
+    code = ("import sys\nfrom alkannot.core.yamlfile import load_yaml\n"
+            f"d = load_yaml(open({str(src)!r}).read())\nprint(d['rows'][2]['note'], 'yaml' in sys.modules)\n")
+    env = {**os.environ, "ALKANNOT_CACHE_DIR": str(tmp_path / "cache")}
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert first.stdout.split() == ["row", "2", "True"]
+    assert second.stdout.split() == ["row", "2", "False"]

@@ -11,7 +11,7 @@ import functools
 import os
 from pathlib import Path
 
-from alkannot.core.yamlfile import load_yaml
+from alkannot.core.yamlfile import YAMLInputError, load_yaml
 from alkannot.errors import InputError
 
 
@@ -38,12 +38,10 @@ def _bundled_resources() -> Path:
 @functools.lru_cache(maxsize=None)
 def resource_yaml(name: str, what: str):
     """resources/<name> parsed (limited, safe YAML); one InputError naming the file when it cannot be read."""
-    import yaml
-
     path = resources_dir() / name
     try:
         return load_yaml(path.read_text())
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, YAMLInputError) as err:
         raise InputError(f"cannot read {what}: {err}", path=str(path), fix=f"restore resources/{name}") from None
 
 

@@ -13,12 +13,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.resources import resources_dir
-from alkannot.core.yamlfile import load_yaml
+from alkannot.core.yamlfile import YAMLInputError, load_yaml
 from alkannot.errors import InputError
 
 DEFAULTS: dict[str, Any] = {
@@ -39,7 +37,7 @@ def load_co_alterations(path: str | Path | None = None) -> dict:
     p = Path(path) if path else resources_dir() / "co_alterations.yaml"
     try:
         data = load_yaml(p.read_text())
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, YAMLInputError) as err:
         raise InputError(f"cannot read co-alteration rules: {err}", path=str(p),
                          fix="restore resources/co_alterations.yaml") from None
     if not isinstance(data, dict) or "genes" not in data or "sources" not in data:

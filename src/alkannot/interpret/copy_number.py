@@ -39,11 +39,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import yaml
-
 from alkannot.annotate.transcripts import load_transcripts
 from alkannot.core.resources import resources_dir
-from alkannot.core.yamlfile import load_yaml
+from alkannot.core.yamlfile import YAMLInputError, load_yaml
 from alkannot.errors import InputError
 from alkannot.io.cnv import ALTERED_ONLY_FORMATS, Region, Segment
 
@@ -56,7 +54,7 @@ def load_cnv_config(path: Path | None = None) -> dict:
     path = Path(path) if path else resources_dir() / "cnv_genes.yaml"
     try:
         return load_yaml(path.read_text())
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, YAMLInputError) as err:
         raise InputError(f"cannot read copy-number gene list: {err}", path=str(path),
                          fix="restore resources/cnv_genes.yaml") from None
 

@@ -19,11 +19,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 from alkannot.annotate.record import AnnotatedVariant
 from alkannot.core.resources import resources_dir
-from alkannot.core.yamlfile import load_yaml
+from alkannot.core.yamlfile import YAMLInputError, load_yaml
 from alkannot.errors import InputError
 from alkannot.interpret.specimen import load_ch_genes
 from alkannot.io.vcf.population import allele_key, read_population_afs
@@ -41,7 +39,7 @@ def load_polymorphisms(path: str | Path | None = None) -> dict:
     p = Path(path)
     try:
         data = load_yaml(p.read_text())
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, YAMLInputError) as err:
         raise InputError(f"cannot read germline polymorphisms: {err}", path=str(p),
                          fix="restore resources/germline_polymorphisms.yaml") from None
     if not isinstance(data, dict) or not isinstance(data.get("polymorphisms"), list) or "sources" not in data:

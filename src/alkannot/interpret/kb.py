@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from alkannot.core.resources import resources_dir
-from alkannot.core.yamlfile import YAMLLimitError, load_yaml, read_yaml_text
+from alkannot.core.yamlfile import YAMLInputError, YAMLLimitError, load_yaml, read_yaml_text
 from alkannot.errors import InputError
 
 KB_FILE = "alk_kb.yaml"
@@ -166,7 +164,7 @@ def _read(path: Path) -> dict[str, Any]:
     except YAMLLimitError as exc:  # size / alias-expansion limits (untrusted kb_extra)
         raise InputError(f"refused: {exc}", path=str(path),
                          fix="write the entries out without YAML aliases, or split the file") from None
-    except yaml.YAMLError as exc:
+    except YAMLInputError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise InputError(
             f"not valid YAML: {getattr(exc, 'problem', exc)}",

@@ -11,10 +11,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 from alkannot.core.resources import resources_dir
-from alkannot.core.yamlfile import load_yaml
+from alkannot.core.yamlfile import YAMLInputError, load_yaml
 from alkannot.errors import InputError
 
 
@@ -39,7 +37,7 @@ def _load_bundled(path: str, name: str) -> dict:
 def _read_yaml(p: Path, name: str) -> dict:
     try:
         data = load_yaml(p.read_text())
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, YAMLInputError) as err:
         raise InputError(f"cannot read {name}: {err}", path=str(p), fix=f"restore resources/{name}") from None
     if not isinstance(data, dict):
         raise InputError(f"{name} is not a YAML mapping", path=str(p))

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from alkannot.core.yamlfile import load_yaml
+from alkannot.core.yamlfile import YAMLInputError, load_yaml
 
 REVIEW_KEY = "tabbo2020"
 # Resource files whose ``sources:`` mapping names non-review citations (first file naming a key wins).
@@ -108,7 +106,7 @@ def load_references(resources: Path | None = None) -> dict[str, Reference]:
         try:
             # the C loader, parsed once per process (the KB loader reads alk_kb.yaml too)
             srcs = (load_yaml(p.read_text(encoding="utf-8")) or {}).get("sources") or {}
-        except yaml.YAMLError:
+        except YAMLInputError:
             continue
         for k, v in srcs.items():
             if isinstance(v, str) and str(k) not in refs:
