@@ -15,7 +15,7 @@ class Key(enum.StrEnum):
     A = "a"
 
 
-ODD = ["", "x", "é—\u2028", "\x00", 'q"\\', ": [", ": {", "\n", 0, -1, 2**70, 0.1, 1e300, float("nan"), float("inf"),
+ODD = ["", "x", "é—\u2028", "\x00", "\x000\x00", "\x001\x00", 'q"\\', ": [", ": {", "\n", 0, -1, 2**70, 0.1, 1e300, float("nan"), float("inf"),
        float("-inf"), True, False, None, [], {}, (), (1, "a")]
 
 
@@ -48,6 +48,17 @@ def test_indented_odd_keys_and_depth():
     for i in range(80):
         deep = [{"k": deep, "i": i}] if i % 2 else [deep, i]
     assert _indented(deep, 2) == _expected(deep, 2)
+
+
+def test_a_nested_value_holding_a_placeholders_text():
+    """The C-encoder path puts nested values where placeholders (NUL, number, NUL) stood: a value that holds
+    such text, before or inside a nested value, stays where it is."""
+    for o in [{"a": ["\x001\x00"], "b": [1]}, {"a": {"k": "\x001\x00"}, "s": "x", "b": {"k": [2]}},
+              {"s": "\x000\x00", "a": [1]}, {"a": [1], "s": "\x000\x00"}, {"k": "\x00", "a": [[]]},
+              {f"k{i}": [i] for i in range(20)}]:
+        for level in (0, 1, 2, 5):
+            assert _indented(o, level) == _expected(o, level)
+        assert _row_text(o) == _expected(o, 2)
 
 
 def test_indented_refuses_what_json_refuses():

@@ -276,10 +276,15 @@ def _row_text(row: dict) -> str:
     text = "".join(_ROW_ENCODER(flat, 0))
     if text.count("\\u0000") != 2 * len(nested) or _OPEN_CONTAINER.search(text):
         return _indented(row, 2)
-    text = "{\n   " + text[1:-1] + "\n  }"
+    # each placeholder is in the text once, in order: cut there (an inserted value may hold a later one's text)
+    parts = ["{\n   "]
+    pos = 1
     for i, k in enumerate(nested):
-        text = text.replace(_SLOT_TEXT[i], _indented(row[k], 3), 1)
-    return text
+        at = text.index(_SLOT_TEXT[i], pos)
+        parts += (text[pos:at], _indented(row[k], 3))
+        pos = at + len(_SLOT_TEXT[i])
+    parts += (text[pos:-1], "\n  }")
+    return "".join(parts)
 
 
 _CONTAINERS = (list, tuple, dict)
