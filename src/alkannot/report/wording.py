@@ -9,6 +9,7 @@ trail instead. Unknown is never worded as sensitive, and absence is only claimed
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from alkannot.drug_names import TKIS
 from alkannot.report.references import Citer, cite_ref_numbers
@@ -92,16 +93,29 @@ def flag_label(token: str) -> str:
     return FLAG_LABELS.get(token, token.replace("_", " "))
 
 
+# Per-process memories of the pure text functions below (token_words, engine_words, mechanism labels): each
+# result depends on the input string alone (and on constants of this module), so a warm batch process reuses
+# it for every sample naming the same token; bounded, so an all-sites VCF cannot grow them without limit.
+TEXT_MEMO_MAX = 4096
+_FUSION_VARIANT_RE = re.compile(r"v\d+[a-z]?")
+_PROTEIN_CHANGE_RE = re.compile(r"[A-Z*]\d+[A-Za-z*]+")
+
+
 def token_words(token: str) -> str:
     """'TP53:mutation' -> 'TP53 mutation'; 'EML4-ALK:v3' -> 'EML4-ALK variant 3'; 'histology:SCLC' -> words."""
-    gene, _, cls = _t(token).partition(":")
+    return _token_words(_t(token))
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _token_words(token: str) -> str:
+    gene, _, cls = token.partition(":")
     if not cls:
         return gene
     if gene == "histology":
         return HISTOLOGY_WORDS.get(cls, f"{cls} histology")
-    if re.fullmatch(r"v\d+[a-z]?", cls):
+    if _FUSION_VARIANT_RE.fullmatch(cls):
         return f"{gene} variant {cls[1:]}"
-    if re.fullmatch(r"[A-Z*]\d+[A-Za-z*]+", cls):
+    if _PROTEIN_CHANGE_RE.fullmatch(cls):
         return f"{gene} {cls}"
     return f"{gene} {CLASS_WORDS.get(cls, cls.replace('_', ' '))}"
 
@@ -155,7 +169,14 @@ def mechanism_phrase(mech: dict) -> dict:
     'TP53 R273H mutation' on a prognostic line rather than among resistance mechanisms.
     """
     mech = _d(mech)
-    name = _t(mech.get("name"))
+    label, prognostic, in_kb = _mechanism_words(_t(mech.get("name")))
+    return {"label": label, "type": _t(mech.get("type")) or "other", "prognostic": prognostic,
+            "in_kb": in_kb, "evidence": _l(mech.get("evidence"))}
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _mechanism_words(name: str) -> tuple[str, bool, bool]:
+    """(label, prognostic, in the knowledge base) of one engine mechanism name (mechanism_phrase)."""
     m = _MECH_RE.match(name)
     base, phase, found, tail = (m.group("base"), m.group("phase"), m.group("found"), m.group("tail")) if m \
         else (name, None, None, None)
@@ -175,8 +196,7 @@ def mechanism_phrase(mech: dict) -> dict:
         label += f", {phase_short(ph.group(1), ph.group(2) or 'none')}" if ph else f" (compound, {phase})"
     elif len(parts) > 1:
         label = words_list(parts, "together with")
-    return {"label": label, "type": _t(mech.get("type")) or "other", "prognostic": tail == "prognostic",
-            "in_kb": tail != "not in the knowledge base", "evidence": _l(mech.get("evidence"))}
+    return label, tail == "prognostic", tail != "not in the knowledge base"
 
 
 def split_mechanisms(data: dict) -> tuple[list[dict], list[dict], list[dict]]:
@@ -670,7 +690,11 @@ UNINTERPRETED_FIX = "see the evidence trail for the engine's reason"
 
 def engine_words(text: str) -> str:
     """Engine tokens inside otherwise plain engine text (exclusion reasons, fusion summaries) -> words."""
-    s = _t(text)
+    return _engine_words(_t(text))
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _engine_words(s: str) -> str:
     s = re.sub(r"\bneeds one of: sheet\b", "needs the pathology tumour content from the sample sheet", s)
     s = re.sub(r"\(max_somatic_vaf\)", "(estimated from the highest somatic VAF)", s)
     s = re.sub(r"\bmax_somatic_vaf\b", "highest-somatic-VAF estimate", s)
