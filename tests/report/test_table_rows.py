@@ -180,3 +180,32 @@ def test_compound_co_alteration_and_tier_rows_are_the_jinja_loops_bytes(seed):
     v, r = {"compounds": compounds, "co_alterations": co}, {"co_cites": co_cites, "tiers": tiers}
     for jinja, py in ((JINJA_COMPOUNDS, PY_COMPOUNDS), (JINJA_CO, PY_CO), (JINJA_TIERS, PY_TIERS)):
         assert _render(py, v, r) == _render(jinja, v, r)
+
+
+# The evidence trail's loop as _macros.html.j2 had it (with the lines around it that decide its whitespace).
+JINJA_TRAIL = """<details class="trail"><summary>Show</summary>
+{% for t in trail %}
+<h3>{{ t.title }}</h3>
+<ul class="mono">{% for i in t.lines %}<li>{{ i }}</li>{% endfor %}</ul>
+{% endfor %}
+{% if not trail %}<p class="na">Nothing recorded.</p>{% endif %}
+</details>
+"""
+PY_TRAIL = """<details class="trail"><summary>Show</summary>
+{{ evidence_trail_sections(trail) }}{% if not trail %}<p class="na">Nothing recorded.</p>{% endif %}
+</details>
+"""
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_evidence_trail_sections_are_the_jinja_loops_bytes(seed):
+    rng = random.Random(seed)
+    values = ["", "verdict: resistant", "note: a < b & 'c'", 0, None, 1.5, Markup("<b>kept</b>"), *HOSTILE]
+    trail = [{"title": rng.choice(values), "lines": [rng.choice(values) for _ in range(rng.randrange(4))]}
+             for _ in range(rng.randrange(0, 8))]
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.globals["evidence_trail_sections"] = environment().globals["evidence_trail_sections"]
+    py = env.from_string(PY_TRAIL).render(trail=trail)
+    assert py == env.from_string(JINJA_TRAIL).render(trail=trail)
+    assert "<script>" not in py and "<svg" not in py

@@ -100,7 +100,8 @@ def environment() -> Environment:
     env.globals.update(variant_table_rows=table_rows.variant_table_rows,
                        compound_table_rows=table_rows.compound_table_rows,
                        co_alteration_table_rows=table_rows.co_alteration_table_rows,
-                       tier_table_rows=table_rows.tier_table_rows)
+                       tier_table_rows=table_rows.tier_table_rows,
+                       evidence_trail_sections=table_rows.evidence_trail_sections)
     return env
 
 

@@ -1,4 +1,5 @@
-"""The sample page's long tables' rows, rendered in Python (variants, compounds, co-alterations, evidence tiers).
+"""The sample page's long tables' rows, rendered in Python (variants, compounds, co-alterations, evidence tiers,
+the evidence trail's lists).
 
 Each function gives the markup ``sample.html.j2`` drew with a Jinja loop (`tests/report/test_table_rows.py`
 renders those loops beside this code: the same bytes). Every value from the view rows (``html.sample_view``,
@@ -15,10 +16,13 @@ from alkannot.report.numbers import fmt_num, fmt_vaf
 
 def _e(value) -> str:
     """markupsafe.escape(value) as text: a plain string by markupsafe's own replacements (the same bytes as its
-    C speedups), anything else by escape itself."""
+    C speedups), anything else by escape itself. Most cells hold none of the five characters: five membership
+    tests are cheaper than five replace calls, and the string is then returned as it is."""
     if type(value) is str:
-        return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;") \
-            .replace('"', "&#34;")
+        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+            return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;") \
+                .replace('"', "&#34;")
+        return value
     return escape(value)
 
 
@@ -102,3 +106,14 @@ def tier_table_rows(tiers) -> Markup:
     return Markup("".join([
         f"<tr><td>{e(t['finding'])}</td><td>{e(t['kind'])}</td><td><strong>{e(t['label'])}</strong></td>"
         f"<td>{e(t['rule'])}</td><td>{e(t['basis'])}</td></tr>\n" for t in tiers]))
+
+
+def evidence_trail_sections(trail) -> Markup:
+    """The evidence-trail appendix's sections (``readable.evidence_trail``: [{title, lines}]): a heading and a
+    list per section. A panel sample records hundreds of lines; the Jinja loop spent more on them than on the
+    rest of the appendix."""
+    e = _e
+    return Markup("".join([
+        f"<h3>{e(t['title'])}</h3>\n"
+        + '<ul class="mono">' + "".join([f"<li>{e(i)}</li>" for i in t["lines"]]) + "</ul>\n"
+        for t in trail]))
