@@ -101,7 +101,8 @@ def environment() -> Environment:
                        compound_table_rows=table_rows.compound_table_rows,
                        co_alteration_table_rows=table_rows.co_alteration_table_rows,
                        tier_table_rows=table_rows.tier_table_rows,
-                       evidence_trail_sections=table_rows.evidence_trail_sections)
+                       evidence_trail_sections=table_rows.evidence_trail_sections,
+                       drug_cards=table_rows.drug_cards)
     return env
 
 

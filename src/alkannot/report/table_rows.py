@@ -117,3 +117,86 @@ def evidence_trail_sections(trail) -> Markup:
         f"<h3>{e(t['title'])}</h3>\n"
         + '<ul class="mono">' + "".join([f"<li>{e(i)}</li>" for i in t["lines"]]) + "</ul>\n"
         for t in trail]))
+
+
+def drug_cards(drugs, explain, clonality) -> Markup:
+    """The first screen's drug cards: one ``<details>`` per ``html.drug_cells`` entry ``d``, with the reader's
+    explanation ``explain[d['drug']]`` (``wording.explained``; none: "Not assessed") and, in every card, the ALK
+    mutations' clonality lines (``clonality``: the same list for each card, so it is worded and escaped once)."""
+    from alkannot.report.wording import engine_words
+
+    e = _e
+    alk = ("<strong>ALK mutations</strong><ul>" + "".join([f"<li>{e(engine_words(c))}</li>" for c in clonality])
+           + "</ul>") if clonality else ""
+    return Markup("".join([_drug_card(d, explain.get(d["drug"]), alk) for d in drugs]))
+
+
+def _drug_card(d: dict, x: dict | None, alk: str) -> str:
+    from alkannot.report.wording import engine_words
+
+    e = _e
+    civic = d["civic"]
+    out = [f'<details class="drug v-{e(d["kind"])}" role="listitem">\n',
+           f'<summary title="{e(d["drug"])}: {e(d["verdict"])}', f" — {e(x['headline'])}" if x else "", '">\n',
+           f'<span class="dname">{e(d["drug"])}</span>\n',
+           f'<span class="dverdict">{e(d["symbol"])} {e(d["verdict"])}</span>\n',
+           "".join([f'<span class="dline">{e(line)}</span>' for line in d["lines"]])]
+    if x:
+        out.append(f'<span class="dwhy">{e(x["short"])}</span>')
+        out.extend([f'<span class="dline">{e(line)}</span>' for line in x["extra"]])
+    if civic:
+        out.append(f'<span class="dcivic civic-{e(civic["agreement"])}" title="{e(engine_words(civic["explanation"]))}">'
+                   f'CIViC {e(civic["symbol"])} {e(str(civic["label"]).replace("CIViC only", "only"))} '
+                   f'({e(civic["n_items"])})</span>')
+    out.append('<span class="more">' + ("evidence ▸" if x and (x["findings"] or x["notes"]) or civic
+                                         else "no details") + "</span>\n</summary>\n<div class=\"body\">\n")
+    if x:
+        for f in x["findings"]:
+            out.append(f"<strong>{e(f['label'])}</strong><ul>")
+            out.extend([f"<li>{e(ev['statement'])}"
+                        + (f' <span class="cite">({e(ev["cite"])})</span>' if ev["cite"] else "") + "</li>"
+                        for ev in f["evidence"]])
+            out.append("</ul>")
+        if x["notes"]:
+            out.append("<strong>Notes</strong><ul>" + "".join([f"<li>{e(n)}</li>" for n in x["notes"]]) + "</ul>")
+        if not (x["findings"] or x["notes"]):
+            out.append('<p class="na">No evidence recorded.</p>')
+    else:
+        out.append('<p class="na">Not assessed.</p>')
+    out.append(alk)
+    if civic:
+        out.append(_civic_block(civic))
+    out.append("</div>\n</details>\n")
+    return "".join(out)
+
+
+def _civic_block(c: dict) -> str:
+    """A drug card's CIViC block (``civic_view.civic_cell``)."""
+    from alkannot.report.wording import engine_words
+
+    e = _e
+    out = [f'<div class="civic-block"><strong>CIViC {e(c["release"])} beside the review</strong> (the review\'s '
+           "verdict above is primary)\n",
+           f'<p><span class="tag civic-{e(c["agreement"])}">{e(c["symbol"])} {e(c["label"])}</span> '
+           f'{e(c["counts"])}. {e(engine_words(c["explanation"]))}',
+           f' <strong>{e(c["changed"])}</strong>' if c["changed"] else "", "</p>\n"]
+    if c["rows"]:
+        out.append('<table class="civic-items"><thead><tr><th>EID</th><th>Finding</th><th>CIViC says</th>'
+                   "<th>Level</th><th>Disease</th><th>PMID</th></tr></thead><tbody>\n")
+        for it in c["rows"]:
+            eid = (f'<a href="{e(it["url"])}">{e(it["eid"])}</a>' if it["url"].startswith("https://")
+                   else e(it["eid"]))
+            out.append(f"<tr><td>{eid}</td><td>{e(engine_words(it['finding']))}</td><td>{e(it['effect'])}"
+                       + (f" (with {e(it['with'])})" if it["with"] else "")
+                       + f"</td><td>{e(it['level'])}</td><td>{e(it['disease'])}"
+                       + (' <span class="tag warn">not NSCLC</span>' if it["other_disease"] else "")
+                       + f"</td><td>{e(it['pmid'] or it['citation'])}</td></tr>\n")
+        out.append("</tbody></table>")
+        if c["more"]:
+            out.append(f'<p class="na">+{e(c["more"])} more in the JSON.</p>')
+    if c["fusion_n"]:
+        out.append(f'<p class="na">ALK-fusion-level CIViC items (the indication, not the resistance finding): '
+                   f'{e(c["fusion_n"])} ({e(c["fusion_levels"])})'
+                   + (f', e.g. {e(", ".join(map(str, c["fusion_top"])))}' if c["fusion_top"] else "") + ".</p>")
+    out.append("</div>")
+    return "".join(out)
