@@ -179,7 +179,7 @@ class Citer:
         self.order: list[str] = []
         self._cited: set[str] = set()  # the keys in self.order
         self._labels: dict[str, tuple[tuple[str, ...], list[str]]] = {}  # source -> (keys, labels), this report's
-        self.memo: dict = {}  # per-report results that cite (wording.explained)
+        self.memo: dict = {}  # per-report results that cite (wording.explained, wording.humanise)
 
     def cite(self, source: str) -> list[str]:
         """Author-year labels for one evidence source (keys no file resolves are shown as given).

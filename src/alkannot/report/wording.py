@@ -121,8 +121,21 @@ def _token_words(token: str) -> str:
 
 
 def humanise(text: str, citer: Citer | None = None) -> str:
-    """Engine text -> reader text: statement-id brackets dropped, source keys resolved, tokens spelled out."""
-    s = _IDS_RE.sub("", _t(text))
+    """Engine text -> reader text: statement-id brackets dropped, source keys resolved, tokens spelled out.
+
+    With a ``citer``, made once per text and report (``citer.memo``): the drug cards repeat the same notes and
+    statements, and a second call would give the same text and cite only keys the first call already cited."""
+    if citer is None:
+        return _humanise(_t(text), None)
+    key = ("humanise", _t(text))
+    hit = citer.memo.get(key)
+    if hit is None:
+        hit = citer.memo[key] = _humanise(key[1], citer)
+    return hit
+
+
+def _humanise(text: str, citer: Citer | None) -> str:
+    s = _IDS_RE.sub("", text)
     if citer is not None:
         s = _SRC_PAREN_RE.sub(lambda m: "(" + citer.label(m.group(1).replace(",", ";")) + (m.group(2) or "")
                               + ")", s)
@@ -411,11 +424,15 @@ def qc_badge(data: dict, *, low_tumour_fraction: float = 0.01) -> dict:
 # Key findings
 # ---------------------------------------------------------------------------------------------
 
-def _variant(data: dict, short: str) -> dict:
+def _alk_variants(data: dict) -> dict:
+    """ALK variants by protein_short (the first of a name wins): one pass over the variants, not one per ALK
+    mutation."""
+    out: dict[str, dict] = {}
     for v in map(_d, _l(_d(data).get("variants"))):
-        if v.get("gene") == "ALK" and v.get("protein_short") == short:
-            return v
-    return {}
+        short = v.get("protein_short")
+        if v.get("gene") == "ALK" and isinstance(short, str):  # the names looked up are text
+            out.setdefault(short, v)
+    return out
 
 
 def key_findings(data: dict, citer: Citer) -> dict:
@@ -426,8 +443,9 @@ def key_findings(data: dict, citer: Citer) -> dict:
     hs = hotspot_summary(data)
     if alk:
         descr = []
+        alk_variants = _alk_variants(data)
         for m in alk:
-            v = _variant(data, m)
+            v = alk_variants.get(m, {})
             alias = _l(v.get("protein_aliases"))
             bits = [x for x in (f"VAF {pct(v.get('vaf'))}" if v.get("vaf") is not None else "",
                                 f"published as {alias[0]}" if alias else "") if x]
