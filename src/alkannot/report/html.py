@@ -210,47 +210,44 @@ def always_listed(v: dict) -> bool:
 
 
 def variant_rows(variants, ctdna: dict) -> list[dict]:
+    """The variant table's rows (report/table_rows.variant_row_html draws them), with the reader columns:
+    published alias, one FILTER cell in words, flag labels (see report/wording.py). One pass, one dict per
+    variant: an all-sites sample has tens of thousands."""
+    from alkannot.report.wording import flag_label
+
     lod = hotspot_index(ctdna)
     rows = []
     for v in map(_dict, _list(variants)):
-        short = _text(v.get("protein_short"))
+        get = v.get
+        short = _text(get("protein_short"))
         hs = lod.get(short, {})
+        spec = _text(get("specimen_filter"))
+        words = _text(get("filter")) or "—"
+        if get("filter_pass") is False:
+            words += " (caller FILTER not passing: shown, not used for verdicts)"
+        elif spec:
+            words += " · " + ("passes specimen filters" if spec == "pass" else flag_label(spec))
+        ch = _text(get("ch_status"))
+        flags = [flag_label(f) for f in _list(get("flags"))]
+        if ch:
+            flags.append(flag_label(ch))
         rows.append({
-            "gene": _text(v.get("gene")),
-            "locus": f"{_text(v.get('chrom'))}:{_text(v.get('pos'))} {_text(v.get('ref'))}>{_text(v.get('alt'))}",
-            "transcript": _text(v.get("transcript")),
-            "hgvsc": _text(v.get("hgvsc")), "hgvsp": _text(v.get("hgvsp")), "short": short,
-            "consequence": _text(v.get("consequence")), "exon": _text(v.get("exon")),
-            "region": _text(v.get("alk_region")), "kinase": bool(v.get("alk_kinase_domain")),
-            "vaf": v.get("vaf"), "depth": v.get("depth"), "alt_reads": v.get("alt_reads"),
-            "lod": v.get("lod", hs.get("lod")),
-            "filter": _text(v.get("filter")), "specimen_filter": _text(v.get("specimen_filter")),
-            "flags": [_text(f) for f in _list(v.get("flags"))],
-            "ch": _text(v.get("ch_status")),
-            "ch_evidence": _text(v.get("ch_evidence")),
-            "annotated": v.get("status") != "not_annotated",
-            "reason": _text(v.get("reason")),
-            **_readable_variant(v),
+            "gene": _text(get("gene")),
+            "locus": f"{_text(get('chrom'))}:{_text(get('pos'))} {_text(get('ref'))}>{_text(get('alt'))}",
+            "transcript": _text(get("transcript")),
+            "hgvsc": _text(get("hgvsc")), "hgvsp": _text(get("hgvsp")), "short": short,
+            "consequence": _text(get("consequence")), "exon": _text(get("exon")),
+            "region": _text(get("alk_region")), "kinase": bool(get("alk_kinase_domain")),
+            "vaf": get("vaf"), "depth": get("depth"), "alt_reads": get("alt_reads"),
+            "lod": get("lod", hs.get("lod")),
+            "ch": ch,
+            "ch_evidence": _text(get("ch_evidence")),
+            "annotated": get("status") != "not_annotated",
+            "reason": _text(get("reason")),
+            "alias": ", ".join([_text(a) for a in _list(get("protein_aliases"))]),
+            "filter_words": words, "flag_words": flags,
         })
     return rows
-
-
-def _readable_variant(v: dict) -> dict:
-    """Reader columns: published alias, one FILTER cell in words, flag labels (see report/wording.py)."""
-    from alkannot.report.wording import flag_label
-
-    filt, spec = _text(v.get("filter")), _text(v.get("specimen_filter"))
-    words = filt or "—"
-    if v.get("filter_pass") is False:
-        words += " (caller FILTER not passing: shown, not used for verdicts)"
-    elif spec:
-        words += " · " + ("passes specimen filters" if spec == "pass" else flag_label(spec))
-    flags = [flag_label(f) for f in _list(v.get("flags"))]
-    ch = _text(v.get("ch_status"))
-    if ch:
-        flags.append(flag_label(ch))
-    return {"alias": ", ".join(_text(a) for a in _list(v.get("protein_aliases"))),
-            "filter_words": words, "flag_words": flags}
 
 
 def compound_rows(compounds) -> list[dict]:
