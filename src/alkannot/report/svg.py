@@ -45,6 +45,8 @@ def _f(x: float) -> str:
 
 def as_float(v) -> float | None:
     """A finite number or None (report inputs are untrusted: strings, NaN, inf all occur)."""
+    if v is None:  # the usual missing value (read counts, LoDs): None without raising and catching a TypeError
+        return None
     try:
         x = float(v)
     except (TypeError, ValueError):
