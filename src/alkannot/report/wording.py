@@ -135,11 +135,23 @@ def humanise(text: str, citer: Citer | None = None) -> str:
 
 
 def _humanise(text: str, citer: Citer | None) -> str:
-    s = _IDS_RE.sub("", text)
-    if citer is not None:
+    s = _without_ids(text)
+    if citer is not None:  # the only step that depends on the report (its citations): never remembered
         s = _SRC_PAREN_RE.sub(lambda m: "(" + citer.label(m.group(1).replace(",", ";")) + (m.group(2) or "")
                               + ")", s)
         s = cite_ref_numbers(s, citer)
+    return _spelled_out(s)
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _without_ids(text: str) -> str:
+    """humanise, first step: statement-id brackets dropped (pure; remembered per process)."""
+    return _IDS_RE.sub("", text)
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _spelled_out(s: str) -> str:
+    """humanise, last step: gene tokens and effect tokens in words, spaces normalised (pure; remembered)."""
     s = _GENE_TOKEN_RE.sub(lambda m: token_words(m.group(0)), s)
     for eff, (_, w) in EFFECT_WORDS.items():
         if "_" in eff:  # only the engine's tokens, never the plain words "resistant" / "sensitive" in prose
@@ -883,17 +895,25 @@ def tier_rows(data: dict, citer: Citer) -> list[dict]:
             parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({review_label[0]})")
         if civic:
             parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
-        rule = _t(t.get("rule"))
-        if rule.startswith("civic-"):
-            lv = rule.split("-")[1]
-            where = " in NSCLC" if rule.endswith("nsclc") else " in another tumour type" if rule.endswith("other") \
-                else ""
-            rule_words = f"CIViC level {'/'.join(lv)}{where}"
-        else:
-            rule_words = TIER_RULE_WORDS.get(rule, rule.replace("-", " "))
-        finding = _t(t.get("finding"))
-        out.append({"finding": " + ".join(token_words(p) if ":" in p else f"ALK {p}" for p in finding.split(" + ")),
+        out.append({"finding": _finding_words(_t(t.get("finding"))),
                     "kind": _t(t.get("kind")).replace("alk_", "ALK ").replace("_", " "),
-                    "label": _t(t.get("label")), "rule": rule_words,
+                    "label": _t(t.get("label")), "rule": _tier_rule_words(_t(t.get("rule"))),
                     "basis": "; ".join(parts) or "no evidence in any source"})
     return out
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _tier_rule_words(rule: str) -> str:
+    """An evidence-tier rule id in words (pure; remembered per process: a few rules, hundreds of rows)."""
+    if rule.startswith("civic-"):
+        lv = rule.split("-")[1]
+        where = " in NSCLC" if rule.endswith("nsclc") else " in another tumour type" if rule.endswith("other") \
+            else ""
+        return f"CIViC level {'/'.join(lv)}{where}"
+    return TIER_RULE_WORDS.get(rule, rule.replace("-", " "))
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _finding_words(finding: str) -> str:
+    """An evidence-tier finding ('G1202R + L1196M', 'MET:amplification') in words (pure; remembered)."""
+    return " + ".join(token_words(p) if ":" in p else f"ALK {p}" for p in finding.split(" + "))
