@@ -292,3 +292,10 @@ def test_drug_cards_are_the_jinja_loops_bytes(seed):
     py = env.from_string(PY_CARDS).render(v=v, r=r)
     assert py == env.from_string(JINJA_CARDS).render(v=v, r=r)
     assert "<script>" not in py and "<svg" not in py
+
+
+def test_hgvs_tokens_escaped_together_are_the_tokens_escaped_one_by_one():
+    rng = random.Random(4)
+    for _ in range(500):
+        parts = ["".join(rng.choice(":<>&'\"a;#1") for _ in range(rng.randrange(8))) for _ in range(rng.randrange(1, 4))]
+        assert hgvs_html(*parts) == _old_hgvs(*parts)

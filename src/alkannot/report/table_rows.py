@@ -9,31 +9,20 @@ renders those loops beside this code: the same bytes). Every value from the view
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from alkannot.report.numbers import fmt_num, fmt_vaf
-
-
-def _e(value) -> str:
-    """markupsafe.escape(value) as text: a plain string by markupsafe's own replacements (the same bytes as its
-    C speedups), anything else by escape itself. Most cells hold none of the five characters: five membership
-    tests are cheaper than five replace calls, and the string is then returned as it is."""
-    if type(value) is str:
-        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
-            return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;") \
-                .replace('"', "&#34;")
-        return value
-    return escape(value)
+from alkannot.report.values import html_text as _e  # markupsafe.escape's bytes, as text
 
 
 def hgvs_text(*parts: str) -> str:
     """HGVS parts ('NM_004304.5', 'c.3604G>A': strings) as tokens that never break inside, a line breaking
-    only after ':'; each token escaped (readable.hgvs_html is this as Markup)."""
-    tokens = [x for p in parts for x in p.split(":") if x]
+    only after ':'; each token escaped (readable.hgvs_html is this as Markup). Escaping never adds or removes a
+    ':', so the parts are escaped together, once, and split after."""
+    tokens = [x for x in _e(":".join(parts)).split(":") if x]
     if not tokens:
         return "—"
-    return '<span class="hgvs"><span class="tok">' + '</span>:<wbr><span class="tok">'.join(map(_e, tokens)) \
-        + "</span></span>"
+    return '<span class="hgvs"><span class="tok">' + '</span>:<wbr><span class="tok">'.join(tokens) + "</span></span>"
 
 
 def variant_row_html(row: dict) -> str:
