@@ -1,10 +1,10 @@
 """The sample page alone (report.html.render_sample_html) on the panel sample, this tree against another commit.
 
-    python benchmarks/bench_sample_html.py [--rev a3e4a0e] [--rounds 5] [--n 200]
+    python benchmarks/bench_sample_html.py [--rev a3e4a0e] [--rounds 5] [--n 200] [--vcf kd_64.vcf]
 
 Each round, for `--rev` (exported with `git archive` to benchmarks/out/rev-<rev>/, as compare_outputs.py does) and
 for this tree, in alternation, one process (PYTHONPATH=<tree>/src) runs `run_sample()` on
-benchmarks/out/inputs/panel.vcf once, keeps the arguments `render_sample_html` was called with, then times `--n`
+benchmarks/out/inputs/panel.vcf (or `--vcf`, a file there) once, keeps the arguments `render_sample_html` was called with, then times `--n`
 calls of it in that warm process: the median is the round's figure. Prints the medians over the rounds and the
 ratio (the warm-batch part of issue 19: this page is a fixed share of every sample's time).
 """
@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rev", default="a3e4a0e")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--n", type=int, default=200, help="timed calls per round")
+    ap.add_argument("--vcf", default="panel.vcf", help="a VCF in benchmarks/out/inputs/")
     a = ap.parse_args(argv)
-    vcf = OUT / "inputs" / "panel.vcf"
+    vcf = OUT / "inputs" / a.vcf
     if not vcf.exists():
         sys.exit(f"{vcf} missing: run benchmarks/generate.py --no-cohort first")
     from compare_outputs import export
