@@ -251,7 +251,7 @@ PY_CARDS = """<div class="drugs" role="list">
 def _card_views(rng: random.Random) -> tuple[list[dict], dict, list]:
     """Random drug cells, reader explanations and clonality lines: every branch of the card, hostile text."""
     texts = ["", "crizotinib", "resistant", "CIViC only", "a_b", "TP53:mutation", "needs one of: sheet",
-             "(low_vaf)", "max_somatic_vaf", *HOSTILE]
+             "(low_vaf)", "max_somatic_vaf", None, 0, 7, Markup("<i>kept</i>"), *HOSTILE]
     t = lambda: rng.choice(texts)  # noqa: E731
     some = lambda f, k=3: [f() for _ in range(rng.randrange(k + 1))]  # noqa: E731
 
@@ -299,3 +299,48 @@ def test_hgvs_tokens_escaped_together_are_the_tokens_escaped_one_by_one():
     for _ in range(500):
         parts = ["".join(rng.choice(":<>&'\"a;#1") for _ in range(rng.randrange(8))) for _ in range(rng.randrange(1, 4))]
         assert hgvs_html(*parts) == _old_hgvs(*parts)
+
+
+# The methods table's, the References list's and the key-findings paragraph's loops as the templates had them.
+JINJA_RESOURCES = """<tbody>
+{% for f in r.resource_files %}<tr><td>{{ f.role }}</td><td class="mono">{{ f.file }}</td><td>{{ f.version or "—" }}</td><td class="mono">{{ f.sha256 or "—" }}</td></tr>
+{% endfor %}</tbody></table>
+"""
+PY_RESOURCES = """<tbody>
+{{ resource_file_rows(r.resource_files) }}</tbody></table>
+"""
+JINJA_REFS = """<ol class="refs">
+{% for c in r.references %}
+<li><strong>{{ c.label }}</strong>: {% if c.url %}<a href="{{ c.url }}" rel="noreferrer noopener">{{ c.text }}</a>{% else %}{{ c.text }}{% endif %}{% if c.note %} <span class="sub">({{ c.note }})</span>{% endif %}</li>
+{% endfor %}
+</ol>
+"""
+PY_REFS = """<ol class="refs">
+{{ reference_items(r.references) }}</ol>
+"""
+JINJA_PARAGRAPH = """<div class="findings">
+{% for sentence in r.paragraph %}{{ sentence }} {% endfor %}
+</div>
+"""
+PY_PARAGRAPH = """<div class="findings">
+{{ r.paragraph | join(" ") }}{% if r.paragraph %} {% endif %}
+</div>
+"""
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_resource_reference_and_findings_loops_are_the_jinja_loops_bytes(seed):
+    rng = random.Random(seed)
+    values = ["", "tabbo2020", "https://doi.org/10.1/x", None, 0, 3, Markup("<i>ok</i>"), *HOSTILE]
+    t = lambda: rng.choice(values)  # noqa: E731
+    n = rng.randrange(0, 10)
+    r = {"resource_files": [{k: t() for k in ("role", "file", "version", "sha256")} for _ in range(n)],
+         "references": [{k: t() for k in ("label", "text", "url", "note")} for _ in range(n)],
+         "paragraph": [t() for _ in range(n)]}
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.globals.update({k: environment().globals[k] for k in ("resource_file_rows", "reference_items")})
+    for jinja, py in ((JINJA_RESOURCES, PY_RESOURCES), (JINJA_REFS, PY_REFS), (JINJA_PARAGRAPH, PY_PARAGRAPH)):
+        out = env.from_string(py).render(r=r)
+        assert out == env.from_string(jinja).render(r=r)
+        assert "<script>" not in out and "<svg" not in out

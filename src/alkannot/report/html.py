@@ -102,7 +102,8 @@ def environment() -> Environment:
                        co_alteration_table_rows=table_rows.co_alteration_table_rows,
                        tier_table_rows=table_rows.tier_table_rows,
                        evidence_trail_sections=table_rows.evidence_trail_sections,
-                       drug_cards=table_rows.drug_cards)
+                       drug_cards=table_rows.drug_cards, resource_file_rows=table_rows.resource_file_rows,
+                       reference_items=table_rows.reference_items)
     return env
 
 

@@ -186,6 +186,25 @@ def _civic_block(c: dict) -> str:
     if c["fusion_n"]:
         out.append(f'<p class="na">ALK-fusion-level CIViC items (the indication, not the resistance finding): '
                    f'{e(c["fusion_n"])} ({e(c["fusion_levels"])})'
-                   + (f', e.g. {e(", ".join(map(str, c["fusion_top"])))}' if c["fusion_top"] else "") + ".</p>")
+                   # Markup.join escapes each item as Jinja's join filter did (a Markup item kept as it is)
+                   + (f', e.g. {Markup(", ").join(c["fusion_top"])}' if c["fusion_top"] else "") + ".</p>")
     out.append("</div>")
     return "".join(out)
+
+
+def resource_file_rows(files) -> Markup:
+    """The methods section's resource-file table body (``readable_view``'s ``resource_files``: role, file,
+    version, sha256): the same sixteen-odd rows on every page."""
+    e = _e
+    return Markup("".join([
+        f'<tr><td>{e(f["role"])}</td><td class="mono">{e(f["file"])}</td><td>{e(f["version"] or "—")}</td>'
+        f'<td class="mono">{e(f["sha256"] or "—")}</td></tr>\n' for f in files]))
+
+
+def reference_items(refs) -> Markup:
+    """The References list's items (``Citer.entries``: label, text, url, note)."""
+    e = _e
+    return Markup("".join([
+        f"<li><strong>{e(c['label'])}</strong>: "
+        + (f'<a href="{e(c["url"])}" rel="noreferrer noopener">{e(c["text"])}</a>' if c["url"] else f"{e(c['text'])}")
+        + (f' <span class="sub">({e(c["note"])})</span>' if c["note"] else "") + "</li>\n" for c in refs]))
