@@ -1,8 +1,9 @@
-"""The sample page's long tables' rows, rendered in Python (variants, compounds, co-alterations, evidence tiers,
-the evidence trail's lists).
+"""The sample page's long lists, rendered in Python: the tables' rows (variants, compounds, co-alterations,
+evidence tiers, resource files), the drug cards, the evidence trail's lists and the References list.
 
-Each function gives the markup ``sample.html.j2`` drew with a Jinja loop (`tests/report/test_table_rows.py`
-renders those loops beside this code: the same bytes). Every value from the view rows (``html.sample_view``,
+Each function gives the markup ``sample.html.j2`` / ``_macros.html.j2`` drew with a Jinja loop
+(`tests/report/test_table_rows.py` renders those loops beside this code, on random and hostile values: the same
+bytes); a warm batch process renders one page per sample, and Jinja's per-item cost was most of the page's. Every value from the view rows (``html.sample_view``,
 ``readable.readable_view``) is input-derived and untrusted: it is escaped as Jinja's autoescape escapes it
 (``markupsafe.escape``), and only our own constant markup is joined around it.
 """
@@ -13,6 +14,7 @@ from markupsafe import Markup
 
 from alkannot.report.numbers import fmt_num, fmt_vaf
 from alkannot.report.values import html_text as _e  # markupsafe.escape's bytes, as text
+from alkannot.report.wording import engine_words
 
 
 def hgvs_text(*parts: str) -> str:
@@ -112,8 +114,6 @@ def drug_cards(drugs, explain, clonality) -> Markup:
     """The first screen's drug cards: one ``<details>`` per ``html.drug_cells`` entry ``d``, with the reader's
     explanation ``explain[d['drug']]`` (``wording.explained``; none: "Not assessed") and, in every card, the ALK
     mutations' clonality lines (``clonality``: the same list for each card, so it is worded and escaped once)."""
-    from alkannot.report.wording import engine_words
-
     e = _e
     alk = ("<strong>ALK mutations</strong><ul>" + "".join([f"<li>{e(engine_words(c))}</li>" for c in clonality])
            + "</ul>") if clonality else ""
@@ -121,8 +121,8 @@ def drug_cards(drugs, explain, clonality) -> Markup:
 
 
 def _drug_card(d: dict, x: dict | None, alk: str) -> str:
-    from alkannot.report.wording import engine_words
-
+    """One card: the summary line (verdict, why, CIViC badge), then the evidence, notes, ALK mutations and
+    CIViC block it opens to."""
     e = _e
     civic = d["civic"]
     out = [f'<details class="drug v-{e(d["kind"])}" role="listitem">\n',
@@ -161,8 +161,6 @@ def _drug_card(d: dict, x: dict | None, alk: str) -> str:
 
 def _civic_block(c: dict) -> str:
     """A drug card's CIViC block (``civic_view.civic_cell``)."""
-    from alkannot.report.wording import engine_words
-
     e = _e
     out = [f'<div class="civic-block"><strong>CIViC {e(c["release"])} beside the review</strong> (the review\'s '
            "verdict above is primary)\n",
