@@ -180,3 +180,167 @@ def test_compound_co_alteration_and_tier_rows_are_the_jinja_loops_bytes(seed):
     v, r = {"compounds": compounds, "co_alterations": co}, {"co_cites": co_cites, "tiers": tiers}
     for jinja, py in ((JINJA_COMPOUNDS, PY_COMPOUNDS), (JINJA_CO, PY_CO), (JINJA_TIERS, PY_TIERS)):
         assert _render(py, v, r) == _render(jinja, v, r)
+
+
+# The evidence trail's loop as _macros.html.j2 had it (with the lines around it that decide its whitespace).
+JINJA_TRAIL = """<details class="trail"><summary>Show</summary>
+{% for t in trail %}
+<h3>{{ t.title }}</h3>
+<ul class="mono">{% for i in t.lines %}<li>{{ i }}</li>{% endfor %}</ul>
+{% endfor %}
+{% if not trail %}<p class="na">Nothing recorded.</p>{% endif %}
+</details>
+"""
+PY_TRAIL = """<details class="trail"><summary>Show</summary>
+{{ evidence_trail_sections(trail) }}{% if not trail %}<p class="na">Nothing recorded.</p>{% endif %}
+</details>
+"""
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_evidence_trail_sections_are_the_jinja_loops_bytes(seed):
+    rng = random.Random(seed)
+    values = ["", "verdict: resistant", "note: a < b & 'c'", 0, None, 1.5, Markup("<b>kept</b>"), *HOSTILE]
+    trail = [{"title": rng.choice(values), "lines": [rng.choice(values) for _ in range(rng.randrange(4))]}
+             for _ in range(rng.randrange(0, 8))]
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.globals["evidence_trail_sections"] = environment().globals["evidence_trail_sections"]
+    py = env.from_string(PY_TRAIL).render(trail=trail)
+    assert py == env.from_string(JINJA_TRAIL).render(trail=trail)
+    assert "<script>" not in py and "<svg" not in py
+
+
+# The drug cards' loop as sample.html.j2 had it (with the lines around it that decide its whitespace).
+JINJA_CARDS = """<div class="drugs" role="list">
+{% for d in v.drugs %}
+{% set x = r.explain.get(d.drug) %}
+<details class="drug v-{{ d.kind }}" role="listitem">
+<summary title="{{ d.drug }}: {{ d.verdict }}{% if x %} — {{ x.headline }}{% endif %}">
+<span class="dname">{{ d.drug }}</span>
+<span class="dverdict">{{ d.symbol }} {{ d.verdict }}</span>
+{% for l in d.lines %}<span class="dline">{{ l }}</span>{% endfor %}
+{% if x %}<span class="dwhy">{{ x.short }}</span>{% for l in x.extra %}<span class="dline">{{ l }}</span>{% endfor %}{% endif %}
+{% if d.civic %}<span class="dcivic civic-{{ d.civic.agreement }}" title="{{ d.civic.explanation | words }}">CIViC {{ d.civic.symbol }} {{ d.civic.label | replace("CIViC only", "only") }} ({{ d.civic.n_items }})</span>{% endif %}
+<span class="more">{% if x and (x.findings or x.notes) or d.civic %}evidence ▸{% else %}no details{% endif %}</span>
+</summary>
+<div class="body">
+{% if x %}
+{% for f in x.findings %}<strong>{{ f.label }}</strong><ul>{% for e in f.evidence %}<li>{{ e.statement }}{% if e.cite %} <span class="cite">({{ e.cite }})</span>{% endif %}</li>{% endfor %}</ul>{% endfor %}
+{% if x.notes %}<strong>Notes</strong><ul>{% for n in x.notes %}<li>{{ n }}</li>{% endfor %}</ul>{% endif %}
+{% if not (x.findings or x.notes) %}<p class="na">No evidence recorded.</p>{% endif %}
+{% else %}<p class="na">Not assessed.</p>{% endif %}
+{% if v.therapy.clonality %}<strong>ALK mutations</strong><ul>{% for c in v.therapy.clonality %}<li>{{ c | words }}</li>{% endfor %}</ul>{% endif %}
+{% if d.civic %}<div class="civic-block"><strong>CIViC {{ d.civic.release }} beside the review</strong> (the review's verdict above is primary)
+<p><span class="tag civic-{{ d.civic.agreement }}">{{ d.civic.symbol }} {{ d.civic.label }}</span> {{ d.civic.counts }}. {{ d.civic.explanation | words }}{% if d.civic.changed %} <strong>{{ d.civic.changed }}</strong>{% endif %}</p>
+{% if d.civic.rows %}<table class="civic-items"><thead><tr><th>EID</th><th>Finding</th><th>CIViC says</th><th>Level</th><th>Disease</th><th>PMID</th></tr></thead><tbody>
+{% for it in d.civic.rows %}<tr><td>{% if it.url.startswith("https://") %}<a href="{{ it.url }}">{{ it.eid }}</a>{% else %}{{ it.eid }}{% endif %}</td><td>{{ it.finding | words }}</td><td>{{ it.effect }}{% if it.with %} (with {{ it.with }}){% endif %}</td><td>{{ it.level }}</td><td>{{ it.disease }}{% if it.other_disease %} <span class="tag warn">not NSCLC</span>{% endif %}</td><td>{{ it.pmid or it.citation }}</td></tr>
+{% endfor %}</tbody></table>{% if d.civic.more %}<p class="na">+{{ d.civic.more }} more in the JSON.</p>{% endif %}{% endif %}
+{% if d.civic.fusion_n %}<p class="na">ALK-fusion-level CIViC items (the indication, not the resistance finding): {{ d.civic.fusion_n }} ({{ d.civic.fusion_levels }}){% if d.civic.fusion_top %}, e.g. {{ d.civic.fusion_top | join(", ") }}{% endif %}.</p>{% endif %}
+</div>{% endif %}
+</div>
+</details>
+{% endfor %}
+</div>
+"""
+PY_CARDS = """<div class="drugs" role="list">
+{{ drug_cards(v.drugs, r.explain, v.therapy.clonality) }}</div>
+"""
+
+
+def _card_views(rng: random.Random) -> tuple[list[dict], dict, list]:
+    """Random drug cells, reader explanations and clonality lines: every branch of the card, hostile text."""
+    texts = ["", "crizotinib", "resistant", "CIViC only", "a_b", "TP53:mutation", "needs one of: sheet",
+             "(low_vaf)", "max_somatic_vaf", None, 0, 7, Markup("<i>kept</i>"), *HOSTILE]
+    t = lambda: rng.choice(texts)  # noqa: E731
+    some = lambda f, k=3: [f() for _ in range(rng.randrange(k + 1))]  # noqa: E731
+
+    def civic():
+        if rng.random() < 0.3:
+            return None
+        return {"agreement": t(), "symbol": t(), "label": rng.choice(["CIViC only", "agrees", *HOSTILE]),
+                "explanation": t(), "counts": t(), "n_items": rng.choice([0, 3, "7", HOSTILE[0]]),
+                "release": t(), "changed": t(), "more": rng.choice([0, 2]),
+                "rows": some(lambda: {"url": rng.choice(["https://civic/1", "http://x", HOSTILE[1], ""]),
+                                      "eid": t(), "finding": t(), "effect": t(), "with": t(), "level": t(),
+                                      "disease": t(), "other_disease": rng.choice([True, False]),
+                                      "pmid": t(), "citation": t()}),
+                "fusion_n": rng.choice([0, 4]), "fusion_levels": t(), "fusion_top": some(t)}
+
+    drugs, explain = [], {}
+    for i in range(rng.randrange(1, 8)):
+        name = rng.choice([f"drug{i}", HOSTILE[i % len(HOSTILE)]])
+        drugs.append({"drug": name, "kind": t(), "symbol": t(), "verdict": t(), "lines": some(t), "civic": civic()})
+        r = rng.random()
+        if r < 0.7:
+            explain[name] = {"headline": t(), "short": t(), "extra": some(t), "notes": some(t),
+                             "findings": some(lambda: {"label": t(), "evidence": some(
+                                 lambda: {"statement": t(), "cite": t()})})}
+        elif r < 0.8:
+            explain[name] = {}
+    return drugs, explain, some(t, 4)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_drug_cards_are_the_jinja_loops_bytes(seed):
+    drugs, explain, clonality = _card_views(random.Random(seed))
+    v, r = {"drugs": drugs, "therapy": {"clonality": clonality}}, {"explain": explain}
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(vaf=fmt_vaf, num=fmt_num, rate=fmt_rate, words=engine_words)
+    env.globals["drug_cards"] = environment().globals["drug_cards"]
+    py = env.from_string(PY_CARDS).render(v=v, r=r)
+    assert py == env.from_string(JINJA_CARDS).render(v=v, r=r)
+    assert "<script>" not in py and "<svg" not in py
+
+
+def test_hgvs_tokens_escaped_together_are_the_tokens_escaped_one_by_one():
+    rng = random.Random(4)
+    for _ in range(500):
+        parts = ["".join(rng.choice(":<>&'\"a;#1") for _ in range(rng.randrange(8))) for _ in range(rng.randrange(1, 4))]
+        assert hgvs_html(*parts) == _old_hgvs(*parts)
+
+
+# The methods table's, the References list's and the key-findings paragraph's loops as the templates had them.
+JINJA_RESOURCES = """<tbody>
+{% for f in r.resource_files %}<tr><td>{{ f.role }}</td><td class="mono">{{ f.file }}</td><td>{{ f.version or "—" }}</td><td class="mono">{{ f.sha256 or "—" }}</td></tr>
+{% endfor %}</tbody></table>
+"""
+PY_RESOURCES = """<tbody>
+{{ resource_file_rows(r.resource_files) }}</tbody></table>
+"""
+JINJA_REFS = """<ol class="refs">
+{% for c in r.references %}
+<li><strong>{{ c.label }}</strong>: {% if c.url %}<a href="{{ c.url }}" rel="noreferrer noopener">{{ c.text }}</a>{% else %}{{ c.text }}{% endif %}{% if c.note %} <span class="sub">({{ c.note }})</span>{% endif %}</li>
+{% endfor %}
+</ol>
+"""
+PY_REFS = """<ol class="refs">
+{{ reference_items(r.references) }}</ol>
+"""
+JINJA_PARAGRAPH = """<div class="findings">
+{% for sentence in r.paragraph %}{{ sentence }} {% endfor %}
+</div>
+"""
+PY_PARAGRAPH = """<div class="findings">
+{{ r.paragraph | join(" ") }}{% if r.paragraph %} {% endif %}
+</div>
+"""
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_resource_reference_and_findings_loops_are_the_jinja_loops_bytes(seed):
+    rng = random.Random(seed)
+    values = ["", "tabbo2020", "https://doi.org/10.1/x", None, 0, 3, Markup("<i>ok</i>"), *HOSTILE]
+    t = lambda: rng.choice(values)  # noqa: E731
+    n = rng.randrange(0, 10)
+    r = {"resource_files": [{k: t() for k in ("role", "file", "version", "sha256")} for _ in range(n)],
+         "references": [{k: t() for k in ("label", "text", "url", "note")} for _ in range(n)],
+         "paragraph": [t() for _ in range(n)]}
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.globals.update({k: environment().globals[k] for k in ("resource_file_rows", "reference_items")})
+    for jinja, py in ((JINJA_RESOURCES, PY_RESOURCES), (JINJA_REFS, PY_REFS), (JINJA_PARAGRAPH, PY_PARAGRAPH)):
+        out = env.from_string(py).render(r=r)
+        assert out == env.from_string(jinja).render(r=r)
+        assert "<script>" not in out and "<svg" not in out

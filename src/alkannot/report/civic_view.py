@@ -1,7 +1,8 @@
-"""View model of the CIViC side-by-side blocks and the per-finding evidence tiers (HTML report).
+"""View model of the CIViC side-by-side blocks and the CIViC methods line (HTML report; the per-finding
+evidence tiers are worded by ``wording.tier_rows``).
 
-Everything here comes from the sample JSON (``drugs[D].civic``, ``evidence_tiers``, ``kb.civic``); values are
-passed to Jinja as text, which autoescapes them.
+Everything here comes from the sample JSON (``drugs[D].civic``, ``evidence_tier_scheme``, ``kb.civic``); values
+are passed to Jinja as text, which autoescapes them.
 """
 
 from __future__ import annotations
@@ -59,19 +60,6 @@ def civic_cell(block: Any) -> dict[str, Any] | None:
                     + ", ".join(f"EID{_t(e)}" for e in changed.get("eids") or [])) if changed else "",
         "release": _t(block.get("release")),
     }
-
-
-def tier_rows(data: dict[str, Any]) -> list[dict[str, str]]:
-    rows = []
-    for t in data.get("evidence_tiers") or []:
-        if not isinstance(t, dict):
-            continue
-        basis = [_t(b) for b in t.get("basis") or []]
-        n = t.get("n_basis") or len(basis)
-        rows.append({"finding": _t(t.get("finding")), "kind": _t(t.get("kind")).replace("_", " "),
-                     "tier": _t(t.get("tier")), "label": _t(t.get("label")), "rule": _t(t.get("rule")),
-                     "basis": "; ".join(basis) + (f" (+{n - len(basis)} more)" if n > len(basis) else "")})
-    return rows
 
 
 def civic_methods(data: dict[str, Any]) -> dict[str, str] | None:

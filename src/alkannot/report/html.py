@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from alkannot.drug_names import TKIS
-from alkannot.report.civic_view import civic_cell, civic_methods, tier_rows
+from alkannot.report.civic_view import civic_cell, civic_methods
 from alkannot.report.numbers import fmt_num, fmt_rate, fmt_vaf  # noqa: F401 (also used from here by other renderers)
 from alkannot.report.svg import MAP_END, MAP_START, as_float, kinase_domain_map, map_markers, resolve_regions
 from alkannot.report.values import as_dict as _dict
@@ -44,13 +44,6 @@ COVERED_STATUSES = frozenset({"detected", "not_detected", "covered"})
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
        "form-action 'none'; frame-ancestors 'none'")
-
-# Always cited: the review the knowledge base implements.
-REVIEW_CITATION = {
-    "text": "Tabbò F, Reale ML, Bironzo P, Scagliotti GV. Resistance to anaplastic lymphoma kinase inhibitors: "
-            "knowing the enemy is half the battle won. Transl Lung Cancer Res 2020. doi:10.21037/tlcr-20-372",
-    "url": "https://doi.org/10.21037/tlcr-20-372",
-}
 
 NOT_ASSESSED = "not assessed"
 
@@ -107,26 +100,16 @@ def environment() -> Environment:
     env.globals.update(variant_table_rows=table_rows.variant_table_rows,
                        compound_table_rows=table_rows.compound_table_rows,
                        co_alteration_table_rows=table_rows.co_alteration_table_rows,
-                       tier_table_rows=table_rows.tier_table_rows)
+                       tier_table_rows=table_rows.tier_table_rows,
+                       evidence_trail_sections=table_rows.evidence_trail_sections,
+                       drug_cards=table_rows.drug_cards, resource_file_rows=table_rows.resource_file_rows,
+                       reference_items=table_rows.reference_items)
     return env
 
 
 # ---------------------------------------------------------------------------------------------
 # View model: the input dict normalised so the template never meets a missing key
 # ---------------------------------------------------------------------------------------------
-
-def _therapy_flag(f) -> str:
-    """Therapy flags are {id, message, ...} from the verdict engine (plain strings in older JSON)."""
-    return _text(f.get("message") or f.get("id")) if isinstance(f, dict) else _text(f)
-
-
-def _therapy_option(o) -> str:
-    """{drug, verdict, evidence: [{statement_id...}]} -> 'brigatinib: sensitive (T1.brigatinib.act.I1171N)'."""
-    if not isinstance(o, dict):
-        return _text(o)
-    ids = [_text(e.get("statement_id") or e.get("source")) for e in _list(o.get("evidence")) if isinstance(e, dict)]
-    return f"{_text(o.get('drug'))}: {_text(o.get('verdict'))}" + (f" ({', '.join(ids)})" if ids else "")
-
 
 def evidence_items(ev) -> list[dict]:
     """Evidence may be a list of {source, statement} dicts or of plain strings."""
@@ -187,16 +170,6 @@ def _card_lines(name: str, verdict: str, d: dict, tc: dict) -> dict:
     return {"lines": lines, **({"kind": kind, "symbol": "⚠"} if kind else {})}
 
 
-def mechanism_groups(mechs) -> list[dict]:
-    groups: dict[str, list[dict]] = {}
-    for m in _list(mechs):
-        m = _dict(m)
-        t = _text(m.get("type")) or "other"
-        groups.setdefault(t, []).append({"name": _text(m.get("name")), "evidence": evidence_items(m.get("evidence"))})
-    order = list(MECHANISM_TYPES) + sorted(t for t in groups if t not in MECHANISM_TYPES)
-    return [{"type": t, "title": MECHANISM_TYPES.get(t, t), "entries": groups[t]} for t in order if t in groups]
-
-
 _HOTSPOT_RE = re.compile(r"^([A-Z])(\d+)([A-Za-z*/]+)$")
 
 
@@ -238,47 +211,44 @@ def always_listed(v: dict) -> bool:
 
 
 def variant_rows(variants, ctdna: dict) -> list[dict]:
+    """The variant table's rows (report/table_rows.variant_row_html draws them), with the reader columns:
+    published alias, one FILTER cell in words, flag labels (see report/wording.py). One pass, one dict per
+    variant: an all-sites sample has tens of thousands."""
+    from alkannot.report.wording import flag_label
+
     lod = hotspot_index(ctdna)
     rows = []
     for v in map(_dict, _list(variants)):
-        short = _text(v.get("protein_short"))
+        get = v.get
+        short = _text(get("protein_short"))
         hs = lod.get(short, {})
+        spec = _text(get("specimen_filter"))
+        words = _text(get("filter")) or "—"
+        if get("filter_pass") is False:
+            words += " (caller FILTER not passing: shown, not used for verdicts)"
+        elif spec:
+            words += " · " + ("passes specimen filters" if spec == "pass" else flag_label(spec))
+        ch = _text(get("ch_status"))
+        flags = [flag_label(f) for f in _list(get("flags"))]
+        if ch:
+            flags.append(flag_label(ch))
         rows.append({
-            "gene": _text(v.get("gene")),
-            "locus": f"{_text(v.get('chrom'))}:{_text(v.get('pos'))} {_text(v.get('ref'))}>{_text(v.get('alt'))}",
-            "transcript": _text(v.get("transcript")),
-            "hgvsc": _text(v.get("hgvsc")), "hgvsp": _text(v.get("hgvsp")), "short": short,
-            "consequence": _text(v.get("consequence")), "exon": _text(v.get("exon")),
-            "region": _text(v.get("alk_region")), "kinase": bool(v.get("alk_kinase_domain")),
-            "vaf": v.get("vaf"), "depth": v.get("depth"), "alt_reads": v.get("alt_reads"),
-            "lod": v.get("lod", hs.get("lod")),
-            "filter": _text(v.get("filter")), "specimen_filter": _text(v.get("specimen_filter")),
-            "flags": [_text(f) for f in _list(v.get("flags"))],
-            "ch": _text(v.get("ch_status")),
-            "ch_evidence": _text(v.get("ch_evidence")),
-            "annotated": v.get("status") != "not_annotated",
-            "reason": _text(v.get("reason")),
-            **_readable_variant(v),
+            "gene": _text(get("gene")),
+            "locus": f"{_text(get('chrom'))}:{_text(get('pos'))} {_text(get('ref'))}>{_text(get('alt'))}",
+            "transcript": _text(get("transcript")),
+            "hgvsc": _text(get("hgvsc")), "hgvsp": _text(get("hgvsp")), "short": short,
+            "consequence": _text(get("consequence")), "exon": _text(get("exon")),
+            "region": _text(get("alk_region")), "kinase": bool(get("alk_kinase_domain")),
+            "vaf": get("vaf"), "depth": get("depth"), "alt_reads": get("alt_reads"),
+            "lod": get("lod", hs.get("lod")),
+            "ch": ch,
+            "ch_evidence": _text(get("ch_evidence")),
+            "annotated": get("status") != "not_annotated",
+            "reason": _text(get("reason")),
+            "alias": ", ".join([_text(a) for a in _list(get("protein_aliases"))]),
+            "filter_words": words, "flag_words": flags,
         })
     return rows
-
-
-def _readable_variant(v: dict) -> dict:
-    """Reader columns: published alias, one FILTER cell in words, flag labels (see report/wording.py)."""
-    from alkannot.report.wording import flag_label
-
-    filt, spec = _text(v.get("filter")), _text(v.get("specimen_filter"))
-    words = filt or "—"
-    if v.get("filter_pass") is False:
-        words += " (caller FILTER not passing: shown, not used for verdicts)"
-    elif spec:
-        words += " · " + ("passes specimen filters" if spec == "pass" else flag_label(spec))
-    flags = [flag_label(f) for f in _list(v.get("flags"))]
-    ch = _text(v.get("ch_status"))
-    if ch:
-        flags.append(flag_label(ch))
-    return {"alias": ", ".join(_text(a) for a in _list(v.get("protein_aliases"))),
-            "filter_words": words, "flag_words": flags}
 
 
 def compound_rows(compounds) -> list[dict]:
@@ -308,20 +278,12 @@ def hotspot_rows(ctdna: dict) -> tuple[list[dict], list[str]]:
     return rows, not_covered
 
 
-def citations(data: dict) -> list[dict]:
-    sources: set[str] = set()
-    for d in map(_dict, _dict(data.get("drugs")).values()):
-        sources.update(e["source"] for e in evidence_items(d.get("evidence")))
-    for coll in ("mechanisms", "co_alterations"):
-        for m in map(_dict, _list(data.get(coll))):
-            sources.update(e["source"] for e in evidence_items(m.get("evidence")))
-    cites = [{"text": s, "url": citation_url(s)} for s in sorted(s for s in sources if s.strip())]
-    # The review is always listed first; evidence sources citing parts of it (tables, its references) follow.
-    return [REVIEW_CITATION] + [c for c in cites if c["text"] != REVIEW_CITATION["text"]]
-
-
 def sample_view(data: dict, regions, not_listed: dict | None = None) -> dict:
-    """Normalise one sample dict into the template's view model (``not_listed``: see render_sample_html)."""
+    """Normalise one sample dict into the template's view model (``not_listed``: see render_sample_html).
+
+    Only what ``sample.html.j2`` reads from ``v``: the first screen's sentences, mechanisms, therapy context,
+    evidence tiers and references come from ``readable.readable_view`` (``r``), so they are not built here a
+    second time (a warm batch process renders one page per sample; every key here costs on each)."""
     data = _dict(data)
     s = _dict(data.get("sample"))
     ctdna = _dict(data.get("ctdna"))
@@ -340,36 +302,16 @@ def sample_view(data: dict, regions, not_listed: dict | None = None) -> dict:
             "build": _text(s.get("build")), "current_tki": _text(s.get("current_tki")),
             "prior_tkis": [_text(t) for t in _list(s.get("prior_tkis"))],
         },
-        "mechanisms": mechanism_groups(data.get("mechanisms")),
         "mechanisms_assessed": "mechanisms" in data,
         "drugs": drug_cells(data.get("drugs"), tc),
-        "therapy": {"current_tki": _text(tc.get("current_tki") or s.get("current_tki")),
-                    "flags": [_therapy_flag(f) for f in _list(tc.get("flags"))],
-                    "options": [_therapy_option(o) for o in _list(tc.get("options"))],
-                    "not_offered": [f"{_text(o.get('drug'))}: {_text(o.get('why'))}"
-                                    for o in map(_dict, _list(tc.get("not_offered")))],
-                    "exclusion": "" if alk_muts else _text(_dict(ctdna.get("alk_exclusion")).get("text")),
-                    "not_interpreted": [
-                        _text(b.get("protein")) + (f" at VAF {fmt_vaf(b.get('vaf'))}" if b.get("vaf") is not None
-                                                   else "") + f" ({_text(b.get('why'))})"
-                        for b in map(_dict, _list(_dict(ctdna.get("alk_exclusion")).get("blocking_calls")))],
-                    "clonality": [f"{_text(c.get('mutation'))}: {_text(c.get('clonality'))}"
+        "therapy": {"clonality": [f"{_text(c.get('mutation'))}: {_text(c.get('clonality'))}"
                                   + (f" ({_text(c.get('note'))})" if c.get("note") else "")
                                   for c in map(_dict, _list(data.get("alk_clonality")))]},
-        "alk_mutations": alk_muts,
         "map_svg": kinase_domain_map(_list(data.get("variants")), _list(data.get("compound")), regions, alk_muts),
         "regions": regions,
         "unplaced": unplaced,
         "variants": variant_rows(data.get("variants"), ctdna),
         "not_listed": not_listed,
-        "uninterpreted": [
-            {k: _text(u.get(k)) for k in ("gene", "variant_ref", "hgvsc", "reason", "explanation", "fix")}
-            for u in map(_dict, _list(data.get("uninterpreted")))],
-        "labelled": [
-            {"gene": _text(v.get("gene")), "change": _text(v.get("protein_short") or v.get("hgvsc"))
-             or f"{_text(v.get('chrom'))}:{_text(v.get('pos'))} {_text(v.get('ref'))}>{_text(v.get('alt'))}",
-             "label": _text(v.get("ch_status")), "evidence": _text(v.get("ch_evidence"))}
-            for v in map(_dict, _list(data.get("variants"))) if v.get("ch_status") in ("CH", "germline")],
         "variants_assessed": "variants" in data,
         "compounds": compound_rows(data.get("compound")),
         "compound_summary": _dict(data.get("compound_summary")) or None,
@@ -389,8 +331,7 @@ def sample_view(data: dict, regions, not_listed: dict | None = None) -> dict:
             for f in map(_dict, _list(data.get("fusions")))],
         "fusion_assessment": _text(_dict(data.get("fusion_assessment")).get("summary")),
         "fusion_status": _text(_dict(data.get("fusion_assessment")).get("status")),
-        "ctdna": {"assessed": bool(ctdna), "tf_value": tf.get("value"), "tf_method": _text(tf.get("method")),
-                  "tf_note": _text(tf.get("note"))},
+        "ctdna": {"tf_note": _text(tf.get("note"))},
         "hotspots": hotspots, "not_covered": not_covered,
         "qc": {k: _dict(data.get("qc")).get(k) for k in ("ref_mismatch_rate", "ref_checked", "ref_mismatches")},
         "input_warnings": [_text(w) for w in _list(_dict(data.get("qc")).get("input_warnings"))],
@@ -407,10 +348,7 @@ def sample_view(data: dict, regions, not_listed: dict | None = None) -> dict:
                                  or res.get("transcripts source")),
             "inputs": [{"role": _text(i.get("role")), "path": _text(i.get("path")), "sha256": _text(i.get("sha256"))}
                        for i in map(_dict, _list(data.get("inputs")))],
-            "regions_source": sorted({r.source for r in regions if r.source}),
         },
-        "citations": citations(data),
-        "tiers": tier_rows(data),
         "tier_scheme": _text(_dict(data.get("evidence_tier_scheme")).get("scheme")),
         "civic": civic_methods(data),
     }

@@ -84,8 +84,8 @@ def evidence_trail(data: dict) -> list[dict]:
     for name, d in _d(data.get("drugs")).items():
         d = _d(d)
         items = [f"verdict: {_t(d.get('verdict'))}"] + [f"reason: {_t(r)}" for r in _l(d.get("reasons"))]
-        items += [f"evidence [{_t(_d(e).get('statement_id'))}] {_t(_d(e).get('effect'))} ({_t(_d(e).get('source'))}): "
-                  f"{_t(_d(e).get('statement'))}" for e in _l(d.get("evidence"))]
+        items += [f"evidence [{_t(e.get('statement_id'))}] {_t(e.get('effect'))} ({_t(e.get('source'))}): "
+                  f"{_t(e.get('statement'))}" for e in map(_d, _l(d.get("evidence")))]
         items += [f"note: {_t(n)}" for n in _l(d.get("notes"))]
         for key in ("current_tki", "evidence_gaps", "untested_combinations", "phase_dependent"):
             if d.get(key):
@@ -93,13 +93,13 @@ def evidence_trail(data: dict) -> list[dict]:
         civ = _d(d.get("civic"))
         if civ:
             items.append(f"CIViC {_t(civ.get('release'))}: agreement {_t(civ.get('agreement'))}; "
-                         + ", ".join(f"EID{_t(_d(i).get('eid'))} {_t(_d(i).get('effect'))} level "
-                                     f"{_t(_d(i).get('level'))}" + (f" PMID {_t(_d(i).get('pmid'))}"
-                                                                    if _d(i).get("pmid") else "")
-                                     for i in _l(civ.get("items"))))
+                         + ", ".join(f"EID{_t(i.get('eid'))} {_t(i.get('effect'))} level "
+                                     f"{_t(i.get('level'))}" + (f" PMID {_t(i.get('pmid'))}" if i.get("pmid") else "")
+                                     for i in map(_d, _l(civ.get("items")))))
         out.append({"title": f"{name}", "lines": items})
-    mech = [f"{_t(_d(m).get('type'))}: {_t(_d(m).get('name'))} — "
-            + ", ".join(_t(_d(e).get("statement_id")) for e in _l(_d(m).get("evidence"))) for m in _l(data.get("mechanisms"))]
+    mech = [f"{_t(m.get('type'))}: {_t(m.get('name'))} — "
+            + ", ".join([_t(_d(e).get("statement_id")) for e in _l(m.get("evidence"))])
+            for m in map(_d, _l(data.get("mechanisms")))]
     if mech:
         out.append({"title": "mechanisms (engine names)", "lines": mech})
     tc = _d(data.get("therapy_context"))
@@ -111,9 +111,9 @@ def evidence_trail(data: dict) -> list[dict]:
     items += [f"not offered {_t(_d(o).get('drug'))}: {_t(_d(o).get('why'))}" for o in _l(tc.get("not_offered"))]
     if items:
         out.append({"title": "therapy context", "lines": items})
-    co = [f"{_t(_d(c).get('gene'))} {_t(_d(c).get('alteration'))}: role {_t(_d(c).get('role'))}, rule "
-          f"{_t(_d(c).get('rule'))}, sources " + ", ".join(_t(_d(e).get("source")) for e in _l(_d(c).get("evidence")))
-          for c in _l(data.get("co_alterations"))]
+    co = [f"{_t(c.get('gene'))} {_t(c.get('alteration'))}: role {_t(c.get('role'))}, rule "
+          f"{_t(c.get('rule'))}, sources " + ", ".join([_t(_d(e).get("source")) for e in _l(c.get("evidence"))])
+          for c in map(_d, _l(data.get("co_alterations")))]
     if co:
         out.append({"title": "co-alteration rules", "lines": co})
     ex = _d(_d(data.get("ctdna")).get("alk_exclusion"))
@@ -132,8 +132,8 @@ def evidence_trail(data: dict) -> list[dict]:
     if fa:
         out.append({"title": "fusion assessment", "lines": [
             f"status {_t(fa.get('status'))}, sources {', '.join(map(_t, _l(fa.get('sources'))))}: {_t(fa.get('summary'))}"]})
-    tiers = [f"{_t(_d(t).get('finding'))}: {_t(_d(t).get('label'))} by rule {_t(_d(t).get('rule'))}; basis "
-             + ", ".join(map(_t, _l(_d(t).get("basis")))) for t in _l(data.get("evidence_tiers"))]
+    tiers = [f"{_t(t.get('finding'))}: {_t(t.get('label'))} by rule {_t(t.get('rule'))}; basis "
+             + ", ".join(map(_t, _l(t.get("basis")))) for t in map(_d, _l(data.get("evidence_tiers")))]
     if tiers:
         out.append({"title": "evidence tiers", "lines": tiers})
     un = [f"{_t(_d(u).get('variant_ref'))} {_t(_d(u).get('gene'))}: {_t(_d(u).get('reason'))}"

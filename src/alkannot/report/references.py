@@ -152,15 +152,21 @@ def source_keys(source: str) -> list[str]:
     'tabbo2020:ref8; tabbo2020:ref23' -> both keys; 'tabbo2020 (section ...; refs 53-55)' -> the review and
     references 53, 54, 55; an unknown plain key ('cancerhotspots') is returned as it is.
     """
+    return list(_source_keys(source or ""))
+
+
+@lru_cache(maxsize=4096)
+def _source_keys(text: str) -> tuple[str, ...]:
+    """source_keys, remembered per process: the keys depend on the source text alone, and one report (and a
+    batch of reports) names the same few sources hundreds of times."""
     keys: list[str] = []
-    text = source or ""
     for m in _KEY_RE.finditer(text):
         keys.append(m.group(1))
     for m in _REFS_RE.finditer(text):
         keys.extend(f"{REVIEW_KEY}:ref{n}" for n in _expand(m.group(1)))
     if not keys:
         keys = [k.strip() for k in re.split(r"[;,]", text) if k.strip() and " " not in k.strip()]
-    return list(dict.fromkeys(keys))
+    return tuple(dict.fromkeys(keys))
 
 
 class Citer:
@@ -169,17 +175,26 @@ class Citer:
     def __init__(self, refs: dict[str, Reference]):
         self.refs = refs
         self.order: list[str] = []
-        self.memo: dict = {}  # per-report results that cite (wording.explained)
+        self._cited: set[str] = set()  # the keys in self.order
+        self._labels: dict[str, tuple[tuple[str, ...], list[str]]] = {}  # source -> (keys, labels), this report's
+        self.memo: dict = {}  # per-report results that cite (wording.explained, wording.humanise)
 
     def cite(self, source: str) -> list[str]:
-        """Author-year labels for one evidence source (keys no file resolves are shown as given)."""
-        labels = []
-        for k in source_keys(source):
-            if k not in self.order:
+        """Author-year labels for one evidence source (keys no file resolves are shown as given).
+
+        The labels of a source are worked out once per report (one report cites the same few sources hundreds
+        of times); each call still records the source's keys in citation order."""
+        hit = self._labels.get(source)
+        if hit is None:
+            keys = _source_keys(source or "")
+            refs = self.refs
+            hit = self._labels[source] = (keys, list(dict.fromkeys(refs[k].short if k in refs else k for k in keys)))
+        keys, labels = hit
+        for k in keys:
+            if k not in self._cited:
+                self._cited.add(k)
                 self.order.append(k)
-            ref = self.refs.get(k)
-            labels.append(ref.short if ref else k)
-        return list(dict.fromkeys(labels))
+        return list(labels)
 
     def label(self, source: str) -> str:
         return "; ".join(self.cite(source))

@@ -1,8 +1,9 @@
 """Inline SVG figures for the reports: the ALK kinase-domain map and the VAF-over-time chart.
 
-Every string that reaches the SVG goes through ``markupsafe.escape`` and every number through ``float``,
-so input-derived text (sample names, variant labels from VCF INFO) can never become markup. The functions
-return ``Markup`` so templates embed them without ``|safe``.
+Every string that reaches the SVG goes through ``markupsafe.escape`` (or ``values.html_text``, its bytes as
+text, in the kinase map's per-variant and per-compound loops) and every number through ``float``, so
+input-derived text (sample names, variant labels from VCF INFO) can never become markup. The functions return
+``Markup`` so templates embed them without ``|safe``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from alkannot.errors import InputError
+from alkannot.report.values import html_text
 
 # Drawing range of the map: the ALK "Protein kinase domain" (InterPro/UniProt, see docs/domain.md).
 # It is a display window, not a rule; regions themselves come from resources/alk_regions.tsv.
@@ -45,6 +47,8 @@ def _f(x: float) -> str:
 
 def as_float(v) -> float | None:
     """A finite number or None (report inputs are untrusted: strings, NaN, inf all occur)."""
+    if v is None:  # the usual missing value (read counts, LoDs): None without raising and catching a TypeError
+        return None
     try:
         x = float(v)
     except (TypeError, ValueError):
@@ -202,10 +206,10 @@ def kinase_domain_map(variants: list[dict], compounds: list[dict], regions: list
         hy = bar_y - 40 - level * 30
         heads[m.label] = (mx, hy, r)
         cls = "klolli resistance" if m.resistance else "klolli"
-        parts.append(f'<g class="{cls}"><title>{escape(f"{m.label} (residue {m.position}), VAF {vaf_txt}")}'
+        parts.append(f'<g class="{cls}"><title>{html_text(f"{m.label} (residue {m.position}), VAF {vaf_txt}")}'
                      f'</title><line x1="{_f(mx)}" y1="{bar_y}" x2="{_f(mx)}" y2="{_f(hy)}"/>'
                      f'<circle cx="{_f(mx)}" cy="{_f(hy)}" r="{_f(r)}"/>'
-                     f'<text x="{_f(mx + r + 3)}" y="{_f(hy + 4)}">{escape(m.label)} · {escape(vaf_txt)}</text></g>')
+                     f'<text x="{_f(mx + r + 3)}" y="{_f(hy + 4)}">{html_text(m.label)} · {html_text(vaf_txt)}</text></g>')
 
     # Compound links: consecutive members joined by a curve styled (and labelled) by phase.
     for c in compounds or []:
@@ -213,6 +217,7 @@ def kinase_domain_map(variants: list[dict], compounds: list[dict], regions: list
         phase = str(c.get("phase") or "unresolved")
         kind = phase if phase in PHASE_DASH else "unresolved"
         dash = PHASE_DASH[kind]
+        phase_txt = html_text(phase)
         for a, b in itertools.pairwise(muts):
             if a not in heads or b not in heads:
                 continue
@@ -220,10 +225,11 @@ def kinase_domain_map(variants: list[dict], compounds: list[dict], regions: list
             top = max(min(ya - ra, yb - rb) - 40 - 0.25 * abs(xb - xa), 20.0)
             # Neighbouring residues would give a needle-thin loop; widen it so the phase reads as a link.
             spread = max(0.0, 30.0 - abs(xb - xa) / 2) * (1 if xb >= xa else -1)
-            parts.append(f'<g class="kphase kphase-{kind}"><title>{escape(f"{a} + {b}: {phase}")}</title>'
-                         f'<path d="M{_f(xa)},{_f(ya - ra)} C{_f(xa - spread)},{_f(top)} {_f(xb + spread)},{_f(top)} '
+            top_txt = _f(top)
+            parts.append(f'<g class="kphase kphase-{kind}"><title>{html_text(f"{a} + {b}: {phase}")}</title>'
+                         f'<path d="M{_f(xa)},{_f(ya - ra)} C{_f(xa - spread)},{top_txt} {_f(xb + spread)},{top_txt} '
                          f'{_f(xb)},{_f(yb - rb)}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
-                         f'<text x="{_f((xa + xb) / 2)}" y="{_f(top - 2)}">{escape(phase)}</text></g>')
+                         f'<text x="{_f((xa + xb) / 2)}" y="{_f(top - 2)}">{phase_txt}</text></g>')
     parts.append("</svg>")
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="kmap" viewBox="0 0 {width} {height}" '
             'role="img" aria-labelledby="kmap-title">')

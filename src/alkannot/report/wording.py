@@ -9,6 +9,7 @@ trail instead. Unknown is never worded as sensitive, and absence is only claimed
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from alkannot.drug_names import TKIS
 from alkannot.report.references import Citer, cite_ref_numbers
@@ -92,27 +93,65 @@ def flag_label(token: str) -> str:
     return FLAG_LABELS.get(token, token.replace("_", " "))
 
 
+# Per-process memories of the pure text functions below (token_words, engine_words, mechanism labels): each
+# result depends on the input string alone (and on constants of this module), so a warm batch process reuses
+# it for every sample naming the same token; bounded, so an all-sites VCF cannot grow them without limit.
+TEXT_MEMO_MAX = 4096
+_FUSION_VARIANT_RE = re.compile(r"v\d+[a-z]?")
+_PROTEIN_CHANGE_RE = re.compile(r"[A-Z*]\d+[A-Za-z*]+")
+
+
 def token_words(token: str) -> str:
     """'TP53:mutation' -> 'TP53 mutation'; 'EML4-ALK:v3' -> 'EML4-ALK variant 3'; 'histology:SCLC' -> words."""
-    gene, _, cls = _t(token).partition(":")
+    return _token_words(_t(token))
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _token_words(token: str) -> str:
+    gene, _, cls = token.partition(":")
     if not cls:
         return gene
     if gene == "histology":
         return HISTOLOGY_WORDS.get(cls, f"{cls} histology")
-    if re.fullmatch(r"v\d+[a-z]?", cls):
+    if _FUSION_VARIANT_RE.fullmatch(cls):
         return f"{gene} variant {cls[1:]}"
-    if re.fullmatch(r"[A-Z*]\d+[A-Za-z*]+", cls):
+    if _PROTEIN_CHANGE_RE.fullmatch(cls):
         return f"{gene} {cls}"
     return f"{gene} {CLASS_WORDS.get(cls, cls.replace('_', ' '))}"
 
 
 def humanise(text: str, citer: Citer | None = None) -> str:
-    """Engine text -> reader text: statement-id brackets dropped, source keys resolved, tokens spelled out."""
-    s = _IDS_RE.sub("", _t(text))
-    if citer is not None:
+    """Engine text -> reader text: statement-id brackets dropped, source keys resolved, tokens spelled out.
+
+    With a ``citer``, made once per text and report (``citer.memo``): the drug cards repeat the same notes and
+    statements, and a second call would give the same text and cite only keys the first call already cited."""
+    if citer is None:
+        return _humanise(_t(text), None)
+    key = ("humanise", _t(text))
+    hit = citer.memo.get(key)
+    if hit is None:
+        hit = citer.memo[key] = _humanise(key[1], citer)
+    return hit
+
+
+def _humanise(text: str, citer: Citer | None) -> str:
+    s = _without_ids(text)
+    if citer is not None:  # the only step that depends on the report (its citations): never remembered
         s = _SRC_PAREN_RE.sub(lambda m: "(" + citer.label(m.group(1).replace(",", ";")) + (m.group(2) or "")
                               + ")", s)
         s = cite_ref_numbers(s, citer)
+    return _spelled_out(s)
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _without_ids(text: str) -> str:
+    """humanise, first step: statement-id brackets dropped (pure; remembered per process)."""
+    return _IDS_RE.sub("", text)
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _spelled_out(s: str) -> str:
+    """humanise, last step: gene tokens and effect tokens in words, spaces normalised (pure; remembered)."""
     s = _GENE_TOKEN_RE.sub(lambda m: token_words(m.group(0)), s)
     for eff, (_, w) in EFFECT_WORDS.items():
         if "_" in eff:  # only the engine's tokens, never the plain words "resistant" / "sensitive" in prose
@@ -155,7 +194,14 @@ def mechanism_phrase(mech: dict) -> dict:
     'TP53 R273H mutation' on a prognostic line rather than among resistance mechanisms.
     """
     mech = _d(mech)
-    name = _t(mech.get("name"))
+    label, prognostic, in_kb = _mechanism_words(_t(mech.get("name")))
+    return {"label": label, "type": _t(mech.get("type")) or "other", "prognostic": prognostic,
+            "in_kb": in_kb, "evidence": _l(mech.get("evidence"))}
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _mechanism_words(name: str) -> tuple[str, bool, bool]:
+    """(label, prognostic, in the knowledge base) of one engine mechanism name (mechanism_phrase)."""
     m = _MECH_RE.match(name)
     base, phase, found, tail = (m.group("base"), m.group("phase"), m.group("found"), m.group("tail")) if m \
         else (name, None, None, None)
@@ -175,8 +221,7 @@ def mechanism_phrase(mech: dict) -> dict:
         label += f", {phase_short(ph.group(1), ph.group(2) or 'none')}" if ph else f" (compound, {phase})"
     elif len(parts) > 1:
         label = words_list(parts, "together with")
-    return {"label": label, "type": _t(mech.get("type")) or "other", "prognostic": tail == "prognostic",
-            "in_kb": tail != "not in the knowledge base", "evidence": _l(mech.get("evidence"))}
+    return label, tail == "prognostic", tail != "not in the knowledge base"
 
 
 def split_mechanisms(data: dict) -> tuple[list[dict], list[dict], list[dict]]:
@@ -391,11 +436,15 @@ def qc_badge(data: dict, *, low_tumour_fraction: float = 0.01) -> dict:
 # Key findings
 # ---------------------------------------------------------------------------------------------
 
-def _variant(data: dict, short: str) -> dict:
+def _alk_variants(data: dict) -> dict:
+    """ALK variants by protein_short (the first of a name wins): one pass over the variants, not one per ALK
+    mutation."""
+    out: dict[str, dict] = {}
     for v in map(_d, _l(_d(data).get("variants"))):
-        if v.get("gene") == "ALK" and v.get("protein_short") == short:
-            return v
-    return {}
+        short = v.get("protein_short")
+        if v.get("gene") == "ALK" and isinstance(short, str):  # the names looked up are text
+            out.setdefault(short, v)
+    return out
 
 
 def key_findings(data: dict, citer: Citer) -> dict:
@@ -406,8 +455,9 @@ def key_findings(data: dict, citer: Citer) -> dict:
     hs = hotspot_summary(data)
     if alk:
         descr = []
+        alk_variants = _alk_variants(data)
         for m in alk:
-            v = _variant(data, m)
+            v = alk_variants.get(m, {})
             alias = _l(v.get("protein_aliases"))
             bits = [x for x in (f"VAF {pct(v.get('vaf'))}" if v.get("vaf") is not None else "",
                                 f"published as {alias[0]}" if alias else "") if x]
@@ -670,7 +720,11 @@ UNINTERPRETED_FIX = "see the evidence trail for the engine's reason"
 
 def engine_words(text: str) -> str:
     """Engine tokens inside otherwise plain engine text (exclusion reasons, fusion summaries) -> words."""
-    s = _t(text)
+    return _engine_words(_t(text))
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _engine_words(s: str) -> str:
     s = re.sub(r"\bneeds one of: sheet\b", "needs the pathology tumour content from the sample sheet", s)
     s = re.sub(r"\(max_somatic_vaf\)", "(estimated from the highest somatic VAF)", s)
     s = re.sub(r"\bmax_somatic_vaf\b", "highest-somatic-VAF estimate", s)
@@ -841,17 +895,25 @@ def tier_rows(data: dict, citer: Citer) -> list[dict]:
             parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({review_label[0]})")
         if civic:
             parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
-        rule = _t(t.get("rule"))
-        if rule.startswith("civic-"):
-            lv = rule.split("-")[1]
-            where = " in NSCLC" if rule.endswith("nsclc") else " in another tumour type" if rule.endswith("other") \
-                else ""
-            rule_words = f"CIViC level {'/'.join(lv)}{where}"
-        else:
-            rule_words = TIER_RULE_WORDS.get(rule, rule.replace("-", " "))
-        finding = _t(t.get("finding"))
-        out.append({"finding": " + ".join(token_words(p) if ":" in p else f"ALK {p}" for p in finding.split(" + ")),
+        out.append({"finding": _finding_words(_t(t.get("finding"))),
                     "kind": _t(t.get("kind")).replace("alk_", "ALK ").replace("_", " "),
-                    "label": _t(t.get("label")), "rule": rule_words,
+                    "label": _t(t.get("label")), "rule": _tier_rule_words(_t(t.get("rule"))),
                     "basis": "; ".join(parts) or "no evidence in any source"})
     return out
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _tier_rule_words(rule: str) -> str:
+    """An evidence-tier rule id in words (pure; remembered per process: a few rules, hundreds of rows)."""
+    if rule.startswith("civic-"):
+        lv = rule.split("-")[1]
+        where = " in NSCLC" if rule.endswith("nsclc") else " in another tumour type" if rule.endswith("other") \
+            else ""
+        return f"CIViC level {'/'.join(lv)}{where}"
+    return TIER_RULE_WORDS.get(rule, rule.replace("-", " "))
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _finding_words(finding: str) -> str:
+    """An evidence-tier finding ('G1202R + L1196M', 'MET:amplification') in words (pure; remembered)."""
+    return " + ".join(token_words(p) if ":" in p else f"ALK {p}" for p in finding.split(" + "))
