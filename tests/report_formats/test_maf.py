@@ -167,14 +167,18 @@ def test_coordinates_round_trip_real_maf_rows():
     assert {"SNP", "DNP", "INS", "DEL"} <= kinds
 
 
-def test_cohort_maf_streamed_sample_by_sample_is_the_same_file(tmp_path, results):
+@pytest.mark.parametrize("spill_after", [1, 2, 7, 5000])
+def test_cohort_maf_streamed_sample_by_sample_is_the_same_file(tmp_path, results, monkeypatch, spill_after):
+    """Rows kept in memory, spilled to a file from the first row, or from some row on: the same file."""
     from alkannot.report.maf import CohortMaf
 
+    monkeypatch.setattr(CohortMaf, "SPILL_AFTER", spill_after)
     datas = [results[s] for s in ("P001_T1", "P001_T2", "P002_plasma")]
     write_cohort_maf(datas, str(tmp_path / "all.maf.tsv"))
     acc = CohortMaf(spill=True)
     for d in datas:
         acc.add(d)
+    assert (acc._spill is not None) == (spill_after < 10)
     acc.write(tmp_path / "streamed.maf.tsv")
     assert (tmp_path / "streamed.maf.tsv").read_bytes() == (tmp_path / "all.maf.tsv").read_bytes()
     dup = CohortMaf(spill=True)

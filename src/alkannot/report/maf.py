@@ -287,17 +287,19 @@ def _line(row: dict) -> str:
 class CohortMaf:
     """MAF text of many samples added one at a time (the cohort report reads one sample JSON at a time).
 
-    With `spill`, the rows go to a temporary file as they come (10,000 panel samples are ~1.2 M rows):
-    memory stays flat; `write` puts the header (which counts what MAF cannot express) before them."""
+    With `spill`, rows beyond the first SPILL_AFTER go to a temporary file as they come (10,000 panel samples
+    are ~1.2 M rows): memory stays flat; `write` puts the header (which counts what MAF cannot express) before
+    them. A panel sample's few hundred rows never make the file."""
+
+    SPILL_AFTER = 5000
 
     def __init__(self, *, center: str = ".", spill: bool = False):
-        import tempfile
-
         self.center = center
         self.ids: Counter = Counter()
         self.skipped: Counter = Counter()
         self.body: list[str] = []
-        self._spill = tempfile.TemporaryFile("w+") if spill else None
+        self._may_spill = spill
+        self._spill = None
 
     def add(self, d: dict) -> None:
         self.ids[d["sample"]["id"]] += 1
@@ -315,6 +317,12 @@ class CohortMaf:
         row = _line(maf_row(v, allele, sample, build, self.center))
         if self._spill is None:
             self.body.append(row)
+            if self._may_spill and len(self.body) >= self.SPILL_AFTER:
+                import tempfile
+
+                self._spill = tempfile.TemporaryFile("w+")
+                self._spill.writelines(r + "\n" for r in self.body)
+                self.body = []
         else:
             self._spill.write(row + "\n")
 
