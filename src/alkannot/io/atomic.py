@@ -10,8 +10,19 @@ from pathlib import Path
 
 @contextmanager
 def atomic_path(path: Path | str):
-    """Yield a temp path beside `path`; rename onto it only if the block finishes."""
+    """Yield a temp path beside `path`; rename onto it only if the block finishes.
+
+    A file inside an output set's private folder (output_set) is yielded as it is: the set is already
+    all-or-nothing (it commits together or is removed), so a temporary name and a rename per file would
+    only cost time (~8 renames and as many files created and chmod'ed per sample)."""
     path = Path(path)
+    if str(path.parent) in _OPEN_SETS:
+        try:
+            yield path
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -45,6 +56,7 @@ def atomic_write_text(path: Path | str, text: str) -> None:
 # (COMMIT present: roll forward) or deletes an interrupted write (no COMMIT: the old set was never touched).
 
 TMP_PREFIX = ".alkannot-tmp-"
+_OPEN_SETS: set[str] = set()  # this process's output-set folders being written (atomic_path writes in place there)
 COMMIT = "COMMIT"
 LOCK_WAIT_SECONDS = float(os.environ.get("ALKANNOT_LOCK_WAIT", "120"))
 
@@ -121,6 +133,7 @@ def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = 
         recover_dir(out_dir)
         tmp = Path(_tf.mkdtemp(prefix=f"{TMP_PREFIX}{tag}-", dir=out_dir))
         box = _OutputSet(tmp)
+        _OPEN_SETS.add(str(tmp))
         try:
             yield box
             order = box.order or sorted(p.name for p in tmp.iterdir())
@@ -139,6 +152,7 @@ def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = 
                     (out_dir / name).unlink(missing_ok=True)
             raise
         finally:
+            _OPEN_SETS.discard(str(tmp))
             if (tmp / COMMIT).exists():
                 _commit_from(tmp, out_dir)  # a failure after COMMIT is finished, never half-done
             shutil.rmtree(tmp, ignore_errors=True)

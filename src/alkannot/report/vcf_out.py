@@ -306,7 +306,7 @@ def _write_records(vf, records, out_path: str, before_commit=None) -> None:
                 out.write(rec)
         if before_commit is not None:
             before_commit()
-        os.unlink(tmp_tbi)
+        Path(tmp_tbi).unlink(missing_ok=True)  # atomic_path's placeholder (none inside an output set)
         pysam.tabix_index(str(tmp_vcf), preset="vcf", force=True, index=str(tmp_tbi))
 
 
