@@ -137,16 +137,18 @@ def maf_alleles(pos: int, ref: str, alt: str) -> dict:
     return {"start": start, "end": end, "ref": ref, "alt": alt, "type": var_type, "inframe": abs(rl - al) % 3 == 0}
 
 
-def hgvsp_maf(edit: Mapping | None, *, short: bool = False) -> str | None:
-    """HGVSp / HGVSp_Short from the variant's ``protein_edit``, vcf2maf/VEP style (no predicted-change
-    parentheses): ``p.Gly1202Arg`` / ``p.G1202R``; ``p.?`` when the effect is unknown."""
+def hgvsp_maf(edit: Mapping | ProteinEdit | None, *, short: bool = False) -> str | None:
+    """HGVSp / HGVSp_Short from the variant's ``protein_edit`` (its JSON form, or the ProteinEdit), vcf2maf/VEP
+    style (no predicted-change parentheses): ``p.Gly1202Arg`` / ``p.G1202R``; ``p.?`` when the effect is
+    unknown."""
     if not edit:
         return None
-    e = ProteinEdit.from_dict(edit)
+    e = edit if isinstance(edit, ProteinEdit) else ProteinEdit.from_dict(edit)
     return "p.?" if e.kind == "unknown" else f"p.{e.format(short=short)}"
 
 
-def hgvsp_short(edit: Mapping | None, effect: str | None = None, hgvsc: str | None = None) -> str | None:
+def hgvsp_short(edit: Mapping | ProteinEdit | None, effect: str | None = None,
+                hgvsc: str | None = None) -> str | None:
     if effect in ("splice_acceptor_variant", "splice_donor_variant") and hgvsc:
         m = re.match(r"c\.(\d+)", hgvsc)
         if m:
@@ -218,6 +220,8 @@ def maf_row(v: dict, allele: tuple[int, int], sample: dict, build: str | None, c
     effect = _most_severe(v.get("consequence")) if v.get("status") == "annotated" else None
     allele1 = a["alt"] if _homozygous_for(v.get("gt"), allele_no) else a["ref"]
     rs = [x for x in (v.get("id") or "").split(";") if x.startswith("rs")]
+    edit = v.get("protein_edit")
+    edit = ProteinEdit.from_dict(edit) if edit else None  # read once for HGVSp and HGVSp_Short
     return {
         "Hugo_Symbol": v.get("gene") or "Unknown",
         "Entrez_Gene_Id": 0,  # vcf2maf's "unknown"; readers fall back to Hugo_Symbol
@@ -236,8 +240,8 @@ def maf_row(v: dict, allele: tuple[int, int], sample: dict, build: str | None, c
         "Tumor_Sample_Barcode": sample["id"],
         "Matched_Norm_Sample_Barcode": sample.get("normal_sample"),
         "HGVSc": v.get("hgvsc"),
-        "HGVSp": hgvsp_maf(v.get("protein_edit")),
-        "HGVSp_Short": hgvsp_short(v.get("protein_edit"), effect, v.get("hgvsc")),
+        "HGVSp": hgvsp_maf(edit),
+        "HGVSp_Short": hgvsp_short(edit, effect, v.get("hgvsc")),
         "Transcript_ID": v.get("transcript"),
         "Exon_Number": v.get("exon"),
         "t_depth": v.get("depth"),
