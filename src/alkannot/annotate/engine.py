@@ -252,22 +252,27 @@ def _shift_3prime(seq: str, a: int, b: int, ins: str, limit: int) -> tuple[int, 
 
 
 def _hgvsc_exonic(tx: Transcript, a: int, b: int, ins: str) -> tuple[str, tuple[CodingPosition, CodingPosition]]:
-    """The c. text (without ``c.``) and its first and last positions."""
+    """The c. text (without ``c.``) and its first and last positions (each position computed once)."""
     seq = tx.sequence
     cp = tx.c_position
     if a == b:  # insertion before index a
         k = len(ins)
         if a - k >= 0 and seq[a - k : a] == ins:
+            last = cp(a - 1)
             if k == 1:
-                return f"{cp(a - 1)}dup", (cp(a - 1), cp(a - 1))
-            return f"{cp(a - k)}_{cp(a - 1)}dup", (cp(a - k), cp(a - 1))
-        return f"{cp(a - 1)}_{cp(a)}ins{ins}", (cp(a - 1), cp(a))
-    span = (cp(a), cp(b - 1))
-    rng = f"{cp(a)}" if b - a == 1 else f"{cp(a)}_{cp(b - 1)}"
+                return f"{last}dup", (last, last)
+            first = cp(a - k)
+            return f"{first}_{last}dup", (first, last)
+        left, right = cp(a - 1), cp(a)
+        return f"{left}_{right}ins{ins}", (left, right)
+    first = cp(a)
+    last = first if b - a == 1 else cp(b - 1)
+    span = (first, last)
+    rng = f"{first}" if b - a == 1 else f"{first}_{last}"
     if not ins:
         return f"{rng}del", span
     if b - a == 1 and len(ins) == 1:
-        return f"{cp(a)}{seq[a]}>{ins}", span
+        return f"{rng}{seq[a]}>{ins}", span
     return f"{rng}delins{ins}", span
 
 

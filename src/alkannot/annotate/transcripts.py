@@ -155,10 +155,12 @@ class Transcript:
         return None
 
     def exon_number_of_tidx(self, tidx: int) -> int:
-        for i, (s, e) in enumerate(self.exons):
-            if self._exon_offsets[i] <= tidx < self._exon_offsets[i] + (e - s + 1):
-                return i + 1
-        raise IndexError(tidx)
+        # the exons tile the transcript from 0 in transcript order: the last exon starting at or before tidx
+        offsets = self._exon_offsets
+        i = bisect.bisect_right(offsets, tidx) - 1
+        if i < 0 or tidx >= offsets[i] + (self.exons[i][1] - self.exons[i][0] + 1):
+            raise IndexError(tidx)
+        return i + 1
 
     def exon_bounds_t(self, exon_no: int) -> tuple[int, int]:
         s, e = self.exons[exon_no - 1]
@@ -181,8 +183,15 @@ class Transcript:
         return CodingPosition("", tidx - self.cds_start + 1)
 
     def cds_seq(self) -> str:
+        """The CDS (c.1 to the stop codon's last base). One string per transcript, kept while the sequence and
+        the CDS bounds are the same objects/values (a FASTA fill assigns a new sequence): every variant of a
+        gene compares against it, and its hash (the translation cache's key) is computed once."""
         assert self.coding
-        return self.sequence[self.cds_start : self.cds_end + 1]
+        key = (self.sequence, self.cds_start, self.cds_end)
+        memo = self.__dict__.get("_cds_memo")
+        if memo is None or memo[0][0] is not key[0] or memo[0][1:] != key[1:]:
+            memo = self.__dict__["_cds_memo"] = (key, self.sequence[self.cds_start : self.cds_end + 1])
+        return memo[1]
 
     def to_json(self) -> dict:
         return {

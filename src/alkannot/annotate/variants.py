@@ -50,7 +50,10 @@ def alk_regions(path: str | None = None) -> tuple[dict, ...]:
     return tuple({**r, "start": int(r["start"]), "end": int(r["end"])} for r in rows)
 
 
+@lru_cache(maxsize=None)
 def kinase_domain_bounds() -> tuple[int, int]:
+    """(first, last residue) of the ALK kinase domain in the bundled regions (read once per process, as
+    alk_regions() is)."""
     kd = next(r for r in alk_regions() if r["region"] == "kinase_domain")
     return kd["start"], kd["end"]
 

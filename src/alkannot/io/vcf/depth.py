@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from math import isfinite
+
 import numpy as np
 
 from alkannot.io.vcf.source import VcfInput
@@ -83,7 +85,10 @@ def _fmt_numbers(rec, key: str, s: int) -> list:
         return []
     if arr is None:
         return []
-    return _numbers(arr[s])
+    row = arr[s]
+    if type(row) is np.ndarray and row.dtype.kind in "iuf":  # a defined numeric tag: _numbers' own first case
+        return _array_numbers(row)
+    return _numbers(row)
 
 
 def _info_numbers(rec, key: str) -> list:
@@ -97,10 +102,11 @@ def _info_numbers(rec, key: str) -> list:
 
 
 def _count(v, flags: list[str], flag: str) -> int | None:
-    """A read count: a whole number >= 0, else None with `flag` noted."""
+    """A read count: a whole number >= 0, else None with `flag` noted. (`v` is a Python int or float, as
+    _numbers gives them: math.isfinite reads it as np.isfinite did, without a numpy call per value.)"""
     if v is None:
         return None
-    if v is _MISSING or not np.isfinite(v) or v < 0 or v != int(v):
+    if v is _MISSING or not isfinite(v) or v < 0 or v != int(v):
         if flag not in flags:
             flags.append(flag)
         return None
@@ -111,7 +117,7 @@ def _fraction(v, flags: list[str], flag: str) -> float | None:
     """An allele fraction in [0, 1], else None with `flag` noted (AF > 1, negative, inf)."""
     if v is None:
         return None
-    if v is _MISSING or not np.isfinite(v) or v < 0 or v > 1:
+    if v is _MISSING or not isfinite(v) or v < 0 or v > 1:
         if flag not in flags:
             flags.append(flag)
         return None

@@ -39,8 +39,8 @@ def check_record(vi: VcfInput, rec, line: int | None) -> None:
                              fix="VCF must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8")
 
 
-def _gt_info(rec, s: int) -> tuple[str | None, bool]:
-    g = _gt_alleles(rec, s)
+def _gt_info(g: tuple[list[int | None], bool] | None) -> tuple[str | None, bool]:
+    """(GT text, phased) of the sample's GT as _gt_alleles read it (read once per record)."""
     if g is None:
         return None, False
     alleles, phased = g
@@ -101,7 +101,7 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
     filt = intern(rec.FILTER or "PASS")  # (a few distinct values on many records: one string each)
     s = vi.tumor_index
     gta = _gt_alleles(rec, s) if s is not None else None
-    gt, phased = _gt_info(rec, s) if s is not None else (None, False)
+    gt, phased = _gt_info(gta)
     ps = _fmt_str(rec, "PS", s, vi.format_ids) if s is not None else None
     pgt = _fmt_str(rec, "PGT", s, vi.format_ids) if s is not None else None
     pid = _fmt_str(rec, "PID", s, vi.format_ids) if s is not None else None
@@ -137,4 +137,5 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
 
 
 def _is_plain(allele: str) -> bool:
-    return bool(allele) and all(c in "ACGTNacgtn" for c in allele)
+    """Bases only (A, C, G, T, N in either case): nothing is left once they are stripped from both ends."""
+    return bool(allele) and not allele.strip("ACGTNacgtn")
