@@ -12,11 +12,33 @@ from alkannot.io.vcf.source import VcfInput
 MISSING_INT = -2147483648
 
 
-def format_value(rec, key: str, s: int):
+def format_array(rec, key: str, vi: VcfInput | None = None):
+    """``rec.format(key)`` (the tag's values for every sample), or None when the record has none or cyvcf2
+    cannot read it.
+
+    cyvcf2 looks the tag's type up in the header first and raises KeyError when the header has no FORMAT
+    line for it: an exception per record for the phase tags (PS, PGT, PID, LPS) most files never declare.
+    A tag htslib meets undeclared in a record is added to the header as Type=String ("assuming
+    Type=String"), so once this file's header has been seen to lack a tag (``vi.format_undeclared``), asking
+    for it as String reads exactly what asking by name reads: nothing while the header lacks it, the text
+    once htslib has added it."""
+    if vi is not None and key in vi.format_undeclared:
+        try:
+            return rec.format(key, "String")
+        except Exception:  # noqa: BLE001 - as below
+            return None
     try:
-        arr = rec.format(key)
-    except (KeyError, Exception):
+        return rec.format(key)
+    except KeyError:
+        if vi is not None:
+            vi.format_undeclared.add(key)
         return None
+    except Exception:  # noqa: BLE001 - cyvcf2 raises plain exceptions for odd tags (e.g. Type=Flag)
+        return None
+
+
+def format_value(rec, key: str, s: int, vi: VcfInput | None = None):
+    arr = format_array(rec, key, vi)
     if arr is None:
         return None
     return arr[s]
@@ -77,12 +99,9 @@ def _array_numbers(value: np.ndarray) -> list:
     return [] if out.count(None) == len(out) else out
 
 
-def _fmt_numbers(rec, key: str, s: int) -> list:
+def _fmt_numbers(rec, key: str, s: int, vi: VcfInput | None = None) -> list:
     """FORMAT `key` of sample `s` as numbers ([] when absent or all missing), header or not."""
-    try:
-        arr = rec.format(key)
-    except Exception:  # noqa: BLE001 - cyvcf2 raises plain exceptions for absent/odd tags
-        return []
+    arr = format_array(rec, key, vi)
     if arr is None:
         return []
     row = arr[s]
@@ -137,7 +156,7 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
     n_alleles = 1 + len(rec.ALT or [])
     if s is not None:
         def F(key):
-            return _fmt_numbers(rec, key, s)
+            return _fmt_numbers(rec, key, s, vi)
 
         dps = F("DP")
         dp = _count(dps[0], flags, "invalid_dp") if dps else None

@@ -80,9 +80,9 @@ def genotype_status(alleles: list[int | None] | None, alt_index: int) -> str | N
     return GT_ALT_ABSENT
 
 
-def _fmt_str(rec, key: str, s: int, fmt_ids: set[str]) -> str | None:
+def _fmt_str(vi: VcfInput, rec, key: str, s: int) -> str | None:
     # read whether or not the header defines the tag (htslib reads an undefined one as text)
-    v = format_value(rec, key, s)
+    v = format_value(rec, key, s, vi)
     if v is None:
         return None
     if isinstance(v, (np.ndarray, list, tuple)):
@@ -102,10 +102,10 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
     s = vi.tumor_index
     gta = _gt_alleles(rec, s) if s is not None else None
     gt, phased = _gt_info(gta)
-    ps = _fmt_str(rec, "PS", s, vi.format_ids) if s is not None else None
-    pgt = _fmt_str(rec, "PGT", s, vi.format_ids) if s is not None else None
-    pid = _fmt_str(rec, "PID", s, vi.format_ids) if s is not None else None
-    lps = _fmt_str(rec, "LPS", s, vi.format_ids) if s is not None else None
+    ps = _fmt_str(vi, rec, "PS", s) if s is not None else None
+    pgt = _fmt_str(vi, rec, "PGT", s) if s is not None else None
+    pid = _fmt_str(vi, rec, "PID", s) if s is not None else None
+    lps = _fmt_str(vi, rec, "LPS", s) if s is not None else None
     info_keep = {}
     for k in KEEP_INFO:
         if k in vi.info_ids:
