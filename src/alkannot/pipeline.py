@@ -202,7 +202,7 @@ def _sample_result(spec: SampleSpec):
         specimen_filters,
         tumor_fraction,
     )
-    from alkannot.interpret.verdicts import evaluate
+    from alkannot.interpret.verdicts import co_alteration_keys, evaluate
     from alkannot.phase import decide_compounds
 
     _check_spec(spec)
@@ -270,8 +270,10 @@ def _sample_result(spec: SampleSpec):
     hotspots = apply_lod(hotspots, spec.specimen, tf)
     exclusion = alk_exclusion(variants, alk, spec.specimen, tf, hotspots)
     kb_co = _kb_co_alterations(tumour_co, copy_number, fusions)
+    kb_co_keys = [co_alteration_keys(c, kb) for c in kb_co]  # once: the verdicts and the CIViC findings read them
     verdicts = evaluate(alk_found, compounds, kb_co, kb,
-                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
+                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion,
+                        co_keys=kb_co_keys)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": vcf_sha256()}]
     for role in ("cnv", "sv", "alignment", "reference", "population_af"):
         p = getattr(spec, role)
@@ -313,7 +315,7 @@ def _sample_result(spec: SampleSpec):
         "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots, "alk_exclusion": exclusion},
         "alk_clonality": alk_clonality(variants, alk, tf),
     }
-    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk_found, compounds, kb_co, fusions, kb),
+    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk_found, compounds, kb_co, fusions, kb, kb_co_keys),
                        may_change=spec.civic_may_change_verdict)
     if compound_summary is not None:
         if "evidence_tiers" in data:

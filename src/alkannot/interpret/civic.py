@@ -347,11 +347,22 @@ def load_tier_rules() -> dict[str, Any]:
 
 
 def in_tumour_type(disease: str, rules: dict[str, Any] | None = None) -> bool:
+    """Does a CIViC disease name fall in the tier rules' tumour type? Each (name, patterns) is answered once
+    per process: the names are data (a few hundred), asked about for every matched statement of every sample."""
     rules = rules or load_tier_rules()
-    d = disease.lower()
     tt = rules["tumour_type"]
-    return any(re.search(p, d) for p in tt["disease_patterns"]) and not any(
-        re.search(p, d) for p in tt.get("exclude_patterns", []))
+    key = (disease, tuple(tt["disease_patterns"]), tuple(tt.get("exclude_patterns", [])))
+    hit = _IN_TUMOUR_TYPE.get(key)
+    if hit is None:
+        d = disease.lower()
+        hit = any(re.search(p, d) for p in key[1]) and not any(re.search(p, d) for p in key[2])
+        if len(_IN_TUMOUR_TYPE) >= 4096:
+            _IN_TUMOUR_TYPE.clear()
+        _IN_TUMOUR_TYPE[key] = hit
+    return hit
+
+
+_IN_TUMOUR_TYPE: dict[tuple, bool] = {}
 
 
 # ---- matching and side by side -------------------------------------------------------------------------------
@@ -378,8 +389,9 @@ class Findings:
 
 
 def findings_of(alk: list[AlkMutation], compounds: list[dict], co_alterations: list[dict], fusions: list[dict],
-                kb: KB) -> Findings:
-    """``alk``: the typed ALK mutations (`alkannot.interpret.alk.alk_mutation_records`)."""
+                kb: KB, co_keys: list[list[str]] | None = None) -> Findings:
+    """``alk``: the typed ALK mutations (`alkannot.interpret.alk.alk_mutation_records`); ``co_keys``: each
+    co-alteration's `co_alteration_keys` when the caller has them already (the verdicts read the same)."""
     from alkannot.interpret.verdicts import co_alteration_keys
 
     missense: dict[str, str | None] = {}
@@ -388,7 +400,8 @@ def findings_of(alk: list[AlkMutation], compounds: list[dict], co_alterations: l
         missense.setdefault(name, m.missense_at if name == m.name else kb.alias_missense_at(name))
     alk_c = tuple(missense)
     comps = tuple(tuple(kb.canonical(m) for m in c["mutations"]) for c in compounds if c.get("phase") != "trans")
-    co = tuple(tuple(co_alteration_keys(c, kb)) for c in co_alterations)
+    co = tuple(tuple(keys) for keys in (co_keys if co_keys is not None else
+                                        (co_alteration_keys(c, kb) for c in co_alterations)))
     fusion = any("ALK" in (f.get("partner_5p"), f.get("partner_3p")) or f.get("category") == "on_target_driver"
                  for f in fusions)
     return Findings(alk_c, comps, co, fusion, tuple((m, at) for m, at in missense.items() if at))
@@ -551,12 +564,16 @@ def _review_basis(key: str, kb: KB, f: Findings, about: dict | None = None) -> l
 
 
 def _statements_about(kb: KB) -> dict:
-    """alteration -> the KB's statements naming it, in KB order (each statement once)."""
-    about: dict = {}
-    for s in kb.statements:
-        for a in dict.fromkeys(s.alterations):
-            about.setdefault(a, []).append(s)
-    return about
+    """alteration -> the KB's statements naming it, in KB order (each statement once). Built once per
+    statement list (it depends on the KB only), as `KB.by_id`'s index is."""
+    memo = kb.__dict__.get("_about")
+    if memo is None or memo[0] is not kb.statements or memo[1] != len(kb.statements):
+        about: dict = {}
+        for s in kb.statements:
+            for a in dict.fromkeys(s.alterations):
+                about.setdefault(a, []).append(s)
+        memo = kb.__dict__["_about"] = (kb.statements, len(kb.statements), about)
+    return memo[2]
 
 
 def _grade(source: str, level: str, in_tt: bool, rules: dict[str, Any]) -> dict[str, Any] | None:
@@ -593,20 +610,25 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
     seen = set()
     basis_of: dict[str, list[tuple[str, str]]] = {}  # a key's review basis, once per sample
     about = _statements_about(kb) if findings else None
+    review_grades: dict[str, dict[str, Any] | None] = {}  # a review strength's grade, once per sample
     for kind, name, keys in findings:
         if name in seen:
             continue
         seen.add(name)
         graded: list[tuple[dict[str, Any], str]] = []
+        key_set = set(keys)
         for key in keys:
             if key not in basis_of:
-                basis_of[key] = _review_basis(key, kb, f, about)
-            for sid, strength in basis_of[key]:
-                n = len(kb.by_id(sid).alterations)
-                if (kind == "compound" and set(kb.by_id(sid).alterations) != set(keys)) or (
-                        kind != "compound" and n > 1):
+                # with the alterations of the statement each id names (kb.by_id), read once per key
+                basis_of[key] = [(sid, strength, len(alts), set(alts))
+                                 for sid, strength in _review_basis(key, kb, f, about)
+                                 for alts in (kb.by_id(sid).alterations,)]
+            for sid, strength, n, alts in basis_of[key]:
+                if (kind == "compound" and alts != key_set) or (kind != "compound" and n > 1):
                     continue
-                r = _grade("review", strength, True, rules)
+                if strength not in review_grades:
+                    review_grades[strength] = _grade("review", strength, True, rules)
+                r = review_grades[strength]
                 if r:
                     graded.append((r, sid))
         if civic is not None:

@@ -594,6 +594,7 @@ def evaluate(
     kb: KB,
     therapy: dict | None = None,
     exclusion: dict | None = None,
+    co_keys: list[list[str]] | None = None,
 ) -> dict:
     """Per-drug verdicts, mechanisms and therapy context for one sample (rules: docs/verdicts.md).
 
@@ -601,7 +602,8 @@ def evaluate(
     residue); every mutation a compound names must be one of them (or an alias of one).
     ``alk_mutations`` and ``co_alterations`` must hold tumour evidence only: the caller leaves out variants
     labelled germline / CH / possible_CH (V9). ``exclusion`` is ``alkannot.interpret.ctdna.alk_exclusion``'s
-    answer; without it no "ALK-independent resistance likely" flag is raised (V6).
+    answer; without it no "ALK-independent resistance likely" flag is raised (V6). ``co_keys``: each
+    co-alteration's `co_alteration_keys` when the caller has them already (else computed here).
 
     Returns {"drugs": {drug: {"verdict", "reasons", "evidence", "notes", "evidence_gaps",
     "untested_combinations", "phase_dependent", "current_tki"}}, "mechanisms": [...], "kb_version": str,
@@ -615,7 +617,8 @@ def evaluate(
         raise InputError(f"compound member {stray[0]} is not among the ALK mutations given",
                          fix="pass every compound member in alk_mutations")
     alk = _unique([kb.canonical(m.name) for m in alk_mutations] + [m for c in compounds for m in c["mutations"]])
-    co_keys = [co_alteration_keys(c, kb) for c in co_alterations]
+    if co_keys is None:
+        co_keys = [co_alteration_keys(c, kb) for c in co_alterations]
     present = set(alk) | {k for keys in co_keys for k in keys}
     match = _match(kb, present, set(alk), compounds, residues)
     cur, _prior = _check_therapy(therapy, kb.policy["drugs"])
