@@ -76,8 +76,14 @@ def _other_build(build: str) -> str:
 
 
 def _gene_spans(build: str) -> list[tuple[str, int, int]]:
-    genes = set(settings()["target_genes"])
-    return [(t.chrom, t.start, t.end) for t in load_transcripts(build).transcripts if t.gene in genes]
+    return list(_gene_spans_of(str(resources_dir()), build, frozenset(settings()["target_genes"])))
+
+
+@lru_cache(maxsize=16)
+def _gene_spans_of(_resources: str, build: str, genes: frozenset) -> tuple[tuple[str, int, int], ...]:
+    """The target transcripts' spans, once per process for each resources folder (as load_transcripts keeps
+    the models): not a copy of every model per sample to read their extents."""
+    return tuple((t.chrom, t.start, t.end) for t in load_transcripts(build).transcripts if t.gene in genes)
 
 
 def read_targets(build: str) -> list[tuple[str, int, int]]:
@@ -330,14 +336,27 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
 
 def _depth_sites(depth_sites, build: str, read: list[tuple[str, int, int]]) -> DepthSites | None:
     """The asked depth sites, or None when none were asked, they cannot be computed (the caller then says
-    why) or one lies outside the spans this pass reads."""
+    why) or one lies outside the spans this pass reads.
+
+    ``depth_sites(build)`` gives sites from the bundled resources (the hotspot codons): the answer is kept
+    per process for each (function, build, resources folder, spans read), as the resources themselves are
+    (a DepthSites is only read); a failure is not kept (it is asked again)."""
     if depth_sites is None:
         return None
-    try:
-        sites = DepthSites(depth_sites(build))
-    except InputError:
-        return None
-    return sites if sites.inside(read) else None
+    key = (depth_sites, build, str(resources_dir()), tuple(read))
+    kept = _DEPTH_SITES.get(key)
+    if kept is None:
+        try:
+            sites = DepthSites(depth_sites(build))
+        except InputError:
+            return None
+        if len(_DEPTH_SITES) >= 64:
+            _DEPTH_SITES.clear()
+        kept = _DEPTH_SITES[key] = (sites if sites.inside(read) else None,)
+    return kept[0]
+
+
+_DEPTH_SITES: dict[tuple, tuple[DepthSites | None]] = {}
 
 
 _PRIMARY = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}
