@@ -69,11 +69,24 @@ def sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
+_HASH_INLINE_MAX = 1 << 20  # bytes: a file this small is hashed at once (~0.5 ms/MB), no thread started
+
+
 def sha256_in_background(path: str):
     """sha256(path) computed on another thread (hashlib releases the GIL: on a second core while the sample
     is annotated, so a large indexed VCF read by region does not pay for reading all of it). Returns a
-    function that waits for and returns the digest."""
+    function that waits for and returns the digest. A small file (a panel VCF) is hashed here: starting a
+    thread and waiting for it to be scheduled costs more than hashing it, on a busy machine several times
+    more."""
     import threading
+
+    try:
+        small = os.path.getsize(path) <= _HASH_INLINE_MAX
+    except OSError:
+        small = True  # sha256() answers None for it
+    if small:
+        digest = sha256(path)
+        return lambda: digest
 
     box: dict[str, str | None] = {}
     t = threading.Thread(target=lambda: box.__setitem__("sha256", sha256(path)), name="sha256", daemon=True)

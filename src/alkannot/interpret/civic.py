@@ -424,7 +424,7 @@ def _matches(st: dict[str, Any], f: Findings) -> list[str]:
             else:
                 return []
         return hits
-    if all(a in present for a in alts):
+    if present.issuperset(alts):
         if len(alts) > 1 and not any(set(alts) <= set(c) for c in f.compounds):
             return []  # a compound applies only where the mutations were not shown to be in trans
         return list(alts)

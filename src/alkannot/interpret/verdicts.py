@@ -146,7 +146,7 @@ def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, A
             if all(a in partnered for a in named):
                 m.fired.append((s, None))
             continue
-        if pseudo & set(s.alterations) or not all(a in present for a in s.alterations):
+        if not pseudo.isdisjoint(s.alterations) or not present.issuperset(s.alterations):
             continue
         if not s.is_compound or s.requires_phase == "any":
             m.fired.append((s, None))
