@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alkannot.annotate import protein
-from alkannot.annotate.protein import _common_suffix, _first_diff, _last_edited, protein_change
+from alkannot.annotate.protein import _common_suffix, _first_diff, _last_edited, codon_substitution, protein_change
 from alkannot.annotate.transcripts import Transcript, load_transcripts
 from alkannot.core.sequence import translate
 
@@ -146,3 +146,35 @@ def test_cds_seq_follows_a_new_sequence():
     assert tx.cds_seq() == tx.sequence[tx.cds_start: tx.cds_end + 1]
     tx.cds_end -= 3
     assert tx.cds_seq() == tx.sequence[tx.cds_start: tx.cds_end + 1]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(body=st.lists(st.sampled_from([a + b + c for a in "ACGT" for b in "ACGT" for c in "ACGT"]), min_size=1,
+                     max_size=25),
+       stop=st.sampled_from(["TAA", "TGA", "TAG", "", "TA"]), start=st.sampled_from(["ATG", "CTG"]), data=st.data())
+def test_codon_substitution_is_protein_change(body, stop, start, data):
+    """Wherever it answers (anything but a sense codon after the first, before the stop, staying sense, is
+    left to protein_change), the one-codon path gives protein_change's ProteinChange: internal stops, unknown
+    bases, a CDS without a stop or with a partial last codon included."""
+    ref = start + "".join(body) + stop
+    for _ in range(data.draw(st.integers(min_value=0, max_value=2))):  # unknown bases
+        i = data.draw(st.integers(min_value=0, max_value=len(ref) - 1))
+        ref = ref[:i] + "N" + ref[i + 1:]
+    index = data.draw(st.integers(min_value=0, max_value=len(ref) - 1))
+    base = data.draw(st.sampled_from("ACGTN"))
+    if base == ref[index]:
+        return
+    got = codon_substitution(ref, index, base)
+    if got is not None:
+        assert got == protein_change(ref, ref[:index] + base + ref[index + 1:], index)
+
+
+def test_codon_substitution_answers_for_sense_codons():
+    """(the test above must not pass by answering None everywhere)"""
+    ref = "ATG" + "GGC" * 4 + "TGG" + "TAA"
+    assert codon_substitution(ref, 4, "C").short == "G2A"
+    assert codon_substitution(ref, 5, "T").short == "G2="
+    assert codon_substitution(ref, 1, "C") is None  # start codon
+    assert codon_substitution(ref, 16, "A") is None  # TGG -> TAG: a new stop
+    assert codon_substitution(ref, 18, "C") is None  # the stop codon
+    assert codon_substitution(ref, 4, "N") is None  # an unknown base

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from sys import intern
 
-from alkannot.annotate.protein import ProteinEdit, protein_change
+from alkannot.annotate.protein import ProteinEdit, codon_substitution, protein_change
 from alkannot.annotate.transcripts import CodingPosition, Transcript
 from alkannot.core.sequence import revcomp
 
@@ -192,8 +192,10 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
                 ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
                 ann.hgvsp = None
                 return ann
-            alt_cds = cds[:ca] + t_ins + cds[cb:]
-            pc = protein_change(cds, alt_cds, ca)
+            # a base substitution in a sense codon: from that codon (None: anything else, from both proteins)
+            pc = codon_substitution(cds, ca, t_ins) if cb - ca == 1 and len(t_ins) == 1 else None
+            if pc is None:
+                pc = protein_change(cds, cds[:ca] + t_ins + cds[cb:], ca)
             if pc.unknown_sequence and pc.hgvsp == "p.?":
                 ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
                 return ann

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from alkannot.core.sequence import three, translate
+from alkannot.core.sequence import CODON_TABLE, three, translate
 
 
 @functools.lru_cache(maxsize=64)
@@ -185,6 +185,30 @@ def _last_edited(ref_cds: str, alt_cds: str, start: int) -> int:
         same = _common_suffix(alt_cds, ref_cds, tail)  # common suffix after `start`
         last = start if same >= tail else last - same
     return last
+
+
+def codon_substitution(ref_cds: str, index: int, base: str) -> ProteinChange | None:
+    """``protein_change(ref_cds, alt_cds, index)`` for ``alt_cds`` = ``ref_cds`` with ``base`` at ``index``,
+    from the one codon it changes, when that codon is a sense codon after the first and before the reference
+    stop and stays one (a missense or synonymous change: nothing else of either protein differs); None
+    otherwise (start and stop codons, a new stop, unknown bases), and the caller runs ``protein_change``.
+
+    Most variants of a panel are such substitutions: this spares translating, copying and comparing the
+    whole protein for each (tests/annotate/test_engine_fast_paths.py checks it against protein_change)."""
+    full = _translate_cached(ref_cds)
+    k = index // 3
+    stop = full.find("*")
+    if k == 0 or k >= (stop if stop >= 0 else len(full) - 1):
+        return None
+    codon = ref_cds[3 * k:3 * k + 3]
+    r = full[k]
+    j = index - 3 * k
+    a = CODON_TABLE.get(codon[:j] + base + codon[j + 1:], "X")
+    if r in "*X" or a in "*X":
+        return None
+    if a == r:
+        return _pc("synonymous_variant", ProteinEdit("syn", k + 1, r), k + 1)
+    return _pc("missense_variant", ProteinEdit("sub", k + 1, r, alt=a), k + 1)
 
 
 def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinChange:
