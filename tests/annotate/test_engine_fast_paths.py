@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alkannot.annotate import protein
-from alkannot.annotate.protein import _common_suffix, _first_diff, _last_edited, codon_substitution, protein_change
+from alkannot.annotate.protein import (
+    _common_suffix,
+    _first_diff,
+    _last_edited,
+    codon_substitution,
+    protein_change,
+)
 from alkannot.annotate.transcripts import Transcript, load_transcripts
 from alkannot.core.sequence import translate
 
