@@ -158,12 +158,15 @@ def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str
     return None
 
 
-def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, build: str) -> str | None:
-    """None when the rule does not apply, else a short note on why it does."""
+def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, build: str,
+                  csq: set[str] | None = None) -> str | None:
+    """None when the rule does not apply, else a short note on why it does (``csq``: `_consequences(v)`, when
+    the caller has it)."""
     kind = rule["kind"]
     if kind == "exon_skipping":
         return _exon_skipping_hit(v, rule, gene, build)
-    csq = _consequences(v)
+    if csq is None:
+        csq = _consequences(v)
     if not csq & _consequence_set(rules, rule.get("consequences", "protein_altering")):
         return None
     if kind == "consequence":
@@ -212,15 +215,16 @@ def classify_variant(v: AnnotatedVariant, rules: dict, build: str = "GRCh38") ->
         return None
     accession = spec.get("transcript")
     same_tx = _same_transcript(v, accession)
+    csq = _consequences(v)  # read once for all the gene's rules (a set: the rules only read it)
     if same_tx:
         for rule in spec["rules"]:
-            why = _rule_matches(v, rule, gene, rules, build)
+            why = _rule_matches(v, rule, gene, rules, build, csq)
             if why:
                 return _entry(v, gene, alteration=_alteration(v, rule["alteration"]), role=rule["role"],
                               hotspot=bool(rule.get("hotspot", False)), **{"class": rule.get("class")},
                               rule=rule["id"], match=why, evidence=_evidence(rule["evidence"], rules["sources"]))
     um = rules.get("unmatched_protein_altering", {})
-    if um.get("report") and _consequences(v) & _consequence_set(rules, "protein_altering"):
+    if um.get("report") and csq & _consequence_set(rules, "protein_altering"):
         note = "" if same_tx else (f" Annotated on {v.transcript}; the rules use {accession} numbering, "
                                    "so residue rules were not applied.")
         return _entry(v, gene, alteration=_alteration(v, "protein"), role=um["role"], hotspot=False,

@@ -55,7 +55,14 @@ def phase_from_vaf(a: VariantCall, b: VariantCall, *, tumor_fraction: float | No
                    config: dict | None = None, a_name: str = "A", b_name: str = "B") -> dict | None:
     """{"phase": "cis"|"unresolved", "confidence", "confidence_label", "explanation", "vaf_a", "vaf_b",
     "bound_a", "bound_b", "capacity", "min_fraction_both"}; None when a VAF is unknown."""
-    cfg = phase_config(config)
+    return phase_from_vaf_checked(a, b, tumor_fraction=tumor_fraction, cfg=phase_config(config),
+                                  a_name=a_name, b_name=b_name)
+
+
+def phase_from_vaf_checked(a: VariantCall, b: VariantCall, *, tumor_fraction: float | None, cfg: dict,
+                           a_name: str = "A", b_name: str = "B") -> dict | None:
+    """phase_from_vaf with settings `phase_config` already gave (compound.decide_compounds checks them once for
+    every pair, not once per pair)."""
     vaf_a, alt_a, dp_a = call_vaf(a)
     vaf_b, alt_b, dp_b = call_vaf(b)
     if vaf_a is None or vaf_b is None:
