@@ -184,3 +184,11 @@ def test_codon_substitution_answers_for_sense_codons():
     assert codon_substitution(ref, 16, "A") is None  # TGG -> TAG: a new stop
     assert codon_substitution(ref, 18, "C") is None  # the stop codon
     assert codon_substitution(ref, 4, "N") is None  # an unknown base
+
+
+@settings(max_examples=500, deadline=None)
+@given(a=st.text(alphabet="ACGTNacgtnRX*<>.ß", max_size=8))
+def test_acgtn_is_the_set_test(a):
+    from alkannot.annotate.variants import _acgtn
+
+    assert _acgtn(a) == (set(a.upper()) <= set("ACGTN"))

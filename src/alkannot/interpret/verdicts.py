@@ -314,14 +314,18 @@ def _reading(drug: str, kb: KB, fired: list[tuple[Statement, _Phase | None]], al
 
 def _drug_verdict(drug: str, kb: KB, match: _Match, alk: list[str],
                   compounds: list[dict[str, Any]] | None = None,
-                  residues: Mapping[str, int | None] | None = None) -> dict[str, Any]:
+                  residues: Mapping[str, int | None] | None = None,
+                  components: tuple[list[list[str]], list[list[str]]] | None = None) -> dict[str, Any]:
+    """``components``: (trans reading, cis reading) `_components` of the sample, the same for every drug
+    (computed here when not given)."""
     compounds = compounds or []
     residues = residues or {}
     effects = kb.policy["verdict_effects"]
     strong = set(kb.policy["well_supported_strengths"])
-    trans_comps = _components(alk, compounds, False, residues)
+    if components is None:
+        components = (_components(alk, compounds, False, residues), _components(alk, compounds, True, residues))
+    trans_comps, cis_comps = components
     trans_reading = _reading(drug, kb, match.fired, alk, trans_comps)
-    cis_comps = _components(alk, compounds, True, residues)
     chosen = trans_reading
     phase_dependent = None
     notes: list[str] = []
@@ -625,8 +629,10 @@ def evaluate(
 
     extra = _global_notes(kb, match)
     drugs_out = {}
+    # the groups of ALK mutations on one allele (trans and cis readings) depend on the sample only
+    components = (_components(alk, compounds, False, residues), _components(alk, compounds, True, residues))
     for d in kb.policy["drugs"]:
-        res = _drug_verdict(d, kb, match, alk, compounds, residues)
+        res = _drug_verdict(d, kb, match, alk, compounds, residues, components)
         res["notes"].extend(extra.get(d, []) + extra[None])
         res["current_tki"] = d == cur
         drugs_out[d] = res
