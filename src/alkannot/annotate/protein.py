@@ -13,7 +13,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from alkannot.core.sequence import CODON_TABLE, three, translate
+from alkannot.core.sequence import CODON_TABLE, THREE, three, translate
 
 
 @functools.lru_cache(maxsize=64)
@@ -46,7 +46,7 @@ class ProteinEdit:
         k = self.kind
         if k == "unknown":
             return "?"
-        aa = str if short else three  # (str: the one-letter residues as they are)
+        aa = str if short else _three  # (str: the one-letter residues as they are)
         stop = "*" if short else "Ter"
         if k == "start_lost":
             return f"{aa('M')}1?"
@@ -99,6 +99,11 @@ class ProteinEdit:
 
 
 _EDIT_FIELDS = tuple(f.name for f in fields(ProteinEdit))
+
+
+def _three(aa: str) -> str:
+    """core.sequence.three, with one residue (most edits) looked up directly."""
+    return THREE[aa] if len(aa) == 1 else three(aa)
 
 
 def protein_order(residue: int | None, name: str) -> tuple[int, str]:

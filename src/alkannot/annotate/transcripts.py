@@ -187,11 +187,11 @@ class Transcript:
         the CDS bounds are the same objects/values (a FASTA fill assigns a new sequence): every variant of a
         gene compares against it, and its hash (the translation cache's key) is computed once."""
         assert self.coding
-        key = (self.sequence, self.cds_start, self.cds_end)
         memo = self.__dict__.get("_cds_memo")
-        if memo is None or memo[0][0] is not key[0] or memo[0][1:] != key[1:]:
-            memo = self.__dict__["_cds_memo"] = (key, self.sequence[self.cds_start : self.cds_end + 1])
-        return memo[1]
+        if memo is None or memo[0] is not self.sequence or memo[1] != self.cds_start or memo[2] != self.cds_end:
+            memo = self.__dict__["_cds_memo"] = (self.sequence, self.cds_start, self.cds_end,
+                                                 self.sequence[self.cds_start : self.cds_end + 1])
+        return memo[3]
 
     def to_json(self) -> dict:
         return {

@@ -472,11 +472,14 @@ def _combine_same_codon(variants: list[AnnotatedVariant], calls: list[VariantCal
                         ts: TranscriptSet) -> None:
     """SNVs/MNVs touching one codon on one haplotype change one residue: report the combined change."""
     groups: dict[tuple, list[int]] = defaultdict(list)
+    by_gene: dict[str, object] = {}  # ts.by_gene once per gene, not per variant
     for i, (v, a) in enumerate(zip(variants, anns)):
         if (a is None or v.status != "annotated" or a.t_start is None or a.t_end is None
                 or a.t_end - a.t_start != len(a.t_alt or "") or not v.consequence):
             continue
-        tx = ts.by_gene(a.gene)
+        if a.gene not in by_gene:
+            by_gene[a.gene] = ts.by_gene(a.gene)
+        tx = by_gene[a.gene]
         if not tx.coding or not (tx.cds_start <= a.t_start and a.t_end - 1 <= tx.cds_end):
             continue
         for codon in range((a.t_start - tx.cds_start) // 3, (a.t_end - 1 - tx.cds_start) // 3 + 1):

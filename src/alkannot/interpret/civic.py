@@ -494,16 +494,21 @@ def _agreement(verdict: str, items: list[dict[str, Any]], f: Findings | None = N
                   "only for level A/B items in NSCLC).")
 
 
+def matched_statements(civic: CivicEvidence | None, f: Findings) -> list[tuple[dict[str, Any], list[str]]]:
+    """(statement, the findings it is about) for every CIViC statement that applies to the sample, in file
+    order: what `compare` and `tiers` both read (matched once per sample)."""
+    return [(st, hit) for st in (civic.statements if civic is not None else []) if (hit := _matches(st, f))]
+
+
 def compare(drugs: dict[str, dict[str, Any]], civic: CivicEvidence, f: Findings, *, may_change: bool = False,
-            therapy_context: dict[str, Any] | None = None) -> None:
-    """Add ``drugs[D].civic`` (side by side) to each drug; with ``may_change`` apply the level A/B rule."""
+            therapy_context: dict[str, Any] | None = None,
+            matched: list[tuple[dict[str, Any], list[str]]] | None = None) -> None:
+    """Add ``drugs[D].civic`` (side by side) to each drug; with ``may_change`` apply the level A/B rule.
+    ``matched``: `matched_statements(civic, f)` when the caller has it."""
     rules = load_tier_rules()
     specific: dict[str | None, list[dict[str, Any]]] = {}
     fusion: dict[str | None, list[dict[str, Any]]] = {}
-    for st in civic.statements:
-        hit = _matches(st, f)
-        if not hit:
-            continue
+    for st, hit in (matched if matched is not None else matched_statements(civic, f)):
         (fusion if st["match"] == "fusion" else specific).setdefault(st["drug"], []).append(_item(st, hit, rules))
     for d, res in drugs.items():
         items = sorted(specific.get(d, []), key=_sort_key)
@@ -584,8 +589,10 @@ def _grade(source: str, level: str, in_tt: bool, rules: dict[str, Any]) -> dict[
     return None
 
 
-def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, Any]]:
-    """One AMP/ASCO/CAP tier per finding, from the best-graded evidence (rules: evidence_tiers.yaml)."""
+def tiers(f: Findings, kb: KB, civic: CivicEvidence | None,
+          matched: list[tuple[dict[str, Any], list[str]]] | None = None) -> list[dict[str, Any]]:
+    """One AMP/ASCO/CAP tier per finding, from the best-graded evidence (rules: evidence_tiers.yaml).
+    ``matched``: `matched_statements(civic, f)` when the caller has it."""
     rules = load_tier_rules()
     findings: list[tuple[str, str, tuple[str, ...]]] = [("alk_mutation", m, (m,)) for m in f.alk]
     findings += [("compound", " + ".join(c), c) for c in f.compounds]
@@ -594,7 +601,8 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
         findings.append(("alk_fusion", "ALK:fusion", ("ALK:fusion",)))
     order = [r["id"] for r in rules["rules"]]
     # which findings each statement is about depends on the sample only: matched once, not once per finding
-    matched = [(st, hit) for st in (civic.statements if civic is not None else []) if (hit := _matches(st, f))]
+    if matched is None:
+        matched = matched_statements(civic, f)
     # a compound finding is graded by compound statements only, any other finding by single-alteration ones
     matched_by_kind = {True: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) > 1],
                        False: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) <= 1]}
@@ -685,12 +693,14 @@ def evidence_for(civic_paths: list[str], kb: KB, enabled: bool = True) -> CivicE
 def add_civic(data: dict[str, Any], kb: KB, civic: CivicEvidence | None, f: Findings, *,
               may_change: bool = False) -> None:
     """Add drugs[D].civic, evidence_tiers, kb.civic and the civic part of kb_version to a sample result."""
+    matched = matched_statements(civic, f)
     if civic is not None:
-        compare(data["drugs"], civic, f, may_change=may_change, therapy_context=data.get("therapy_context"))
+        compare(data["drugs"], civic, f, may_change=may_change, therapy_context=data.get("therapy_context"),
+                matched=matched)
         data["kb"] = {**data.get("kb", {}), "civic": {**civic.provenance(), "may_change_verdict": may_change}}
         data["kb_version"] = f"{kb.version}+civic-{civic.release}"
     rules = load_tier_rules()
-    data["evidence_tiers"] = tiers(f, kb, civic)
+    data["evidence_tiers"] = tiers(f, kb, civic, matched)
     data["evidence_tier_scheme"] = {"scheme": rules["scheme"], "version": str(rules["version"]),
                                     "citation": " ".join(str(rules["citation"]).split()),
                                     "tumour_type": rules["tumour_type"]["name"]}
