@@ -263,9 +263,12 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if progress:
         print(f"\r{os.path.basename(path)}: reading {os.path.getsize(path) / 1e6:,.0f} MB ...", end="",
               file=sys.stderr, flush=True)
+    canon: dict[str, str] = {}  # CHROM as written -> canonical name, worked out once per name
     for line, rec in iter_records(vi, targets + other_targets):
         records_read += 1
-        c = canonical_chrom(rec.CHROM)
+        c = canon.get(rec.CHROM)
+        if c is None:
+            c = canon[rec.CHROM] = canonical_chrom(rec.CHROM)
         pos = rec.POS
         end = max(rec.end, pos)  # htslib's end: INFO/END of a symbolic <DEL> starting upstream of a gene
         if depth_at is not None and depth_at.overlaps(c, pos, end):

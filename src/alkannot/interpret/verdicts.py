@@ -50,10 +50,22 @@ def co_alteration_keys(co: dict[str, Any], kb: KB) -> list[str]:
     if not gene or not alt:
         raise InputError(f"co-alteration needs 'gene' and 'alteration': {co!r}")
     keys = [f"{gene}:{alt}"]
-    for cls, rule in kb.policy["alteration_classes"].items():
-        if cat in rule.get("categories", []) or alt.lower() in rule.get("alterations", []):
+    low = alt.lower()
+    for cls, categories, alterations in _class_rules(kb):
+        if cat in categories or low in alterations:
             keys.append(f"{gene}:{cls}")
     return _unique(kb.canonical(k) for k in keys)
+
+
+def _class_rules(kb: KB) -> list[tuple[str, list, list]]:
+    """(class, categories, alterations) of the KB policy's alteration classes, read once per classes table
+    (co_alteration_keys runs for every co-alteration of every sample)."""
+    classes = kb.policy["alteration_classes"]
+    memo = kb.__dict__.get("_class_rules")
+    if memo is None or memo[0] is not classes or memo[1] != len(classes):
+        rules = [(cls, rule.get("categories", []), rule.get("alterations", [])) for cls, rule in classes.items()]
+        memo = kb.__dict__["_class_rules"] = (classes, len(classes), rules)
+    return memo[2]
 
 
 @dataclass
@@ -140,6 +152,12 @@ def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, A
     m = _Match([], [], [])
     order = [a for a in sorted(alk)]
     partnered = {x for comp in _components(order, compounds, True, residues) for x in comp}
+    # mutation -> positions of the compounds naming it: a statement's phase is resolved from the compounds
+    # naming one of its mutations (in their order), the only ones resolve_phase can use
+    naming: dict[str, list[int]] = {}
+    for i, c in enumerate(compounds):
+        for mut in c["mutations"]:
+            naming.setdefault(mut, []).append(i)
     for s in kb.statements:
         if CIS_PARTNER in s.alterations:
             named = [a for a in s.alterations if a != CIS_PARTNER]
@@ -152,7 +170,11 @@ def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, A
             m.fired.append((s, None))
             continue
         # Phase can only be assessed between ALK mutations (reads/VCF phasing of the kinase domain).
-        phase = resolve_phase(s.alterations, compounds) if set(s.alterations) <= alk else _Phase("unresolved")
+        if set(s.alterations) <= alk:
+            near = sorted({i for a in s.alterations for i in naming.get(a, ())})
+            phase = resolve_phase(s.alterations, [compounds[i] for i in near])
+        else:
+            phase = _Phase("unresolved")
         {"cis": m.fired, "trans": m.blocked, "unresolved": m.pending}[phase.phase].append((s, phase))
     return m
 
