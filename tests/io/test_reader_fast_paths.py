@@ -163,3 +163,25 @@ def test_is_plain(a):
 def test_isfinite_is_numpys_on_python_numbers():
     for v in (0, 1, -1, 2**40, 0.5, math.inf, -math.inf, math.nan, 1e308):
         assert math.isfinite(v) == bool(np.isfinite(v))
+
+
+def _former_array_numbers(value):
+    out: list = []
+    if value.dtype.kind == "f":
+        for x in value.tolist():
+            out.append(None if x != x else x)
+    else:
+        for x in value.tolist():
+            if x == depth.MISSING_INT + 1:
+                break
+            out.append(None if x == depth.MISSING_INT else x)
+    return [] if out.count(None) == len(out) else out
+
+
+@settings(max_examples=500, deadline=None)
+@given(ints=st.lists(st.one_of(st.integers(min_value=-2**31 + 2, max_value=2**31 - 1),
+                               st.sampled_from([depth.MISSING_INT, depth.MISSING_INT + 1])), max_size=5),
+       floats=st.lists(st.floats(width=32, allow_nan=True), max_size=5))
+def test_array_numbers(ints, floats):
+    for arr in (np.array(ints, dtype=np.int32), np.array(floats, dtype=np.float32)):
+        assert depth._array_numbers(arr) == _former_array_numbers(arr)

@@ -260,7 +260,19 @@ def fmt_pct(x: float) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def load_hotspots(path: str | Path | None = None) -> list[dict]:
-    p = Path(path) if path else resources_dir() / "hotspots.tsv"
+    """The hotspot rows (resources/hotspots.tsv, or the file at ``path``). The bundled file is parsed once per
+    process for each resources folder (as the transcript models are); each call gets its own copies."""
+    if not path:
+        return [{**r, "alts": list(r["alts"])} for r in _bundled_hotspots(str(resources_dir()))]
+    return _read_hotspots(Path(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_hotspots(resources: str) -> tuple[dict, ...]:
+    return tuple(_read_hotspots(Path(resources) / "hotspots.tsv"))
+
+
+def _read_hotspots(p: Path) -> list[dict]:
     try:
         lines = [ln for ln in p.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     except OSError as err:

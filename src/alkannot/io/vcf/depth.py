@@ -87,12 +87,14 @@ def _numbers(value) -> list:
 
 def _array_numbers(value: np.ndarray) -> list:
     """_numbers of a numeric array (what htslib gives for a defined tag), read as Python numbers at once."""
-    out: list = []
+    values = value.tolist()
     if value.dtype.kind == "f":
-        for x in value.tolist():
-            out.append(None if x != x else x)  # NaN: missing
+        out = [None if x != x else x for x in values]  # NaN: missing
+    elif MISSING_INT not in values and MISSING_INT + 1 not in values:
+        out = values  # (most rows: every value written)
     else:
-        for x in value.tolist():
+        out = []
+        for x in values:
             if x == MISSING_INT + 1:  # vector end: the sample wrote fewer values than the widest one
                 break
             out.append(None if x == MISSING_INT else x)
