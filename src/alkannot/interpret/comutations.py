@@ -185,12 +185,23 @@ def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, bu
                      fix="use hotspot, exon_indel, exon_skipping or consequence")
 
 
+def _one_line(text: str) -> str:
+    """A rules-file text (statement, citation) on one line, single-spaced: the same few texts are written into
+    every co-alteration entry of every sample, so each is folded once (`_fold`)."""
+    return _fold(text) if type(text) is str else " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=1024)
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _evidence(items: Iterable[Mapping], sources: Mapping[str, str]) -> list[dict]:
     out = []
     for e in items:
         out.append({"source": e["source"], "refs": list(e.get("refs", [])),
-                    "citation": " ".join(str(sources.get(e["source"], e["source"])).split()),
-                    "statement": " ".join(str(e["statement"]).split())})
+                    "citation": _one_line(str(sources.get(e["source"], e["source"]))),
+                    "statement": _one_line(str(e["statement"]))})
     return out
 
 
@@ -230,7 +241,7 @@ def classify_variant(v: AnnotatedVariant, rules: dict, build: str = "GRCh38") ->
         return _entry(v, gene, alteration=_alteration(v, "protein"), role=um["role"], hotspot=False,
                       **{"class": None}, rule="unmatched_protein_altering", match=None,
                       evidence=[{"source": "co_alterations.yaml", "refs": [], "citation": "",
-                                 "statement": " ".join(um["statement"].split()) + note}])
+                                 "statement": _one_line(um["statement"]) + note}])
     return None
 
 

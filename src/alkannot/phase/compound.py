@@ -42,10 +42,9 @@ def decide_pair(m1: dict, m2: dict, *, alignment: str | None = None, reference: 
     c1, c2 = m1["call"], m2["call"]
     attempts: list[tuple[str, str, dict]] = []  # (method, phase, evidence) in order of preference
     notes = []
-    same_chrom = canonical_chrom(c1.chrom) == canonical_chrom(c2.chrom)
     if alignment is None:
         notes.append("reads: no alignment given")
-    elif not same_chrom or abs(c1.pos - c2.pos) > cfg["max_fragment_span"]:
+    elif canonical_chrom(c1.chrom) != canonical_chrom(c2.chrom) or abs(c1.pos - c2.pos) > cfg["max_fragment_span"]:
         notes.append(f"reads: sites more than {cfg['max_fragment_span']} bp apart, no fragment spans both")
     else:
         r = phase_from_reads(alignment, SiteAllele.from_call(c1, n1), SiteAllele.from_call(c2, n2),
