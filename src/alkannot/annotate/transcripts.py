@@ -286,6 +286,15 @@ _CACHE: dict[tuple[str, str], TranscriptSet] = {}
 
 
 def load_transcripts(build: str, resource_dir: Path | None = None) -> TranscriptSet:
+    """The bundled models of a build, as a copy the caller may change (fill sequence from a FASTA)."""
+    ts = shared_transcripts(build, resource_dir)
+    return TranscriptSet(build=ts.build, meta=dict(ts.meta), transcripts=[_copy(t) for t in ts.transcripts])
+
+
+def shared_transcripts(build: str, resource_dir: Path | None = None) -> TranscriptSet:
+    """The process's own set of models for a build (what load_transcripts copies), for code that only reads
+    them: nothing may fill or change it. The lookup indexes its models build (exon order, CDS) then serve every
+    sample of the process instead of being rebuilt on a fresh copy per sample."""
     rdir = Path(resource_dir) if resource_dir else resources_dir()
     key = (str(rdir), build)
     if key not in _CACHE:
@@ -299,9 +308,7 @@ def load_transcripts(build: str, resource_dir: Path | None = None) -> Transcript
                              fix="rebuild it with this version's 'alkannot build-resources'")
         _CACHE[key] = TranscriptSet(build=d["build"], transcripts=[Transcript.from_json(t) for t in d["transcripts"]],
                                     meta={k: v for k, v in d.items() if k != "transcripts"})
-    # Callers may fill sequence from a FASTA: hand out a copy.
-    ts = _CACHE[key]
-    return TranscriptSet(build=ts.build, meta=dict(ts.meta), transcripts=[_copy(t) for t in ts.transcripts])
+    return _CACHE[key]
 
 
 def _copy(t: Transcript) -> Transcript:

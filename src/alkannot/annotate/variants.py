@@ -27,7 +27,7 @@ from alkannot.annotate.engine import (
 )
 from alkannot.annotate.protein import protein_change
 from alkannot.annotate.record import AnnotatedVariant
-from alkannot.annotate.transcripts import TranscriptSet, load_transcripts
+from alkannot.annotate.transcripts import TranscriptSet, load_transcripts, shared_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.core.resources import resources_dir, settings
 from alkannot.core.sequence import trim_allele
@@ -223,7 +223,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if build is None:
         raise InputError("cannot tell the genome build from the header (no ##contig chr2 length)",
                          path=path, fix="pass --build GRCh37 or --build GRCh38")
-    ts = transcripts or load_transcripts(build)
+    # without a FASTA the models are only read: the process's own set (not a copy per sample)
+    ts = transcripts or (load_transcripts(build) if reference else shared_transcripts(build))
     if reference:
         import pysam
 
@@ -234,11 +235,11 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                              fix="give an indexed FASTA (samtools faidx)") from None
         ts.fill_from_fasta(fasta)
     genes = set(cfg["target_genes"])
-    txs = [t for t in ts.transcripts if t.gene in genes]
-    targets = [(t.chrom, t.start, t.end) for t in txs]
+    spans = [(t, t.start, t.end) for t in ts.transcripts if t.gene in genes]  # start/end are computed: once
+    targets = [(t.chrom, s0, e0) for t, s0, e0 in spans]
     by_chrom: dict[str, list] = defaultdict(list)
-    for t in txs:
-        by_chrom[t.chrom].append((t.start, t.end, t))  # start/end are computed: do it once
+    for t, s0, e0 in spans:
+        by_chrom[t.chrom].append((s0, e0, t))
 
     from alkannot.annotate.external import compare as compare_external
     from alkannot.annotate.external import header_formats
