@@ -192,3 +192,12 @@ def test_acgtn_is_the_set_test(a):
     from alkannot.annotate.variants import _acgtn
 
     assert _acgtn(a) == (set(a.upper()) <= set("ACGTN"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=st.characters())
+def test_one_base_complement_is_revcomp(base):
+    from alkannot.annotate.engine import _COMPLEMENT
+    from alkannot.core.sequence import revcomp
+
+    assert _COMPLEMENT.get(base, base) == revcomp(base)

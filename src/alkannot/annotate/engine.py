@@ -59,6 +59,9 @@ class Annotation:
     t_alt: str | None = None
 
 
+_COMPLEMENT = {a: b for a, b in zip("ACGTNacgtn", "TGCANtgcan")}  # core.sequence.revcomp's pairs; other letters stay
+
+
 def to_interval(pos: int, ref: str, alt: str) -> tuple[int, int, str]:
     """VCF allele -> 0-based half-open genomic interval replaced by `alt` (no anchor bases)."""
     p, r, a = pos, ref, alt
@@ -123,6 +126,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
     ann = Annotation(gene=tx.gene, transcript=tx.transcript_id)
     # REF check over every REF base whose sequence we know.
     checked = mism = 0
+    plus = tx.strand == "+"
     for i, base in enumerate(ref):
         t = tx.g_to_t(pos + i)
         if t is None:
@@ -131,7 +135,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
         if known == "N":
             continue
         checked += 1
-        expect = base if tx.strand == "+" else revcomp(base)
+        expect = base if plus else _COMPLEMENT.get(base, base)  # (revcomp of one base)
         mism += known != expect
     if checked:
         ann.ref_check = "mismatch" if mism else "match"

@@ -616,7 +616,7 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None,
     civic_grades: dict[int, dict[str, Any] | None] = {}  # a statement's grade, once per sample
     out = []
     seen = set()
-    basis_of: dict[str, list[tuple[str, str]]] = {}  # a key's review basis, once per sample
+    basis_of: dict[str, tuple[list, list]] = {}  # a key's review basis (all, single-alteration), once per sample
     about = _statements_about(kb) if findings else None
     review_grades: dict[str, dict[str, Any] | None] = {}  # a review strength's grade, once per sample
     for kind, name, keys in findings:
@@ -627,12 +627,13 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None,
         key_set = set(keys)
         for key in keys:
             if key not in basis_of:
-                # with the alterations of the statement each id names (kb.by_id), read once per key
-                basis_of[key] = [(sid, strength, len(alts), set(alts))
-                                 for sid, strength in _review_basis(key, kb, f, about)
-                                 for alts in (kb.by_id(sid).alterations,)]
-            for sid, strength, n, alts in basis_of[key]:
-                if (kind == "compound" and alts != key_set) or (kind != "compound" and n > 1):
+                # with the alterations of the statement each id names (kb.by_id), read once per key; a finding
+                # other than a compound takes the single-alteration statements only (listed apart)
+                basis = [(sid, strength, len(alts), set(alts)) for sid, strength in _review_basis(key, kb, f, about)
+                         for alts in (kb.by_id(sid).alterations,)]
+                basis_of[key] = (basis, [b for b in basis if b[2] <= 1])
+            for sid, strength, _n, alts in basis_of[key][0] if kind == "compound" else basis_of[key][1]:
+                if kind == "compound" and alts != key_set:
                     continue
                 if strength not in review_grades:
                     review_grades[strength] = _grade("review", strength, True, rules)

@@ -155,17 +155,16 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
     invalid_af, invalid_ad, ad_allele_count_mismatch); the next source the caller wrote is tried."""
     out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
     flags = flags if flags is not None else []
-    n_alleles = 1 + len(rec.ALT or [])
     if s is not None:
         def F(key):
             return _fmt_numbers(rec, key, s, vi)
 
-        dps = F("DP")
+        dps = _fmt_numbers(rec, "DP", s, vi)
         dp = _count(dps[0], flags, "invalid_dp") if dps else None
-        afs = F("AF")
+        afs = _fmt_numbers(rec, "AF", s, vi)
         af = _fraction(afs[alt_index - 1], flags, "invalid_af") if len(afs) >= alt_index else None
-        ad = [] if vi.varscan else F("AD")
-        if ad and len(ad) != n_alleles:
+        ad = [] if vi.varscan else _fmt_numbers(rec, "AD", s, vi)
+        if ad and len(ad) != 1 + len(rec.ALT or []):
             flags.append("ad_allele_count_mismatch")  # which value is which allele is unknown
             ad = []
         if ad:
@@ -173,10 +172,10 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
             if "invalid_ad" in flags:
                 counts = []
             if counts and counts[alt_index] is not None:
-                vals = [v for v in counts if v is not None]
+                total = sum(v for v in counts if v is not None)
                 out["alt_reads"] = counts[alt_index]
-                out["depth"] = dp if dp is not None and dp >= sum(vals) else sum(vals)
-                out["vaf"] = af if af is not None else (out["alt_reads"] / sum(vals) if sum(vals) else None)
+                out["depth"] = dp if dp is not None and dp >= total else total
+                out["vaf"] = af if af is not None else (out["alt_reads"] / total if total else None)
                 out["depth_source"] = "FORMAT/AD"
                 return out
         if len(ref) == 1 and len(alt) == 1 and alt in "ACGT":
