@@ -201,7 +201,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if vi.header_build:
         hints["##contig chr2 length"] = vi.header_build
     # the file's own header lines: htslib drops a ##reference=<...> line it cannot parse
-    ref_hint = reference_hint("\n".join(vi.header_text) if vi.header_text else (vi.vcf.raw_header or ""))
+    ref_hint = reference_hint("\n".join(vi.header_text) if vi.header_text else vi.raw_header)
     if ref_hint:
         hints[f"##reference {ref_hint[1]!r}"] = ref_hint[0]
     if build is not None:
@@ -244,7 +244,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     from alkannot.annotate.external import compare as compare_external
     from alkannot.annotate.external import header_formats
 
-    ext_formats = header_formats(vi.vcf.raw_header or "")
+    ext_formats = header_formats(vi.raw_header)  # (the header as opened: no record has been read yet)
     records_read = 0
     records_in_targets = 0
     variants: list[AnnotatedVariant] = []

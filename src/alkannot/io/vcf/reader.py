@@ -150,7 +150,7 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
                     contig_style=style, header_build=header_build, n_header_lines=n_header,
                     format_ids=fmt_ids, info_ids=info_ids, varscan=varscan, header_text=header_text,
-                    warnings=meta_warnings, contig_names=seqnames)
+                    warnings=meta_warnings, contig_names=seqnames, raw_header=raw)
 
 
 def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[tuple[int | None, object]]:
