@@ -489,7 +489,8 @@ def _combine_same_codon(variants: list[AnnotatedVariant], calls: list[VariantCal
         for codon in range((a.t_start - tx.cds_start) // 3, (a.t_end - 1 - tx.cds_start) // 3 + 1):
             groups[(a.gene, codon)].append(i)
     done = set()
-    for (gene, _codon), idx in sorted(groups.items()):
+    # (a codon touched by one variant only has nothing to combine: left out before sorting)
+    for (gene, _codon), idx in sorted(item for item in groups.items() if len(set(item[1])) > 1):
         idx = sorted(set(idx))
         if len(idx) < 2 or tuple(idx) in done:
             continue

@@ -87,8 +87,12 @@ def _numbers(value) -> list:
 
 def _array_numbers(value: np.ndarray) -> list:
     """_numbers of a numeric array (what htslib gives for a defined tag), read as Python numbers at once."""
-    values = value.tolist()
-    if value.dtype.kind == "f":
+    return _list_numbers(value.tolist(), value.dtype.kind == "f")
+
+
+def _list_numbers(values: list, floats: bool) -> list:
+    """_array_numbers of the array's ``tolist()`` (``floats``: its dtype is a float one)."""
+    if floats:
         out = [None if x != x else x for x in values]  # NaN: missing
     elif MISSING_INT not in values and MISSING_INT + 1 not in values:
         out = values  # (most rows: every value written)
@@ -106,10 +110,11 @@ def _fmt_numbers(rec, key: str, s: int, vi: VcfInput | None = None) -> list:
     arr = format_array(rec, key, vi)
     if arr is None:
         return []
-    row = arr[s]
-    if type(row) is np.ndarray and row.dtype.kind in "iuf":  # a defined numeric tag: _numbers' own first case
-        return _array_numbers(row)
-    return _numbers(row)
+    if type(arr) is np.ndarray and arr.ndim == 2:
+        kind = arr.dtype.kind
+        if kind in "iuf":  # a defined numeric tag (a row per sample): _numbers' own first case, the row as a list
+            return _list_numbers(arr.tolist()[s], kind == "f")
+    return _numbers(arr[s])
 
 
 def _info_numbers(rec, key: str) -> list:
