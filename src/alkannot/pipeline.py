@@ -199,6 +199,7 @@ def _sample_result(spec: SampleSpec):
     from alkannot.interpret import civic as civic_ev
     from alkannot.interpret.comutations import (
         classify_co_mutations,
+        load_co_alterations,
         transformation_flags,
         uninterpreted_variants,
     )
@@ -274,10 +275,11 @@ def _sample_result(spec: SampleSpec):
 
     copy_number = _copy_number(spec, build)
     fusions, fusion_assessment = _fusions(spec, build)
-    co_mut = classify_co_mutations(variants, {"build": build})
+    co_rules = load_co_alterations()  # read once: the co-mutations and the transformation flags apply them
+    co_mut = classify_co_mutations(variants, {"build": build, "co_alterations": co_rules})
     tumour_co = [c for c in co_mut if c["ch_status"] not in NON_TUMOUR_LABELS]
     # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
-    transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")])
+    transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")], co_rules)
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants,
                                 **_reference_call_depths(spec, res, variants))
     hotspots = apply_lod(hotspots, spec.specimen, tf)

@@ -512,8 +512,8 @@ def compare(drugs: dict[str, dict[str, Any]], civic: CivicEvidence, f: Findings,
         (fusion if st["match"] == "fusion" else specific).setdefault(st["drug"], []).append(_item(st, hit, rules))
     for d, res in drugs.items():
         items = sorted(specific.get(d, []), key=_sort_key)
-        counts = {e: {lv: sum(1 for it in items if it["effect"] == e and it["level"] == lv) for lv in LEVELS}
-                  for e in ("resistant", "sensitive")}
+        n_by = Counter((it["effect"], it["level"]) for it in items)  # one pass over the items
+        counts = {e: {lv: n_by[(e, lv)] for lv in LEVELS} for e in ("resistant", "sensitive")}
         agreement, why = _agreement(res["verdict"], items, f)
         fus = fusion.get(d, [])
         block = {
