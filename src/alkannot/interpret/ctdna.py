@@ -108,8 +108,8 @@ def _ch_assess(variant: AnnotatedVariant, plasma: bool, genes: set[str], t: Mapp
     n_alt, n_depth = variant.normal_alt_reads, variant.normal_depth
     n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
     vaf = variant.vaf
-    seen = f"matched normal {n_alt}/{n_depth} reads" + (f" (VAF {fmt_pct(n_vaf)})" if n_vaf is not None else "")
     if n_alt:
+        seen = f"matched normal {n_alt}/{n_depth} reads" + (f" (VAF {fmt_pct(n_vaf)})" if n_vaf is not None else "")
         supports = n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"])
         ratio = t.get("min_normal_to_tumour_vaf_ratio")
         if supports and ratio and n_vaf is not None and vaf:
