@@ -68,7 +68,8 @@ def phase_from_vaf_checked(a: VariantCall, b: VariantCall, *, tumor_fraction: fl
     if vaf_a is None or vaf_b is None:
         return None
     capacity = allele_capacity(tumor_fraction, cfg)
-    with_depth = all(x is not None for x in (alt_a, dp_a, alt_b, dp_b)) and dp_a > 0 and dp_b > 0
+    with_depth = (alt_a is not None and dp_a is not None and alt_b is not None and dp_b is not None
+                  and dp_a > 0 and dp_b > 0)
     if with_depth:
         bound_a = wilson_lower(alt_a, dp_a, cfg["vaf_z"])
         bound_b = wilson_lower(alt_b, dp_b, cfg["vaf_z"])

@@ -130,6 +130,8 @@ def _info_numbers(rec, key: str) -> list:
 def _count(v, flags: list[str], flag: str) -> int | None:
     """A read count: a whole number >= 0, else None with `flag` noted. (`v` is a Python int or float, as
     _numbers gives them: math.isfinite reads it as np.isfinite did, without a numpy call per value.)"""
+    if type(v) is int and v >= 0:  # (the usual case, what the test below passes as int(v))
+        return v
     if v is None:
         return None
     if v is _MISSING or not isfinite(v) or v < 0 or v != int(v):
@@ -141,6 +143,8 @@ def _count(v, flags: list[str], flag: str) -> int | None:
 
 def _fraction(v, flags: list[str], flag: str) -> float | None:
     """An allele fraction in [0, 1], else None with `flag` noted (AF > 1, negative, inf)."""
+    if type(v) is float and 0 <= v <= 1:  # (the usual case, what the test below passes as float(v))
+        return v
     if v is None:
         return None
     if v is _MISSING or not isfinite(v) or v < 0 or v > 1:

@@ -44,7 +44,7 @@ def _gt_info(g: tuple[list[int | None], bool] | None) -> tuple[str | None, bool]
     if g is None:
         return None, False
     alleles, phased = g
-    return ("|" if phased else "/").join("." if a is None else str(a) for a in alleles), phased
+    return ("|" if phased else "/").join(["." if a is None else str(a) for a in alleles]), phased
 
 
 def _gt_alleles(rec, s: int) -> tuple[list[int | None], bool] | None:
