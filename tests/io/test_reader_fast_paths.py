@@ -28,14 +28,12 @@ def _former_fmt_numbers(rec, key, s, vi=None):
     return depth._numbers(arr[s])
 
 
-def _former_format_value(rec, key, s, vi=None):
+def _former_format_array(rec, key, vi=None):
+    """rec.format(key), None when cyvcf2 raises (the former format_value, before it took the sample's row)"""
     try:
-        arr = rec.format(key)
+        return rec.format(key)
     except (KeyError, Exception):
         return None
-    if arr is None:
-        return None
-    return arr[s]
 
 
 def _former_count(v, flags, flag):
@@ -64,7 +62,7 @@ def _former_is_plain(allele):
 
 FORMER = {(depth, "_fmt_numbers"): _former_fmt_numbers, (depth, "_count"): _former_count,
           (depth, "_fraction"): _former_fraction, (records, "_is_plain"): _former_is_plain,
-          (records, "format_value"): _former_format_value}
+          (records, "format_array"): _former_format_array}
 
 
 def _split_all(path):
