@@ -642,7 +642,7 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None,
                     graded.append((r, sid))
         if civic is not None:
             pairs, index = matched_by_kind[kind == "compound"], hit_index[kind == "compound"]
-            for i in sorted({i for key in keys for i in index.get(key, ())}):
+            for i in sorted({i for key in keys if key in index for i in index[key]}):
                 st = pairs[i][0]
                 if id(st) not in civic_grades:
                     civic_grades[id(st)] = _grade("civic", st["level"], in_tumour_type(st["disease"], rules), rules)
