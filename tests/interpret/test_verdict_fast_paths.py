@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alkannot.interpret.verdicts import resolve_phase
+from alkannot.interpret.verdicts import _linking, resolve_phase
 
 MUTS = ["G1202R", "L1196M", "I1171N", "F1174L", "C1156Y", "G1269A"]
 compound = st.fixed_dictionaries({
@@ -18,7 +18,11 @@ compound = st.fixed_dictionaries({
 @settings(max_examples=1000, deadline=None)
 @given(members=st.lists(st.sampled_from(MUTS), min_size=1, max_size=3), compounds=st.lists(compound, max_size=12))
 def test_phase_from_the_compounds_naming_a_member(members, compounds):
-    """verdicts._match resolves a statement's phase from the compounds naming one of its mutations, in their
-    order: the same phase and methods as from every compound (the others cannot join or separate them)."""
-    near = sorted({i for m in members for i, c in enumerate(compounds) if m in c["mutations"]})
-    assert resolve_phase(members, [compounds[i] for i in near]) == resolve_phase(members, compounds)
+    """verdicts._match resolves a statement's phase from the compounds naming its mutations at least twice
+    (verdicts._linking), in their order: the same phase and methods as from every compound (the others cannot
+    join or separate them). Repeated names in a compound included."""
+    naming: dict[str, list[int]] = {}
+    for i, c in enumerate(compounds):
+        for m in c["mutations"]:
+            naming.setdefault(m, []).append(i)
+    assert resolve_phase(members, _linking(members, compounds, naming)) == resolve_phase(members, compounds)

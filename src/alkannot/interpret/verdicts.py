@@ -152,8 +152,7 @@ def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, A
     m = _Match([], [], [])
     order = [a for a in sorted(alk)]
     partnered = {x for comp in _components(order, compounds, True, residues) for x in comp}
-    # mutation -> positions of the compounds naming it: a statement's phase is resolved from the compounds
-    # naming one of its mutations (in their order), the only ones resolve_phase can use
+    # mutation -> positions of the compounds naming it (once per time it is named): see _linking
     naming: dict[str, list[int]] = {}
     for i, c in enumerate(compounds):
         for mut in c["mutations"]:
@@ -171,12 +170,23 @@ def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, A
             continue
         # Phase can only be assessed between ALK mutations (reads/VCF phasing of the kinase domain).
         if set(s.alterations) <= alk:
-            near = sorted({i for a in s.alterations for i in naming.get(a, ())})
-            phase = resolve_phase(s.alterations, [compounds[i] for i in near])
+            phase = resolve_phase(s.alterations, _linking(s.alterations, compounds, naming))
         else:
             phase = _Phase("unresolved")
         {"cis": m.fired, "trans": m.blocked, "unresolved": m.pending}[phase.phase].append((s, phase))
     return m
+
+
+def _linking(members: Iterable[str], compounds: list[dict[str, Any]],
+             naming: Mapping[str, list[int]]) -> list[dict[str, Any]]:
+    """The compounds, in their order, that name members at least twice: the only ones resolve_phase(members,
+    compounds) reads (it skips a compound holding fewer than two of them). ``naming``: mutation -> the position
+    of each compound naming it, once per time it names it."""
+    times: dict[int, int] = {}
+    for a in set(members):
+        for i in naming.get(a, ()):
+            times[i] = times.get(i, 0) + 1
+    return [compounds[i] for i in sorted(i for i, n in times.items() if n > 1)]
 
 
 # ---- per-drug verdicts --------------------------------------------------------------------------
