@@ -502,10 +502,11 @@ def matched_statements(civic: CivicEvidence | None, f: Findings) -> list[tuple[d
 
 def compare(drugs: dict[str, dict[str, Any]], civic: CivicEvidence, f: Findings, *, may_change: bool = False,
             therapy_context: dict[str, Any] | None = None,
-            matched: list[tuple[dict[str, Any], list[str]]] | None = None) -> None:
+            matched: list[tuple[dict[str, Any], list[str]]] | None = None,
+            rules: dict[str, Any] | None = None) -> None:
     """Add ``drugs[D].civic`` (side by side) to each drug; with ``may_change`` apply the level A/B rule.
-    ``matched``: `matched_statements(civic, f)` when the caller has it."""
-    rules = load_tier_rules()
+    ``matched``: `matched_statements(civic, f)`, ``rules``: `load_tier_rules()`, when the caller has them."""
+    rules = rules or load_tier_rules()
     specific: dict[str | None, list[dict[str, Any]]] = {}
     fusion: dict[str | None, list[dict[str, Any]]] = {}
     for st, hit in (matched if matched is not None else matched_statements(civic, f)):
@@ -590,10 +591,11 @@ def _grade(source: str, level: str, in_tt: bool, rules: dict[str, Any]) -> dict[
 
 
 def tiers(f: Findings, kb: KB, civic: CivicEvidence | None,
-          matched: list[tuple[dict[str, Any], list[str]]] | None = None) -> list[dict[str, Any]]:
+          matched: list[tuple[dict[str, Any], list[str]]] | None = None,
+          rules: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """One AMP/ASCO/CAP tier per finding, from the best-graded evidence (rules: evidence_tiers.yaml).
-    ``matched``: `matched_statements(civic, f)` when the caller has it."""
-    rules = load_tier_rules()
+    ``matched``: `matched_statements(civic, f)`, ``rules``: `load_tier_rules()`, when the caller has them."""
+    rules = rules or load_tier_rules()
     findings: list[tuple[str, str, tuple[str, ...]]] = [("alk_mutation", m, (m,)) for m in f.alk]
     findings += [("compound", " + ".join(c), c) for c in f.compounds]
     findings += [("co_alteration", keys[0], keys) for keys in f.co_keys if keys]
@@ -695,13 +697,13 @@ def add_civic(data: dict[str, Any], kb: KB, civic: CivicEvidence | None, f: Find
               may_change: bool = False) -> None:
     """Add drugs[D].civic, evidence_tiers, kb.civic and the civic part of kb_version to a sample result."""
     matched = matched_statements(civic, f)
+    rules = load_tier_rules()  # read once for the side by side, the tiers and the scheme
     if civic is not None:
         compare(data["drugs"], civic, f, may_change=may_change, therapy_context=data.get("therapy_context"),
-                matched=matched)
+                matched=matched, rules=rules)
         data["kb"] = {**data.get("kb", {}), "civic": {**civic.provenance(), "may_change_verdict": may_change}}
         data["kb_version"] = f"{kb.version}+civic-{civic.release}"
-    rules = load_tier_rules()
-    data["evidence_tiers"] = tiers(f, kb, civic, matched)
+    data["evidence_tiers"] = tiers(f, kb, civic, matched, rules)
     data["evidence_tier_scheme"] = {"scheme": rules["scheme"], "version": str(rules["version"]),
                                     "citation": " ".join(str(rules["citation"]).split()),
                                     "tumour_type": rules["tumour_type"]["name"]}
