@@ -69,11 +69,24 @@ def sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
+_HASH_INLINE_MAX = 1 << 20  # bytes: a file this small is hashed at once (~0.5 ms/MB), no thread started
+
+
 def sha256_in_background(path: str):
     """sha256(path) computed on another thread (hashlib releases the GIL: on a second core while the sample
     is annotated, so a large indexed VCF read by region does not pay for reading all of it). Returns a
-    function that waits for and returns the digest."""
+    function that waits for and returns the digest. A small file (a panel VCF) is hashed here: starting a
+    thread and waiting for it to be scheduled costs more than hashing it, on a busy machine several times
+    more."""
     import threading
+
+    try:
+        small = os.path.getsize(path) <= _HASH_INLINE_MAX
+    except OSError:
+        small = True  # sha256() answers None for it
+    if small:
+        digest = sha256(path)
+        return lambda: digest
 
     box: dict[str, str | None] = {}
     t = threading.Thread(target=lambda: box.__setitem__("sha256", sha256(path)), name="sha256", daemon=True)
@@ -186,6 +199,7 @@ def _sample_result(spec: SampleSpec):
     from alkannot.interpret import civic as civic_ev
     from alkannot.interpret.comutations import (
         classify_co_mutations,
+        load_co_alterations,
         transformation_flags,
         uninterpreted_variants,
     )
@@ -202,7 +216,7 @@ def _sample_result(spec: SampleSpec):
         specimen_filters,
         tumor_fraction,
     )
-    from alkannot.interpret.verdicts import evaluate
+    from alkannot.interpret.verdicts import co_alteration_keys, evaluate
     from alkannot.phase import decide_compounds
 
     _check_spec(spec)
@@ -261,17 +275,20 @@ def _sample_result(spec: SampleSpec):
 
     copy_number = _copy_number(spec, build)
     fusions, fusion_assessment = _fusions(spec, build)
-    co_mut = classify_co_mutations(variants, {"build": build})
+    co_rules = load_co_alterations()  # read once: the co-mutations and the transformation flags apply them
+    co_mut = classify_co_mutations(variants, {"build": build, "co_alterations": co_rules})
     tumour_co = [c for c in co_mut if c["ch_status"] not in NON_TUMOUR_LABELS]
     # only focal copy-number findings count (a broad 13q loss is not RB1 inactivation; issue 13 item 5)
-    transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")])
+    transformation = transformation_flags(tumour_co, [c for c in copy_number if c.get("finding")], co_rules)
     hotspots = hotspot_coverage(build, alignment=spec.alignment, reference=spec.reference, variants=variants,
                                 **_reference_call_depths(spec, res, variants))
     hotspots = apply_lod(hotspots, spec.specimen, tf)
     exclusion = alk_exclusion(variants, alk, spec.specimen, tf, hotspots)
     kb_co = _kb_co_alterations(tumour_co, copy_number, fusions)
+    kb_co_keys = [co_alteration_keys(c, kb) for c in kb_co]  # once: the verdicts and the CIViC findings read them
     verdicts = evaluate(alk_found, compounds, kb_co, kb,
-                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion)
+                        {"current_tki": spec.current_tki, "prior_tkis": list(spec.prior_tkis)}, exclusion,
+                        co_keys=kb_co_keys)
     inputs = [{"role": "vcf", "path": os.path.basename(spec.vcf), "sha256": vcf_sha256()}]
     for role in ("cnv", "sv", "alignment", "reference", "population_af"):
         p = getattr(spec, role)
@@ -313,7 +330,7 @@ def _sample_result(spec: SampleSpec):
         "ctdna": {"tumor_fraction": tf, "hotspot_coverage": hotspots, "alk_exclusion": exclusion},
         "alk_clonality": alk_clonality(variants, alk, tf),
     }
-    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk_found, compounds, kb_co, fusions, kb),
+    civic_ev.add_civic(data, kb, civic, civic_ev.findings_of(alk_found, compounds, kb_co, fusions, kb, kb_co_keys),
                        may_change=spec.civic_may_change_verdict)
     if compound_summary is not None:
         if "evidence_tiers" in data:

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from sys import intern
 
-from alkannot.annotate.protein import ProteinEdit, protein_change
+from alkannot.annotate.protein import ProteinEdit, codon_substitution, protein_change
 from alkannot.annotate.transcripts import CodingPosition, Transcript
 from alkannot.core.sequence import revcomp
 
@@ -57,6 +57,9 @@ class Annotation:
     t_start: int | None = None
     t_end: int | None = None
     t_alt: str | None = None
+
+
+_COMPLEMENT = {a: b for a, b in zip("ACGTNacgtn", "TGCANtgcan")}  # core.sequence.revcomp's pairs; other letters stay
 
 
 def to_interval(pos: int, ref: str, alt: str) -> tuple[int, int, str]:
@@ -123,6 +126,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
     ann = Annotation(gene=tx.gene, transcript=tx.transcript_id)
     # REF check over every REF base whose sequence we know.
     checked = mism = 0
+    plus = tx.strand == "+"
     for i, base in enumerate(ref):
         t = tx.g_to_t(pos + i)
         if t is None:
@@ -131,7 +135,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
         if known == "N":
             continue
         checked += 1
-        expect = base if tx.strand == "+" else revcomp(base)
+        expect = base if plus else _COMPLEMENT.get(base, base)  # (revcomp of one base)
         mism += known != expect
     if checked:
         ann.ref_check = "mismatch" if mism else "match"
@@ -192,8 +196,10 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
                 ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
                 ann.hgvsp = None
                 return ann
-            alt_cds = cds[:ca] + t_ins + cds[cb:]
-            pc = protein_change(cds, alt_cds, ca)
+            # a base substitution in a sense codon: from that codon (None: anything else, from both proteins)
+            pc = codon_substitution(cds, ca, t_ins) if cb - ca == 1 and len(t_ins) == 1 else None
+            if pc is None:
+                pc = protein_change(cds, cds[:ca] + t_ins + cds[cb:], ca)
             if pc.unknown_sequence and pc.hgvsp == "p.?":
                 ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
                 return ann
@@ -252,22 +258,27 @@ def _shift_3prime(seq: str, a: int, b: int, ins: str, limit: int) -> tuple[int, 
 
 
 def _hgvsc_exonic(tx: Transcript, a: int, b: int, ins: str) -> tuple[str, tuple[CodingPosition, CodingPosition]]:
-    """The c. text (without ``c.``) and its first and last positions."""
+    """The c. text (without ``c.``) and its first and last positions (each position computed once)."""
     seq = tx.sequence
     cp = tx.c_position
     if a == b:  # insertion before index a
         k = len(ins)
         if a - k >= 0 and seq[a - k : a] == ins:
+            last = cp(a - 1)
             if k == 1:
-                return f"{cp(a - 1)}dup", (cp(a - 1), cp(a - 1))
-            return f"{cp(a - k)}_{cp(a - 1)}dup", (cp(a - k), cp(a - 1))
-        return f"{cp(a - 1)}_{cp(a)}ins{ins}", (cp(a - 1), cp(a))
-    span = (cp(a), cp(b - 1))
-    rng = f"{cp(a)}" if b - a == 1 else f"{cp(a)}_{cp(b - 1)}"
+                return f"{last}dup", (last, last)
+            first = cp(a - k)
+            return f"{first}_{last}dup", (first, last)
+        left, right = cp(a - 1), cp(a)
+        return f"{left}_{right}ins{ins}", (left, right)
+    first = cp(a)
+    last = first if b - a == 1 else cp(b - 1)
+    span = (first, last)
+    rng = f"{first}" if b - a == 1 else f"{first}_{last}"
     if not ins:
         return f"{rng}del", span
     if b - a == 1 and len(ins) == 1:
-        return f"{cp(a)}{seq[a]}>{ins}", span
+        return f"{rng}{seq[a]}>{ins}", span
     return f"{rng}delins{ins}", span
 
 

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from alkannot.core.sequence import three, translate
+from alkannot.core.sequence import CODON_TABLE, THREE, three, translate
 
 
 @functools.lru_cache(maxsize=64)
@@ -43,11 +43,11 @@ class ProteinEdit:
 
     def format(self, short: bool = False) -> str:
         """HGVS p. without the ``p.(...)`` wrapper: ``Gly1202Arg`` (three-letter) or ``G1202R`` (short)."""
-        aa = (lambda x: x) if short else three
-        stop = "*" if short else "Ter"
         k = self.kind
         if k == "unknown":
             return "?"
+        aa = str if short else _three  # (str: the one-letter residues as they are)
+        stop = "*" if short else "Ter"
         if k == "start_lost":
             return f"{aa('M')}1?"
         first = f"{aa(self.ref)}{self.start}"
@@ -101,6 +101,11 @@ class ProteinEdit:
 _EDIT_FIELDS = tuple(f.name for f in fields(ProteinEdit))
 
 
+def _three(aa: str) -> str:
+    """core.sequence.three, with one residue (most edits) looked up directly."""
+    return THREE[aa] if len(aa) == 1 else three(aa)
+
+
 def protein_order(residue: int | None, name: str) -> tuple[int, str]:
     """Sort key for protein changes: the first residue (``ProteinEdit.residue``), then the name; unnumbered
     changes (residue None) sort last, by name. Compounds are named in this order by phasing and verdicts."""
@@ -129,12 +134,22 @@ def _pc(consequence: str, edit: ProteinEdit, position: int | None, end_position:
     return ProteinChange(edit, consequence, position, end_position, unknown_sequence)
 
 
-def _first_diff(a: str, b: str) -> int:
-    """Length of the common prefix of a and b (comparisons of slices run in C, halving the range)."""
-    lo, hi = 0, min(len(a), len(b))
-    if a[:hi] == b[:hi]:
-        return hi
-    while hi - lo > 1:  # a[:lo] == b[:lo] and a[:hi] != b[:hi]
+def _first_diff(a: str, b: str, lo: int = 0) -> int:
+    """Length of the common prefix of a and b, given that ``a[:lo] == b[:lo]`` (comparisons of slices run in C).
+
+    An edit changes the protein near where it starts, so after one comparison of the whole rest the scan
+    gallops from ``lo`` (windows of 1, 2, 4, ... residues) and halves only the window that differs: a few
+    short slices for a missense change instead of halving the whole protein."""
+    end = min(len(a), len(b))
+    if a[lo:end] == b[lo:end]:
+        return end
+    step = 1
+    while True:  # a[:lo] == b[:lo]; find a window [lo, hi) that differs
+        hi = min(lo + step, end)
+        if a[lo:hi] != b[lo:hi]:
+            break
+        lo, step = hi, step * 2
+    while hi - lo > 1:  # a[:lo] == b[:lo] and a[lo:hi] != b[lo:hi]
         mid = (lo + hi) // 2
         if a[lo:mid] == b[lo:mid]:
             lo = mid
@@ -144,8 +159,27 @@ def _first_diff(a: str, b: str) -> int:
 
 
 def _common_suffix(a: str, b: str, limit: int) -> int:
-    """Number of equal trailing characters of a and b, at most `limit` (>= 0)."""
-    return _first_diff(a[::-1][:limit], b[::-1][:limit]) if limit > 0 else 0
+    """Number of equal trailing characters of a and b, at most `limit` (>= 0).
+
+    Compares the last ``limit - k`` characters for k = 0, 1, 2, 4, ... (the edit, and so the difference, is
+    usually at the front of that window), then halves between the last k that differed and the first that did
+    not; no reversed copies of the sequences."""
+    limit = min(limit, len(a), len(b))
+    if limit <= 0:
+        return 0
+    ea, eb = len(a) - limit, len(b) - limit  # the windows a[ea:], b[eb:]
+    if a[ea:] == b[eb:]:
+        return limit
+    lo, hi = 0, 1  # a[ea + lo:] != b[eb + lo:]; find hi with a[ea + hi:] == b[eb + hi:] (true at hi == limit)
+    while hi < limit and a[ea + hi:] != b[eb + hi:]:
+        lo, hi = hi, min(hi * 2, limit)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[ea + mid:] == b[eb + mid:]:
+            hi = mid
+        else:
+            lo = mid
+    return limit - hi
 
 
 def _last_edited(ref_cds: str, alt_cds: str, start: int) -> int:
@@ -153,9 +187,33 @@ def _last_edited(ref_cds: str, alt_cds: str, start: int) -> int:
     when `start` is past it)."""
     last, tail = len(ref_cds) - 1, len(ref_cds) - start - 1
     if tail > 0:
-        same = _first_diff(alt_cds[: start: -1], ref_cds[: start: -1])  # common suffix after `start`
+        same = _common_suffix(alt_cds, ref_cds, tail)  # common suffix after `start`
         last = start if same >= tail else last - same
     return last
+
+
+def codon_substitution(ref_cds: str, index: int, base: str) -> ProteinChange | None:
+    """``protein_change(ref_cds, alt_cds, index)`` for ``alt_cds`` = ``ref_cds`` with ``base`` at ``index``,
+    from the one codon it changes, when that codon is a sense codon after the first and before the reference
+    stop and stays one (a missense or synonymous change: nothing else of either protein differs); None
+    otherwise (start and stop codons, a new stop, unknown bases), and the caller runs ``protein_change``.
+
+    Most variants of a panel are such substitutions: this spares translating, copying and comparing the
+    whole protein for each (tests/annotate/test_engine_fast_paths.py checks it against protein_change)."""
+    full = _translate_cached(ref_cds)
+    k = index // 3
+    stop = full.find("*")
+    if k == 0 or k >= (stop if stop >= 0 else len(full) - 1):
+        return None
+    codon = ref_cds[3 * k:3 * k + 3]
+    r = full[k]
+    j = index - 3 * k
+    a = CODON_TABLE.get(codon[:j] + base + codon[j + 1:], "X")
+    if r in "*X" or a in "*X":
+        return None
+    if a == r:
+        return _pc("synonymous_variant", ProteinEdit("syn", k + 1, r), k + 1)
+    return _pc("missense_variant", ProteinEdit("sub", k + 1, r, alt=a), k + 1)
 
 
 def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinChange:
@@ -190,7 +248,8 @@ def protein_change(ref_cds: str, alt_cds: str, cds_edit_start: int) -> ProteinCh
         return _pc("start_lost", ProteinEdit("start_lost", 1, "M"), 1)
 
     # Longest common prefix (3' rule at protein level: the change is placed as far C-terminal as possible).
-    n = _first_diff(ref_p, alt_p)
+    # Both proteins are the reference translation before the edited codon (alt_p was built that way).
+    n = _first_diff(ref_p, alt_p, min(first_codon, len(ref_p), len(alt_p)))
 
     if frameshift:
         if n >= len(ref_p):  # identical up to and including the stop

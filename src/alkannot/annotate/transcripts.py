@@ -155,10 +155,12 @@ class Transcript:
         return None
 
     def exon_number_of_tidx(self, tidx: int) -> int:
-        for i, (s, e) in enumerate(self.exons):
-            if self._exon_offsets[i] <= tidx < self._exon_offsets[i] + (e - s + 1):
-                return i + 1
-        raise IndexError(tidx)
+        # the exons tile the transcript from 0 in transcript order: the last exon starting at or before tidx
+        offsets = self._exon_offsets
+        i = bisect.bisect_right(offsets, tidx) - 1
+        if i < 0 or tidx >= offsets[i] + (self.exons[i][1] - self.exons[i][0] + 1):
+            raise IndexError(tidx)
+        return i + 1
 
     def exon_bounds_t(self, exon_no: int) -> tuple[int, int]:
         s, e = self.exons[exon_no - 1]
@@ -181,8 +183,15 @@ class Transcript:
         return CodingPosition("", tidx - self.cds_start + 1)
 
     def cds_seq(self) -> str:
+        """The CDS (c.1 to the stop codon's last base). One string per transcript, kept while the sequence and
+        the CDS bounds are the same objects/values (a FASTA fill assigns a new sequence): every variant of a
+        gene compares against it, and its hash (the translation cache's key) is computed once."""
         assert self.coding
-        return self.sequence[self.cds_start : self.cds_end + 1]
+        memo = self.__dict__.get("_cds_memo")
+        if memo is None or memo[0] is not self.sequence or memo[1] != self.cds_start or memo[2] != self.cds_end:
+            memo = self.__dict__["_cds_memo"] = (self.sequence, self.cds_start, self.cds_end,
+                                                 self.sequence[self.cds_start : self.cds_end + 1])
+        return memo[3]
 
     def to_json(self) -> dict:
         return {
@@ -277,6 +286,15 @@ _CACHE: dict[tuple[str, str], TranscriptSet] = {}
 
 
 def load_transcripts(build: str, resource_dir: Path | None = None) -> TranscriptSet:
+    """The bundled models of a build, as a copy the caller may change (fill sequence from a FASTA)."""
+    ts = shared_transcripts(build, resource_dir)
+    return TranscriptSet(build=ts.build, meta=dict(ts.meta), transcripts=[_copy(t) for t in ts.transcripts])
+
+
+def shared_transcripts(build: str, resource_dir: Path | None = None) -> TranscriptSet:
+    """The process's own set of models for a build (what load_transcripts copies), for code that only reads
+    them: nothing may fill or change it. The lookup indexes its models build (exon order, CDS) then serve every
+    sample of the process instead of being rebuilt on a fresh copy per sample."""
     rdir = Path(resource_dir) if resource_dir else resources_dir()
     key = (str(rdir), build)
     if key not in _CACHE:
@@ -290,9 +308,7 @@ def load_transcripts(build: str, resource_dir: Path | None = None) -> Transcript
                              fix="rebuild it with this version's 'alkannot build-resources'")
         _CACHE[key] = TranscriptSet(build=d["build"], transcripts=[Transcript.from_json(t) for t in d["transcripts"]],
                                     meta={k: v for k, v in d.items() if k != "transcripts"})
-    # Callers may fill sequence from a FASTA: hand out a copy.
-    ts = _CACHE[key]
-    return TranscriptSet(build=ts.build, meta=dict(ts.meta), transcripts=[_copy(t) for t in ts.transcripts])
+    return _CACHE[key]
 
 
 def _copy(t: Transcript) -> Transcript:

@@ -27,7 +27,7 @@ from alkannot.annotate.engine import (
 )
 from alkannot.annotate.protein import protein_change
 from alkannot.annotate.record import AnnotatedVariant
-from alkannot.annotate.transcripts import TranscriptSet, load_transcripts
+from alkannot.annotate.transcripts import TranscriptSet, load_transcripts, shared_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.core.resources import resources_dir, settings
 from alkannot.core.sequence import trim_allele
@@ -50,7 +50,10 @@ def alk_regions(path: str | None = None) -> tuple[dict, ...]:
     return tuple({**r, "start": int(r["start"]), "end": int(r["end"])} for r in rows)
 
 
+@lru_cache(maxsize=None)
 def kinase_domain_bounds() -> tuple[int, int]:
+    """(first, last residue) of the ALK kinase domain in the bundled regions (read once per process, as
+    alk_regions() is)."""
     kd = next(r for r in alk_regions() if r["region"] == "kinase_domain")
     return kd["start"], kd["end"]
 
@@ -73,8 +76,14 @@ def _other_build(build: str) -> str:
 
 
 def _gene_spans(build: str) -> list[tuple[str, int, int]]:
-    genes = set(settings()["target_genes"])
-    return [(t.chrom, t.start, t.end) for t in load_transcripts(build).transcripts if t.gene in genes]
+    return list(_gene_spans_of(str(resources_dir()), build, frozenset(settings()["target_genes"])))
+
+
+@lru_cache(maxsize=16)
+def _gene_spans_of(_resources: str, build: str, genes: frozenset) -> tuple[tuple[str, int, int], ...]:
+    """The target transcripts' spans, once per process for each resources folder (as load_transcripts keeps
+    the models): not a copy of every model per sample to read their extents."""
+    return tuple((t.chrom, t.start, t.end) for t in load_transcripts(build).transcripts if t.gene in genes)
 
 
 def read_targets(build: str) -> list[tuple[str, int, int]]:
@@ -86,6 +95,12 @@ def read_targets(build: str) -> list[tuple[str, int, int]]:
 _GT_REASONS = {"not_called": REASON_GT_NOT_CALLED, "alt_not_in_genotype": REASON_ALT_NOT_IN_GT}
 
 
+def _acgtn(allele: str) -> bool:
+    """Only A, C, G, T, N (either case; true for ''): nothing is left once they are stripped from both ends
+    (what ``set(allele.upper()) <= set("ACGTN")`` says, without building two sets per allele)."""
+    return not allele.upper().strip("ACGTN")
+
+
 def _note_values(vd: AnnotatedVariant, call: VariantCall) -> None:
     """Per-variant flags for what the VCF did not give: invalid values that were not used, unknown
     depth/VAF of a sequence allele, and the reference span of a symbolic allele (vcf_end)."""
@@ -95,7 +110,7 @@ def _note_values(vd: AnnotatedVariant, call: VariantCall) -> None:
     if call.orig_alt and call.orig_alt.startswith("<") and call.end and call.orig_pos is not None \
             and call.end > call.orig_pos + len(call.orig_ref or "") - 1:
         vd.vcf_end = call.end
-    if set((call.alt or "").upper()) <= set("ACGTN") and call.alt not in ("", "."):
+    if _acgtn(call.alt or "") and call.alt not in ("", "."):
         if call.depth is None:
             vd.flags.append("depth_unknown")
         if call.vaf is None:
@@ -186,7 +201,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if vi.header_build:
         hints["##contig chr2 length"] = vi.header_build
     # the file's own header lines: htslib drops a ##reference=<...> line it cannot parse
-    ref_hint = reference_hint("\n".join(vi.header_text) if vi.header_text else (vi.vcf.raw_header or ""))
+    ref_hint = reference_hint("\n".join(vi.header_text) if vi.header_text else vi.raw_header)
     if ref_hint:
         hints[f"##reference {ref_hint[1]!r}"] = ref_hint[0]
     if build is not None:
@@ -208,7 +223,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if build is None:
         raise InputError("cannot tell the genome build from the header (no ##contig chr2 length)",
                          path=path, fix="pass --build GRCh37 or --build GRCh38")
-    ts = transcripts or load_transcripts(build)
+    # without a FASTA the models are only read: the process's own set (not a copy per sample)
+    ts = transcripts or (load_transcripts(build) if reference else shared_transcripts(build))
     if reference:
         import pysam
 
@@ -219,16 +235,16 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                              fix="give an indexed FASTA (samtools faidx)") from None
         ts.fill_from_fasta(fasta)
     genes = set(cfg["target_genes"])
-    txs = [t for t in ts.transcripts if t.gene in genes]
-    targets = [(t.chrom, t.start, t.end) for t in txs]
+    spans = [(t, t.start, t.end) for t in ts.transcripts if t.gene in genes]  # start/end are computed: once
+    targets = [(t.chrom, s0, e0) for t, s0, e0 in spans]
     by_chrom: dict[str, list] = defaultdict(list)
-    for t in txs:
-        by_chrom[t.chrom].append((t.start, t.end, t))  # start/end are computed: do it once
+    for t, s0, e0 in spans:
+        by_chrom[t.chrom].append((s0, e0, t))
 
     from alkannot.annotate.external import compare as compare_external
     from alkannot.annotate.external import header_formats
 
-    ext_formats = header_formats(vi.vcf.raw_header or "")
+    ext_formats = header_formats(vi.raw_header)  # (the header as opened: no record has been read yet)
     records_read = 0
     records_in_targets = 0
     variants: list[AnnotatedVariant] = []
@@ -248,9 +264,12 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if progress:
         print(f"\r{os.path.basename(path)}: reading {os.path.getsize(path) / 1e6:,.0f} MB ...", end="",
               file=sys.stderr, flush=True)
+    canon: dict[str, str] = {}  # CHROM as written -> canonical name, worked out once per name
     for line, rec in iter_records(vi, targets + other_targets):
         records_read += 1
-        c = canonical_chrom(rec.CHROM)
+        c = canon.get(rec.CHROM)
+        if c is None:
+            c = canon[rec.CHROM] = canonical_chrom(rec.CHROM)
         pos = rec.POS
         end = max(rec.end, pos)  # htslib's end: INFO/END of a symbolic <DEL> starting upstream of a gene
         if depth_at is not None and depth_at.overlaps(c, pos, end):
@@ -269,7 +288,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                 ann, status, reason = None, "not_annotated", REASON_NO_ALT
             elif call.alt == "*":
                 ann, status, reason = None, "not_annotated", REASON_SPANNING
-            elif not set(call.alt.upper()) <= set("ACGTN") or not set(call.ref.upper()) <= set("ACGTN"):
+            elif not _acgtn(call.alt) or not _acgtn(call.ref):
                 ann, status, reason = None, "not_annotated", REASON_SYMBOLIC
             else:
                 ann = annotate_allele(tx, call.pos, call.ref.upper(), call.alt.upper())
@@ -327,14 +346,27 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
 
 def _depth_sites(depth_sites, build: str, read: list[tuple[str, int, int]]) -> DepthSites | None:
     """The asked depth sites, or None when none were asked, they cannot be computed (the caller then says
-    why) or one lies outside the spans this pass reads."""
+    why) or one lies outside the spans this pass reads.
+
+    ``depth_sites(build)`` gives sites from the bundled resources (the hotspot codons): the answer is kept
+    per process for each (function, build, resources folder, spans read), as the resources themselves are
+    (a DepthSites is only read); a failure is not kept (it is asked again)."""
     if depth_sites is None:
         return None
-    try:
-        sites = DepthSites(depth_sites(build))
-    except InputError:
-        return None
-    return sites if sites.inside(read) else None
+    key = (depth_sites, build, str(resources_dir()), tuple(read))
+    kept = _DEPTH_SITES.get(key)
+    if kept is None:
+        try:
+            sites = DepthSites(depth_sites(build))
+        except InputError:
+            return None
+        if len(_DEPTH_SITES) >= 64:
+            _DEPTH_SITES.clear()
+        kept = _DEPTH_SITES[key] = (sites if sites.inside(read) else None,)
+    return kept[0]
+
+
+_DEPTH_SITES: dict[tuple, tuple[DepthSites | None]] = {}
 
 
 _PRIMARY = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}
@@ -444,17 +476,21 @@ def _combine_same_codon(variants: list[AnnotatedVariant], calls: list[VariantCal
                         ts: TranscriptSet) -> None:
     """SNVs/MNVs touching one codon on one haplotype change one residue: report the combined change."""
     groups: dict[tuple, list[int]] = defaultdict(list)
+    by_gene: dict[str, object] = {}  # ts.by_gene once per gene, not per variant
     for i, (v, a) in enumerate(zip(variants, anns)):
         if (a is None or v.status != "annotated" or a.t_start is None or a.t_end is None
                 or a.t_end - a.t_start != len(a.t_alt or "") or not v.consequence):
             continue
-        tx = ts.by_gene(a.gene)
+        if a.gene not in by_gene:
+            by_gene[a.gene] = ts.by_gene(a.gene)
+        tx = by_gene[a.gene]
         if not tx.coding or not (tx.cds_start <= a.t_start and a.t_end - 1 <= tx.cds_end):
             continue
         for codon in range((a.t_start - tx.cds_start) // 3, (a.t_end - 1 - tx.cds_start) // 3 + 1):
             groups[(a.gene, codon)].append(i)
     done = set()
-    for (gene, _codon), idx in sorted(groups.items()):
+    # (a codon touched by one variant only has nothing to combine: left out before sorting)
+    for (gene, _codon), idx in sorted(item for item in groups.items() if len(set(item[1])) > 1):
         idx = sorted(set(idx))
         if len(idx) < 2 or tuple(idx) in done:
             continue

@@ -347,11 +347,22 @@ def load_tier_rules() -> dict[str, Any]:
 
 
 def in_tumour_type(disease: str, rules: dict[str, Any] | None = None) -> bool:
+    """Does a CIViC disease name fall in the tier rules' tumour type? Each (name, patterns) is answered once
+    per process: the names are data (a few hundred), asked about for every matched statement of every sample."""
     rules = rules or load_tier_rules()
-    d = disease.lower()
     tt = rules["tumour_type"]
-    return any(re.search(p, d) for p in tt["disease_patterns"]) and not any(
-        re.search(p, d) for p in tt.get("exclude_patterns", []))
+    key = (disease, tuple(tt["disease_patterns"]), tuple(tt.get("exclude_patterns", [])))
+    hit = _IN_TUMOUR_TYPE.get(key)
+    if hit is None:
+        d = disease.lower()
+        hit = any(re.search(p, d) for p in key[1]) and not any(re.search(p, d) for p in key[2])
+        if len(_IN_TUMOUR_TYPE) >= 4096:
+            _IN_TUMOUR_TYPE.clear()
+        _IN_TUMOUR_TYPE[key] = hit
+    return hit
+
+
+_IN_TUMOUR_TYPE: dict[tuple, bool] = {}
 
 
 # ---- matching and side by side -------------------------------------------------------------------------------
@@ -378,8 +389,9 @@ class Findings:
 
 
 def findings_of(alk: list[AlkMutation], compounds: list[dict], co_alterations: list[dict], fusions: list[dict],
-                kb: KB) -> Findings:
-    """``alk``: the typed ALK mutations (`alkannot.interpret.alk.alk_mutation_records`)."""
+                kb: KB, co_keys: list[list[str]] | None = None) -> Findings:
+    """``alk``: the typed ALK mutations (`alkannot.interpret.alk.alk_mutation_records`); ``co_keys``: each
+    co-alteration's `co_alteration_keys` when the caller has them already (the verdicts read the same)."""
     from alkannot.interpret.verdicts import co_alteration_keys
 
     missense: dict[str, str | None] = {}
@@ -388,7 +400,8 @@ def findings_of(alk: list[AlkMutation], compounds: list[dict], co_alterations: l
         missense.setdefault(name, m.missense_at if name == m.name else kb.alias_missense_at(name))
     alk_c = tuple(missense)
     comps = tuple(tuple(kb.canonical(m) for m in c["mutations"]) for c in compounds if c.get("phase") != "trans")
-    co = tuple(tuple(co_alteration_keys(c, kb)) for c in co_alterations)
+    co = tuple(tuple(keys) for keys in (co_keys if co_keys is not None else
+                                        (co_alteration_keys(c, kb) for c in co_alterations)))
     fusion = any("ALK" in (f.get("partner_5p"), f.get("partner_3p")) or f.get("category") == "on_target_driver"
                  for f in fusions)
     return Findings(alk_c, comps, co, fusion, tuple((m, at) for m, at in missense.items() if at))
@@ -411,7 +424,7 @@ def _matches(st: dict[str, Any], f: Findings) -> list[str]:
             else:
                 return []
         return hits
-    if all(a in present for a in alts):
+    if present.issuperset(alts):
         if len(alts) > 1 and not any(set(alts) <= set(c) for c in f.compounds):
             return []  # a compound applies only where the mutations were not shown to be in trans
         return list(alts)
@@ -481,21 +494,27 @@ def _agreement(verdict: str, items: list[dict[str, Any]], f: Findings | None = N
                   "only for level A/B items in NSCLC).")
 
 
+def matched_statements(civic: CivicEvidence | None, f: Findings) -> list[tuple[dict[str, Any], list[str]]]:
+    """(statement, the findings it is about) for every CIViC statement that applies to the sample, in file
+    order: what `compare` and `tiers` both read (matched once per sample)."""
+    return [(st, hit) for st in (civic.statements if civic is not None else []) if (hit := _matches(st, f))]
+
+
 def compare(drugs: dict[str, dict[str, Any]], civic: CivicEvidence, f: Findings, *, may_change: bool = False,
-            therapy_context: dict[str, Any] | None = None) -> None:
-    """Add ``drugs[D].civic`` (side by side) to each drug; with ``may_change`` apply the level A/B rule."""
-    rules = load_tier_rules()
+            therapy_context: dict[str, Any] | None = None,
+            matched: list[tuple[dict[str, Any], list[str]]] | None = None,
+            rules: dict[str, Any] | None = None) -> None:
+    """Add ``drugs[D].civic`` (side by side) to each drug; with ``may_change`` apply the level A/B rule.
+    ``matched``: `matched_statements(civic, f)`, ``rules``: `load_tier_rules()`, when the caller has them."""
+    rules = rules or load_tier_rules()
     specific: dict[str | None, list[dict[str, Any]]] = {}
     fusion: dict[str | None, list[dict[str, Any]]] = {}
-    for st in civic.statements:
-        hit = _matches(st, f)
-        if not hit:
-            continue
+    for st, hit in (matched if matched is not None else matched_statements(civic, f)):
         (fusion if st["match"] == "fusion" else specific).setdefault(st["drug"], []).append(_item(st, hit, rules))
     for d, res in drugs.items():
         items = sorted(specific.get(d, []), key=_sort_key)
-        counts = {e: {lv: sum(1 for it in items if it["effect"] == e and it["level"] == lv) for lv in LEVELS}
-                  for e in ("resistant", "sensitive")}
+        n_by = Counter((it["effect"], it["level"]) for it in items)  # one pass over the items
+        counts = {e: {lv: n_by[(e, lv)] for lv in LEVELS} for e in ("resistant", "sensitive")}
         agreement, why = _agreement(res["verdict"], items, f)
         fus = fusion.get(d, [])
         block = {
@@ -551,12 +570,16 @@ def _review_basis(key: str, kb: KB, f: Findings, about: dict | None = None) -> l
 
 
 def _statements_about(kb: KB) -> dict:
-    """alteration -> the KB's statements naming it, in KB order (each statement once)."""
-    about: dict = {}
-    for s in kb.statements:
-        for a in dict.fromkeys(s.alterations):
-            about.setdefault(a, []).append(s)
-    return about
+    """alteration -> the KB's statements naming it, in KB order (each statement once). Built once per
+    statement list (it depends on the KB only), as `KB.by_id`'s index is."""
+    memo = kb.__dict__.get("_about")
+    if memo is None or memo[0] is not kb.statements or memo[1] != len(kb.statements):
+        about: dict = {}
+        for s in kb.statements:
+            for a in dict.fromkeys(s.alterations):
+                about.setdefault(a, []).append(s)
+        memo = kb.__dict__["_about"] = (kb.statements, len(kb.statements), about)
+    return memo[2]
 
 
 def _grade(source: str, level: str, in_tt: bool, rules: dict[str, Any]) -> dict[str, Any] | None:
@@ -567,9 +590,12 @@ def _grade(source: str, level: str, in_tt: bool, rules: dict[str, Any]) -> dict[
     return None
 
 
-def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, Any]]:
-    """One AMP/ASCO/CAP tier per finding, from the best-graded evidence (rules: evidence_tiers.yaml)."""
-    rules = load_tier_rules()
+def tiers(f: Findings, kb: KB, civic: CivicEvidence | None,
+          matched: list[tuple[dict[str, Any], list[str]]] | None = None,
+          rules: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One AMP/ASCO/CAP tier per finding, from the best-graded evidence (rules: evidence_tiers.yaml).
+    ``matched``: `matched_statements(civic, f)`, ``rules``: `load_tier_rules()`, when the caller has them."""
+    rules = rules or load_tier_rules()
     findings: list[tuple[str, str, tuple[str, ...]]] = [("alk_mutation", m, (m,)) for m in f.alk]
     findings += [("compound", " + ".join(c), c) for c in f.compounds]
     findings += [("co_alteration", keys[0], keys) for keys in f.co_keys if keys]
@@ -577,7 +603,8 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
         findings.append(("alk_fusion", "ALK:fusion", ("ALK:fusion",)))
     order = [r["id"] for r in rules["rules"]]
     # which findings each statement is about depends on the sample only: matched once, not once per finding
-    matched = [(st, hit) for st in (civic.statements if civic is not None else []) if (hit := _matches(st, f))]
+    if matched is None:
+        matched = matched_statements(civic, f)
     # a compound finding is graded by compound statements only, any other finding by single-alteration ones
     matched_by_kind = {True: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) > 1],
                        False: [(st, set(hit)) for st, hit in matched if len(st["alterations"]) <= 1]}
@@ -591,27 +618,33 @@ def tiers(f: Findings, kb: KB, civic: CivicEvidence | None) -> list[dict[str, An
     civic_grades: dict[int, dict[str, Any] | None] = {}  # a statement's grade, once per sample
     out = []
     seen = set()
-    basis_of: dict[str, list[tuple[str, str]]] = {}  # a key's review basis, once per sample
+    basis_of: dict[str, tuple[list, list]] = {}  # a key's review basis (all, single-alteration), once per sample
     about = _statements_about(kb) if findings else None
+    review_grades: dict[str, dict[str, Any] | None] = {}  # a review strength's grade, once per sample
     for kind, name, keys in findings:
         if name in seen:
             continue
         seen.add(name)
         graded: list[tuple[dict[str, Any], str]] = []
+        key_set = set(keys)
         for key in keys:
             if key not in basis_of:
-                basis_of[key] = _review_basis(key, kb, f, about)
-            for sid, strength in basis_of[key]:
-                n = len(kb.by_id(sid).alterations)
-                if (kind == "compound" and set(kb.by_id(sid).alterations) != set(keys)) or (
-                        kind != "compound" and n > 1):
+                # with the alterations of the statement each id names (kb.by_id), read once per key; a finding
+                # other than a compound takes the single-alteration statements only (listed apart)
+                basis = [(sid, strength, len(alts), set(alts)) for sid, strength in _review_basis(key, kb, f, about)
+                         for alts in (kb.by_id(sid).alterations,)]
+                basis_of[key] = (basis, [b for b in basis if b[2] <= 1])
+            for sid, strength, _n, alts in basis_of[key][0] if kind == "compound" else basis_of[key][1]:
+                if kind == "compound" and alts != key_set:
                     continue
-                r = _grade("review", strength, True, rules)
+                if strength not in review_grades:
+                    review_grades[strength] = _grade("review", strength, True, rules)
+                r = review_grades[strength]
                 if r:
                     graded.append((r, sid))
         if civic is not None:
             pairs, index = matched_by_kind[kind == "compound"], hit_index[kind == "compound"]
-            for i in sorted({i for key in keys for i in index.get(key, ())}):
+            for i in sorted({i for key in keys if key in index for i in index[key]}):
                 st = pairs[i][0]
                 if id(st) not in civic_grades:
                     civic_grades[id(st)] = _grade("civic", st["level"], in_tumour_type(st["disease"], rules), rules)
@@ -663,12 +696,14 @@ def evidence_for(civic_paths: list[str], kb: KB, enabled: bool = True) -> CivicE
 def add_civic(data: dict[str, Any], kb: KB, civic: CivicEvidence | None, f: Findings, *,
               may_change: bool = False) -> None:
     """Add drugs[D].civic, evidence_tiers, kb.civic and the civic part of kb_version to a sample result."""
+    matched = matched_statements(civic, f)
+    rules = load_tier_rules()  # read once for the side by side, the tiers and the scheme
     if civic is not None:
-        compare(data["drugs"], civic, f, may_change=may_change, therapy_context=data.get("therapy_context"))
+        compare(data["drugs"], civic, f, may_change=may_change, therapy_context=data.get("therapy_context"),
+                matched=matched, rules=rules)
         data["kb"] = {**data.get("kb", {}), "civic": {**civic.provenance(), "may_change_verdict": may_change}}
         data["kb_version"] = f"{kb.version}+civic-{civic.release}"
-    rules = load_tier_rules()
-    data["evidence_tiers"] = tiers(f, kb, civic)
+    data["evidence_tiers"] = tiers(f, kb, civic, matched, rules)
     data["evidence_tier_scheme"] = {"scheme": rules["scheme"], "version": str(rules["version"]),
                                     "citation": " ".join(str(rules["citation"]).split()),
                                     "tumour_type": rules["tumour_type"]["name"]}

@@ -63,9 +63,16 @@ def _consequences(v: AnnotatedVariant) -> set[str]:
     return set((v.consequence or "").split("&")) - {""}
 
 
-def _consequence_set(rules: dict, spec: str | list[str]) -> set[str]:
+def _consequence_set(rules: dict, spec: str | list[str], named: dict | None = None) -> set[str]:
+    """The consequence terms a rule names (a named set of the rules, or a list); ``named``: the named sets
+    already built for these rules (classify_co_mutations builds each once, not once per variant and rule;
+    they are only read)."""
     if isinstance(spec, str):
-        return set(rules["consequence_sets"][spec])
+        if named is None:
+            return set(rules["consequence_sets"][spec])
+        if spec not in named:
+            named[spec] = set(rules["consequence_sets"][spec])
+        return named[spec]
     return set(spec)
 
 
@@ -156,13 +163,16 @@ def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str
     return None
 
 
-def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, build: str) -> str | None:
-    """None when the rule does not apply, else a short note on why it does."""
+def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, build: str,
+                  csq: set[str] | None = None, named: dict | None = None) -> str | None:
+    """None when the rule does not apply, else a short note on why it does (``csq``: `_consequences(v)`, when
+    the caller has it; ``named``: see `_consequence_set`)."""
     kind = rule["kind"]
     if kind == "exon_skipping":
         return _exon_skipping_hit(v, rule, gene, build)
-    csq = _consequences(v)
-    if not csq & _consequence_set(rules, rule.get("consequences", "protein_altering")):
+    if csq is None:
+        csq = _consequences(v)
+    if not csq & _consequence_set(rules, rule.get("consequences", "protein_altering"), named):
         return None
     if kind == "consequence":
         return "consequence " + "&".join(sorted(csq))
@@ -180,12 +190,23 @@ def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, bu
                      fix="use hotspot, exon_indel, exon_skipping or consequence")
 
 
+def _one_line(text: str) -> str:
+    """A rules-file text (statement, citation) on one line, single-spaced: the same few texts are written into
+    every co-alteration entry of every sample, so each is folded once (`_fold`)."""
+    return _fold(text) if type(text) is str else " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=1024)
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _evidence(items: Iterable[Mapping], sources: Mapping[str, str]) -> list[dict]:
     out = []
     for e in items:
         out.append({"source": e["source"], "refs": list(e.get("refs", [])),
-                    "citation": " ".join(str(sources.get(e["source"], e["source"])).split()),
-                    "statement": " ".join(str(e["statement"]).split())})
+                    "citation": _one_line(str(sources.get(e["source"], e["source"]))),
+                    "statement": _one_line(str(e["statement"]))})
     return out
 
 
@@ -201,30 +222,31 @@ def _entry(v: AnnotatedVariant, gene: str, **kw: Any) -> dict:
             "ch_status": v.ch_status, **kw}
 
 
-def classify_variant(v: AnnotatedVariant, rules: dict, build: str = "GRCh38") -> dict | None:
+def classify_variant(v: AnnotatedVariant, rules: dict, build: str = "GRCh38", named: dict | None = None) -> dict | None:
     """The co-alteration entry for one (eligible) variant, or None when its gene is not listed or the
-    variant is not protein-altering."""
+    variant is not protein-altering (``named``: see `_consequence_set`)."""
     gene = v.gene
     spec = rules["genes"].get(gene)
     if spec is None:
         return None
     accession = spec.get("transcript")
     same_tx = _same_transcript(v, accession)
+    csq = _consequences(v)  # read once for all the gene's rules (a set: the rules only read it)
     if same_tx:
         for rule in spec["rules"]:
-            why = _rule_matches(v, rule, gene, rules, build)
+            why = _rule_matches(v, rule, gene, rules, build, csq, named)
             if why:
                 return _entry(v, gene, alteration=_alteration(v, rule["alteration"]), role=rule["role"],
                               hotspot=bool(rule.get("hotspot", False)), **{"class": rule.get("class")},
                               rule=rule["id"], match=why, evidence=_evidence(rule["evidence"], rules["sources"]))
     um = rules.get("unmatched_protein_altering", {})
-    if um.get("report") and _consequences(v) & _consequence_set(rules, "protein_altering"):
+    if um.get("report") and csq & _consequence_set(rules, "protein_altering", named):
         note = "" if same_tx else (f" Annotated on {v.transcript}; the rules use {accession} numbering, "
                                    "so residue rules were not applied.")
         return _entry(v, gene, alteration=_alteration(v, "protein"), role=um["role"], hotspot=False,
                       **{"class": None}, rule="unmatched_protein_altering", match=None,
                       evidence=[{"source": "co_alterations.yaml", "refs": [], "citation": "",
-                                 "statement": " ".join(um["statement"].split()) + note}])
+                                 "statement": _one_line(um["statement"]) + note}])
     return None
 
 
@@ -239,11 +261,12 @@ def classify_co_mutations(variants: list[AnnotatedVariant], config: Mapping | No
     cfg = _settings(config)
     rules = cfg.get("co_alterations") or load_co_alterations()
     out = []
+    named: dict[str, set[str]] = {}  # the rules' named consequence sets, built once for this call
     for v in variants:
         ok, _ = counts_as_somatic_call(v, cfg)
         if not ok:
             continue
-        entry = classify_variant(v, rules, cfg["build"])
+        entry = classify_variant(v, rules, cfg["build"], named)
         if entry is not None:
             out.append(entry)
     return out

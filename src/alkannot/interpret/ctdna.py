@@ -108,8 +108,8 @@ def _ch_assess(variant: AnnotatedVariant, plasma: bool, genes: set[str], t: Mapp
     n_alt, n_depth = variant.normal_alt_reads, variant.normal_depth
     n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
     vaf = variant.vaf
-    seen = f"matched normal {n_alt}/{n_depth} reads" + (f" (VAF {fmt_pct(n_vaf)})" if n_vaf is not None else "")
     if n_alt:
+        seen = f"matched normal {n_alt}/{n_depth} reads" + (f" (VAF {fmt_pct(n_vaf)})" if n_vaf is not None else "")
         supports = n_alt >= t["min_normal_alt_reads"] or (n_vaf is not None and n_vaf >= t["min_normal_vaf"])
         ratio = t.get("min_normal_to_tumour_vaf_ratio")
         if supports and ratio and n_vaf is not None and vaf:
@@ -260,7 +260,19 @@ def fmt_pct(x: float) -> str:
 # ---------------------------------------------------------------------------------------------
 
 def load_hotspots(path: str | Path | None = None) -> list[dict]:
-    p = Path(path) if path else resources_dir() / "hotspots.tsv"
+    """The hotspot rows (resources/hotspots.tsv, or the file at ``path``). The bundled file is parsed once per
+    process for each resources folder (as the transcript models are); each call gets its own copies."""
+    if not path:
+        return [{**r, "alts": list(r["alts"])} for r in _bundled_hotspots(str(resources_dir()))]
+    return _read_hotspots(Path(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_hotspots(resources: str) -> tuple[dict, ...]:
+    return tuple(_read_hotspots(Path(resources) / "hotspots.tsv"))
+
+
+def _read_hotspots(p: Path) -> list[dict]:
     try:
         lines = [ln for ln in p.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     except OSError as err:

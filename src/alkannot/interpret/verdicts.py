@@ -50,10 +50,22 @@ def co_alteration_keys(co: dict[str, Any], kb: KB) -> list[str]:
     if not gene or not alt:
         raise InputError(f"co-alteration needs 'gene' and 'alteration': {co!r}")
     keys = [f"{gene}:{alt}"]
-    for cls, rule in kb.policy["alteration_classes"].items():
-        if cat in rule.get("categories", []) or alt.lower() in rule.get("alterations", []):
+    low = alt.lower()
+    for cls, categories, alterations in _class_rules(kb):
+        if cat in categories or low in alterations:
             keys.append(f"{gene}:{cls}")
     return _unique(kb.canonical(k) for k in keys)
+
+
+def _class_rules(kb: KB) -> list[tuple[str, list, list]]:
+    """(class, categories, alterations) of the KB policy's alteration classes, read once per classes table
+    (co_alteration_keys runs for every co-alteration of every sample)."""
+    classes = kb.policy["alteration_classes"]
+    memo = kb.__dict__.get("_class_rules")
+    if memo is None or memo[0] is not classes or memo[1] != len(classes):
+        rules = [(cls, rule.get("categories", []), rule.get("alterations", [])) for cls, rule in classes.items()]
+        memo = kb.__dict__["_class_rules"] = (classes, len(classes), rules)
+    return memo[2]
 
 
 @dataclass
@@ -140,21 +152,41 @@ def _match(kb: KB, present: set[str], alk: set[str], compounds: list[dict[str, A
     m = _Match([], [], [])
     order = [a for a in sorted(alk)]
     partnered = {x for comp in _components(order, compounds, True, residues) for x in comp}
+    # mutation -> positions of the compounds naming it (once per time it is named): see _linking
+    naming: dict[str, list[int]] = {}
+    for i, c in enumerate(compounds):
+        for mut in c["mutations"]:
+            naming.setdefault(mut, []).append(i)
     for s in kb.statements:
         if CIS_PARTNER in s.alterations:
             named = [a for a in s.alterations if a != CIS_PARTNER]
             if all(a in partnered for a in named):
                 m.fired.append((s, None))
             continue
-        if pseudo & set(s.alterations) or not all(a in present for a in s.alterations):
+        if not pseudo.isdisjoint(s.alterations) or not present.issuperset(s.alterations):
             continue
         if not s.is_compound or s.requires_phase == "any":
             m.fired.append((s, None))
             continue
         # Phase can only be assessed between ALK mutations (reads/VCF phasing of the kinase domain).
-        phase = resolve_phase(s.alterations, compounds) if set(s.alterations) <= alk else _Phase("unresolved")
+        if set(s.alterations) <= alk:
+            phase = resolve_phase(s.alterations, _linking(s.alterations, compounds, naming))
+        else:
+            phase = _Phase("unresolved")
         {"cis": m.fired, "trans": m.blocked, "unresolved": m.pending}[phase.phase].append((s, phase))
     return m
+
+
+def _linking(members: Iterable[str], compounds: list[dict[str, Any]],
+             naming: Mapping[str, list[int]]) -> list[dict[str, Any]]:
+    """The compounds, in their order, that name members at least twice: the only ones resolve_phase(members,
+    compounds) reads (it skips a compound holding fewer than two of them). ``naming``: mutation -> the position
+    of each compound naming it, once per time it names it."""
+    times: dict[int, int] = {}
+    for a in set(members):
+        for i in naming.get(a, ()):
+            times[i] = times.get(i, 0) + 1
+    return [compounds[i] for i in sorted(i for i, n in times.items() if n > 1)]
 
 
 # ---- per-drug verdicts --------------------------------------------------------------------------
@@ -277,8 +309,9 @@ def _reading(drug: str, kb: KB, fired: list[tuple[Statement, _Phase | None]], al
             )
         evidence.extend(s.evidence() for s in good + weak)
 
+    named = {a for alts in findings for a in alts}  # every alteration some finding names
     for m in alk:
-        if not any(m in alts for alts in findings) and m not in covered:
+        if m not in named and m not in covered:
             gaps.append(m)
             reasons.append(f"{m}: no knowledge-base evidence for {drug}")
 
@@ -314,14 +347,18 @@ def _reading(drug: str, kb: KB, fired: list[tuple[Statement, _Phase | None]], al
 
 def _drug_verdict(drug: str, kb: KB, match: _Match, alk: list[str],
                   compounds: list[dict[str, Any]] | None = None,
-                  residues: Mapping[str, int | None] | None = None) -> dict[str, Any]:
+                  residues: Mapping[str, int | None] | None = None,
+                  components: tuple[list[list[str]], list[list[str]]] | None = None) -> dict[str, Any]:
+    """``components``: (trans reading, cis reading) `_components` of the sample, the same for every drug
+    (computed here when not given)."""
     compounds = compounds or []
     residues = residues or {}
     effects = kb.policy["verdict_effects"]
     strong = set(kb.policy["well_supported_strengths"])
-    trans_comps = _components(alk, compounds, False, residues)
+    if components is None:
+        components = (_components(alk, compounds, False, residues), _components(alk, compounds, True, residues))
+    trans_comps, cis_comps = components
     trans_reading = _reading(drug, kb, match.fired, alk, trans_comps)
-    cis_comps = _components(alk, compounds, True, residues)
     chosen = trans_reading
     phase_dependent = None
     notes: list[str] = []
@@ -594,6 +631,7 @@ def evaluate(
     kb: KB,
     therapy: dict | None = None,
     exclusion: dict | None = None,
+    co_keys: list[list[str]] | None = None,
 ) -> dict:
     """Per-drug verdicts, mechanisms and therapy context for one sample (rules: docs/verdicts.md).
 
@@ -601,7 +639,8 @@ def evaluate(
     residue); every mutation a compound names must be one of them (or an alias of one).
     ``alk_mutations`` and ``co_alterations`` must hold tumour evidence only: the caller leaves out variants
     labelled germline / CH / possible_CH (V9). ``exclusion`` is ``alkannot.interpret.ctdna.alk_exclusion``'s
-    answer; without it no "ALK-independent resistance likely" flag is raised (V6).
+    answer; without it no "ALK-independent resistance likely" flag is raised (V6). ``co_keys``: each
+    co-alteration's `co_alteration_keys` when the caller has them already (else computed here).
 
     Returns {"drugs": {drug: {"verdict", "reasons", "evidence", "notes", "evidence_gaps",
     "untested_combinations", "phase_dependent", "current_tki"}}, "mechanisms": [...], "kb_version": str,
@@ -615,15 +654,18 @@ def evaluate(
         raise InputError(f"compound member {stray[0]} is not among the ALK mutations given",
                          fix="pass every compound member in alk_mutations")
     alk = _unique([kb.canonical(m.name) for m in alk_mutations] + [m for c in compounds for m in c["mutations"]])
-    co_keys = [co_alteration_keys(c, kb) for c in co_alterations]
+    if co_keys is None:
+        co_keys = [co_alteration_keys(c, kb) for c in co_alterations]
     present = set(alk) | {k for keys in co_keys for k in keys}
     match = _match(kb, present, set(alk), compounds, residues)
     cur, _prior = _check_therapy(therapy, kb.policy["drugs"])
 
     extra = _global_notes(kb, match)
     drugs_out = {}
+    # the groups of ALK mutations on one allele (trans and cis readings) depend on the sample only
+    components = (_components(alk, compounds, False, residues), _components(alk, compounds, True, residues))
     for d in kb.policy["drugs"]:
-        res = _drug_verdict(d, kb, match, alk, compounds, residues)
+        res = _drug_verdict(d, kb, match, alk, compounds, residues, components)
         res["notes"].extend(extra.get(d, []) + extra[None])
         res["current_tki"] = d == cur
         drugs_out[d] = res

@@ -16,7 +16,7 @@ from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.phase.config import confidence_label, phase_config
 from alkannot.phase.reads import SiteAllele, phase_from_reads
-from alkannot.phase.vaf import phase_from_vaf
+from alkannot.phase.vaf import phase_from_vaf_checked
 from alkannot.phase.vcf_phase import phase_from_vcf
 
 _COMMON = ("confidence", "confidence_label", "explanation")
@@ -36,15 +36,15 @@ def _reads_evidence(r: dict) -> dict:
 
 def decide_pair(m1: dict, m2: dict, *, alignment: str | None = None, reference: str | None = None,
                 cfg: dict, tumor_fraction: float | None = None) -> dict:
-    """One pair (already in protein order) -> {"mutations", "phase", "method", "evidence"}."""
+    """One pair (already in protein order) -> {"mutations", "phase", "method", "evidence"}; ``cfg``: the
+    settings `phase_config` gave."""
     n1, n2 = m1["protein_short"], m2["protein_short"]
     c1, c2 = m1["call"], m2["call"]
     attempts: list[tuple[str, str, dict]] = []  # (method, phase, evidence) in order of preference
     notes = []
-    same_chrom = canonical_chrom(c1.chrom) == canonical_chrom(c2.chrom)
     if alignment is None:
         notes.append("reads: no alignment given")
-    elif not same_chrom or abs(c1.pos - c2.pos) > cfg["max_fragment_span"]:
+    elif canonical_chrom(c1.chrom) != canonical_chrom(c2.chrom) or abs(c1.pos - c2.pos) > cfg["max_fragment_span"]:
         notes.append(f"reads: sites more than {cfg['max_fragment_span']} bp apart, no fragment spans both")
     else:
         r = phase_from_reads(alignment, SiteAllele.from_call(c1, n1), SiteAllele.from_call(c2, n2),
@@ -55,7 +55,7 @@ def decide_pair(m1: dict, m2: dict, *, alignment: str | None = None, reference: 
         notes.append("vcf: the caller did not phase these two")
     else:
         attempts.append(("vcf", v["phase"], dict(v)))
-    f = phase_from_vaf(c1, c2, tumor_fraction=tumor_fraction, config=cfg, a_name=n1, b_name=n2)
+    f = phase_from_vaf_checked(c1, c2, tumor_fraction=tumor_fraction, cfg=cfg, a_name=n1, b_name=n2)
     if f is None:
         notes.append("vaf: VAF missing")
     else:

@@ -55,13 +55,21 @@ def phase_from_vaf(a: VariantCall, b: VariantCall, *, tumor_fraction: float | No
                    config: dict | None = None, a_name: str = "A", b_name: str = "B") -> dict | None:
     """{"phase": "cis"|"unresolved", "confidence", "confidence_label", "explanation", "vaf_a", "vaf_b",
     "bound_a", "bound_b", "capacity", "min_fraction_both"}; None when a VAF is unknown."""
-    cfg = phase_config(config)
+    return phase_from_vaf_checked(a, b, tumor_fraction=tumor_fraction, cfg=phase_config(config),
+                                  a_name=a_name, b_name=b_name)
+
+
+def phase_from_vaf_checked(a: VariantCall, b: VariantCall, *, tumor_fraction: float | None, cfg: dict,
+                           a_name: str = "A", b_name: str = "B") -> dict | None:
+    """phase_from_vaf with settings `phase_config` already gave (compound.decide_compounds checks them once for
+    every pair, not once per pair)."""
     vaf_a, alt_a, dp_a = call_vaf(a)
     vaf_b, alt_b, dp_b = call_vaf(b)
     if vaf_a is None or vaf_b is None:
         return None
     capacity = allele_capacity(tumor_fraction, cfg)
-    with_depth = all(x is not None for x in (alt_a, dp_a, alt_b, dp_b)) and dp_a > 0 and dp_b > 0
+    with_depth = (alt_a is not None and dp_a is not None and alt_b is not None and dp_b is not None
+                  and dp_a > 0 and dp_b > 0)
     if with_depth:
         bound_a = wilson_lower(alt_a, dp_a, cfg["vaf_z"])
         bound_b = wilson_lower(alt_b, dp_b, cfg["vaf_z"])

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from math import isfinite
+
 import numpy as np
 
 from alkannot.io.vcf.source import VcfInput
@@ -10,11 +12,33 @@ from alkannot.io.vcf.source import VcfInput
 MISSING_INT = -2147483648
 
 
-def format_value(rec, key: str, s: int):
+def format_array(rec, key: str, vi: VcfInput | None = None):
+    """``rec.format(key)`` (the tag's values for every sample), or None when the record has none or cyvcf2
+    cannot read it.
+
+    cyvcf2 looks the tag's type up in the header first and raises KeyError when the header has no FORMAT
+    line for it: an exception per record for the phase tags (PS, PGT, PID, LPS) most files never declare.
+    A tag htslib meets undeclared in a record is added to the header as Type=String ("assuming
+    Type=String"), so once this file's header has been seen to lack a tag (``vi.format_undeclared``), asking
+    for it as String reads exactly what asking by name reads: nothing while the header lacks it, the text
+    once htslib has added it."""
+    if vi is not None and key in vi.format_undeclared:
+        try:
+            return rec.format(key, "String")
+        except Exception:  # noqa: BLE001 - as below
+            return None
     try:
-        arr = rec.format(key)
-    except (KeyError, Exception):
+        return rec.format(key)
+    except KeyError:
+        if vi is not None:
+            vi.format_undeclared.add(key)
         return None
+    except Exception:  # noqa: BLE001 - cyvcf2 raises plain exceptions for odd tags (e.g. Type=Flag)
+        return None
+
+
+def format_value(rec, key: str, s: int, vi: VcfInput | None = None):
+    arr = format_array(rec, key, vi)
     if arr is None:
         return None
     return arr[s]
@@ -63,26 +87,33 @@ def _numbers(value) -> list:
 
 def _array_numbers(value: np.ndarray) -> list:
     """_numbers of a numeric array (what htslib gives for a defined tag), read as Python numbers at once."""
-    out: list = []
-    if value.dtype.kind == "f":
-        for x in value.tolist():
-            out.append(None if x != x else x)  # NaN: missing
+    return _list_numbers(value.tolist(), value.dtype.kind == "f")
+
+
+def _list_numbers(values: list, floats: bool) -> list:
+    """_array_numbers of the array's ``tolist()`` (``floats``: its dtype is a float one)."""
+    if floats:
+        out = [None if x != x else x for x in values]  # NaN: missing
+    elif MISSING_INT not in values and MISSING_INT + 1 not in values:
+        out = values  # (most rows: every value written)
     else:
-        for x in value.tolist():
+        out = []
+        for x in values:
             if x == MISSING_INT + 1:  # vector end: the sample wrote fewer values than the widest one
                 break
             out.append(None if x == MISSING_INT else x)
     return [] if out.count(None) == len(out) else out
 
 
-def _fmt_numbers(rec, key: str, s: int) -> list:
+def _fmt_numbers(rec, key: str, s: int, vi: VcfInput | None = None) -> list:
     """FORMAT `key` of sample `s` as numbers ([] when absent or all missing), header or not."""
-    try:
-        arr = rec.format(key)
-    except Exception:  # noqa: BLE001 - cyvcf2 raises plain exceptions for absent/odd tags
-        return []
+    arr = format_array(rec, key, vi)
     if arr is None:
         return []
+    if type(arr) is np.ndarray and arr.ndim == 2:
+        kind = arr.dtype.kind
+        if kind in "iuf":  # a defined numeric tag (a row per sample): _numbers' own first case, the row as a list
+            return _list_numbers(arr.tolist()[s], kind == "f")
     return _numbers(arr[s])
 
 
@@ -97,10 +128,13 @@ def _info_numbers(rec, key: str) -> list:
 
 
 def _count(v, flags: list[str], flag: str) -> int | None:
-    """A read count: a whole number >= 0, else None with `flag` noted."""
+    """A read count: a whole number >= 0, else None with `flag` noted. (`v` is a Python int or float, as
+    _numbers gives them: math.isfinite reads it as np.isfinite did, without a numpy call per value.)"""
+    if type(v) is int and v >= 0:  # (the usual case, what the test below passes as int(v))
+        return v
     if v is None:
         return None
-    if v is _MISSING or not np.isfinite(v) or v < 0 or v != int(v):
+    if v is _MISSING or not isfinite(v) or v < 0 or v != int(v):
         if flag not in flags:
             flags.append(flag)
         return None
@@ -109,9 +143,11 @@ def _count(v, flags: list[str], flag: str) -> int | None:
 
 def _fraction(v, flags: list[str], flag: str) -> float | None:
     """An allele fraction in [0, 1], else None with `flag` noted (AF > 1, negative, inf)."""
+    if type(v) is float and 0 <= v <= 1:  # (the usual case, what the test below passes as float(v))
+        return v
     if v is None:
         return None
-    if v is _MISSING or not np.isfinite(v) or v < 0 or v > 1:
+    if v is _MISSING or not isfinite(v) or v < 0 or v > 1:
         if flag not in flags:
             flags.append(flag)
         return None
@@ -128,17 +164,16 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
     invalid_af, invalid_ad, ad_allele_count_mismatch); the next source the caller wrote is tried."""
     out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
     flags = flags if flags is not None else []
-    n_alleles = 1 + len(rec.ALT or [])
     if s is not None:
         def F(key):
-            return _fmt_numbers(rec, key, s)
+            return _fmt_numbers(rec, key, s, vi)
 
-        dps = F("DP")
+        dps = _fmt_numbers(rec, "DP", s, vi)
         dp = _count(dps[0], flags, "invalid_dp") if dps else None
-        afs = F("AF")
+        afs = _fmt_numbers(rec, "AF", s, vi)
         af = _fraction(afs[alt_index - 1], flags, "invalid_af") if len(afs) >= alt_index else None
-        ad = [] if vi.varscan else F("AD")
-        if ad and len(ad) != n_alleles:
+        ad = [] if vi.varscan else _fmt_numbers(rec, "AD", s, vi)
+        if ad and len(ad) != 1 + len(rec.ALT or []):
             flags.append("ad_allele_count_mismatch")  # which value is which allele is unknown
             ad = []
         if ad:
@@ -146,10 +181,10 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
             if "invalid_ad" in flags:
                 counts = []
             if counts and counts[alt_index] is not None:
-                vals = [v for v in counts if v is not None]
+                total = sum(v for v in counts if v is not None)
                 out["alt_reads"] = counts[alt_index]
-                out["depth"] = dp if dp is not None and dp >= sum(vals) else sum(vals)
-                out["vaf"] = af if af is not None else (out["alt_reads"] / sum(vals) if sum(vals) else None)
+                out["depth"] = dp if dp is not None and dp >= total else total
+                out["vaf"] = af if af is not None else (out["alt_reads"] / total if total else None)
                 out["depth_source"] = "FORMAT/AD"
                 return out
         if len(ref) == 1 and len(alt) == 1 and alt in "ACGT":

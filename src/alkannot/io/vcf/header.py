@@ -102,12 +102,18 @@ def dropped_meta_lines(file_lines: list[str], htslib_lines: list[str], already: 
     the lines it keeps, so lines are compared by KEY and ID, and lines without an ID by their count."""
     from collections import Counter
 
+    seen: dict[str, tuple[str, str | None] | None] = {}  # most lines are in both lists: each text read once
+
     def ident(text: str) -> tuple[str, str | None] | None:
+        if text in seen:
+            return seen[text]
         m = _STRUCTURED.match(text)
         if not m:
+            seen[text] = None
             return None
         i = _ID_OF.search(m.group(2))
-        return m.group(1), (i.group(1) if i else None)
+        seen[text] = k = (m.group(1), (i.group(1) if i else None))
+        return k
 
     kept_ids, kept_n = set(), Counter()
     for h in htslib_lines:

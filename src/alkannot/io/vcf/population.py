@@ -6,6 +6,7 @@ contigs found by ``core.contigs.contig_named``; an unindexed file is streamed on
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections.abc import Iterable
@@ -18,7 +19,11 @@ from alkannot.io.vcf.files import is_indexed
 
 def allele_key(chrom, pos, ref, alt) -> tuple[str, int, str, str]:
     """How an allele is matched: (canonical contig, POS, REF, ALT), bases upper-case."""
-    return canonical_chrom(str(chrom)), int(pos), str(ref).upper(), str(alt).upper()
+    return _canonical(str(chrom)), int(pos), str(ref).upper(), str(alt).upper()
+
+
+# canonical_chrom once per contig name (asked for every variant of every sample; a few names per file)
+_canonical = functools.lru_cache(maxsize=1024)(canonical_chrom)
 
 
 def _info_number(vcf, field: str) -> str | None:

@@ -119,7 +119,9 @@ class _Scan:
             self.on_bad_line(ln)
             raise InputError("record cannot be parsed", path=self.path, line=ln)  # if on_bad_line returned
         self.n += 1
-        sp = self._contig(f[0], ln)
+        sp = self.chrom_spans.get(f[0], False)  # (a contig already seen: its spans without a method call)
+        if sp is False:
+            sp = self._contig(f[0], ln)
         if sp is None:
             return  # no target on this contig
         self._test(ln, raw, f, sp)

@@ -150,7 +150,7 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
                     contig_style=style, header_build=header_build, n_header_lines=n_header,
                     format_ids=fmt_ids, info_ids=info_ids, varscan=varscan, header_text=header_text,
-                    warnings=meta_warnings, contig_names=seqnames)
+                    warnings=meta_warnings, contig_names=seqnames, raw_header=raw)
 
 
 def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[tuple[int | None, object]]:
@@ -231,8 +231,11 @@ def _iter_prefiltered(vi: VcfInput, targets):
     vi.record_contigs = [c.decode("utf-8", errors="replace") for c in pre.contigs]
     if not kept:
         return
-    with tempfile.TemporaryDirectory(prefix="alkannot-") as tmp:
-        sub = os.path.join(tmp, "targets.vcf")
+    # htslib parses the kept lines from a file of their own: one temporary file, not a temporary folder
+    # holding it (creating and removing a folder costs ~1 ms per sample on some file systems)
+    fd, sub = tempfile.mkstemp(prefix="alkannot-", suffix=".targets.vcf")
+    try:
+        os.close(fd)
         write_subset(sub, header, kept)
         it = iter(cyvcf2.VCF(sub, gts012=False, lazy=True, strict_gt=False))
         for line, _raw in kept:
@@ -246,6 +249,8 @@ def _iter_prefiltered(vi: VcfInput, targets):
                 continue
             check_record(vi, rec, line)
             yield line, rec
+    finally:
+        os.unlink(sub)
 
 
 def _raw_line(path: str, line: int) -> str | None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
-from alkannot.io.vcf.depth import MISSING_INT, depth_for, format_value
+from alkannot.io.vcf.depth import MISSING_INT, depth_for, format_array
 from alkannot.io.vcf.source import VcfInput
 from alkannot.model import VariantCall
 
@@ -39,12 +39,12 @@ def check_record(vi: VcfInput, rec, line: int | None) -> None:
                              fix="VCF must be UTF-8: convert it, e.g. iconv -f latin1 -t utf-8")
 
 
-def _gt_info(rec, s: int) -> tuple[str | None, bool]:
-    g = _gt_alleles(rec, s)
+def _gt_info(g: tuple[list[int | None], bool] | None) -> tuple[str | None, bool]:
+    """(GT text, phased) of the sample's GT as _gt_alleles read it (read once per record)."""
     if g is None:
         return None, False
     alleles, phased = g
-    return ("|" if phased else "/").join("." if a is None else str(a) for a in alleles), phased
+    return ("|" if phased else "/").join(["." if a is None else str(a) for a in alleles]), phased
 
 
 def _gt_alleles(rec, s: int) -> tuple[list[int | None], bool] | None:
@@ -80,9 +80,12 @@ def genotype_status(alleles: list[int | None] | None, alt_index: int) -> str | N
     return GT_ALT_ABSENT
 
 
-def _fmt_str(rec, key: str, s: int, fmt_ids: set[str]) -> str | None:
+def _fmt_str(vi: VcfInput, rec, key: str, s: int) -> str | None:
     # read whether or not the header defines the tag (htslib reads an undefined one as text)
-    v = format_value(rec, key, s)
+    arr = format_array(rec, key, vi)
+    if arr is None:
+        return None
+    v = arr[s]
     if v is None:
         return None
     if isinstance(v, (np.ndarray, list, tuple)):
@@ -101,11 +104,11 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
     filt = intern(rec.FILTER or "PASS")  # (a few distinct values on many records: one string each)
     s = vi.tumor_index
     gta = _gt_alleles(rec, s) if s is not None else None
-    gt, phased = _gt_info(rec, s) if s is not None else (None, False)
-    ps = _fmt_str(rec, "PS", s, vi.format_ids) if s is not None else None
-    pgt = _fmt_str(rec, "PGT", s, vi.format_ids) if s is not None else None
-    pid = _fmt_str(rec, "PID", s, vi.format_ids) if s is not None else None
-    lps = _fmt_str(rec, "LPS", s, vi.format_ids) if s is not None else None
+    gt, phased = _gt_info(gta)
+    ps = _fmt_str(vi, rec, "PS", s) if s is not None else None
+    pgt = _fmt_str(vi, rec, "PGT", s) if s is not None else None
+    pid = _fmt_str(vi, rec, "PID", s) if s is not None else None
+    lps = _fmt_str(vi, rec, "LPS", s) if s is not None else None
     info_keep = {}
     for k in KEEP_INFO:
         if k in vi.info_ids:
@@ -137,4 +140,5 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
 
 
 def _is_plain(allele: str) -> bool:
-    return bool(allele) and all(c in "ACGTNacgtn" for c in allele)
+    """Bases only (A, C, G, T, N in either case): nothing is left once they are stripped from both ends."""
+    return bool(allele) and not allele.strip("ACGTNacgtn")

@@ -30,6 +30,9 @@ class VcfInput:
     contig_names: list[str] = field(default_factory=list)  # the index's (indexed) or header's contig names
     record_contigs: list[str] = field(default_factory=list)  # CHROM values seen while streaming
     prefiltered: Prefiltered | None = None  # a streamed text VCF's target lines (read mode: not indexed)
+    raw_header: str = ""  # htslib's header text as opened (cyvcf2 formats it anew on every .raw_header)
+    # FORMAT tags the header was seen to lack (io.vcf.depth.format_array: read as htslib's Type=String)
+    format_undeclared: set[str] = field(default_factory=set)
 
     @property
     def tumor_sample(self) -> str | None:

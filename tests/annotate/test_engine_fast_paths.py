@@ -1,0 +1,203 @@
+"""The annotator's faster scans give what the former code gave, on many generated inputs.
+
+Each `_former_*` is the implementation it replaced, kept here verbatim as the reference.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alkannot.annotate import protein
+from alkannot.annotate.protein import (
+    _common_suffix,
+    _first_diff,
+    _last_edited,
+    codon_substitution,
+    protein_change,
+)
+from alkannot.annotate.transcripts import Transcript, load_transcripts
+from alkannot.core.sequence import translate
+
+SETTINGS = settings(max_examples=500, deadline=None)
+
+
+def _former_first_diff(a: str, b: str) -> int:
+    lo, hi = 0, min(len(a), len(b))
+    if a[:hi] == b[:hi]:
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _former_common_suffix(a: str, b: str, limit: int) -> int:
+    return _former_first_diff(a[::-1][:limit], b[::-1][:limit]) if limit > 0 else 0
+
+
+def _former_last_edited(ref_cds: str, alt_cds: str, start: int) -> int:
+    last, tail = len(ref_cds) - 1, len(ref_cds) - start - 1
+    if tail > 0:
+        same = _former_first_diff(alt_cds[: start: -1], ref_cds[: start: -1])
+        last = start if same >= tail else last - same
+    return last
+
+
+def _former_exon_number_of_tidx(tx: Transcript, tidx: int) -> int:
+    for i, (s, e) in enumerate(tx.exons):
+        if tx._exon_offsets[i] <= tidx < tx._exon_offsets[i] + (e - s + 1):
+            return i + 1
+    raise IndexError(tidx)
+
+
+seqs = st.text(alphabet="AC*", max_size=60)
+
+
+@SETTINGS
+@given(a=seqs, b=seqs, data=st.data())
+def test_first_diff_with_a_known_prefix(a, b, data):
+    n = _former_first_diff(a, b)
+    lo = data.draw(st.integers(min_value=0, max_value=n))  # any prefix length known to be equal
+    assert _first_diff(a, b, lo) == n
+    assert _first_diff(a, b) == n
+
+
+@SETTINGS
+@given(a=seqs, b=seqs, limit=st.integers(min_value=-2, max_value=70))
+def test_common_suffix(a, b, limit):
+    assert _common_suffix(a, b, limit) == _former_common_suffix(a, b, limit)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_last_edited(data):
+    ref = data.draw(st.text(alphabet="ACGT", min_size=1, max_size=60))
+    alt = list(ref)
+    for i in data.draw(st.lists(st.integers(min_value=0, max_value=len(ref) - 1), max_size=4)):
+        alt[i] = data.draw(st.sampled_from("ACGT"))
+    alt = "".join(alt)
+    start = data.draw(st.integers(min_value=0, max_value=len(ref) + 2))
+    assert _last_edited(ref, alt, start) == _former_last_edited(ref, alt, start)
+
+
+def _former_protein_change(ref_cds, alt_cds, start):
+    """protein_change with the former scans (and no known-prefix hint)."""
+    swap = {"_first_diff": lambda a, b, lo=0: _former_first_diff(a, b), "_common_suffix": _former_common_suffix,
+            "_last_edited": _former_last_edited}
+    saved = {k: getattr(protein, k) for k in swap}
+    try:
+        for k, f in swap.items():
+            setattr(protein, k, f)
+        return protein_change(ref_cds, alt_cds, start)
+    finally:
+        for k, f in saved.items():
+            setattr(protein, k, f)
+
+
+codons = [c for c in (a + b + c for a in "ACGT" for b in "ACGT" for c in "ACGT") if translate(c) != "*"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(body=st.lists(st.sampled_from(codons), min_size=1, max_size=30), stop=st.sampled_from(["TAA", "TGA", "TAG", ""]),
+       data=st.data())
+def test_protein_change_as_before(body, stop, data):
+    """Substitutions, MNVs, insertions, deletions and delins anywhere in a CDS (start and stop codons
+    included; a stop-less CDS too): the same ProteinChange as the former scans gave."""
+    ref = "ATG" + "".join(body) + stop
+    if data.draw(st.booleans()):  # an unknown base somewhere
+        i = data.draw(st.integers(min_value=0, max_value=len(ref) - 1))
+        ref = ref[:i] + "N" + ref[i + 1:]
+    a = data.draw(st.integers(min_value=0, max_value=len(ref) - 1))
+    b = data.draw(st.integers(min_value=a, max_value=min(len(ref), a + 9)))
+    ins = data.draw(st.text(alphabet="ACGT", max_size=9))
+    alt = ref[:a] + ins + ref[b:]
+    if alt == ref:
+        return
+    assert _outcome(protein_change, ref, alt, a) == _outcome(_former_protein_change, ref, alt, a)
+
+
+def _outcome(f, *args):
+    """f's result, or the type of what it raised (inputs the engine never builds may raise: alike, then)."""
+    try:
+        return f(*args)
+    except Exception as e:  # noqa: BLE001
+        return type(e)
+
+
+def test_exon_number_of_tidx_every_index_of_every_transcript():
+    for build in ("GRCh37", "GRCh38"):
+        for tx in load_transcripts(build).transcripts:
+            for t in (-1, *range(tx.length), tx.length, tx.length + 5):
+                try:
+                    want = _former_exon_number_of_tidx(tx, t)
+                except IndexError:
+                    want = IndexError
+                try:
+                    got = tx.exon_number_of_tidx(t)
+                except IndexError:
+                    got = IndexError
+                assert got == want, (build, tx.gene, t)
+
+
+def test_cds_seq_follows_a_new_sequence():
+    tx = next(t for t in load_transcripts("GRCh38").transcripts if t.coding)
+    first = tx.cds_seq()
+    assert first == tx.sequence[tx.cds_start: tx.cds_end + 1]
+    assert tx.cds_seq() is first  # one string per transcript
+    tx.sequence = "A" + tx.sequence[1:] if tx.sequence[0] != "A" else "C" + tx.sequence[1:]
+    assert tx.cds_seq() == tx.sequence[tx.cds_start: tx.cds_end + 1]
+    tx.cds_end -= 3
+    assert tx.cds_seq() == tx.sequence[tx.cds_start: tx.cds_end + 1]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(body=st.lists(st.sampled_from([a + b + c for a in "ACGT" for b in "ACGT" for c in "ACGT"]), min_size=1,
+                     max_size=25),
+       stop=st.sampled_from(["TAA", "TGA", "TAG", "", "TA"]), start=st.sampled_from(["ATG", "CTG"]), data=st.data())
+def test_codon_substitution_is_protein_change(body, stop, start, data):
+    """Wherever it answers (anything but a sense codon after the first, before the stop, staying sense, is
+    left to protein_change), the one-codon path gives protein_change's ProteinChange: internal stops, unknown
+    bases, a CDS without a stop or with a partial last codon included."""
+    ref = start + "".join(body) + stop
+    for _ in range(data.draw(st.integers(min_value=0, max_value=2))):  # unknown bases
+        i = data.draw(st.integers(min_value=0, max_value=len(ref) - 1))
+        ref = ref[:i] + "N" + ref[i + 1:]
+    index = data.draw(st.integers(min_value=0, max_value=len(ref) - 1))
+    base = data.draw(st.sampled_from("ACGTN"))
+    if base == ref[index]:
+        return
+    got = codon_substitution(ref, index, base)
+    if got is not None:
+        assert got == protein_change(ref, ref[:index] + base + ref[index + 1:], index)
+
+
+def test_codon_substitution_answers_for_sense_codons():
+    """(the test above must not pass by answering None everywhere)"""
+    ref = "ATG" + "GGC" * 4 + "TGG" + "TAA"
+    assert codon_substitution(ref, 4, "C").short == "G2A"
+    assert codon_substitution(ref, 5, "T").short == "G2="
+    assert codon_substitution(ref, 1, "C") is None  # start codon
+    assert codon_substitution(ref, 16, "A") is None  # TGG -> TAG: a new stop
+    assert codon_substitution(ref, 18, "C") is None  # the stop codon
+    assert codon_substitution(ref, 4, "N") is None  # an unknown base
+
+
+@settings(max_examples=500, deadline=None)
+@given(a=st.text(alphabet="ACGTNacgtnRX*<>.ß", max_size=8))
+def test_acgtn_is_the_set_test(a):
+    from alkannot.annotate.variants import _acgtn
+
+    assert _acgtn(a) == (set(a.upper()) <= set("ACGTN"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=st.characters())
+def test_one_base_complement_is_revcomp(base):
+    from alkannot.annotate.engine import _COMPLEMENT
+    from alkannot.core.sequence import revcomp
+
+    assert _COMPLEMENT.get(base, base) == revcomp(base)
