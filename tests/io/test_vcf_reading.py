@@ -92,6 +92,23 @@ def test_undefined_format_tags_read_as_bcftools_query_prints_them(tmp_path):
     assert [v.reason for v in res.variants] == [None, "alt_not_in_genotype", None]
 
 
+@pytest.mark.parametrize("declared", [True, False])
+@pytest.mark.parametrize("af", [".,0.5", "0.2,.", ".,.", "0.1,0.4"])
+def test_info_values_with_a_missing_member_read_as_bcftools_prints_them(tmp_path, af, declared):
+    """A sites-only record (depth and VAF from INFO) whose Number=A AF misses one allele's value: that allele's
+    VAF is unknown, the other's is read (it once stopped the run with an internal error)."""
+    info = ('##INFO=<ID=AF,Number=A,Type=Float,Description="AF">\n'
+            '##INFO=<ID=DP,Number=1,Type=Integer,Description="DP">\n') if declared else ""
+    p = vcf(tmp_path, [row(G1202R, "T,A", info=f"DP=600;AF={af}")[:-len("\tGT:AD:DP")]], formats=info, samples=())
+    res = annotate_vcf(str(p), "GRCh38")
+    # bcftools query prints a declared tag (it refuses an undeclared one, which htslib reads as its text)
+    printed = _bcftools_query(p, "%INFO/AF\n")[0] if declared else af
+    want = [None if x == "." else float(x) for x in printed.split(",")]
+    assert [v.vaf for v in res.variants] == [pytest.approx(w) if w is not None else None for w in want]
+    assert [v.depth for v in res.variants] == [600, 600]
+    assert ["vaf_unknown" in v.flags for v in res.variants] == [w is None for w in want]
+
+
 def test_unknown_depth_and_vaf_are_said(tmp_path):
     p = vcf(tmp_path, [row(G1202R, None, "GT", "0/1")])
     v = annotate_vcf(str(p), "GRCh38").variants[0]

@@ -72,6 +72,9 @@ def _numbers(value) -> list:
     items = list(value) if isinstance(value, (tuple, list, np.ndarray)) else [value]
     out = []
     for x in items:
+        if x is None:  # cyvcf2's missing value inside a tuple (INFO AF=.,0.5)
+            out.append(None)
+            continue
         if isinstance(x, (str, bytes, np.str_, np.bytes_)):
             out.extend(_numbers(x) or [None])
             continue
