@@ -8,13 +8,17 @@ level back afterwards (``cyvcf2_log_level``).
 from __future__ import annotations
 
 import ctypes
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 LOG_OFF, LOG_ERROR = 0, 1
 
 
+@functools.cache
 def _hts_lib():
+    """cyvcf2's htslib through ctypes, opened once per process (the library is loaded already; this is the
+    handle to call it: ~25 microseconds per open, four level changes per sample)."""
     import cyvcf2
 
     try:
