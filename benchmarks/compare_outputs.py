@@ -40,11 +40,24 @@ def export(rev: str) -> Path:
     return tree
 
 
+def command_shim() -> Path:
+    """An `alkannot` command for either tree: the venv's console script names this tree's entry point
+    (cli.console_main), which an older tree may not have; the shim calls whichever the tree on PYTHONPATH has."""
+    shim = OUT / "compare" / "bin" / "alkannot"
+    shim.parent.mkdir(parents=True, exist_ok=True)
+    shim.write_text(f"#!/bin/sh\nexec {BIN / 'python'} -c 'import sys\nfrom alkannot import cli\n"
+                    "entry = getattr(cli, \"console_main\", None)\n"
+                    "sys.exit(entry() if entry else cli.main())' \"$@\"\n")
+    shim.chmod(0o755)
+    return shim
+
+
 def run(tree: Path, out: Path, cases: list[str]) -> None:
-    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "PATH": f"{BIN}:{os.environ['PATH']}",
+    shim = command_shim()
+    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "PATH": f"{shim.parent}:{BIN}:{os.environ['PATH']}",
            "ALKANNOT_RESOURCES": str(ROOT / "resources")}  # same path in both: the JSON names the KB file
     env.pop("ALKANNOT_TIMESTAMP", None)
-    ann = [str(BIN / "alkannot"), "annotate", "--build", "GRCh38", "--sample", "B"]
+    ann = [str(shim), "annotate", "--build", "GRCh38", "--sample", "B"]
     for case in cases:
         dest = out / case
         if dest.exists():
