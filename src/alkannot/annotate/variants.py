@@ -83,7 +83,7 @@ def _gene_spans(build: str) -> list[tuple[str, int, int]]:
 def _gene_spans_of(_resources: str, build: str, genes: frozenset) -> tuple[tuple[str, int, int], ...]:
     """The target transcripts' spans, once per process for each resources folder (as load_transcripts keeps
     the models): not a copy of every model per sample to read their extents."""
-    return tuple((t.chrom, t.start, t.end) for t in load_transcripts(build).transcripts if t.gene in genes)
+    return tuple((t.chrom, t.start, t.end) for t in shared_transcripts(build).transcripts if t.gene in genes)
 
 
 def read_targets(build: str) -> list[tuple[str, int, int]]:

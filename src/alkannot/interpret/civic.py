@@ -69,11 +69,11 @@ DELETION = re.compile(r"([A-Z])(\d+)DEL")
 
 @lru_cache(maxsize=4)
 def _proteins(build: str = "GRCh38") -> dict[str, str]:
-    from alkannot.annotate.transcripts import load_transcripts
+    from alkannot.annotate.transcripts import shared_transcripts
     from alkannot.core.sequence import translate
 
     out = {}
-    for t in load_transcripts(build).transcripts:
+    for t in shared_transcripts(build).transcripts:  # read only
         if t.coding and t.gene not in out:
             try:
                 out[t.gene] = translate(t.cds_seq())

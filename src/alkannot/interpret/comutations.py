@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from alkannot.annotate.record import AnnotatedVariant
-from alkannot.annotate.transcripts import load_transcripts
+from alkannot.annotate.transcripts import shared_transcripts
 from alkannot.core.resources import resources_dir
 from alkannot.core.yamlfile import YAMLInputError, load_yaml
 from alkannot.errors import InputError
@@ -131,7 +131,7 @@ def exon_c_bounds(gene: str, exon: int, build: str = "GRCh38") -> tuple[int, int
 @functools.lru_cache(maxsize=1024)
 def _exon_c_bounds(_resources: str, gene: str, exon: int, build: str) -> tuple[int, int]:
     """exon_c_bounds once per process for each resources folder (not once per variant and rule)."""
-    t = load_transcripts(build).by_gene(gene)
+    t = shared_transcripts(build).by_gene(gene)  # read only
     if t is None or not t.coding:
         raise InputError(f"no coding transcript bundled for {gene}", fix="rebuild the transcript resource")
     a, b = t.exon_bounds_t(exon)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from alkannot.annotate.record import AnnotatedVariant
-from alkannot.annotate.transcripts import load_transcripts
+from alkannot.annotate.transcripts import shared_transcripts
 from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.core.resources import resources_dir
 from alkannot.core.sequence import CODON_TABLE
@@ -299,7 +299,7 @@ def codon_positions(build: str, gene: str, codon: int, ref_aa: str | None = None
 @functools.lru_cache(maxsize=4096)
 def _codon_positions(_resources: str, build: str, gene: str, codon: int, ref_aa: str | None):
     """codon_positions, once per process for each resources folder (not once per hotspot per sample)."""
-    t = load_transcripts(build).by_gene(gene)
+    t = shared_transcripts(build).by_gene(gene)  # read only
     if t is None or not t.coding:
         raise InputError(f"no coding {gene} transcript bundled for {build}", fix="rebuild the resources")
     first = t.cds_start + 3 * (codon - 1)

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from alkannot.annotate.transcripts import TranscriptSet, load_transcripts
+from alkannot.annotate.transcripts import TranscriptSet, shared_transcripts
 from alkannot.interpret.fusion_genes import load_fusion_config
 
 
 @lru_cache(maxsize=4)
 def _transcripts(build: str) -> TranscriptSet:
-    return load_transcripts(build)  # read-only use here, so one shared copy is fine
+    return shared_transcripts(build)  # read-only use here
 
 
 def _locate(bp: dict, ts: TranscriptSet) -> dict:

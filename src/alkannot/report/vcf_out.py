@@ -23,7 +23,7 @@ from pathlib import Path
 
 from alkannot import __version__
 from alkannot.annotate.record import AnnotatedVariant, as_records
-from alkannot.annotate.transcripts import load_transcripts
+from alkannot.annotate.transcripts import shared_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
@@ -108,7 +108,7 @@ def _targets(build: str) -> dict[str, list[tuple[int, int]]]:
 
     genes = set(settings()["target_genes"])
     by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for t in load_transcripts(build).transcripts:
+    for t in shared_transcripts(build).transcripts:  # read only
         if t.gene in genes:
             by_chrom[t.chrom].append((t.start, t.end))
     return by_chrom
