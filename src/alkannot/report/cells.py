@@ -17,7 +17,12 @@ def tsv_cell(v) -> str:
 
 
 def tsv_cells(row: dict, columns) -> list[str]:
-    """[tsv_cell(row.get(c)) for c in columns], with the common cases (empty, plain text, int) inline: the
-    rows of a 100,000-variant sample are mostly these."""
+    """[tsv_cell(row.get(c)) for c in columns]."""
+    return tsv_cells_of(map(row.get, columns))
+
+
+def tsv_cells_of(values) -> list[str]:
+    """[tsv_cell(v) for v in values], with the common cases (empty, plain text, int) inline: the rows of a
+    100,000-variant sample are mostly these."""
     return ["" if v is None else v if (type(v) is str and "\t" not in v and "\n" not in v and "\r" not in v)
-            else str(v) if type(v) is int else tsv_cell(v) for v in map(row.get, columns)]
+            else str(v) if type(v) is int else tsv_cell(v) for v in values]

@@ -19,11 +19,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
+from operator import itemgetter
 
 from alkannot.annotate.protein import ProteinEdit
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path, atomic_write_text
-from alkannot.report.cells import tsv_cells
+from alkannot.report.cells import tsv_cells, tsv_cells_of
 
 MAF_VERSION = "2.4"
 # Standard MAF columns in vcf2maf's order, then alkannot's own (lower case, like vcf2maf's extras).
@@ -212,6 +213,22 @@ def _minus(a: int | None, b: int | None, n_alts: int) -> int | None:
 def maf_row(v: dict, allele: tuple[int, int], sample: dict, build: str | None, center: str = ".") -> dict:
     """The MAF row (column -> value, None = empty) of one representable allele; `allele` = (ALT number
     within its record, ALTs in the record) from `record_groups`."""
+    return dict(zip(_VALUE_COLUMNS, maf_values(v, allele, sample, build, center)))
+
+
+def maf_line(v: dict, allele: tuple[int, int], sample: dict, build: str | None, center: str = ".", *,
+             edit: ProteinEdit | None | bool = False) -> str:
+    """``_line(maf_row(...))``: one MAF line, from the values in column order (no row dict and no look-up
+    per column: a 100,000-variant sample writes 100,000 of them). ``edit``: the record's ProteinEdit when
+    the caller has it (else it is read from the row's ``protein_edit``)."""
+    cells = tsv_cells_of(maf_values(v, allele, sample, build, center, edit=edit))
+    cells.append("")  # the columns alkannot leaves empty
+    return "\t".join(_CELLS_IN_COLUMN_ORDER(cells))
+
+
+def maf_values(v: dict, allele: tuple[int, int], sample: dict, build: str | None, center: str = ".", *,
+               edit: ProteinEdit | None | bool = False) -> tuple:
+    """The MAF row's values, in _VALUE_COLUMNS order (maf_row and maf_line are both made from these)."""
     allele_no, n_alts = allele
     if v.get("hgvsp") and "protein_edit" not in v:
         raise InputError(f"sample {sample.get('id')}: variant {v.get('chrom')}:{v.get('pos')} has no protein_edit "
@@ -220,53 +237,69 @@ def maf_row(v: dict, allele: tuple[int, int], sample: dict, build: str | None, c
     effect = _most_severe(v.get("consequence")) if v.get("status") == "annotated" else None
     allele1 = a["alt"] if _homozygous_for(v.get("gt"), allele_no) else a["ref"]
     rs = [x for x in (v.get("id") or "").split(";") if x.startswith("rs")]
-    edit = v.get("protein_edit")
-    edit = ProteinEdit.from_dict(edit) if edit else None  # read once for HGVSp and HGVSp_Short
-    return {
-        "Hugo_Symbol": v.get("gene") or "Unknown",
-        "Entrez_Gene_Id": 0,  # vcf2maf's "unknown"; readers fall back to Hugo_Symbol
-        "Center": center,
-        "NCBI_Build": build,
-        "Chromosome": v["chrom"],
-        "Start_Position": a["start"],
-        "End_Position": a["end"],
-        "Strand": "+",
-        "Variant_Classification": variant_classification(effect, a["type"], a["inframe"]),
-        "Variant_Type": a["type"],
-        "Reference_Allele": a["ref"],
-        "Tumor_Seq_Allele1": allele1,
-        "Tumor_Seq_Allele2": a["alt"],
-        "dbSNP_RS": ",".join(rs) or None,
-        "Tumor_Sample_Barcode": sample["id"],
-        "Matched_Norm_Sample_Barcode": sample.get("normal_sample"),
-        "HGVSc": v.get("hgvsc"),
-        "HGVSp": hgvsp_maf(edit),
-        "HGVSp_Short": hgvsp_short(edit, effect, v.get("hgvsc")),
-        "Transcript_ID": v.get("transcript"),
-        "Exon_Number": v.get("exon"),
-        "t_depth": v.get("depth"),
-        "t_ref_count": _minus(v.get("depth"), v.get("alt_reads"), n_alts),
-        "t_alt_count": v.get("alt_reads"),
-        "n_depth": v.get("normal_depth"),
-        "n_ref_count": _minus(v.get("normal_depth"), v.get("normal_alt_reads"), n_alts),
-        "n_alt_count": v.get("normal_alt_reads"),
-        "Consequence": v.get("consequence"),
-        "Protein_position": v.get("protein_position"),
-        "INTRON": v.get("intron"),
-        "FILTER": v.get("filter"),
-        "t_alt_freq": v.get("vaf"),
-        "vcf_id": v.get("id"),
-        "vcf_pos": v.get("vcf_pos"),
-        "vcf_ref": v.get("vcf_ref"),
-        "vcf_alt": v.get("vcf_alt"),
-        "alkannot_status": v.get("status"),
-        "alkannot_reason": v.get("reason"),
-        "alk_kinase_domain": v.get("alk_kinase_domain"),
-        "alk_region": v.get("alk_region"),
-        "ch_status": v.get("ch_status"),
-        "compound": v.get("compound") or None,
-        "flags": v.get("flags") or None,
-    }
+    if edit is False:
+        edit = v.get("protein_edit")
+        edit = ProteinEdit.from_dict(edit) if edit else None  # read once for HGVSp and HGVSp_Short
+    depth, alt_reads = v.get("depth"), v.get("alt_reads")
+    normal_depth, normal_alt_reads = v.get("normal_depth"), v.get("normal_alt_reads")
+    return (
+        v.get("gene") or "Unknown",  # Hugo_Symbol
+        0,  # Entrez_Gene_Id: vcf2maf's "unknown"; readers fall back to Hugo_Symbol
+        center,  # Center
+        build,  # NCBI_Build
+        v["chrom"],  # Chromosome
+        a["start"],  # Start_Position
+        a["end"],  # End_Position
+        "+",  # Strand
+        variant_classification(effect, a["type"], a["inframe"]),  # Variant_Classification
+        a["type"],  # Variant_Type
+        a["ref"],  # Reference_Allele
+        allele1,  # Tumor_Seq_Allele1
+        a["alt"],  # Tumor_Seq_Allele2
+        ",".join(rs) or None,  # dbSNP_RS
+        sample["id"],  # Tumor_Sample_Barcode
+        sample.get("normal_sample"),  # Matched_Norm_Sample_Barcode
+        v.get("hgvsc"),  # HGVSc
+        hgvsp_maf(edit),  # HGVSp
+        hgvsp_short(edit, effect, v.get("hgvsc")),  # HGVSp_Short
+        v.get("transcript"),  # Transcript_ID
+        v.get("exon"),  # Exon_Number
+        depth,  # t_depth
+        _minus(depth, alt_reads, n_alts),  # t_ref_count
+        alt_reads,  # t_alt_count
+        normal_depth,  # n_depth
+        _minus(normal_depth, normal_alt_reads, n_alts),  # n_ref_count
+        normal_alt_reads,  # n_alt_count
+        v.get("consequence"),  # Consequence
+        v.get("protein_position"),  # Protein_position
+        v.get("intron"),  # INTRON
+        v.get("filter"),  # FILTER
+        v.get("vaf"),  # t_alt_freq
+        v.get("id"),  # vcf_id
+        v.get("vcf_pos"),  # vcf_pos
+        v.get("vcf_ref"),  # vcf_ref
+        v.get("vcf_alt"),  # vcf_alt
+        v.get("status"),  # alkannot_status
+        v.get("reason"),  # alkannot_reason
+        v.get("alk_kinase_domain"),  # alk_kinase_domain
+        v.get("alk_region"),  # alk_region
+        v.get("ch_status"),  # ch_status
+        v.get("compound") or None,  # compound
+        v.get("flags") or None,  # flags
+    )
+
+
+# the columns maf_values fills, in MAF_COLUMNS order (the others are always empty; maf_row leaves them out)
+_VALUE_COLUMNS = [
+    "Hugo_Symbol", "Entrez_Gene_Id", "Center", "NCBI_Build", "Chromosome", "Start_Position", "End_Position",
+    "Strand", "Variant_Classification", "Variant_Type", "Reference_Allele", "Tumor_Seq_Allele1",
+    "Tumor_Seq_Allele2", "dbSNP_RS", "Tumor_Sample_Barcode", "Matched_Norm_Sample_Barcode", "HGVSc", "HGVSp",
+    "HGVSp_Short", "Transcript_ID", "Exon_Number", "t_depth", "t_ref_count", "t_alt_count", "n_depth",
+    "n_ref_count", "n_alt_count", *EXTRA_COLUMNS,
+]
+# maf_values' cells + [""] -> every MAF column's cell, in MAF_COLUMNS order
+_CELLS_IN_COLUMN_ORDER = itemgetter(*[_VALUE_COLUMNS.index(c) if c in _VALUE_COLUMNS else len(_VALUE_COLUMNS)
+                                      for c in MAF_COLUMNS])
 
 
 def sample_build(data: dict) -> str | None:
@@ -312,13 +345,15 @@ class CohortMaf:
         for i, v in enumerate(variants):
             self.add_row(v, groups[i], sample, build)
 
-    def add_row(self, v: dict, allele: tuple[int, int], sample: dict, build: str | None) -> None:
-        """One variant row of a sample written row by row (count the sample in `ids` once yourself)."""
+    def add_row(self, v: dict, allele: tuple[int, int], sample: dict, build: str | None, *,
+                edit: ProteinEdit | None | bool = False) -> None:
+        """One variant row of a sample written row by row (count the sample in `ids` once yourself);
+        ``edit``: the variant record's ProteinEdit, when the caller has it (see maf_line)."""
         why = unrepresentable(v)
         if why:
             self.skipped[why] += 1
             return
-        row = _line(maf_row(v, allele, sample, build, self.center))
+        row = maf_line(v, allele, sample, build, self.center, edit=edit)
         if self._spill is None:
             self.body.append(row)
             if self._may_spill and len(self.body) >= self.SPILL_AFTER:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from functools import lru_cache
 from importlib import resources as ires
 from pathlib import Path
@@ -177,46 +176,53 @@ class _KeyText(dict):
 _KEY_TEXT = _KeyText()
 
 
-def _indented(o, level: int) -> str:
-    """json.dumps(o, indent=1, ensure_ascii=False) nested `level` deep (the text after its key): the same
-    bytes as json's own (pure-Python) indenting encoder, built without its generator per value.
+# value type -> its JSON text, for the scalars json writes without looking inside (exact types only: a
+# subclass goes to _indented_any, as json's own encoder would treat it); bool and None by a lookup of the value
+_SCALAR_TEXT = {
+    str: _ENC_STR, int: int.__repr__, float: _float,
+    type(None): {None: "null"}.__getitem__, bool: {True: "true", False: "false"}.__getitem__,
+}
+_scalar_text = _SCALAR_TEXT.get
 
-    Exact built-in types by a type lookup first (one call per value; _indented_any does the rest)."""
+
+def _indented(o, level: int, key: str = "") -> str:
+    """``key`` + json.dumps(o, indent=1, ensure_ascii=False) nested `level` deep (the text after its key): the
+    same bytes as json's own (pure-Python) indenting encoder, built without its generator per value.
+
+    Per value one type lookup (_SCALAR_TEXT: a scalar's text by a C function, no Python call); a nested
+    list/object is one call, which puts its key before its text in the same f-string (the text is copied once
+    per level, not once per ``+``). _indented_any does the rest (subclasses, tuples, non-string keys, depth)."""
     t = type(o)
-    if t is str:
-        return _ENC_STR(o)
     if t is dict:
         if not o:
-            return "{}"
+            return key + "{}"
         if level < 62:
             try:
-                items = [_KEY_TEXT[k] + (_ENC_STR(v) if type(v) is str else _indented(v, level + 1))
+                items = [_KEY_TEXT[k] + f(v) if (f := _scalar_text(type(v))) else _indented(v, level + 1, _KEY_TEXT[k])
                          for k, v in o.items()]
             except TypeError:  # a key that is not a string (or a value json refuses): as before
-                return _indented_any(o, level)
-            sep = "," + _NL[level + 1]
-            return "{" + _NL[level + 1] + sep.join(items) + _NL[level] + "}"
+                return key + _indented_any(o, level)
+            nl = _NL[level + 1]
+            return f"{key}{{{nl}{(',' + nl).join(items)}{_NL[level]}}}"
     elif t is list:
         if not o:
-            return "[]"
+            return key + "[]"
         if level < 62:
-            sep = "," + _NL[level + 1]
-            try:  # a list of strings (the common case) in one C pass; else item by item
-                items = list(map(_ENC_STR, o))
-            except TypeError:
-                items = [_indented(x, level + 1) for x in o]
-            return "[" + _NL[level + 1] + sep.join(items) + _NL[level] + "]"
-    elif t is int:
-        return int.__repr__(o)
-    elif o is None:
-        return "null"
-    elif o is True:
-        return "true"
-    elif o is False:
-        return "false"
-    elif t is float:
-        return _float(o)
-    return _indented_any(o, level)
+            nl = _NL[level + 1]
+            items = None
+            if type(o[0]) is str:
+                try:  # a list of strings (the common case) in one C pass; else item by item
+                    items = list(map(_ENC_STR, o))
+                except TypeError:
+                    pass
+            if items is None:
+                items = [f(v) if (f := _scalar_text(type(v))) else _indented(v, level + 1) for v in o]
+            return f"{key}[{nl}{(',' + nl).join(items)}{_NL[level]}]"
+    else:
+        f = _scalar_text(t)
+        if f is not None:
+            return key + f(o)
+    return key + _indented_any(o, level)
 
 
 def _indented_any(o, level: int) -> str:
@@ -247,52 +253,11 @@ def _indented_any(o, level: int) -> str:
     return json.dumps(o, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level)
 
 
-# A variant row sits two levels deep (document -> "variants" -> row). Its scalars go through json's C encoder
-# with the indented item separator; its non-empty lists/objects (protein_edit, flags, ...) through _indented.
-_ROW_ENCODER = json.encoder.c_make_encoder(
-    None, json.JSONEncoder().default, _ENC_STR, None, ": ", ",\n   ", False, False, True) \
-    if json.encoder.c_make_encoder is not None else None
-
-
 def _row_text(row: dict) -> str:
-    """_indented(row, 2) for one variant row: json's C encoding of the row with the indented item separator,
-    between the indented braces, each non-empty list/object (flags, protein_edit, ...) put in by _indented
-    where a placeholder stood. A row whose own text holds a placeholder's bytes (a NUL character) or ": ["/
-    ": {" (which then might be a nested value) takes _indented."""
-    if _ROW_ENCODER is None or not row:
-        return _indented(row, 2)
-    nested = [k for k, v in row.items() if v and type(v) in _CONTAINERS]
-    if not nested:
-        text = "".join(_ROW_ENCODER(row, 0))
-        if not _OPEN_CONTAINER.search(text):
-            return "{\n   " + text[1:-1] + "\n  }"  # no non-empty list/object
-    flat = row
-    if nested:
-        flat = dict(row)
-        for i, k in enumerate(nested):
-            flat[k] = _SLOTS[i] if i < len(_SLOTS) else None
-        if len(nested) > len(_SLOTS):
-            return _indented(row, 2)
-    text = "".join(_ROW_ENCODER(flat, 0))
-    if text.count("\\u0000") != 2 * len(nested) or _OPEN_CONTAINER.search(text):
-        return _indented(row, 2)
-    # each placeholder is in the text once, in order: cut there (an inserted value may hold a later one's text)
-    parts = ["{\n   "]
-    pos = 1
-    for i, k in enumerate(nested):
-        at = text.index(_SLOT_TEXT[i], pos)
-        parts += (text[pos:at], _indented(row[k], 3))
-        pos = at + len(_SLOT_TEXT[i])
-    parts += (text[pos:-1], "\n  }")
-    return "".join(parts)
-
-
-_CONTAINERS = (list, tuple, dict)
-# ": [" or ": {" not closed at once: a non-empty list/object, or such text inside a string value
-# (what comparing the counts of ": [" and ": []", ": {" and ": {}" found, in one pass)
-_OPEN_CONTAINER = re.compile(r": (?:\[(?!\])|\{(?!\}))")
-_SLOTS = [f"\x00{i}\x00" for i in range(16)]
-_SLOT_TEXT = [_ENC_STR(x) for x in _SLOTS]
+    """One variant row's text: a row sits two levels deep (document -> "variants" -> row). (json's C
+    encoder with placeholders for the nested values was slower than _indented's scalar table for these
+    rows of ~45 keys.)"""
+    return _indented(row, 2)
 
 
 def sample_json(data: dict) -> dict:
@@ -362,7 +327,7 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
                 row = rec.to_dict()
                 buf.append(("\n  " if i == 0 else ",\n  ") + _row_text(row))
                 tsv.writerow(tsv_cells(row, VARIANT_COLUMNS))
-                maf.add_row(row, groups[i], sample, build)
+                maf.add_row(row, groups[i], sample, build, edit=rec.protein_edit)
                 if list_all or always_listed(row):
                     listed.append(row)
                 chunk.append(row)
