@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from alkannot.report.outputs import _indented, _row_text
+from alkannot.report.outputs import _indented, _item_texts
 
 
 class Key(enum.StrEnum):
@@ -58,7 +58,7 @@ def test_a_nested_value_holding_a_placeholders_text():
               {f"k{i}": [i] for i in range(20)}]:
         for level in (0, 1, 2, 5):
             assert _indented(o, level) == _expected(o, level)
-        assert _row_text(o) == _expected(o, 2)
+        assert _indented(o, 2) == _expected(o, 2)
 
 
 def test_indented_refuses_what_json_refuses():
@@ -74,4 +74,53 @@ def test_row_text_is_json_dumps(seed):
     rng = random.Random(seed)
     for _ in range(50):
         row = {f"k{i}": _value(rng, 1) for i in range(rng.randrange(12))}
-        assert _row_text(row) == _expected(row, 2)
+        assert _indented(row, 2) == _expected(row, 2)
+
+
+# Lists of objects with the same keys go column by column (outputs._object_texts): keys that are format
+# directives or not strings, values of every kind (subclasses, nested lists/objects, NaN) in any column.
+KEYS = ["a", "%", "%s", "100%d", "é", 'x"y', "\x00", "k"]
+
+
+def _objects(rng: random.Random) -> list:
+    keys = rng.sample(KEYS, rng.randrange(2, 6))
+    return [{k: _value(rng, 3) if rng.random() < 0.3 else rng.choice(ODD) for k in keys}
+            for _ in range(rng.randrange(3, 9))]
+
+
+def _object_lists(seed: int) -> list:
+    rng = random.Random(seed)
+    cases = [_objects(rng) for _ in range(40)]
+    cases += [[{"s": "x", "f": 0.5}] * 3 + [{"f": 0.5, "s": "x"}],  # same keys, another order
+              [{1: "a", 2: "b"}] * 3, [{"a": 1, True: 2}] * 4,  # keys json turns into strings
+              [{"a": Key.A, "b": 1}, {"a": "x", "b": True}, {"a": None, "b": 2.5}],
+              [{"a": [1, {"b": 2}], "c": {"d": []}}] * 3 + [{"a": (), "c": {}}],
+              [{"a": 1, "b": 2}, {"a": 1, "b": 2}, [1, 2]], [{"x": 1, "y": 2}] * 2 + [{"x": 1}]]
+    return cases
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_lists_of_objects_are_json_dumps(seed, monkeypatch):
+    from alkannot.report import outputs
+
+    real, used = outputs._object_texts, []
+    monkeypatch.setattr(outputs, "_object_texts", lambda *a: used.append(1) or real(*a))
+    for o in _object_lists(seed):
+        for level in (0, 1, 2, 4):
+            assert _indented(o, level) == _expected(o, level)
+            assert _indented({"k": o}, level) == _expected({"k": o}, level)
+            if type(o[0]) is dict:
+                assert _item_texts(o, level + 1) == [_expected(x, level + 1) for x in o]
+    assert used  # the column path was taken
+
+
+def test_a_broken_column_path_is_caught(monkeypatch):
+    """The comparison above fails when the column path puts a value in the wrong object or column."""
+    from alkannot.report import outputs
+
+    real = outputs._object_texts
+    cases = _object_lists(0)
+    for broken in (lambda objs, template, level: real(objs[::-1], template, level),
+                   lambda objs, template, level: [t.replace(",", ";", 1) for t in real(objs, template, level)]):
+        monkeypatch.setattr(outputs, "_object_texts", broken)
+        assert any(_indented(o, 1) != _expected(o, 1) for o in cases)

@@ -7,6 +7,7 @@ import io
 import json
 from functools import lru_cache
 from importlib import resources as ires
+from operator import call, itemgetter
 from pathlib import Path
 
 from alkannot.annotate.record import AnnotatedVariant, as_records
@@ -209,20 +210,70 @@ def _indented(o, level: int, key: str = "") -> str:
             return key + "[]"
         if level < 62:
             nl = _NL[level + 1]
-            items = None
-            if type(o[0]) is str:
-                try:  # a list of strings (the common case) in one C pass; else item by item
-                    items = list(map(_ENC_STR, o))
-                except TypeError:
-                    pass
-            if items is None:
-                items = [f(v) if (f := _scalar_text(type(v))) else _indented(v, level + 1) for v in o]
-            return f"{key}[{nl}{(',' + nl).join(items)}{_NL[level]}]"
+            return f"{key}[{nl}{(',' + nl).join(_item_texts(o, level + 1))}{_NL[level]}]"
     else:
         f = _scalar_text(t)
         if f is not None:
             return key + f(o)
     return key + _indented_any(o, level)
+
+
+def _item_texts(o: list, level: int) -> list[str]:
+    """The texts of a non-empty list's items, `level` deep: a list of strings in one C pass; a list of
+    objects with the same keys (variant rows, evidence tiers, co-alterations, ...) column by column
+    (_object_texts); else item by item. (The sample JSON's variant rows are written this way, a chunk of
+    rows at a time.)"""
+    t0 = type(o[0])
+    if t0 is str:
+        try:
+            return list(map(_ENC_STR, o))
+        except TypeError:
+            pass
+    elif t0 is dict and len(o) > 2 and len(o[0]) > 1 and level < 62 and set(map(type, o)) == {dict}:
+        keys = set(map(tuple, o))
+        if len(keys) == 1:
+            template = _object_template(keys.pop(), level)
+            if template is not None:
+                return _object_texts(o, template, level)
+    return [f(v) if (f := _scalar_text(type(v))) else _indented(v, level) for v in o]
+
+
+def _object_texts(objs: list[dict], template: tuple, level: int) -> list[str]:
+    """_indented(d, level) of each of these dicts, which have the same keys (in the same order): the values
+    are taken out column by column (C: itemgetter, zip), a column of scalars turned into text in one C pass
+    (each value's _SCALAR_TEXT function by its type; a column with any other value goes value by value), and
+    each object's text is its keys' template filled with its value texts (one ``%``)."""
+    getter, text = template
+    columns = []
+    for column in zip(*map(getter, objs)):
+        try:
+            columns.append(list(map(call, map(_SCALAR_FN, map(type, column)), column)))
+        except KeyError:  # a list, an object or a subclass in this column
+            columns.append([f(v) if (f := _scalar_text(type(v))) else _indented(v, level + 1) for v in column])
+    return [text % values for values in zip(*columns)]
+
+
+_SCALAR_FN = _SCALAR_TEXT.__getitem__
+_TEMPLATES: dict[tuple, tuple | None] = {}  # (keys, level) -> (itemgetter of the keys, the object's text with %s)
+
+
+def _object_template(keys: tuple, level: int) -> tuple | None:
+    """(itemgetter(*keys), the text of an object with these keys `level` deep, each value a ``%s``); None
+    when a key is not a string (_indented_any then writes what json writes). Kept for the first 1,024."""
+    try:
+        return _TEMPLATES[keys, level]
+    except KeyError:
+        pass
+    try:
+        nl = _NL[level + 1]
+        text = ("{" + nl + ("," + nl).join(_KEY_TEXT[k].replace("%", "%%") + "%s" for k in keys)
+                + _NL[level] + "}")
+        template = (itemgetter(*keys), text)
+    except TypeError:
+        template = None
+    if len(_TEMPLATES) < 1024:
+        _TEMPLATES[keys, level] = template
+    return template
 
 
 def _indented_any(o, level: int) -> str:
@@ -251,13 +302,6 @@ def _indented_any(o, level: int) -> str:
             + "\n" + " " * level + "}"
     # anything else (non-string keys, other types): json decides, as before
     return json.dumps(o, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * level)
-
-
-def _row_text(row: dict) -> str:
-    """One variant row's text: a row sits two levels deep (document -> "variants" -> row). (json's C
-    encoder with placeholders for the nested values was slower than _indented's scalar table for these
-    rows of ~45 keys.)"""
-    return _indented(row, 2)
 
 
 def sample_json(data: dict) -> dict:
@@ -295,6 +339,7 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
     maf = CohortMaf(spill=True)
     maf.ids[sample["id"]] += 1
     list_all = len(records) <= VARIANT_TABLE_MAX
+    last = len(records) - 1
     listed: list[dict] = []
     chunk: list[dict] = []
     # the rest of the document was validated by the caller (write_sample_outputs): the rows are checked inside
@@ -322,25 +367,21 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
             if not records:
                 jfh.write("[]")
                 continue
-            buf = ["["]
+            sep = "[\n  "
             for i, rec in enumerate(records):
                 row = rec.to_dict()
-                buf.append(("\n  " if i == 0 else ",\n  ") + _row_text(row))
                 tsv.writerow(tsv_cells(row, VARIANT_COLUMNS))
                 maf.add_row(row, groups[i], sample, build, edit=rec.protein_edit)
                 if list_all or always_listed(row):
                     listed.append(row)
                 chunk.append(row)
-                if len(chunk) >= _VALIDATE_CHUNK:
+                if len(chunk) >= _VALIDATE_CHUNK or i == last:
                     check(chunk)
+                    # the chunk's rows, two levels deep (document -> "variants" -> row), together
+                    jfh.write(sep + ",\n  ".join(_item_texts(chunk, 2)))
+                    sep = ",\n  "
                     chunk = []
-                if len(buf) >= 512:
-                    jfh.write("".join(buf))
-                    buf.clear()
-            if chunk:
-                check(chunk)
-            buf.append("\n ]")
-            jfh.write("".join(buf))
+            jfh.write("\n ]")
         jfh.write("\n}\n")
     return maf, listed
 
