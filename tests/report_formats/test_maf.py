@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -187,3 +188,56 @@ def test_cohort_maf_streamed_sample_by_sample_is_the_same_file(tmp_path, results
     with pytest.raises(InputError, match="more than once"):
         dup.write(tmp_path / "dup.maf.tsv")
     assert not (tmp_path / "dup.maf.tsv").exists()
+
+
+# the keys maf_row gave before its values were made in column order (maf_values): the columns alkannot fills
+ROW_KEYS = [c for c in MAF_COLUMNS if c not in {
+    "dbSNP_Val_Status", "Match_Norm_Seq_Allele1", "Match_Norm_Seq_Allele2", "Tumor_Validation_Allele1",
+    "Tumor_Validation_Allele2", "Match_Norm_Validation_Allele1", "Match_Norm_Validation_Allele2",
+    "Verification_Status", "Validation_Status", "Mutation_Status", "Sequencing_Phase", "Sequence_Source",
+    "Validation_Method", "Score", "BAM_File", "Sequencer", "Tumor_Sample_UUID", "Matched_Norm_Sample_UUID"}]
+
+
+def _rows_with_hostile_values(results) -> list[tuple[dict, dict]]:
+    """(sample, JSON row) of every representable variant of the test samples, and copies with tabs, line
+    breaks, lists and odd numbers in the cells."""
+    from alkannot.report.maf import unrepresentable
+
+    out = [(d["sample"], v) for d in results.values() for v in d["variants"] if not unrepresentable(v)]
+    odd = [("gene", "A\tB"), ("filter", "q10\nLowQual"), ("ch_status", "x\r"), ("flags", ["a\tb", "c"]),
+           ("compound", ["G1202R+L1196M"]), ("vaf", 1e-7), ("depth", True), ("alk_region", 7)]
+    for i, (sample, v) in enumerate(out[:40]):
+        k, x = odd[i % len(odd)]
+        out.append(({**sample, "id": "S\t1"} if i % 5 == 0 else sample, {**v, k: x}))
+    return out
+
+
+def test_maf_line_is_the_row_written_cell_by_cell(results):
+    """maf_line (values in column order, no row dict) gives the line tsv_cell of every column of maf_row
+    gives; maf_row has the keys it always had; the record's own ProteinEdit gives the same line."""
+    from alkannot.annotate.record import AnnotatedVariant
+    from alkannot.report.cells import tsv_cell
+    from alkannot.report.maf import maf_line, maf_row
+
+    for sample, v in _rows_with_hostile_values(results):
+        for allele in ((1, 1), (2, 3)):
+            row = maf_row(v, allele, sample, "GRCh38", "C\t1")
+            assert list(row) == ROW_KEYS
+            want = "\t".join(tsv_cell(row.get(c)) for c in MAF_COLUMNS)
+            assert maf_line(v, allele, sample, "GRCh38", "C\t1") == want
+            edit = AnnotatedVariant.from_dict(v).protein_edit
+            assert maf_line(v, allele, sample, "GRCh38", "C\t1", edit=edit) == want
+            assert want.count("\t") == len(MAF_COLUMNS) - 1 and "\n" not in want and "\r" not in want
+
+
+def test_a_misplaced_maf_column_is_caught(results, monkeypatch):
+    from alkannot.report import maf as maf_module
+    from alkannot.report.cells import tsv_cell
+
+    order = [maf_module._VALUE_COLUMNS.index(c) if c in maf_module._VALUE_COLUMNS else len(ROW_KEYS)
+             for c in MAF_COLUMNS]
+    order[4], order[5] = order[5], order[4]  # Chromosome <-> Start_Position
+    monkeypatch.setattr(maf_module, "_CELLS_IN_COLUMN_ORDER", itemgetter(*order))
+    sample, v = _rows_with_hostile_values(results)[0]
+    row = maf_module.maf_row(v, (1, 1), sample, "GRCh38")
+    assert maf_module.maf_line(v, (1, 1), sample, "GRCh38") != "\t".join(tsv_cell(row.get(c)) for c in MAF_COLUMNS)
