@@ -241,3 +241,65 @@ def test_a_misplaced_maf_column_is_caught(results, monkeypatch):
     sample, v = _rows_with_hostile_values(results)[0]
     row = maf_module.maf_row(v, (1, 1), sample, "GRCh38")
     assert maf_module.maf_line(v, (1, 1), sample, "GRCh38") != "\t".join(tsv_cell(row.get(c)) for c in MAF_COLUMNS)
+
+
+def _value_rows(rng) -> list[tuple]:
+    """Rows of values (all the same length) whose columns are of one type, one type with Nones, or mixed;
+    text with and without tabs/line breaks, lists of text or of anything, subclasses."""
+    import enum
+
+    class Tag(enum.StrEnum):
+        A = "a\tb"
+
+    pools = [["x", "y z", "é"], ["x", "a\tb"], ["x", "l\nm", "r\r"], [0, -3, 2**70], [0.1, 1e-7, float("nan"), 3.0],
+             [True, False], [[], ["a", "b"]], [["a\tb"], ["c"]], [[1, None], ["x"]], [Tag.A, "x"], [7, True, 2.5],
+             [(), ("a",)]]
+    n_rows = rng.randrange(1, 6)
+    columns = []
+    for _ in range(rng.randrange(1, 12)):
+        pool = rng.choice(pools) + ([None] * rng.randrange(3) if rng.random() < 0.5 else [])
+        columns.append([rng.choice(pool) for _ in range(n_rows)])
+    return list(zip(*columns))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_cells_by_column_are_cells_of_each_row(seed):
+    """tsv_cells_by_column (variants.tsv and the MAF, a chunk of rows at a time) against tsv_cell per cell."""
+    import random
+
+    from alkannot.report.cells import tsv_cell, tsv_cells_by_column
+
+    rng = random.Random(seed)
+    for _ in range(50):
+        rows = _value_rows(rng)
+        assert [list(c) for c in tsv_cells_by_column(rows)] == [[tsv_cell(v) for v in r] for r in rows]
+
+
+def test_a_broken_column_cell_is_caught(monkeypatch):
+    import random
+
+    from alkannot.report import cells
+    from alkannot.report.cells import tsv_cell, tsv_cells_by_column
+
+    monkeypatch.setattr(cells, "_same_type_cells", lambda t, values: list(map(str, values)))  # no "true", no %g
+    rows = [r for seed in range(5) for r in [_value_rows(random.Random(seed))]]
+    assert any([list(c) for c in tsv_cells_by_column(r)] != [[tsv_cell(v) for v in x] for x in r] for r in rows)
+
+
+def test_cohort_maf_add_rows_is_add_row(results):
+    """A chunk of rows added together gives the lines (and the count of what MAF cannot express) that adding
+    them one at a time gives."""
+    from alkannot.annotate.record import AnnotatedVariant
+    from alkannot.report.maf import CohortMaf, _record_groups, sample_build
+
+    for d in results.values():
+        rows = [v for _, v in _rows_with_hostile_values({"x": d})]
+        rows += [v for v in d["variants"] if v not in rows]  # the unrepresentable ones too
+        groups = _record_groups(rows)
+        alleles = [groups[i] for i in range(len(rows))]
+        edits = [AnnotatedVariant.from_dict(v).protein_edit for v in rows]
+        one, many = CohortMaf(center="c"), CohortMaf(center="c")
+        for v, a in zip(rows, alleles):
+            one.add_row(v, a, d["sample"], sample_build(d))
+        many.add_rows(rows, alleles, d["sample"], sample_build(d), edits)
+        assert many.body == one.body and many.skipped == one.skipped

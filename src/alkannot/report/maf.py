@@ -24,7 +24,7 @@ from operator import itemgetter
 from alkannot.annotate.protein import ProteinEdit
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path, atomic_write_text
-from alkannot.report.cells import tsv_cells, tsv_cells_of
+from alkannot.report.cells import tsv_cells, tsv_cells_by_column, tsv_cells_of
 
 MAF_VERSION = "2.4"
 # Standard MAF columns in vcf2maf's order, then alkannot's own (lower case, like vcf2maf's extras).
@@ -353,9 +353,25 @@ class CohortMaf:
         if why:
             self.skipped[why] += 1
             return
-        row = maf_line(v, allele, sample, build, self.center, edit=edit)
+        self._add_lines([maf_line(v, allele, sample, build, self.center, edit=edit)])
+
+    def add_rows(self, rows: list[dict], alleles: list[tuple[int, int]], sample: dict, build: str | None,
+                 edits: list[ProteinEdit | None]) -> None:
+        """add_row for each of a chunk of a sample's variant rows (with their alleles and their records'
+        ProteinEdits): the lines' cells made column by column (report.cells.tsv_cells_by_column)."""
+        values = []
+        for v, allele, edit in zip(rows, alleles, edits):
+            why = unrepresentable(v)
+            if why:
+                self.skipped[why] += 1
+            else:
+                values.append(maf_values(v, allele, sample, build, self.center, edit=edit))
+        self._add_lines(["\t".join(_CELLS_IN_COLUMN_ORDER(cells + ("",)))  # + the columns alkannot leaves empty
+                         for cells in tsv_cells_by_column(values)])
+
+    def _add_lines(self, lines: list[str]) -> None:
         if self._spill is None:
-            self.body.append(row)
+            self.body += lines
             if self._may_spill and len(self.body) >= self.SPILL_AFTER:
                 import tempfile
 
@@ -363,7 +379,7 @@ class CohortMaf:
                 self._spill.writelines(r + "\n" for r in self.body)
                 self.body = []
         else:
-            self._spill.write(row + "\n")
+            self._spill.writelines(r + "\n" for r in lines)
 
     def _header(self) -> list[str]:
         lines = [f"#version {MAF_VERSION}"]

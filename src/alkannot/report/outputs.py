@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alkannot.annotate.record import AnnotatedVariant, as_records
 from alkannot.io.atomic import atomic_write_text
-from alkannot.report.cells import tsv_cell, tsv_cells
+from alkannot.report.cells import tsv_cell, tsv_cells_by_column
 
 SCHEMA_VERSION = "1.1.0"
 VARIANT_COLUMNS = [
@@ -218,7 +218,7 @@ def _indented(o, level: int, key: str = "") -> str:
     return key + _indented_any(o, level)
 
 
-def _item_texts(o: list, level: int) -> list[str]:
+def _item_texts(o: list | tuple, level: int) -> list[str]:
     """The texts of a non-empty list's items, `level` deep: a list of strings in one C pass; a list of
     objects with the same keys (variant rows, evidence tiers, co-alterations, ...) column by column
     (_object_texts); else item by item. (The sample JSON's variant rows are written this way, a chunk of
@@ -241,15 +241,16 @@ def _item_texts(o: list, level: int) -> list[str]:
 def _object_texts(objs: list[dict], template: tuple, level: int) -> list[str]:
     """_indented(d, level) of each of these dicts, which have the same keys (in the same order): the values
     are taken out column by column (C: itemgetter, zip), a column of scalars turned into text in one C pass
-    (each value's _SCALAR_TEXT function by its type; a column with any other value goes value by value), and
+    (each value's _SCALAR_TEXT function by its type; a column with any other value as a list's items, so a
+    column of objects with the same keys, e.g. each variant's protein_edit, goes column by column too), and
     each object's text is its keys' template filled with its value texts (one ``%``)."""
     getter, text = template
     columns = []
     for column in zip(*map(getter, objs)):
         try:
             columns.append(list(map(call, map(_SCALAR_FN, map(type, column)), column)))
-        except KeyError:  # a list, an object or a subclass in this column
-            columns.append([f(v) if (f := _scalar_text(type(v))) else _indented(v, level + 1) for v in column])
+        except KeyError:  # a list, an object or a subclass in this column: as the items of a list
+            columns.append(_item_texts(column, level + 1))
     return [text % values for values in zip(*columns)]
 
 
@@ -370,16 +371,19 @@ def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
             sep = "[\n  "
             for i, rec in enumerate(records):
                 row = rec.to_dict()
-                tsv.writerow(tsv_cells(row, VARIANT_COLUMNS))
-                maf.add_row(row, groups[i], sample, build, edit=rec.protein_edit)
                 if list_all or always_listed(row):
                     listed.append(row)
                 chunk.append(row)
                 if len(chunk) >= _VALIDATE_CHUNK or i == last:
+                    # the chunk's rows together: validated, in the JSON (two levels deep: document ->
+                    # "variants" -> row), variants.tsv and the MAF, each made column by column
                     check(chunk)
-                    # the chunk's rows, two levels deep (document -> "variants" -> row), together
                     jfh.write(sep + ",\n  ".join(_item_texts(chunk, 2)))
                     sep = ",\n  "
+                    tsv.writerows(tsv_cells_by_column([tuple(map(r.get, VARIANT_COLUMNS)) for r in chunk]))
+                    first = i + 1 - len(chunk)
+                    maf.add_rows(chunk, [groups[k] for k in range(first, i + 1)], sample, build,
+                                 [r.protein_edit for r in records[first:i + 1]])
                     chunk = []
             jfh.write("\n ]")
         jfh.write("\n}\n")
