@@ -95,7 +95,9 @@ def _object_lists(seed: int) -> list:
               [{1: "a", 2: "b"}] * 3, [{"a": 1, True: 2}] * 4,  # keys json turns into strings
               [{"a": Key.A, "b": 1}, {"a": "x", "b": True}, {"a": None, "b": 2.5}],
               [{"a": [1, {"b": 2}], "c": {"d": []}}] * 3 + [{"a": (), "c": {}}],
-              [{"a": 1, "b": 2}, {"a": 1, "b": 2}, [1, 2]], [{"x": 1, "y": 2}] * 2 + [{"x": 1}]]
+              [{"a": 1, "b": 2}, {"a": 1, "b": 2}, [1, 2]], [{"x": 1, "y": 2}] * 2 + [{"x": 1}],
+              [{"f": 0.5, "b": 1}, {"f": float("nan"), "b": 2}, {"f": float("-inf"), "b": 3}],
+              [{"f": 1e300, "b": 1}, {"f": float("inf"), "b": 2}, {"f": None, "b": 3}, {"f": 2, "b": True}]]
     return cases
 
 
@@ -120,6 +122,7 @@ def test_a_broken_column_path_is_caught(monkeypatch):
 
     real = outputs._object_texts
     cases = _object_lists(0)
+    cases.append([{"f": 0.5, "b": 1}, {"f": float("nan"), "b": 2}, {"f": 1.0, "b": 3}])
     for broken in (lambda objs, template, level: real(objs[::-1], template, level),
                    lambda objs, template, level: [t.replace(",", ";", 1) for t in real(objs, template, level)]):
         monkeypatch.setattr(outputs, "_object_texts", broken)

@@ -248,13 +248,22 @@ def _object_texts(objs: list[dict], template: tuple, level: int) -> list[str]:
     columns = []
     for column in zip(*map(getter, objs)):
         try:
-            columns.append(list(map(call, map(_SCALAR_FN, map(type, column)), column)))
+            if type(column[0]) is float:  # floats by float.__repr__ (C), unless one is not finite
+                texts = list(map(call, map(_FINITE_FN, map(type, column)), column))
+                if "nan" in texts or "inf" in texts or "-inf" in texts:
+                    texts = list(map(call, map(_SCALAR_FN, map(type, column)), column))
+            else:
+                texts = list(map(call, map(_SCALAR_FN, map(type, column)), column))
         except KeyError:  # a list, an object or a subclass in this column: as the items of a list
-            columns.append(_item_texts(column, level + 1))
+            texts = _item_texts(column, level + 1)
+        columns.append(texts)
     return [text % values for values in zip(*columns)]
 
 
 _SCALAR_FN = _SCALAR_TEXT.__getitem__
+# a finite float's JSON text is its repr (json's own float.__repr__); NaN and infinities come out as "nan",
+# "inf", "-inf", which no other value's text is (strings are quoted), so a column is checked once for them
+_FINITE_FN = {**_SCALAR_TEXT, float: float.__repr__}.__getitem__
 _TEMPLATES: dict[tuple, tuple | None] = {}  # (keys, level) -> (itemgetter of the keys, the object's text with %s)
 
 
