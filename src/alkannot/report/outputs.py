@@ -334,9 +334,10 @@ _VALIDATE_CHUNK = 500  # variant rows validated together (with the rest of the d
 
 def _write_variant_rows(data: dict, json_path: Path, tsv_path: Path):
     """The JSON (``json.dumps(sample_json(data), indent=1, ensure_ascii=False)`` + newline, the same bytes),
-    variants.tsv and the MAF, one variant row at a time; each row is validated with the document (in chunks of
-    _VALIDATE_CHUNK rows; a rejected chunk hands the whole document to validate_sample_json, which raises the
-    error it always raised). Returns (the MAF's rows, for report.maf.write_maf; the rows the sample page lists:
+    variants.tsv and the MAF, a chunk of _VALIDATE_CHUNK variant rows at a time: each chunk is validated with
+    the document (a rejected chunk hands the whole document to validate_sample_json, which raises the error it
+    always raised), then written column by column (_item_texts, report.cells.tsv_cells_by_column: the rows of
+    a chunk have the same keys and types, so most columns are one C pass). Returns (the MAF's rows, for report.maf.write_maf; the rows the sample page lists:
     all of them up to report.html.VARIANT_TABLE_MAX, else those report.html.always_listed keeps)."""
     from alkannot.io.atomic import atomic_path
     from alkannot.report.html import VARIANT_TABLE_MAX, always_listed
@@ -410,8 +411,8 @@ def write_sample_outputs(data: dict, out_dir: Path, *, input_vcf: str | None = N
     ``out_dir`` so concurrent runs into the same folder take turns. A failure leaves none of the sample's
     outputs; a killed run's leftovers are finished or removed by the next run into the folder.
     ``data['variants']``: the variant records (annotate.record.AnnotatedVariant; rows of a written JSON are
-    read back with from_dict). Each record's JSON row is written to the JSON, variants.tsv and the MAF as it is
-    made (`_write_variant_rows`), and validated in chunks; a 100,000-variant sample never holds all its rows.
+    read back with from_dict). Each record's JSON row is validated and written to the JSON, variants.tsv and the
+    MAF in chunks (`_write_variant_rows`); a 100,000-variant sample never holds all its rows.
     ``prefiltered``: the annotator's pass over a streamed ``input_vcf`` (io.vcf.Prefiltered), read again
     rather than re-read from the file."""
     import errno
