@@ -201,3 +201,176 @@ def test_one_base_complement_is_revcomp(base):
     from alkannot.core.sequence import revcomp
 
     assert _COMPLEMENT.get(base, base) == revcomp(base)
+
+
+# ---- the substitution path of engine._annotate (no to_interval, the REF check's transcript index reused) ----
+
+from alkannot.annotate import engine  # noqa: E402
+from alkannot.annotate.engine import (  # noqa: E402
+    _COMPLEMENT,
+    REASON_NO_ALT,
+    REASON_NO_SEQUENCE,
+    REASON_REF_MISMATCH,
+    Annotation,
+    ProteinEdit,
+    _annotate_non_exonic,
+    _hgvsc_exonic,
+    _near_exon_edge,
+    _prefix,
+    _shift_3prime,
+    revcomp,
+    to_interval,
+)
+
+
+def _former_annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
+    ann = Annotation(gene=tx.gene, transcript=tx.transcript_id)
+    # REF check over every REF base whose sequence we know.
+    checked = mism = 0
+    plus = tx.strand == "+"
+    for i, base in enumerate(ref):
+        t = tx.g_to_t(pos + i)
+        if t is None:
+            continue
+        known = tx.sequence[t]
+        if known == "N":
+            continue
+        checked += 1
+        expect = base if plus else _COMPLEMENT.get(base, base)  # (revcomp of one base)
+        mism += known != expect
+    if checked:
+        ann.ref_check = "mismatch" if mism else "match"
+    if mism:
+        ann.status, ann.reason = "not_annotated", REASON_REF_MISMATCH
+        return ann
+
+    g0, g1, ins = to_interval(pos, ref, alt)
+    if g0 == g1 and not ins:
+        ann.status, ann.reason = "not_annotated", REASON_NO_ALT
+        return ann
+
+    # Transcript-orientation interval [a, b) and inserted sequence, when fully exonic.
+    if g1 > g0:
+        ta = tx.g_to_t(g0 + 1)
+        tb = ta if g1 == g0 + 1 else tx.g_to_t(g1)
+        exonic = ta is not None and tb is not None and abs(tb - ta) == g1 - g0 - 1
+        if exonic:
+            a, b = (ta, tb + 1) if tx.strand == "+" else (tb, ta + 1)
+    else:
+        # insertion between genomic bases g0 and g0+1 (1-based): both must be exonic and adjacent
+        left, right = tx.g_to_t(g0), tx.g_to_t(g0 + 1)
+        exonic = left is not None and right is not None and abs(left - right) == 1
+        if exonic:
+            a = b = max(left, right)
+    t_ins = ins if tx.strand == "+" else revcomp(ins)
+
+    if not exonic:
+        ref_bases = ref[g0 - (pos - 1) : g1 - (pos - 1)]
+        return _annotate_non_exonic(tx, ann, g0, g1, ref_bases, ins)
+
+    # ---- exonic -------------------------------------------------------------------------------
+    seq = tx.sequence
+    # Shift only within the exon: across a junction it would name a different genomic change.
+    exon_no = tx.exon_number_of_tidx(a)  # an insertion's flanks are adjacent, so in one exon
+    a, b, t_ins = _shift_3prime(seq, a, b, t_ins, limit=tx.exon_bounds_t(exon_no)[1] + 1)
+    ann.t_start, ann.t_end, ann.t_alt = a, b, t_ins
+    ann.exon_number = exon_no
+    ann.exon = f"{exon_no}/{len(tx.exons)}"
+    text, ann.coding_span = _hgvsc_exonic(tx, a, b, t_ins)
+    ann.hgvsc = _prefix(tx) + text
+    csqs = []
+    if tx.coding and b > tx.cds_start and a <= tx.cds_end and not (a == b and (a == tx.cds_start)):
+        inside = a >= tx.cds_start and b <= tx.cds_end + 1
+        if not inside:
+            csqs.append("coding_sequence_variant")
+            ann.hgvsp = "p.?"
+            ann.protein_short = "?"
+            ann.protein_edit = ProteinEdit("unknown")
+            ann.flags.append("partly_outside_cds")
+        else:
+            cds = tx.cds_seq()
+            ca, cb = a - tx.cds_start, b - tx.cds_start
+            # bases needed: from the edited codon to the end (frameshifts read on); require the
+            # edited codons themselves to be known
+            c0, c1 = (ca // 3) * 3, ((max(cb, ca + 1) + 2) // 3) * 3
+            if "N" in cds[c0:c1]:
+                ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
+                ann.hgvsp = None
+                return ann
+            # a base substitution in a sense codon: from that codon (None: anything else, from both proteins)
+            pc = codon_substitution(cds, ca, t_ins) if cb - ca == 1 and len(t_ins) == 1 else None
+            if pc is None:
+                pc = protein_change(cds, cds[:ca] + t_ins + cds[cb:], ca)
+            if pc.unknown_sequence and pc.hgvsp == "p.?":
+                ann.status, ann.reason = "not_annotated", REASON_NO_SEQUENCE
+                return ann
+            ann.hgvsp, ann.protein_short, ann.protein_position = pc.hgvsp, pc.short, pc.position
+            ann.protein_edit = pc.edit
+            ann.protein_end = pc.end_position
+            if pc.unknown_sequence:
+                ann.flags.append("protein_extends_into_unknown_sequence")
+            csqs.append(pc.consequence)
+    elif tx.coding:
+        csqs.append("5_prime_UTR_variant" if a < tx.cds_start or (a == b == tx.cds_start)
+                    else "3_prime_UTR_variant")
+    else:
+        csqs.append("non_coding_transcript_exon_variant")
+    if _near_exon_edge(tx, a, b):
+        csqs.append("splice_region_variant")
+    ann.consequence = "&".join(csqs)
+    return ann
+
+
+
+
+def _annotations(tx, pos, ref, alt, former):
+    real = engine._annotate
+    try:
+        if former:
+            engine._annotate = _former_annotate
+        return _outcome(engine.annotate_allele, tx, pos, ref, alt)
+    finally:
+        engine._annotate = real
+
+
+def _some_transcripts():
+    ts = load_transcripts("GRCh38").transcripts
+    # both strands, coding and not, a model with unknown (N) bases when the bundle has one
+    return ts
+
+
+@settings(max_examples=2000, deadline=None)
+@given(data=st.data())
+def test_annotate_allele_as_before(data):
+    """Every kind of allele (mostly substitutions, the new path) on every bundled model, near exon edges, in
+    introns and outside, REF matching or not: the same Annotation as the former engine._annotate gives."""
+    ts = _some_transcripts()
+    tx = data.draw(st.sampled_from(ts))
+    s, e = data.draw(st.sampled_from(tx.exons))
+    pos = data.draw(st.one_of(st.integers(min_value=s - 12, max_value=s + 12), st.integers(min_value=e - 12, max_value=e + 12),
+                              st.integers(min_value=s, max_value=e), st.integers(min_value=tx.start - 30, max_value=tx.end + 30)))
+    n_ref = data.draw(st.sampled_from([1, 1, 1, 1, 2, 3, 5]))
+    ref = ""
+    for i in range(n_ref):  # the model's own base (read as the genome's) mostly, another now and then
+        t = tx.g_to_t(pos + i)
+        own = tx.sequence[t] if t is not None else None
+        if own is not None and tx.strand == "-":
+            own = revcomp(own)
+        ref += own if own in tuple("ACGT") and data.draw(st.integers(0, 9)) else data.draw(st.sampled_from("ACGTN"))
+    alt = data.draw(st.one_of(st.sampled_from("ACGTN"), st.just(ref), st.just(ref[0]),
+                              st.text(alphabet="ACGT", min_size=1, max_size=4).map(lambda x: ref[0] + x)))
+    assert _annotations(tx, pos, ref, alt, False) == _annotations(tx, pos, ref, alt, True)
+
+
+def test_annotate_allele_as_before_every_base_of_a_coding_exon():
+    """Every position of one coding exon of every bundled gene, each other base: substitutions exhaustively."""
+    for tx in load_transcripts("GRCh38").transcripts:
+        if not tx.coding:
+            continue
+        s, e = tx.exons[min(1, len(tx.exons) - 1)]
+        for pos in range(s - 4, min(e, s + 40) + 5):
+            t = tx.g_to_t(pos)
+            own = tx.sequence[t] if t is not None else "A"
+            own = revcomp(own) if tx.strand == "-" and t is not None else own
+            for alt in "ACGT":
+                assert _annotations(tx, pos, own, alt, False) == _annotations(tx, pos, own, alt, True), (tx.gene, pos)

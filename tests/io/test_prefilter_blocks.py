@@ -174,3 +174,24 @@ def test_number_range_regex(lo, hi):
         if n >= 0:
             assert (rx.fullmatch(str(n)) is not None) == (lo <= n <= hi), n
             assert (rx.fullmatch("00" + str(n)) is not None) == (lo <= n <= hi), n
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_warm_process_scans_small_files_in_blocks(seed, tmp_path, monkeypatch):
+    """A small file is tested line by line the first time a process scans for its targets; the next file with
+    the same targets goes through the block scan from its first line, keeping, counting and refusing the same."""
+    rng = random.Random(1000 + seed)
+    path = tmp_path / "small.vcf"
+    path.write_text(vcf_text(rng, 200, rng.choice([0, 0.01, 0.05]), rng.choice([0, 0.001]), rng.random() < 0.25))
+    want = reference(str(path))
+    monkeypatch.setattr(P, "_WARM_TARGETS", set())
+    calls = []
+    real_lines = P._Scan._lines
+    monkeypatch.setattr(P._Scan, "_lines", lambda self, *a: calls.append(1) or real_lines(self, *a))
+
+    def run():
+        return outcome(lambda: P.prefilter_lines(str(path), TARGETS, n_columns=NCOL, on_bad_line=bad_line))
+
+    assert run() == want and not calls  # cold: line by line
+    assert run() == want  # warm: in blocks
+    assert calls or want[0] == "bad line" or want[0] == "error"

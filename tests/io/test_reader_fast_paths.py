@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -183,3 +184,57 @@ def _former_array_numbers(value):
 def test_array_numbers(ints, floats):
     for arr in (np.array(ints, dtype=np.int32), np.array(floats, dtype=np.float32)):
         assert depth._array_numbers(arr) == _former_array_numbers(arr)
+
+
+def _records_read(path):
+    """Every target record htslib gives (its text as cyvcf2 prints it) and the split calls, or the error."""
+    vi = open_vcf(path)
+    return [(line, str(rec), records.split_record(vi, rec, line)) for line, rec in iter_records(vi, [("2", 1, 10**9)])]
+
+
+@settings(max_examples=60, deadline=None)
+@given(recs=st.lists(st.tuples(alleles, st.lists(alleles, min_size=1, max_size=3, unique=True), numbers,
+                               st.sampled_from(["0/1", "1|0", "./.", "1/2"])), min_size=0, max_size=12),
+       gz=st.booleans())
+def test_in_memory_subset_reads_as_the_temporary_file(tmp_path_factory, recs, gz):
+    """The kept lines of a streamed VCF parsed from an in-memory file (io.vcf.reader.subset_path, small subsets)
+    give the records, calls and errors the temporary file gives, and leave no descriptor open."""
+    import gzip
+    import os
+
+    from alkannot.io.vcf import reader
+
+    lines = ["##fileformat=VCFv4.2", "##contig=<ID=2,length=242193529>",
+             '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">',
+             '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="dp">',
+             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT"]
+    for i, (ref, alts, dp, gt) in enumerate(recs):
+        ref = ref if ref[0] in "ACGTNa" else "A"
+        lines.append(f"2\t{1000 + 10 * i}\t.\t{ref}\t{','.join(alts)}\t.\tPASS\t.\tGT:DP\t{gt}:{dp}")
+    path = tmp_path_factory.mktemp("vcf") / ("t.vcf.gz" if gz else "t.vcf")
+    text = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(gzip.compress(text) if gz else text)
+    fds = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    in_memory = _outcome(_records_read, str(path))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(reader, "SMALL_SUBSET", -1)  # every subset in a temporary file
+        assert _outcome(_records_read, str(path)) == in_memory
+    if fds is not None:
+        assert set(os.listdir("/proc/self/fd")) == fds
+
+
+def test_subset_path_in_memory_only_when_small(monkeypatch):
+    """A subset above SMALL_SUBSET bytes goes to a temporary file; a small one (where the system has memfd) is
+    held in memory; both hold the header then the kept lines."""
+    import os
+
+    from alkannot.io.vcf import reader
+
+    header, kept = [b"##fileformat=VCFv4.2\n", b"#CHROM\tPOS\n"], [(3, b"2\t5\n"), (9, b"2\t7\n")]
+    with reader.subset_path(header, kept) as p:
+        assert open(p, "rb").read() == b"".join(header) + b"2\t5\n2\t7\n"
+        assert p.startswith("/proc/self/fd/") == (hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"))
+    monkeypatch.setattr(reader, "SMALL_SUBSET", 20)
+    with reader.subset_path(header, kept) as p:
+        assert not p.startswith("/proc/") and open(p, "rb").read() == b"".join(header) + b"2\t5\n2\t7\n"
+    assert not os.path.exists(p)

@@ -143,24 +143,32 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
         ann.status, ann.reason = "not_annotated", REASON_REF_MISMATCH
         return ann
 
-    g0, g1, ins = to_interval(pos, ref, alt)
-    if g0 == g1 and not ins:
-        ann.status, ann.reason = "not_annotated", REASON_NO_ALT
-        return ann
-
     # Transcript-orientation interval [a, b) and inserted sequence, when fully exonic.
-    if g1 > g0:
-        ta = tx.g_to_t(g0 + 1)
-        tb = ta if g1 == g0 + 1 else tx.g_to_t(g1)
-        exonic = ta is not None and tb is not None and abs(tb - ta) == g1 - g0 - 1
+    substitution = len(ref) == 1 and len(alt) == 1 and ref != alt  # (most calls)
+    if substitution:
+        # what to_interval and the general case below give for one base: the REF base itself, whose
+        # transcript index `t` the REF check has just computed (its one pass)
+        g0, g1, ins = pos - 1, pos, alt
+        exonic = t is not None
         if exonic:
-            a, b = (ta, tb + 1) if tx.strand == "+" else (tb, ta + 1)
+            a, b = t, t + 1
     else:
-        # insertion between genomic bases g0 and g0+1 (1-based): both must be exonic and adjacent
-        left, right = tx.g_to_t(g0), tx.g_to_t(g0 + 1)
-        exonic = left is not None and right is not None and abs(left - right) == 1
-        if exonic:
-            a = b = max(left, right)
+        g0, g1, ins = to_interval(pos, ref, alt)
+        if g0 == g1 and not ins:
+            ann.status, ann.reason = "not_annotated", REASON_NO_ALT
+            return ann
+        if g1 > g0:
+            ta = tx.g_to_t(g0 + 1)
+            tb = ta if g1 == g0 + 1 else tx.g_to_t(g1)
+            exonic = ta is not None and tb is not None and abs(tb - ta) == g1 - g0 - 1
+            if exonic:
+                a, b = (ta, tb + 1) if tx.strand == "+" else (tb, ta + 1)
+        else:
+            # insertion between genomic bases g0 and g0+1 (1-based): both must be exonic and adjacent
+            left, right = tx.g_to_t(g0), tx.g_to_t(g0 + 1)
+            exonic = left is not None and right is not None and abs(left - right) == 1
+            if exonic:
+                a = b = max(left, right)
     t_ins = ins if tx.strand == "+" else revcomp(ins)
 
     if not exonic:
@@ -171,7 +179,8 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
     seq = tx.sequence
     # Shift only within the exon: across a junction it would name a different genomic change.
     exon_no = tx.exon_number_of_tidx(a)  # an insertion's flanks are adjacent, so in one exon
-    a, b, t_ins = _shift_3prime(seq, a, b, t_ins, limit=tx.exon_bounds_t(exon_no)[1] + 1)
+    if not substitution:  # (a substitution never shifts)
+        a, b, t_ins = _shift_3prime(seq, a, b, t_ins, limit=tx.exon_bounds_t(exon_no)[1] + 1)
     ann.t_start, ann.t_end, ann.t_alt = a, b, t_ins
     ann.exon_number = exon_no
     ann.exon = f"{exon_no}/{len(tx.exons)}"

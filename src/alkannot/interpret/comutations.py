@@ -64,16 +64,22 @@ def _consequences(v: AnnotatedVariant) -> set[str]:
 
 
 def _consequence_set(rules: dict, spec: str | list[str], named: dict | None = None) -> set[str]:
-    """The consequence terms a rule names (a named set of the rules, or a list); ``named``: the named sets
+    """The consequence terms a rule names (a named set of the rules, or a list); ``named``: the sets
     already built for these rules (classify_co_mutations builds each once, not once per variant and rule;
-    they are only read)."""
+    they are only read), named sets under their name, a rule's own list under ("list", id(list))."""
     if isinstance(spec, str):
         if named is None:
             return set(rules["consequence_sets"][spec])
         if spec not in named:
             named[spec] = set(rules["consequence_sets"][spec])
         return named[spec]
-    return set(spec)
+    if named is None:
+        return set(spec)
+    # a rule's own list: its set kept under the list's identity (the list is the rules', alive for the call)
+    kept = named.get(("list", id(spec)))
+    if kept is None or kept[0] is not spec:
+        kept = named[("list", id(spec))] = (spec, set(spec))
+    return kept[1]
 
 
 def variant_ref(v: AnnotatedVariant) -> str:
@@ -138,13 +144,22 @@ def _exon_c_bounds(_resources: str, gene: str, exon: int, build: str) -> tuple[i
     return a - t.cds_start + 1, b - t.cds_start + 1
 
 
-def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str) -> str | None:
-    """Why the variant disrupts the exon's splice sites (None when it does not)."""
+def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str,
+                       named: dict | None = None) -> str | None:
+    """Why the variant disrupts the exon's splice sites (None when it does not); ``named``: see
+    `_consequence_set` (the exon's c. bounds are kept there too, once per call rather than per variant)."""
     span = _coding_span(v)
     if span is None:
         return None
     lo, hi = span
-    c_start, c_end = exon_c_bounds(gene, int(rule["exon"]), build)
+    if named is None:
+        c_start, c_end = exon_c_bounds(gene, int(rule["exon"]), build)
+    else:
+        key = ("exon_c_bounds", gene, int(rule["exon"]), build)
+        bounds = named.get(key)
+        if bounds is None:
+            bounds = named[key] = exon_c_bounds(gene, int(rule["exon"]), build)
+        c_start, c_end = bounds
     w = rule.get("windows", {})
 
     def covers(a: tuple[int, int], b: tuple[int, int]) -> bool:  # span overlaps [a, b]
@@ -169,7 +184,7 @@ def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, bu
     the caller has it; ``named``: see `_consequence_set`)."""
     kind = rule["kind"]
     if kind == "exon_skipping":
-        return _exon_skipping_hit(v, rule, gene, build)
+        return _exon_skipping_hit(v, rule, gene, build, named)
     if csq is None:
         csq = _consequences(v)
     if not csq & _consequence_set(rules, rule.get("consequences", "protein_altering"), named):
@@ -261,7 +276,7 @@ def classify_co_mutations(variants: list[AnnotatedVariant], config: Mapping | No
     cfg = _settings(config)
     rules = cfg.get("co_alterations") or load_co_alterations()
     out = []
-    named: dict[str, set[str]] = {}  # the rules' named consequence sets, built once for this call
+    named: dict = {}  # the rules' consequence sets and exon bounds, built once for this call
     for v in variants:
         ok, _ = counts_as_somatic_call(v, cfg)
         if not ok:

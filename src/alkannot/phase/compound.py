@@ -16,7 +16,7 @@ from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.phase.config import confidence_label, phase_config
 from alkannot.phase.reads import SiteAllele, phase_from_reads
-from alkannot.phase.vaf import phase_from_vaf_checked
+from alkannot.phase.vaf import VafPairs, phase_from_vaf_checked
 from alkannot.phase.vcf_phase import phase_from_vcf
 
 _COMMON = ("confidence", "confidence_label", "explanation")
@@ -35,9 +35,10 @@ def _reads_evidence(r: dict) -> dict:
 
 
 def decide_pair(m1: dict, m2: dict, *, alignment: str | None = None, reference: str | None = None,
-                cfg: dict, tumor_fraction: float | None = None) -> dict:
+                cfg: dict, tumor_fraction: float | None = None, vaf: VafPairs | None = None) -> dict:
     """One pair (already in protein order) -> {"mutations", "phase", "method", "evidence"}; ``cfg``: the
-    settings `phase_config` gave."""
+    settings `phase_config` gave; ``vaf``: the sample's `VafPairs` (same tumour fraction and settings), when
+    the caller decides many pairs."""
     n1, n2 = m1["protein_short"], m2["protein_short"]
     c1, c2 = m1["call"], m2["call"]
     attempts: list[tuple[str, str, dict]] = []  # (method, phase, evidence) in order of preference
@@ -55,7 +56,8 @@ def decide_pair(m1: dict, m2: dict, *, alignment: str | None = None, reference: 
         notes.append("vcf: the caller did not phase these two")
     else:
         attempts.append(("vcf", v["phase"], dict(v)))
-    f = phase_from_vaf_checked(c1, c2, tumor_fraction=tumor_fraction, cfg=cfg, a_name=n1, b_name=n2)
+    f = (vaf.phase(c1, c2, n1, n2) if vaf is not None else
+         phase_from_vaf_checked(c1, c2, tumor_fraction=tumor_fraction, cfg=cfg, a_name=n1, b_name=n2))
     if f is None:
         notes.append("vaf: VAF missing")
     else:
@@ -126,8 +128,10 @@ def decide_compounds(mutations: list[dict], *, alignment: str | None = None, ref
         raise InputError(f"duplicate mutation names in compound phasing: {names}",
                          fix="merge calls that describe the same protein change first")
     out, by_pair = [], {}
+    vaf = VafPairs(tumor_fraction, cfg)  # each call's VAF bound once, not once per pair it is in
     for m1, m2 in combinations(ordered, 2):
-        res = decide_pair(m1, m2, alignment=alignment, reference=reference, cfg=cfg, tumor_fraction=tumor_fraction)
+        res = decide_pair(m1, m2, alignment=alignment, reference=reference, cfg=cfg, tumor_fraction=tumor_fraction,
+                          vaf=vaf)
         by_pair[(m1["protein_short"], m2["protein_short"])] = res
         out.append(res)
     # A set of 3+ is listed only when every pair in it is cis (then the set is cis). A trans or

@@ -109,8 +109,21 @@ def _list_numbers(values: list, floats: bool) -> list:
 
 
 def _fmt_numbers(rec, key: str, s: int, vi: VcfInput | None = None) -> list:
-    """FORMAT `key` of sample `s` as numbers ([] when absent or all missing), header or not."""
-    arr = format_array(rec, key, vi)
+    """FORMAT `key` of sample `s` as numbers ([] when absent or all missing), header or not.
+
+    A tag not (yet) seen missing from the header is asked for by name here, as format_array asks for it
+    (a few calls per allele: one function call fewer each)."""
+    if vi is None or key not in vi.format_undeclared:
+        try:
+            arr = rec.format(key)
+        except KeyError:
+            if vi is not None:
+                vi.format_undeclared.add(key)
+            return []
+        except Exception:  # noqa: BLE001 - as format_array
+            return []
+    else:
+        arr = format_array(rec, key, vi)
     if arr is None:
         return []
     if type(arr) is np.ndarray and arr.ndim == 2:
@@ -165,12 +178,8 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
     text; so does this). A value that cannot be a count or a fraction (negative DP, AF > 1 or inf,
     AD with more or fewer values than alleles) is not used and named in `flags` (invalid_dp,
     invalid_af, invalid_ad, ad_allele_count_mismatch); the next source the caller wrote is tried."""
-    out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
     flags = flags if flags is not None else []
     if s is not None:
-        def F(key):
-            return _fmt_numbers(rec, key, s, vi)
-
         dps = _fmt_numbers(rec, "DP", s, vi)
         dp = _count(dps[0], flags, "invalid_dp") if dps else None
         afs = _fmt_numbers(rec, "AF", s, vi)
@@ -185,14 +194,14 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
                 counts = []
             if counts and counts[alt_index] is not None:
                 total = sum(v for v in counts if v is not None)
-                out["alt_reads"] = counts[alt_index]
-                out["depth"] = dp if dp is not None and dp >= total else total
-                out["vaf"] = af if af is not None else (out["alt_reads"] / total if total else None)
-                out["depth_source"] = "FORMAT/AD"
-                return out
+                alt_n = counts[alt_index]
+                return {"depth": dp if dp is not None and dp >= total else total, "alt_reads": alt_n,
+                        "vaf": af if af is not None else (alt_n / total if total else None),
+                        "depth_source": "FORMAT/AD"}
+        out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
         if len(ref) == 1 and len(alt) == 1 and alt in "ACGT":
             # Strelka2 somatic SNV: {ACGT}U = (tier1, tier2) counts; tier 1 is what Strelka reports
-            tiers = {b: F(f"{b}U") for b in "ACGT"}
+            tiers = {b: _fmt_numbers(rec, f"{b}U", s, vi) for b in "ACGT"}
             if all(tiers.values()):
                 t1 = {b: _count(t[0], flags, "invalid_tier_count") for b, t in tiers.items()}
                 alt_n = t1[alt]
@@ -200,14 +209,14 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
                 out.update(alt_reads=alt_n, depth=tot, vaf=(alt_n / tot if tot and alt_n is not None else None),
                            depth_source="Strelka2 tier1 {ACGT}U")
                 return out
-        tir, tar = F("TIR"), F("TAR")
+        tir, tar = _fmt_numbers(rec, "TIR", s, vi), _fmt_numbers(rec, "TAR", s, vi)
         if tir and tar:
             a, r = _count(tir[0], flags, "invalid_tier_count"), _count(tar[0], flags, "invalid_tier_count")
             if a is not None and r is not None:
                 out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
                            depth_source="Strelka2 tier1 TIR/TAR")
                 return out
-        ao, ro = F("AO"), F("RO")
+        ao, ro = _fmt_numbers(rec, "AO", s, vi), _fmt_numbers(rec, "RO", s, vi)
         if ao and ro and len(ao) >= alt_index:
             aos = [_count(x, flags, "invalid_ao") for x in ao]
             r = _count(ro[0], flags, "invalid_ro")
@@ -217,7 +226,7 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
                 out.update(alt_reads=a, depth=tot, vaf=a / tot if tot else None, depth_source="FreeBayes AO/RO")
                 return out
         if vi.varscan:
-            vad, rd = F("AD"), F("RD")
+            vad, rd = _fmt_numbers(rec, "AD", s, vi), _fmt_numbers(rec, "RD", s, vi)
             a = _count(vad[0], flags, "invalid_ad") if vad else None
             r = _count(rd[0], flags, "invalid_rd") if rd else None
             if a is not None and r is not None:
@@ -228,6 +237,8 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
             out.update(vaf=af, depth=dp, depth_source="FORMAT/AF")
             return out
         out["depth"] = dp
+    else:
+        out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
     # INFO fallback
     iaf = _info_numbers(rec, "AF")
     if len(iaf) >= alt_index:

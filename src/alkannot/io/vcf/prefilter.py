@@ -52,6 +52,8 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
     test (``_Scan.line``), so what is kept, counted and refused is the same either way.
     """
     scan = _Scan(path, targets, n_columns, on_bad_line)
+    key = tuple(sorted(targets))
+    scan.warm = key in _WARM_TARGETS
     try:
         if scan.want_tabs is None or scan.want_tabs < 4:
             for ln, raw in enumerate(text_lines(path), 1):
@@ -63,7 +65,10 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
     except (EOFError, OSError, zlib.error) as e:
         raise InputError(f"compressed file is truncated or corrupt ({e})", path=path,
                          fix="re-copy or re-compress it with bgzip") from None
-    return Prefiltered(os.path.abspath(path), tuple(sorted(targets)), n_columns, scan.header, scan.kept, scan.n,
+    if len(_WARM_TARGETS) >= 64:  # (a process sees a target set or two per build: bounded all the same)
+        _WARM_TARGETS.clear()
+    _WARM_TARGETS.add(key)
+    return Prefiltered(os.path.abspath(path), key, n_columns, scan.header, scan.kept, scan.n,
                        list(scan.chrom_spans))
 
 
@@ -71,6 +76,11 @@ def prefilter_lines(path: str, targets: list[tuple[str, int, int]], *, n_columns
 # before POS + REF_SPAN, so only POS in [target start - REF_SPAN, target end] can overlap a target.
 REF_SPAN = 1000
 ONE_BY_ONE_LINES = 10_000  # the first lines of a file go through the per-line test (a panel VCF: all of them)
+# Target sets this process has already scanned a file for. Line by line is cheaper for a small file only
+# while the block scan's regexes (_run_patterns, kept per process) are not compiled yet; once a file with the
+# same targets has been scanned, a later one (the next sample of a batch) is scanned in blocks from its first
+# line. Either way the same lines are kept, counted and refused (tests/io/test_prefilter_blocks.py).
+_WARM_TARGETS: set[tuple] = set()
 _NOT_SEPARATOR = bytes(b for b in range(256) if b not in (9, 10))  # every byte but tab and newline
 
 
@@ -97,6 +107,7 @@ class _Scan:
         self.want_tabs = None if n_columns is None else n_columns - 1
         self.on_bad_line = on_bad_line
         self.ln = 0  # lines consumed (blocks)
+        self.warm = False  # True: the block scan from the first line (see _WARM_TARGETS)
         self.tail = b""
         self._runs: dict[bytes, tuple] = {}  # raw CHROM -> (run regex, candidate regex or None)
 
@@ -160,7 +171,8 @@ class _Scan:
         last = data.rfind(b"\n")
         self.tail = data[last + 1:]
         if last > i:
-            if self.ln < ONE_BY_ONE_LINES:  # a small file costs less line by line than compiling its regexes
+            if self.ln < ONE_BY_ONE_LINES and not self.warm:  # a small file costs less line by line than
+                # compiling its regexes (when they are not compiled yet)
                 self._one_by_one(data, i, last)
             else:
                 self._lines(data, i, last)
