@@ -14,9 +14,7 @@ pysam's) would change the header order and the compressed bytes of every existin
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +25,7 @@ from alkannot.annotate.transcripts import shared_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
-from alkannot.io.vcf import header_columns, is_bcf, is_indexed, prefilter_lines, region_queries, write_subset
+from alkannot.io.vcf import header_columns, is_bcf, is_indexed, prefilter_lines, region_queries, subset_path
 
 # VCF 4.3 §1.2: characters with a special meaning are written as %XX.  Spaces are encoded too: many
 # parsers still follow VCF 4.2, which forbids whitespace in INFO.
@@ -215,19 +213,13 @@ def _write_annotated_vcf(input_vcf: str, data: dict, out_path: str, build: str, 
     pre = prefiltered if prefiltered is not None and prefiltered.covers(input_vcf, targets, n_cols) else \
         prefilter_lines(input_vcf, targets, n_columns=n_cols, on_bad_line=_bad_line(input_vcf))
     header, kept = pre.header, pre.kept
-    # one temporary file, not a file in a temporary folder (creating and removing the folder cost ~1 ms)
-    fd, sub = tempfile.mkstemp(prefix="alkannot-vcf-", suffix=".targets.vcf")
-    os.close(fd)
-    try:
-        write_subset(sub, header, kept)
+    with subset_path(header, kept) as sub:  # the kept lines as a file htslib opens, as the annotator read them
 
         def subset_input():
             vf = _open_input(sub)
             return vf, zip((ln for ln, _ in kept), vf)
 
         _write(subset_input, input_vcf, data, out_path, build)
-    finally:
-        os.unlink(sub)
 
 
 def _bad_line(path: str):

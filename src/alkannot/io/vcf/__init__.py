@@ -22,8 +22,8 @@ the writer uses pysam, which can also build the tabix index (see ``report.vcf_ou
 from alkannot.io.vcf.depth import depth_for
 from alkannot.io.vcf.files import header_columns, index_of, is_bcf, is_indexed, text_lines
 from alkannot.io.vcf.header import scan_header
-from alkannot.io.vcf.prefilter import Prefiltered, prefilter_lines, write_subset
-from alkannot.io.vcf.reader import iter_records, open_vcf
+from alkannot.io.vcf.prefilter import Prefiltered, prefilter_lines
+from alkannot.io.vcf.reader import iter_records, open_vcf, subset_path
 from alkannot.io.vcf.records import (
     GT_ALT_ABSENT,
     GT_CALLED,
@@ -40,5 +40,5 @@ __all__ = [
     "CHR2_LENGTH", "GT_ALT_ABSENT", "GT_CALLED", "GT_NOT_CALLED", "KEEP_INFO", "Prefiltered", "VcfInput",
     "check_record", "depth_for", "genotype_status", "header_columns", "index_of", "is_bcf", "is_indexed",
     "iter_records", "merged_regions", "open_vcf", "prefilter_lines", "region_name", "region_queries",
-    "scan_header", "split_record", "target_spans", "text_lines", "write_subset",
+    "scan_header", "split_record", "subset_path", "target_spans", "text_lines",
 ]
