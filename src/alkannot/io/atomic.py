@@ -94,9 +94,10 @@ def locked_dir(out_dir: Path, wait: float | None = None):
 def _commit_from(tmp: Path, out_dir: Path) -> None:
     names = [n for n in (tmp / COMMIT).read_text().splitlines() if n]
     for name in names:
-        src = tmp / name
-        if src.exists():
-            os.replace(src, out_dir / name)
+        try:
+            os.replace(tmp / name, out_dir / name)
+        except FileNotFoundError:  # moved already (rolling forward a commit that was cut short)
+            pass
 
 
 def recover_dir(out_dir: Path) -> list[str]:
@@ -134,6 +135,7 @@ def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = 
         tmp = Path(_tf.mkdtemp(prefix=f"{TMP_PREFIX}{tag}-", dir=out_dir))
         box = _OutputSet(tmp)
         _OPEN_SETS.add(str(tmp))
+        committed = False
         try:
             yield box
             order = box.order or sorted(p.name for p in tmp.iterdir())
@@ -146,6 +148,7 @@ def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = 
                 if name not in order:
                     (out_dir / name).unlink(missing_ok=True)
             _commit_from(tmp, out_dir)
+            committed = True
         except BaseException:
             if not (tmp / COMMIT).exists():
                 for name in remove_on_failure:
@@ -153,7 +156,7 @@ def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = 
             raise
         finally:
             _OPEN_SETS.discard(str(tmp))
-            if (tmp / COMMIT).exists():
+            if not committed and (tmp / COMMIT).exists():
                 _commit_from(tmp, out_dir)  # a failure after COMMIT is finished, never half-done
             shutil.rmtree(tmp, ignore_errors=True)
 
