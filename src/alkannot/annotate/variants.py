@@ -75,8 +75,10 @@ def _other_build(build: str) -> str:
     return "GRCh37" if build == "GRCh38" else "GRCh38"
 
 
-def _gene_spans(build: str) -> list[tuple[str, int, int]]:
-    return list(_gene_spans_of(str(resources_dir()), build, frozenset(settings()["target_genes"])))
+def target_gene_spans(build: str) -> tuple[tuple[str, int, int], ...]:
+    """(chrom, start, end) of this build's target-gene transcripts: a record is in the targets when its REF
+    span overlaps one (the one definition; the annotated-VCF writer uses it too)."""
+    return _gene_spans_of(str(resources_dir()), build, frozenset(settings()["target_genes"]))
 
 
 @lru_cache(maxsize=16)
@@ -89,7 +91,7 @@ def _gene_spans_of(_resources: str, build: str, genes: frozenset) -> tuple[tuple
 def read_targets(build: str) -> list[tuple[str, int, int]]:
     """Spans read from a VCF: this build's target transcripts, then the other build's (kept only for
     the wrong-build check). The annotated-VCF writer asks for the same list, so one pass serves both."""
-    return _gene_spans(build) + _gene_spans(_other_build(build))
+    return [*target_gene_spans(build), *target_gene_spans(_other_build(build))]
 
 
 _GT_REASONS = {"not_called": REASON_GT_NOT_CALLED, "alt_not_in_genotype": REASON_ALT_NOT_IN_GT}
@@ -252,7 +254,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     anns: list[Annotation | None] = []
     # records outside this build's targets but inside the other build's, kept (a few) for the
     # wrong-build check: a GRCh37 file read as GRCh38 mostly misses the GRCh38 exons
-    other_targets = _gene_spans(_other_build(build))
+    other_targets = list(target_gene_spans(_other_build(build)))
     other_spans = defaultdict(list)
     for c, s0, e0 in other_targets:
         other_spans[c].append((s0, e0))

@@ -126,7 +126,6 @@ def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = 
     """Yield a private temp directory; on success its files replace their namesakes in `out_dir` together
     (names listed by the caller via `commit_order`, key file last). On failure nothing of the new set
     appears, and the names in `remove_on_failure` (the sample's previous outputs) are removed."""
-    import shutil
     import tempfile as _tf
 
     out_dir = Path(out_dir)
@@ -158,7 +157,22 @@ def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = 
             _OPEN_SETS.discard(str(tmp))
             if not committed and (tmp / COMMIT).exists():
                 _commit_from(tmp, out_dir)  # a failure after COMMIT is finished, never half-done
-            shutil.rmtree(tmp, ignore_errors=True)
+            _remove_set_folder(tmp, committed)
+
+
+def _remove_set_folder(tmp: Path, committed: bool) -> None:
+    """The set's private folder, once done: after a commit it holds only the COMMIT list (two calls instead of
+    shutil.rmtree's walk); anything else, or a folder that is not empty, goes through rmtree."""
+    import shutil
+
+    if committed:
+        try:
+            (tmp / COMMIT).unlink()
+            tmp.rmdir()
+            return
+        except OSError:
+            pass
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 class _OutputSet:

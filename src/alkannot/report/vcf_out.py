@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from alkannot import __version__
 from alkannot.annotate.record import AnnotatedVariant, as_records
-from alkannot.annotate.transcripts import shared_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
@@ -99,17 +99,20 @@ def info_values(variants: list[AnnotatedVariant | None]) -> dict[str, tuple[str,
     return out
 
 
-def _targets(build: str) -> dict[str, list[tuple[int, int]]]:
-    # The same rule as annotate.variants.annotate_vcf: a record is in the targets when its REF span
-    # overlaps a bundled transcript of a target gene.
-    from alkannot.core.resources import settings
+def _targets(build: str) -> dict[str, tuple[tuple[int, int], ...]]:
+    """annotate.variants.target_gene_spans by contig (the annotator's rule: a record is in the targets when its
+    REF span overlaps a target gene's transcript); read only."""
+    from alkannot.annotate.variants import target_gene_spans
 
-    genes = set(settings()["target_genes"])
+    return _by_contig(target_gene_spans(build))
+
+
+@lru_cache(maxsize=16)
+def _by_contig(spans: tuple[tuple[str, int, int], ...]) -> dict[str, tuple[tuple[int, int], ...]]:
     by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for t in shared_transcripts(build).transcripts:  # read only
-        if t.gene in genes:
-            by_chrom[t.chrom].append((t.start, t.end))
-    return by_chrom
+    for chrom, start, end in spans:
+        by_chrom[chrom].append((start, end))
+    return {c: tuple(v) for c, v in by_chrom.items()}
 
 
 def _in_targets(targets: dict[str, list[tuple[int, int]]], chrom: str, pos: int, ref: str | None,
@@ -338,12 +341,13 @@ def _annotate_records(vf, records, input_vcf: str, data: dict, variants: list[An
     targets = _targets(build)
     try:
         for line, rec in records:
-            if not _in_targets(targets, rec.chrom, rec.pos, rec.ref, rec.stop):
+            chrom, pos, ref = rec.chrom, rec.pos, rec.ref  # (each a new string from htslib: read once)
+            if not _in_targets(targets, chrom, pos, ref, rec.stop):
                 continue
             alts = rec.alts or ()
             if not alts:
-                matcher.find(line, rec.chrom, rec.pos, rec.ref, ".")  # nothing to write (Number=A)
-            vals = info_values([matcher.find(line, rec.chrom, rec.pos, rec.ref, a) for a in alts])
+                matcher.find(line, chrom, pos, ref, ".")  # nothing to write (Number=A)
+            vals = info_values([matcher.find(line, chrom, pos, ref, a) for a in alts])
             for key, v in vals.items():
                 if key in rec.info:
                     del rec.info[key]
