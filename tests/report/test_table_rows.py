@@ -344,3 +344,17 @@ def test_resource_reference_and_findings_loops_are_the_jinja_loops_bytes(seed):
         out = env.from_string(py).render(r=r)
         assert out == env.from_string(jinja).render(r=r)
         assert "<script>" not in out and "<svg" not in out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_one_pass_variant_table_is_the_rows_pair(seed):
+    """html.variant_table_html (what the sample page draws) == variant_table_rows(variant_rows(...)), the pair
+    tested against the Jinja loop above, on random and hostile variants (and non-dict items, a missing list)."""
+    from alkannot.report.html import variant_table_html
+
+    ctdna = {"hotspot_coverage": [{"mutation": "G1202R", "lod": 0.01}, {"mutation": HOSTILE[0], "lod": HOSTILE[1]},
+                                  {"mutation": "L1196M/Q", "lod": "<i>"}]}
+    variants = _variants(80, seed) + ["not a dict", None, {}, {"protein_short": "L1196Q"}]
+    for vs, cd in [(variants, ctdna), (variants, {}), (None, ctdna), ("text", None)]:
+        assert str(variant_table_html(vs, cd)) == str(variant_table_rows(variant_rows(vs, cd or {})))
+    assert "<script>" not in str(variant_table_html(variants, ctdna))
