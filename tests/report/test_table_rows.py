@@ -358,3 +358,22 @@ def test_the_one_pass_variant_table_is_the_rows_pair(seed):
     for vs, cd in [(variants, ctdna), (variants, {}), (None, ctdna), ("text", None)]:
         assert str(variant_table_html(vs, cd)) == str(variant_table_rows(variant_rows(vs, cd or {})))
     assert "<script>" not in str(variant_table_html(variants, ctdna))
+
+
+def test_hgvs_of_escaped_text_is_hgvs_text():
+    from alkannot.report.html import _hgvs_escaped
+    from alkannot.report.table_rows import _e, hgvs_text
+
+    for parts in [("NM_004304.5", "c.3604G>A"), ("",), (":",), ("a::b:",), (":a",), ("a:",), ("a", ""), ("", "b"),
+                  (HOSTILE[0], HOSTILE[3]), ("chr2:29443695 G>A",), ("p.(Gly1202Arg)",)]:
+        assert _hgvs_escaped(_e(":".join(parts))) == hgvs_text(*parts)
+
+
+@pytest.mark.parametrize("texts", [[], [""], ["", ""], HOSTILE, ["a\0b", "<c>"], ["\0"], ["x", "\0<\0", ""],
+                                   [chr(i) for i in range(256)]])
+def test_texts_escaped_together_are_each_escaped(texts):
+    from markupsafe import escape
+
+    from alkannot.report.values import html_texts
+
+    assert html_texts(list(texts)) == [str(escape(t)) for t in texts]

@@ -251,63 +251,89 @@ def variant_rows(variants, ctdna: dict) -> list[dict]:
     return rows
 
 
+# The variant fields the table shows as text, read in one go per variant (``_VARIANT_TEXT``'s order).
+_VARIANT_TEXT_KEYS = ("gene", "protein_short", "chrom", "pos", "ref", "alt", "transcript", "hgvsc", "hgvsp",
+                      "consequence", "exon", "alk_region", "specimen_filter", "filter", "ch_status", "ch_evidence",
+                      "reason")
+
+
 def variant_table_html(variants, ctdna: dict) -> Markup:
-    """The variant table's body: ``table_rows.variant_table_rows(variant_rows(variants, ctdna))``, in one pass
-    and without the row dicts (tested byte for byte against that pair, which is tested against the former Jinja
-    loop, in tests/report/test_table_rows.py). The sample page draws a row per listed variant: building a
-    24-key dict per variant and reading it back cost as much as writing the row. Every input-derived value is
-    escaped (``values.html_text``, markupsafe.escape's bytes); only our own constant markup is joined around it."""
+    """The variant table's body: ``table_rows.variant_table_rows(variant_rows(variants, ctdna))``, without the
+    row dicts (tested byte for byte against that pair, which is tested against the former Jinja loop, in
+    tests/report/test_table_rows.py). The sample page draws a row per listed variant: building a 24-key dict per
+    variant and reading it back cost as much as writing the row, and so did a call per cell to read each value
+    as text and to escape it. So the first pass reads each variant's text fields at once (a value that is
+    already a str is taken as it is, anything else goes through ``values.as_text``) and collects every cell's
+    text; all cells are escaped together (``values.html_texts``: markupsafe.escape's bytes); the second pass
+    joins our own constant markup around the escaped cells. Every input-derived value is escaped."""
     from alkannot.report.numbers import fmt_num, fmt_vaf
-    from alkannot.report.table_rows import hgvs_text
-    from alkannot.report.values import html_text as e
+    from alkannot.report.values import html_texts
     from alkannot.report.wording import flag_label
 
     lod_index = hotspot_index(ctdna)
-    out = []
+    cells: list[str] = []  # every row's escaped cells, in the order the second pass takes them
+    shape = []  # per row: (annotated, ch, kinase domain, alt_reads given, number of flags)
+    keys = _VARIANT_TEXT_KEYS
     for v in map(_dict, _list(variants)):
         get = v.get
-        short = _text(get("protein_short"))
-        spec = _text(get("specimen_filter"))
-        words = _text(get("filter")) or "—"
+        (gene, short, chrom, pos, ref, alt, transcript, hgvsc, hgvsp, consequence, exon, region, spec, filt, ch,
+         ch_evidence, reason) = [x if x.__class__ is str else _text(x) for x in map(get, keys)]
+        words = filt or "—"
         if get("filter_pass") is False:
             words += " (caller FILTER not passing: shown, not used for verdicts)"
         elif spec:
             words += " · " + ("passes specimen filters" if spec == "pass" else flag_label(spec))
-        ch = _text(get("ch_status"))
         flags = [flag_label(f) for f in _list(get("flags"))]
         if ch:
             flags.append(flag_label(ch))
-        alias = ", ".join([_text(a) for a in _list(get("protein_aliases"))])
-        exon, region, ch_evidence = _text(get("exon")), _text(get("alk_region")), _text(get("ch_evidence"))
         alt_reads = get("alt_reads")
         annotated = get("status") != "not_annotated"
+        shape.append((annotated, ch, get("alk_kinase_domain"), alt_reads is not None, len(flags)))
+        cells += (gene or "—", short or "—", ", ".join([_text(a) for a in _list(get("protein_aliases"))]),
+                  f"{chrom}:{pos} {ref}>{alt}", f"{transcript}:{hgvsc}", hgvsp,
+                  (consequence or "—").replace("_", " "), exon, region, fmt_vaf(get("vaf")),
+                  fmt_num(get("depth")), fmt_num(alt_reads) if alt_reads is not None else "",
+                  fmt_vaf(get("lod") if "lod" in v else lod_index.get(short, {}).get("lod")), words,
+                  ch_evidence, "" if annotated else (reason or "no reason given").replace("_", " "))
+        cells += flags
+    cells = html_texts(cells)
+    out = []
+    i = 0
+    for annotated, ch, kinase, has_alt_reads, n_flags in shape:
+        (gene, short, alias, locus, tx_c, hgvsp, consequence, exon, region, vaf, depth, alt_reads, lod, words,
+         ch_evidence, reason) = cells[i:i + 16]
+        flags = cells[i + 16:i + 16 + n_flags]
+        i += 16 + n_flags
         out.append("".join([
             '<tr class="', "" if annotated else "not-annotated", " ch" if ch else "", '">\n',
-            "<td>", e(_text(get("gene")) or "—"),
-            '<br><span class="tag">kinase domain</span>' if get("alk_kinase_domain") else "", "</td>\n",
-            "<td><strong>", e(short or "—"), "</strong>",
-            f' <span class="alias">(published as {e(alias)})</span>' if alias else "",
-            '<br><span class="mono">',
-            hgvs_text(f"{_text(get('chrom'))}:{_text(get('pos'))} {_text(get('ref'))}>{_text(get('alt'))}"),
-            "</span></td>\n",
-            '<td class="mono">', hgvs_text(_text(get("transcript")), _text(get("hgvsc"))), "<br>",
-            hgvs_text(_text(get("hgvsp"))), "</td>\n",
-            "<td>", e((_text(get("consequence")) or "—").replace("_", " ")),
-            f"<br>exon {e(exon)}" if exon else "", f"<br>{e(region)}" if region else "", "</td>\n",
-            '<td class="num">', e(fmt_vaf(get("vaf"))), "</td>\n",
-            '<td class="num">', e(fmt_num(get("depth"))),
-            f" ({e(fmt_num(alt_reads))})" if alt_reads is not None else "", "</td>\n",
-            '<td class="num">', e(fmt_vaf(get("lod") if "lod" in v else lod_index.get(short, {}).get("lod"))),
-            "</td>\n",
-            "<td>", e(words), "</td>\n",
-            "<td>", "".join([f'<span class="tag">{e(f)}</span> ' for f in flags]), "" if flags else "—",
-            f"<br><small>{e(ch_evidence)}</small>" if ch_evidence else "", "</td>\n",
-            "<td>", "annotated" if annotated else
-            f'<strong>not annotated</strong>: {e((_text(get("reason")) or "no reason given").replace("_", " "))}',
-            "</td>\n",
+            "<td>", gene, '<br><span class="tag">kinase domain</span>' if kinase else "", "</td>\n",
+            "<td><strong>", short, "</strong>",
+            f' <span class="alias">(published as {alias})</span>' if alias else "",
+            '<br><span class="mono">', _hgvs_escaped(locus), "</span></td>\n",
+            '<td class="mono">', _hgvs_escaped(tx_c), "<br>", _hgvs_escaped(hgvsp), "</td>\n",
+            "<td>", consequence, f"<br>exon {exon}" if exon else "", f"<br>{region}" if region else "", "</td>\n",
+            '<td class="num">', vaf, "</td>\n",
+            '<td class="num">', depth, f" ({alt_reads})" if has_alt_reads else "", "</td>\n",
+            '<td class="num">', lod, "</td>\n",
+            "<td>", words, "</td>\n",
+            "<td>", "".join([f'<span class="tag">{f}</span> ' for f in flags]), "" if flags else "—",
+            f"<br><small>{ch_evidence}</small>" if ch_evidence else "", "</td>\n",
+            "<td>", f"<strong>not annotated</strong>: {reason}" if not annotated else "annotated", "</td>\n",
             "</tr>\n",
         ]))
     return Markup("".join(out))
+
+
+def _hgvs_escaped(text: str) -> str:
+    """``table_rows.hgvs_text`` for parts already joined on ':' and escaped (escaping keeps every ':'). Without an
+    empty token (the usual case) every ':' becomes a token boundary, one replace."""
+    if text and text[0] != ":" and text[-1] != ":" and "::" not in text:
+        return '<span class="hgvs"><span class="tok">' + text.replace(":", '</span>:<wbr><span class="tok">') \
+            + "</span></span>"
+    tokens = [x for x in text.split(":") if x]
+    if not tokens:
+        return "—"
+    return '<span class="hgvs"><span class="tok">' + '</span>:<wbr><span class="tok">'.join(tokens) + "</span></span>"
 
 
 def compound_rows(compounds) -> list[dict]:
