@@ -377,3 +377,82 @@ def test_texts_escaped_together_are_each_escaped(texts):
     from alkannot.report.values import html_texts
 
     assert html_texts(list(texts)) == [str(escape(t)) for t in texts]
+
+
+def test_number_formats_fast_paths_are_the_general_path():
+    """fmt_vaf/fmt_num take a plain float/int without as_float: the same text as through it."""
+    from alkannot.report.svg import as_float
+
+    def vaf(v):
+        x = as_float(v)
+        if x is None:
+            return "—" if v in (None, "") else str(v)
+        return f"{x * 100:.2f}%" if x < 0.1 else f"{x * 100:.1f}%"
+
+    def num(v, digits=0):
+        x = as_float(v)
+        if x is None:
+            return "—" if v in (None, "") else str(v)
+        return f"{x:,.0f}" if digits == 0 else f"{x:,.{digits}f}"
+
+    values = [None, "", 0, 1, -3, 7, 2**53 + 1, 10**20, 0.0, -0.0, 0.05, 0.0999999, 0.1, 0.1234, 1.5, 1e300,
+              float("nan"), float("inf"), -float("inf"), True, False, "12", "<b>", "0.3", [], {}]
+    for v in values:
+        assert fmt_vaf(v) == vaf(v), v
+        for d in (0, 1, 2):
+            assert fmt_num(v, d) == num(v, d), (v, d)
+
+
+def _tier_rows_before(data, citer):
+    """wording.tier_rows as it was before the no-basis fast path (the reference)."""
+    from alkannot.report.values import as_dict as _d
+    from alkannot.report.values import as_list as _l
+    from alkannot.report.values import as_text as _t
+    from alkannot.report.wording import _finding_words, _tier_rule_words
+
+    out = []
+    review_label: list[str] = []
+    for t in map(_d, _l(_d(data).get("evidence_tiers"))):
+        basis = [_t(b) for b in _l(t.get("basis"))]
+        n = t.get("n_basis") or len(basis)
+        civic = [b.split(" (")[0].removeprefix("CIViC ") for b in basis if b.startswith("CIViC")]
+        review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
+        parts = []
+        if review:
+            if not review_label:
+                review_label.append(citer.label("tabbo2020"))
+            parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({review_label[0]})")
+        if civic:
+            parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
+        out.append({"finding": _finding_words(_t(t.get("finding"))),
+                    "kind": _t(t.get("kind")).replace("alk_", "ALK ").replace("_", " "),
+                    "label": _t(t.get("label")), "rule": _tier_rule_words(_t(t.get("rule"))),
+                    "basis": "; ".join(parts) or "no evidence in any source"})
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tier_rows_are_the_former_rows(seed):
+    from alkannot.report.readable import Citer, load_references
+    from alkannot.report.wording import tier_rows
+
+    rng = random.Random(seed)
+    bases = [None, [], (), "", 0, ["T1.x"], ["CIViC EID1 (B)", "T1.y"], ("CIViC EID2 (A)",), [None, 3, HOSTILE[0]],
+             "not a list", {"a": 1}]
+    tiers = [{k: rng.choice([_text(rng), None, 5, "alk_mutation", "co_alteration", "civic-ab-nsclc", "no-evidence"])
+              for k in ("finding", "kind", "label", "rule") if rng.random() < 0.9}
+             | {"basis": rng.choice(bases), "n_basis": rng.choice([None, 0, 1, 3, 9, "2"])}
+             for _ in range(40)] + ["not a dict", None]
+    data = {"evidence_tiers": tiers}
+    new, old = Citer(load_references(None)), Citer(load_references(None))
+
+    def outcome(f, citer):
+        try:
+            return f(data, citer)
+        except TypeError as e:  # a text n_basis beside an empty basis fails as it did
+            return type(e)
+
+    assert outcome(tier_rows, new) == outcome(_tier_rows_before, old)
+    assert new.entries() == old.entries()
+    data = {"evidence_tiers": [t for t in tiers if not isinstance(t, dict) or not isinstance(t["n_basis"], str)]}
+    assert tier_rows(data, new) == _tier_rows_before(data, old)

@@ -884,10 +884,16 @@ def tier_rows(data: dict, citer: Citer) -> list[dict]:
     out = []
     review_label: list[str] = []  # citer.label('tabbo2020'), cited when first needed (citation order as before)
     for t in map(_d, _l(_d(data).get("evidence_tiers"))):
-        basis = [_t(b) for b in _l(t.get("basis"))]
-        n = t.get("n_basis") or len(basis)
-        civic = [b.split(" (")[0].removeprefix("CIViC ") for b in basis if b.startswith("CIViC")]
-        review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
+        get = t.get
+        raw = get("basis")
+        # most tiers of a panel sample have no basis ("no-evidence"): no lists to make for them
+        basis = [_t(b) for b in _l(raw)] if raw else []
+        n = get("n_basis") or len(basis)
+        if basis:
+            civic = [b.split(" (")[0].removeprefix("CIViC ") for b in basis if b.startswith("CIViC")]
+            review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
+        else:
+            civic, review = [], n - len(basis)  # n itself, as a number (the same error as before if not)
         parts = []
         if review:
             if not review_label:
@@ -895,11 +901,16 @@ def tier_rows(data: dict, citer: Citer) -> list[dict]:
             parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({review_label[0]})")
         if civic:
             parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
-        out.append({"finding": _finding_words(_t(t.get("finding"))),
-                    "kind": _t(t.get("kind")).replace("alk_", "ALK ").replace("_", " "),
-                    "label": _t(t.get("label")), "rule": _tier_rule_words(_t(t.get("rule"))),
+        out.append({"finding": _finding_words(_t(get("finding"))), "kind": _tier_kind_words(_t(get("kind"))),
+                    "label": _t(get("label")), "rule": _tier_rule_words(_t(get("rule"))),
                     "basis": "; ".join(parts) or "no evidence in any source"})
     return out
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _tier_kind_words(kind: str) -> str:
+    """An evidence-tier kind ('alk_mutation', 'co_alteration') in words (pure; remembered per process)."""
+    return kind.replace("alk_", "ALK ").replace("_", " ")
 
 
 @lru_cache(maxsize=TEXT_MEMO_MAX)
