@@ -370,7 +370,8 @@ def test_hgvs_of_escaped_text_is_hgvs_text():
 
 
 @pytest.mark.parametrize("texts", [[], [""], ["", ""], HOSTILE, ["a\0b", "<c>"], ["\0"], ["x", "\0<\0", ""],
-                                   [chr(i) for i in range(256)]])
+                                   [chr(i) for i in range(256)], ["<a>", Markup("<b>"), "c"], ["<", 3, None, 1.5],
+                                   [Markup("x&amp;y")]])
 def test_texts_escaped_together_are_each_escaped(texts):
     from markupsafe import escape
 
@@ -456,3 +457,19 @@ def test_tier_rows_are_the_former_rows(seed):
     assert new.entries() == old.entries()
     data = {"evidence_tiers": [t for t in tiers if not isinstance(t, dict) or not isinstance(t["n_basis"], str)]}
     assert tier_rows(data, new) == _tier_rows_before(data, old)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_trail_tier_lines_are_the_former_lines(seed):
+    from alkannot.report.readable import evidence_trail
+    from alkannot.report.values import as_dict as _d
+    from alkannot.report.values import as_list as _l
+    from alkannot.report.values import as_text as _t
+
+    rng = random.Random(seed)
+    tiers = [{k: rng.choice([_text(rng), None, 5]) for k in ("finding", "label", "rule") if rng.random() < 0.9}
+             | {"basis": rng.choice([None, [], (), "", 0, ["T1.x", None, 3], ("CIViC EID2 (A)",), "text", {"a": 1}])}
+             for _ in range(30)] + ["not a dict", None]
+    before = [f"{_t(t.get('finding'))}: {_t(t.get('label'))} by rule {_t(t.get('rule'))}; basis "
+              + ", ".join(map(_t, _l(t.get("basis")))) for t in map(_d, tiers)]
+    assert evidence_trail({"evidence_tiers": tiers}) == [{"title": "evidence tiers", "lines": before}]

@@ -78,6 +78,15 @@ def depth_note(data: dict) -> dict:
     }
 
 
+def _tier_trail_line(t: dict) -> str:
+    """One evidence tier as the trail records it. A panel sample has a couple of hundred tiers, most of them
+    without a basis: their line is made without the join (the same text)."""
+    get = t.get
+    basis = get("basis")
+    return (f"{_t(get('finding'))}: {_t(get('label'))} by rule {_t(get('rule'))}; basis "
+            + (", ".join(map(_t, _l(basis))) if basis else ""))
+
+
 def evidence_trail(data: dict) -> list[dict]:
     """Everything the engine recorded, verbatim, for the collapsed appendix: [{title, lines}]."""
     out = []
@@ -132,8 +141,7 @@ def evidence_trail(data: dict) -> list[dict]:
     if fa:
         out.append({"title": "fusion assessment", "lines": [
             f"status {_t(fa.get('status'))}, sources {', '.join(map(_t, _l(fa.get('sources'))))}: {_t(fa.get('summary'))}"]})
-    tiers = [f"{_t(t.get('finding'))}: {_t(t.get('label'))} by rule {_t(t.get('rule'))}; basis "
-             + ", ".join(map(_t, _l(t.get("basis")))) for t in map(_d, _l(data.get("evidence_tiers")))]
+    tiers = [_tier_trail_line(t) for t in map(_d, _l(data.get("evidence_tiers")))]
     if tiers:
         out.append({"title": "evidence tiers", "lines": tiers})
     un = [f"{_t(_d(u).get('variant_ref'))} {_t(_d(u).get('gene'))}: {_t(_d(u).get('reason'))}"
