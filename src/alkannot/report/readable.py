@@ -156,7 +156,7 @@ def readable_view(data: dict, resources: Path | None = None) -> dict:
     citer = Citer(load_references(resources))
     findings = w.key_findings(data, citer)
     explain = w.reasons_for(data, citer)
-    res, prog, unknown = w.split_mechanisms(data)
+    res, prog, unknown = w.split_mechanisms(data, citer)
     mech_cites = {m["label"]: "; ".join(dict.fromkeys(c for e in m["evidence"]
                                                      for c in citer.cite(_t(_d(e).get("source")))))
                   for m in res + prog}

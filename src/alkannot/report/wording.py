@@ -224,11 +224,22 @@ def _mechanism_words(name: str) -> tuple[str, bool, bool]:
     return label, tail == "prognostic", tail != "not in the knowledge base"
 
 
-def split_mechanisms(data: dict) -> tuple[list[dict], list[dict], list[dict]]:
-    """(resistance mechanisms, prognostic findings, findings the knowledge base does not cover)."""
+def split_mechanisms(data: dict, citer: Citer | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+    """(resistance mechanisms, prognostic findings, findings the knowledge base does not cover).
+
+    With ``citer`` (one report's), made once per report and data dict, like ``explained``: the key findings,
+    the drug explanations of drugs without evidence and the page's mechanism list all read it (the callers only
+    read the lists and their dicts)."""
+    if citer is not None:
+        key = ("split_mechanisms", id(data))
+        hit = citer.memo.get(key)
+        if hit is not None and hit[0] is data:
+            return hit[1]
     res, prog, unknown = [], [], []
     for m in map(mechanism_phrase, _l(_d(data).get("mechanisms"))):
         (prog if m["prognostic"] else unknown if not m["in_kb"] else res).append(m)
+    if citer is not None:
+        citer.memo[key] = (data, (res, prog, unknown))
     return res, prog, unknown
 
 
@@ -324,7 +335,7 @@ def drug_explanation(drug: str, d: dict, data: dict, citer: Citer) -> dict:
                 else "Not known: no ALK mutation found, so no mutation-specific evidence applies")
         head += " (unknown is not sensitive)"
         short = "no well-supported evidence (unknown is not sensitive)"
-        off = [m["label"] for m in split_mechanisms(data)[0] if m["type"] in ("off_target", "histologic")]
+        off = [m["label"] for m in split_mechanisms(data, citer)[0] if m["type"] in ("off_target", "histologic")]
         if off and not muts:
             short = f"no ALK mutation called; ALK-independent finding: {words_list(off)} (unknown is not sensitive)"
     else:
@@ -542,7 +553,7 @@ def key_findings(data: dict, citer: Citer) -> dict:
                    if n in drugs and _t(_d(drugs[n]).get("verdict")) not in (*heads, "uncertain")]
         if unknown:
             out.append(f"Not known (no well-supported evidence; not the same as sensitive): {words_list(unknown)}.")
-    res, prog, _ = split_mechanisms(data)
+    res, prog, _ = split_mechanisms(data, citer)
     weak_ids = {i.strip() for d in _d(data.get("drugs")).values() for n in map(_t, _l(_d(d).get("notes")))
                 if "weak evidence" in n for b in re.findall(r"\[([^\]]+)\]", n) for i in b.split(",")}
     off = []
