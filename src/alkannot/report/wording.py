@@ -238,9 +238,10 @@ def split_mechanisms(data: dict, citer: Citer | None = None) -> tuple[list[dict]
     res, prog, unknown = [], [], []
     for m in map(mechanism_phrase, _l(_d(data).get("mechanisms"))):
         (prog if m["prognostic"] else unknown if not m["in_kb"] else res).append(m)
+    out = (res, prog, unknown)
     if citer is not None:
-        citer.memo[key] = (data, (res, prog, unknown))
-    return res, prog, unknown
+        citer.memo[key] = (data, out)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
