@@ -251,6 +251,13 @@ def variant_rows(variants, ctdna: dict) -> list[dict]:
     return rows
 
 
+_KINASE_TAG = '<br><span class="tag">kinase domain</span>'
+# One row of the variant table: our own markup around the escaped cells (variant_table_html fills it with %,
+# so a '%' in a cell is a value, never a directive).
+_VARIANT_ROW = ('<tr class="%s%s">\n<td>%s%s</td>\n<td><strong>%s</strong>%s<br><span class="mono">%s</span></td>\n'
+                '<td class="mono">%s<br>%s</td>\n<td>%s%s%s</td>\n<td class="num">%s</td>\n'
+                '<td class="num">%s%s</td>\n<td class="num">%s</td>\n<td>%s</td>\n<td>%s%s</td>\n<td>%s</td>\n'
+                "</tr>\n")
 # The variant fields the table shows as text, read in one go per variant (``_VARIANT_TEXT``'s order).
 _VARIANT_TEXT_KEYS = ("gene", "protein_short", "chrom", "pos", "ref", "alt", "transcript", "hgvsc", "hgvsp",
                       "consequence", "exon", "alk_region", "specimen_filter", "filter", "ch_status", "ch_evidence",
@@ -304,23 +311,16 @@ def variant_table_html(variants, ctdna: dict) -> Markup:
          ch_evidence, reason) = cells[i:i + 16]
         flags = cells[i + 16:i + 16 + n_flags]
         i += 16 + n_flags
-        out.append("".join([
-            '<tr class="', "" if annotated else "not-annotated", " ch" if ch else "", '">\n',
-            "<td>", gene, '<br><span class="tag">kinase domain</span>' if kinase else "", "</td>\n",
-            "<td><strong>", short, "</strong>",
-            f' <span class="alias">(published as {alias})</span>' if alias else "",
-            '<br><span class="mono">', _hgvs_escaped(locus), "</span></td>\n",
-            '<td class="mono">', _hgvs_escaped(tx_c), "<br>", _hgvs_escaped(hgvsp), "</td>\n",
-            "<td>", consequence, f"<br>exon {exon}" if exon else "", f"<br>{region}" if region else "", "</td>\n",
-            '<td class="num">', vaf, "</td>\n",
-            '<td class="num">', depth, f" ({alt_reads})" if has_alt_reads else "", "</td>\n",
-            '<td class="num">', lod, "</td>\n",
-            "<td>", words, "</td>\n",
-            "<td>", "".join([f'<span class="tag">{f}</span> ' for f in flags]), "" if flags else "—",
-            f"<br><small>{ch_evidence}</small>" if ch_evidence else "", "</td>\n",
-            "<td>", f"<strong>not annotated</strong>: {reason}" if not annotated else "annotated", "</td>\n",
-            "</tr>\n",
-        ]))
+        out.append(_VARIANT_ROW % (
+            "" if annotated else "not-annotated", " ch" if ch else "",
+            gene, _KINASE_TAG if kinase else "",
+            short, f' <span class="alias">(published as {alias})</span>' if alias else "", _hgvs_escaped(locus),
+            _hgvs_escaped(tx_c), _hgvs_escaped(hgvsp),
+            consequence, f"<br>exon {exon}" if exon else "", f"<br>{region}" if region else "",
+            vaf, depth, f" ({alt_reads})" if has_alt_reads else "", lod, words,
+            "".join([f'<span class="tag">{f}</span> ' for f in flags]) if flags else "—",
+            f"<br><small>{ch_evidence}</small>" if ch_evidence else "",
+            "annotated" if annotated else f"<strong>not annotated</strong>: {reason}"))
     return Markup("".join(out))
 
 
