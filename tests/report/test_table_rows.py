@@ -103,7 +103,16 @@ def test_hostile_text_is_escaped_and_hgvs_unchanged():
 
 
 def test_the_sample_template_uses_the_python_rows():
+    """The page's variant table is html.variant_table_html's (tested against variant_table_rows below); the
+    template keeps variant_table_rows as a global for other templates."""
+    from alkannot.report.html import sample_view
+
     assert environment().globals["variant_table_rows"] is variant_table_rows
+    source = environment().loader.get_source(environment(), "sample.html.j2")[0]
+    assert "{{ v.variant_table }}" in source and "row.gene" not in source
+    variants = _variants(20, 3)
+    v = sample_view({"variants": variants}, [])
+    assert v["variant_table"] == variant_table_rows(variant_rows(variants, {})) and v["variants"] == variants
 
 
 def test_text_escape_is_markupsafes():

@@ -3,7 +3,8 @@
 The file carries its CSS and SVG inline and no script, under a Content-Security-Policy that forbids every
 fetch, so it opens the same from a USB stick as from a web server. Everything from the input dict is
 treated as hostile text: Jinja2 autoescaping is on, no template uses ``|safe``, the SVG builders escape
-what they draw, and so do the long tables' row builders (report/table_rows.py: markupsafe.escape per value). Missing or empty sections render as "not assessed"; nothing here invents a result.
+what they draw, and so do the long tables' row builders (report/table_rows.py and variant_table_html here:
+markupsafe.escape's bytes per value). Missing or empty sections render as "not assessed"; nothing here invents a result.
 """
 
 from __future__ import annotations
