@@ -482,3 +482,21 @@ def test_trail_tier_lines_are_the_former_lines(seed):
     before = [f"{_t(t.get('finding'))}: {_t(t.get('label'))} by rule {_t(t.get('rule'))}; basis "
               + ", ".join(map(_t, _l(t.get("basis")))) for t in map(_d, tiers)]
     assert evidence_trail({"evidence_tiers": tiers}) == [{"title": "evidence tiers", "lines": before}]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_co_alteration_cites_are_the_former_cites(seed):
+    from alkannot.report.readable import Citer, _co_cite, load_references
+    from alkannot.report.values import as_dict as _d
+    from alkannot.report.values import as_text as _t
+
+    rng = random.Random(seed)
+    sources = ["tabbo2020", "tabbo2020; tabbo2020", "tabbo2020:ref8; tabbo2020:ref17", "co_alterations.yaml", "",
+               None, HOSTILE[0], "tabbo2020:ref8, tabbo2020:ref8", 7]
+    lists = [[rng.choice([{"source": rng.choice(sources)}, "text", None, {}]) for _ in range(rng.randrange(4))]
+             for _ in range(40)]
+    new, old = Citer(load_references(None)), Citer(load_references(None))
+    for ev in lists:
+        before = "; ".join(dict.fromkeys(lbl for e in ev for lbl in old.cite(_t(_d(e).get("source")))))
+        assert _co_cite(ev, new) == before
+    assert new.entries() == old.entries()

@@ -151,6 +151,14 @@ def evidence_trail(data: dict) -> list[dict]:
     return out
 
 
+def _co_cite(evidence: list, citer: Citer) -> str:
+    """One co-alteration's citation: its evidence sources' labels, each once, in order. Most co-alterations
+    have one statement, whose labels ``Citer.cite`` already gives each once: no second de-duplication for it."""
+    if len(evidence) == 1:
+        return "; ".join(citer.cite(_t(_d(evidence[0]).get("source"))))
+    return "; ".join(dict.fromkeys(lbl for e in evidence for lbl in citer.cite(_t(_d(e).get("source")))))
+
+
 def readable_view(data: dict, resources: Path | None = None) -> dict:
     data = _d(data)
     citer = Citer(load_references(resources))
@@ -160,9 +168,8 @@ def readable_view(data: dict, resources: Path | None = None) -> dict:
     mech_cites = {m["label"]: "; ".join(dict.fromkeys(c for e in m["evidence"]
                                                      for c in citer.cite(_t(_d(e).get("source")))))
                   for m in res + prog}
-    co = [{"gene": _t(c.get("gene")), "cite": "; ".join(dict.fromkeys(
-        lbl for e in _l(c.get("evidence")) for lbl in citer.cite(_t(_d(e).get("source")))))}
-        for c in map(_d, _l(data.get("co_alterations")))]
+    co = [{"gene": _t(c.get("gene")), "cite": _co_cite(_l(c.get("evidence")), citer)}
+          for c in map(_d, _l(data.get("co_alterations")))]
     options = w.therapy_options(data, citer)
     flags = [w.as_sentence(w.humanise(_t(_d(f).get("message")) if isinstance(f, dict) else _t(f), citer))
              for f in _l(_d(data.get("therapy_context")).get("flags"))]
