@@ -103,7 +103,16 @@ def test_hostile_text_is_escaped_and_hgvs_unchanged():
 
 
 def test_the_sample_template_uses_the_python_rows():
+    """The page's variant table is html.variant_table_html's (tested against variant_table_rows below); the
+    template keeps variant_table_rows as a global for other templates."""
+    from alkannot.report.html import sample_view
+
     assert environment().globals["variant_table_rows"] is variant_table_rows
+    source = environment().loader.get_source(environment(), "sample.html.j2")[0]
+    assert "{{ v.variant_table }}" in source and "row.gene" not in source
+    variants = _variants(20, 3)
+    v = sample_view({"variants": variants}, [])
+    assert v["variant_table"] == variant_table_rows(variant_rows(variants, {})) and v["variants"] == variants
 
 
 def test_text_escape_is_markupsafes():
@@ -344,3 +353,150 @@ def test_resource_reference_and_findings_loops_are_the_jinja_loops_bytes(seed):
         out = env.from_string(py).render(r=r)
         assert out == env.from_string(jinja).render(r=r)
         assert "<script>" not in out and "<svg" not in out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_one_pass_variant_table_is_the_rows_pair(seed):
+    """html.variant_table_html (what the sample page draws) == variant_table_rows(variant_rows(...)), the pair
+    tested against the Jinja loop above, on random and hostile variants (and non-dict items, a missing list)."""
+    from alkannot.report.html import variant_table_html
+
+    ctdna = {"hotspot_coverage": [{"mutation": "G1202R", "lod": 0.01}, {"mutation": HOSTILE[0], "lod": HOSTILE[1]},
+                                  {"mutation": "L1196M/Q", "lod": "<i>"}]}
+    variants = _variants(80, seed) + ["not a dict", None, {}, {"protein_short": "L1196Q"}]
+    for vs, cd in [(variants, ctdna), (variants, {}), (None, ctdna), ("text", None)]:
+        assert str(variant_table_html(vs, cd)) == str(variant_table_rows(variant_rows(vs, cd or {})))
+    assert "<script>" not in str(variant_table_html(variants, ctdna))
+
+
+def test_hgvs_of_escaped_text_is_hgvs_text():
+    from alkannot.report.html import _hgvs_escaped
+    from alkannot.report.table_rows import _e, hgvs_text
+
+    for parts in [("NM_004304.5", "c.3604G>A"), ("",), (":",), ("a::b:",), (":a",), ("a:",), ("a", ""), ("", "b"),
+                  (HOSTILE[0], HOSTILE[3]), ("chr2:29443695 G>A",), ("p.(Gly1202Arg)",)]:
+        assert _hgvs_escaped(_e(":".join(parts))) == hgvs_text(*parts)
+
+
+@pytest.mark.parametrize("texts", [[], [""], ["", ""], HOSTILE, ["a\0b", "<c>"], ["\0"], ["x", "\0<\0", ""],
+                                   [chr(i) for i in range(256)], ["<a>", Markup("<b>"), "c"], ["<", 3, None, 1.5],
+                                   [Markup("x&amp;y")]])
+def test_texts_escaped_together_are_each_escaped(texts):
+    from markupsafe import escape
+
+    from alkannot.report.values import html_texts
+
+    assert html_texts(list(texts)) == [str(escape(t)) for t in texts]
+
+
+def test_number_formats_fast_paths_are_the_general_path():
+    """fmt_vaf/fmt_num take a plain float/int without as_float: the same text as through it."""
+    from alkannot.report.svg import as_float
+
+    def vaf(v):
+        x = as_float(v)
+        if x is None:
+            return "—" if v in (None, "") else str(v)
+        return f"{x * 100:.2f}%" if x < 0.1 else f"{x * 100:.1f}%"
+
+    def num(v, digits=0):
+        x = as_float(v)
+        if x is None:
+            return "—" if v in (None, "") else str(v)
+        return f"{x:,.0f}" if digits == 0 else f"{x:,.{digits}f}"
+
+    values = [None, "", 0, 1, -3, 7, 2**53 + 1, 10**20, 0.0, -0.0, 0.05, 0.0999999, 0.1, 0.1234, 1.5, 1e300,
+              float("nan"), float("inf"), -float("inf"), True, False, "12", "<b>", "0.3", [], {}]
+    for v in values:
+        assert fmt_vaf(v) == vaf(v), v
+        for d in (0, 1, 2):
+            assert fmt_num(v, d) == num(v, d), (v, d)
+
+
+def _tier_rows_before(data, citer):
+    """wording.tier_rows as it was before the no-basis fast path (the reference)."""
+    from alkannot.report.values import as_dict as _d
+    from alkannot.report.values import as_list as _l
+    from alkannot.report.values import as_text as _t
+    from alkannot.report.wording import _finding_words, _tier_rule_words
+
+    out = []
+    review_label: list[str] = []
+    for t in map(_d, _l(_d(data).get("evidence_tiers"))):
+        basis = [_t(b) for b in _l(t.get("basis"))]
+        n = t.get("n_basis") or len(basis)
+        civic = [b.split(" (")[0].removeprefix("CIViC ") for b in basis if b.startswith("CIViC")]
+        review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
+        parts = []
+        if review:
+            if not review_label:
+                review_label.append(citer.label("tabbo2020"))
+            parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({review_label[0]})")
+        if civic:
+            parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
+        out.append({"finding": _finding_words(_t(t.get("finding"))),
+                    "kind": _t(t.get("kind")).replace("alk_", "ALK ").replace("_", " "),
+                    "label": _t(t.get("label")), "rule": _tier_rule_words(_t(t.get("rule"))),
+                    "basis": "; ".join(parts) or "no evidence in any source"})
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tier_rows_are_the_former_rows(seed):
+    from alkannot.report.readable import Citer, load_references
+    from alkannot.report.wording import tier_rows
+
+    rng = random.Random(seed)
+    bases = [None, [], (), "", 0, ["T1.x"], ["CIViC EID1 (B)", "T1.y"], ("CIViC EID2 (A)",), [None, 3, HOSTILE[0]],
+             "not a list", {"a": 1}]
+    tiers = [{k: rng.choice([_text(rng), None, 5, "alk_mutation", "co_alteration", "civic-ab-nsclc", "no-evidence"])
+              for k in ("finding", "kind", "label", "rule") if rng.random() < 0.9}
+             | {"basis": rng.choice(bases), "n_basis": rng.choice([None, 0, 1, 3, 9, "2"])}
+             for _ in range(40)] + ["not a dict", None]
+    data = {"evidence_tiers": tiers}
+    new, old = Citer(load_references(None)), Citer(load_references(None))
+
+    def outcome(f, citer):
+        try:
+            return f(data, citer)
+        except TypeError as e:  # a text n_basis beside an empty basis fails as it did
+            return type(e)
+
+    assert outcome(tier_rows, new) == outcome(_tier_rows_before, old)
+    assert new.entries() == old.entries()
+    data = {"evidence_tiers": [t for t in tiers if not isinstance(t, dict) or not isinstance(t["n_basis"], str)]}
+    assert tier_rows(data, new) == _tier_rows_before(data, old)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_trail_tier_lines_are_the_former_lines(seed):
+    from alkannot.report.readable import evidence_trail
+    from alkannot.report.values import as_dict as _d
+    from alkannot.report.values import as_list as _l
+    from alkannot.report.values import as_text as _t
+
+    rng = random.Random(seed)
+    tiers = [{k: rng.choice([_text(rng), None, 5]) for k in ("finding", "label", "rule") if rng.random() < 0.9}
+             | {"basis": rng.choice([None, [], (), "", 0, ["T1.x", None, 3], ("CIViC EID2 (A)",), "text", {"a": 1}])}
+             for _ in range(30)] + ["not a dict", None]
+    before = [f"{_t(t.get('finding'))}: {_t(t.get('label'))} by rule {_t(t.get('rule'))}; basis "
+              + ", ".join(map(_t, _l(t.get("basis")))) for t in map(_d, tiers)]
+    assert evidence_trail({"evidence_tiers": tiers}) == [{"title": "evidence tiers", "lines": before}]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_co_alteration_cites_are_the_former_cites(seed):
+    from alkannot.report.readable import Citer, _co_cite, load_references
+    from alkannot.report.values import as_dict as _d
+    from alkannot.report.values import as_text as _t
+
+    rng = random.Random(seed)
+    sources = ["tabbo2020", "tabbo2020; tabbo2020", "tabbo2020:ref8; tabbo2020:ref17", "co_alterations.yaml", "",
+               None, HOSTILE[0], "tabbo2020:ref8, tabbo2020:ref8", 7]
+    lists = [[rng.choice([{"source": rng.choice(sources)}, "text", None, {}]) for _ in range(rng.randrange(4))]
+             for _ in range(40)]
+    new, old = Citer(load_references(None)), Citer(load_references(None))
+    for ev in lists:
+        before = "; ".join(dict.fromkeys(lbl for e in ev for lbl in old.cite(_t(_d(e).get("source")))))
+        assert _co_cite(ev, new) == before
+    assert new.entries() == old.entries()

@@ -65,3 +65,20 @@ def test_citer_labels_once_per_source_but_records_every_key():
     labels = c.cite("tabbo2020:ref8")
     labels.append("mutated by the caller")
     assert "mutated by the caller" not in c.cite("tabbo2020:ref8")
+
+
+def test_mechanisms_split_once_per_report_and_data():
+    """wording.split_mechanisms with a report's Citer: the same lists for the same data dict (made once), what it
+    makes without one, and made again for another dict (even one equal to it)."""
+    from alkannot.report.readable import Citer, load_references
+    from alkannot.report.wording import split_mechanisms
+
+    data = {"mechanisms": [{"name": "ALK:G1202R", "type": "on_target"}, {"name": "TP53:mutation (prognostic)"},
+                           {"name": "ALK X1 (not in the knowledge base)"}, "not a dict", None]}
+    citer = Citer(load_references(None))
+    first = split_mechanisms(data, citer)
+    assert first == split_mechanisms(data) and [len(x) for x in first] == [3, 1, 1]
+    assert split_mechanisms(data, citer) is first
+    other = {"mechanisms": list(data["mechanisms"])}
+    assert split_mechanisms(other, citer) is not first and split_mechanisms(other, citer) == first
+    assert split_mechanisms(other, Citer(load_references(None))) == first

@@ -3,7 +3,8 @@
 The file carries its CSS and SVG inline and no script, under a Content-Security-Policy that forbids every
 fetch, so it opens the same from a USB stick as from a web server. Everything from the input dict is
 treated as hostile text: Jinja2 autoescaping is on, no template uses ``|safe``, the SVG builders escape
-what they draw, and so do the long tables' row builders (report/table_rows.py: markupsafe.escape per value). Missing or empty sections render as "not assessed"; nothing here invents a result.
+what they draw, and so do the long tables' row builders (report/table_rows.py and variant_table_html here:
+markupsafe.escape's bytes per value). Missing or empty sections render as "not assessed"; nothing here invents a result.
 """
 
 from __future__ import annotations
@@ -251,6 +252,91 @@ def variant_rows(variants, ctdna: dict) -> list[dict]:
     return rows
 
 
+_KINASE_TAG = '<br><span class="tag">kinase domain</span>'
+# One row of the variant table: our own markup around the escaped cells (variant_table_html fills it with %,
+# so a '%' in a cell is a value, never a directive).
+_VARIANT_ROW = ('<tr class="%s%s">\n<td>%s%s</td>\n<td><strong>%s</strong>%s<br><span class="mono">%s</span></td>\n'
+                '<td class="mono">%s<br>%s</td>\n<td>%s%s%s</td>\n<td class="num">%s</td>\n'
+                '<td class="num">%s%s</td>\n<td class="num">%s</td>\n<td>%s</td>\n<td>%s%s</td>\n<td>%s</td>\n'
+                "</tr>\n")
+# The variant fields the table shows as text, read in one go per variant (``_VARIANT_TEXT``'s order).
+_VARIANT_TEXT_KEYS = ("gene", "protein_short", "chrom", "pos", "ref", "alt", "transcript", "hgvsc", "hgvsp",
+                      "consequence", "exon", "alk_region", "specimen_filter", "filter", "ch_status", "ch_evidence",
+                      "reason")
+
+
+def variant_table_html(variants, ctdna: dict) -> Markup:
+    """The variant table's body: ``table_rows.variant_table_rows(variant_rows(variants, ctdna))``, without the
+    row dicts (tested byte for byte against that pair, which is tested against the former Jinja loop, in
+    tests/report/test_table_rows.py). The sample page draws a row per listed variant: building a 24-key dict per
+    variant and reading it back cost as much as writing the row, and so did a call per cell to read each value
+    as text and to escape it. So the first pass reads each variant's text fields at once (a value that is
+    already a str is taken as it is, anything else goes through ``values.as_text``) and collects every cell's
+    text; all cells are escaped together (``values.html_texts``: markupsafe.escape's bytes); the second pass
+    joins our own constant markup around the escaped cells. Every input-derived value is escaped."""
+    from alkannot.report.numbers import fmt_num, fmt_vaf
+    from alkannot.report.values import html_texts
+    from alkannot.report.wording import flag_label
+
+    lod_index = hotspot_index(ctdna)
+    cells: list[str] = []  # every row's escaped cells, in the order the second pass takes them
+    shape = []  # per row: (annotated, ch, kinase domain, alt_reads given, number of flags)
+    keys = _VARIANT_TEXT_KEYS
+    for v in map(_dict, _list(variants)):
+        get = v.get
+        (gene, short, chrom, pos, ref, alt, transcript, hgvsc, hgvsp, consequence, exon, region, spec, filt, ch,
+         ch_evidence, reason) = [x if x.__class__ is str else _text(x) for x in map(get, keys)]
+        words = filt or "—"
+        if get("filter_pass") is False:
+            words += " (caller FILTER not passing: shown, not used for verdicts)"
+        elif spec:
+            words += " · " + ("passes specimen filters" if spec == "pass" else flag_label(spec))
+        flags = [flag_label(f) for f in _list(get("flags"))]
+        if ch:
+            flags.append(flag_label(ch))
+        alt_reads = get("alt_reads")
+        annotated = get("status") != "not_annotated"
+        shape.append((annotated, ch, get("alk_kinase_domain"), alt_reads is not None, len(flags)))
+        cells += (gene or "—", short or "—", ", ".join([_text(a) for a in _list(get("protein_aliases"))]),
+                  f"{chrom}:{pos} {ref}>{alt}", f"{transcript}:{hgvsc}", hgvsp,
+                  (consequence or "—").replace("_", " "), exon, region, fmt_vaf(get("vaf")),
+                  fmt_num(get("depth")), fmt_num(alt_reads) if alt_reads is not None else "",
+                  fmt_vaf(get("lod") if "lod" in v else lod_index.get(short, {}).get("lod")), words,
+                  ch_evidence, "" if annotated else (reason or "no reason given").replace("_", " "))
+        cells += flags
+    cells = html_texts(cells)
+    out = []
+    i = 0
+    for annotated, ch, kinase, has_alt_reads, n_flags in shape:
+        (gene, short, alias, locus, tx_c, hgvsp, consequence, exon, region, vaf, depth, alt_reads, lod, words,
+         ch_evidence, reason) = cells[i:i + 16]
+        flags = cells[i + 16:i + 16 + n_flags]
+        i += 16 + n_flags
+        out.append(_VARIANT_ROW % (
+            "" if annotated else "not-annotated", " ch" if ch else "",
+            gene, _KINASE_TAG if kinase else "",
+            short, f' <span class="alias">(published as {alias})</span>' if alias else "", _hgvs_escaped(locus),
+            _hgvs_escaped(tx_c), _hgvs_escaped(hgvsp),
+            consequence, f"<br>exon {exon}" if exon else "", f"<br>{region}" if region else "",
+            vaf, depth, f" ({alt_reads})" if has_alt_reads else "", lod, words,
+            "".join([f'<span class="tag">{f}</span> ' for f in flags]) if flags else "—",
+            f"<br><small>{ch_evidence}</small>" if ch_evidence else "",
+            "annotated" if annotated else f"<strong>not annotated</strong>: {reason}"))
+    return Markup("".join(out))
+
+
+def _hgvs_escaped(text: str) -> str:
+    """``table_rows.hgvs_text`` for parts already joined on ':' and escaped (escaping keeps every ':'). Without an
+    empty token (the usual case) every ':' becomes a token boundary, one replace."""
+    if text and text[0] != ":" and text[-1] != ":" and "::" not in text:
+        return '<span class="hgvs"><span class="tok">' + text.replace(":", '</span>:<wbr><span class="tok">') \
+            + "</span></span>"
+    tokens = [x for x in text.split(":") if x]
+    if not tokens:
+        return "—"
+    return '<span class="hgvs"><span class="tok">' + '</span>:<wbr><span class="tok">'.join(tokens) + "</span></span>"
+
+
 def compound_rows(compounds) -> list[dict]:
     rows = []
     for c in map(_dict, _list(compounds)):
@@ -310,7 +396,8 @@ def sample_view(data: dict, regions, not_listed: dict | None = None) -> dict:
         "map_svg": kinase_domain_map(_list(data.get("variants")), _list(data.get("compound")), regions, alk_muts),
         "regions": regions,
         "unplaced": unplaced,
-        "variants": variant_rows(data.get("variants"), ctdna),
+        "variants": _list(data.get("variants")),  # the template asks only whether there are any
+        "variant_table": variant_table_html(data.get("variants"), ctdna),
         "not_listed": not_listed,
         "variants_assessed": "variants" in data,
         "compounds": compound_rows(data.get("compound")),

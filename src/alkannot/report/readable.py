@@ -78,6 +78,15 @@ def depth_note(data: dict) -> dict:
     }
 
 
+def _tier_trail_line(t: dict) -> str:
+    """One evidence tier as the trail records it. A panel sample has a couple of hundred tiers, most of them
+    without a basis: their line is made without the join (the same text)."""
+    get = t.get
+    basis = get("basis")
+    return (f"{_t(get('finding'))}: {_t(get('label'))} by rule {_t(get('rule'))}; basis "
+            + (", ".join(map(_t, _l(basis))) if basis else ""))
+
+
 def evidence_trail(data: dict) -> list[dict]:
     """Everything the engine recorded, verbatim, for the collapsed appendix: [{title, lines}]."""
     out = []
@@ -132,8 +141,7 @@ def evidence_trail(data: dict) -> list[dict]:
     if fa:
         out.append({"title": "fusion assessment", "lines": [
             f"status {_t(fa.get('status'))}, sources {', '.join(map(_t, _l(fa.get('sources'))))}: {_t(fa.get('summary'))}"]})
-    tiers = [f"{_t(t.get('finding'))}: {_t(t.get('label'))} by rule {_t(t.get('rule'))}; basis "
-             + ", ".join(map(_t, _l(t.get("basis")))) for t in map(_d, _l(data.get("evidence_tiers")))]
+    tiers = [_tier_trail_line(t) for t in map(_d, _l(data.get("evidence_tiers")))]
     if tiers:
         out.append({"title": "evidence tiers", "lines": tiers})
     un = [f"{_t(_d(u).get('variant_ref'))} {_t(_d(u).get('gene'))}: {_t(_d(u).get('reason'))}"
@@ -143,18 +151,25 @@ def evidence_trail(data: dict) -> list[dict]:
     return out
 
 
+def _co_cite(evidence: list, citer: Citer) -> str:
+    """One co-alteration's citation: its evidence sources' labels, each once, in order. Most co-alterations
+    have one statement, whose labels ``Citer.cite`` already gives each once: no second de-duplication for it."""
+    if len(evidence) == 1:
+        return "; ".join(citer.cite(_t(_d(evidence[0]).get("source"))))
+    return "; ".join(dict.fromkeys(lbl for e in evidence for lbl in citer.cite(_t(_d(e).get("source")))))
+
+
 def readable_view(data: dict, resources: Path | None = None) -> dict:
     data = _d(data)
     citer = Citer(load_references(resources))
     findings = w.key_findings(data, citer)
     explain = w.reasons_for(data, citer)
-    res, prog, unknown = w.split_mechanisms(data)
+    res, prog, unknown = w.split_mechanisms(data, citer)
     mech_cites = {m["label"]: "; ".join(dict.fromkeys(c for e in m["evidence"]
                                                      for c in citer.cite(_t(_d(e).get("source")))))
                   for m in res + prog}
-    co = [{"gene": _t(c.get("gene")), "cite": "; ".join(dict.fromkeys(
-        lbl for e in _l(c.get("evidence")) for lbl in citer.cite(_t(_d(e).get("source")))))}
-        for c in map(_d, _l(data.get("co_alterations")))]
+    co = [{"gene": _t(c.get("gene")), "cite": _co_cite(_l(c.get("evidence")), citer)}
+          for c in map(_d, _l(data.get("co_alterations")))]
     options = w.therapy_options(data, citer)
     flags = [w.as_sentence(w.humanise(_t(_d(f).get("message")) if isinstance(f, dict) else _t(f), citer))
              for f in _l(_d(data.get("therapy_context")).get("flags"))]

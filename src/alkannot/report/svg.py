@@ -200,11 +200,13 @@ def kinase_domain_map(variants: list[dict], compounds: list[dict], regions: list
         vaf_txt = f"{m.vaf * 100:.1f}%" if m.vaf is not None else "VAF n/a"
         level = _level_for(mx, level_end, len(m.label) + len(vaf_txt) + 3)
         placed.append((m, mx, level, vaf_txt))
-    heads: dict[str, tuple[float, float, float]] = {}
+    # label -> (x, y, radius, x as text, top of the head as text): the texts once per head, not once per arc
+    # end (a panel sample links a dozen heads by dozens of compound arcs)
+    heads: dict[str, tuple[float, float, float, str, str]] = {}
     for m, mx, level, vaf_txt in placed:
         r = 4.0 + 10.0 * math.sqrt(max(0.0, min(m.vaf, 1.0))) if m.vaf is not None else 4.0
         hy = bar_y - 40 - level * 30
-        heads[m.label] = (mx, hy, r)
+        heads[m.label] = (mx, hy, r, _f(mx), _f(hy - r))
         cls = "klolli resistance" if m.resistance else "klolli"
         parts.append(f'<g class="{cls}"><title>{html_text(f"{m.label} (residue {m.position}), VAF {vaf_txt}")}'
                      f'</title><line x1="{_f(mx)}" y1="{bar_y}" x2="{_f(mx)}" y2="{_f(hy)}"/>'
@@ -221,14 +223,14 @@ def kinase_domain_map(variants: list[dict], compounds: list[dict], regions: list
         for a, b in itertools.pairwise(muts):
             if a not in heads or b not in heads:
                 continue
-            (xa, ya, ra), (xb, yb, rb) = heads[a], heads[b]
+            (xa, ya, ra, xa_txt, ya_txt), (xb, yb, rb, xb_txt, yb_txt) = heads[a], heads[b]
             top = max(min(ya - ra, yb - rb) - 40 - 0.25 * abs(xb - xa), 20.0)
             # Neighbouring residues would give a needle-thin loop; widen it so the phase reads as a link.
             spread = max(0.0, 30.0 - abs(xb - xa) / 2) * (1 if xb >= xa else -1)
             top_txt = _f(top)
             parts.append(f'<g class="kphase kphase-{kind}"><title>{html_text(f"{a} + {b}: {phase}")}</title>'
-                         f'<path d="M{_f(xa)},{_f(ya - ra)} C{_f(xa - spread)},{top_txt} {_f(xb + spread)},{top_txt} '
-                         f'{_f(xb)},{_f(yb - rb)}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
+                         f'<path d="M{xa_txt},{ya_txt} C{_f(xa - spread)},{top_txt} {_f(xb + spread)},{top_txt} '
+                         f'{xb_txt},{yb_txt}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
                          f'<text x="{_f((xa + xb) / 2)}" y="{_f(top - 2)}">{phase_txt}</text></g>')
     parts.append("</svg>")
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="kmap" viewBox="0 0 {width} {height}" '

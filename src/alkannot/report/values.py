@@ -31,3 +31,19 @@ def html_text(value) -> str:
                 .replace('"', "&#34;")
         return value
     return escape(value)
+
+
+def html_texts(texts: list) -> list:
+    """[html_text(t) for t in texts], the plain ``str`` ones escaped together: joined on NUL, escaped once, split
+    again (escaping replaces characters one by one and never makes or removes a NUL). A table of a few hundred
+    rows has thousands of cells; one pass over their text costs less than a call per cell. A list holding
+    anything but exactly str (a Markup must stay as it is, a number is escape's) or a text holding a NUL itself
+    (the split would misplace it) is escaped item by item."""
+    if not texts:
+        return []
+    if set(map(type, texts)) != {str}:
+        return [html_text(t) for t in texts]
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        return [html_text(t) for t in texts]
+    return html_text(joined).split("\0")

@@ -224,12 +224,24 @@ def _mechanism_words(name: str) -> tuple[str, bool, bool]:
     return label, tail == "prognostic", tail != "not in the knowledge base"
 
 
-def split_mechanisms(data: dict) -> tuple[list[dict], list[dict], list[dict]]:
-    """(resistance mechanisms, prognostic findings, findings the knowledge base does not cover)."""
+def split_mechanisms(data: dict, citer: Citer | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+    """(resistance mechanisms, prognostic findings, findings the knowledge base does not cover).
+
+    With ``citer`` (one report's), made once per report and data dict, like ``explained``: the key findings,
+    the drug explanations of drugs without evidence and the page's mechanism list all read it (the callers only
+    read the lists and their dicts)."""
+    if citer is not None:
+        key = ("split_mechanisms", id(data))
+        hit = citer.memo.get(key)
+        if hit is not None and hit[0] is data:
+            return hit[1]
     res, prog, unknown = [], [], []
     for m in map(mechanism_phrase, _l(_d(data).get("mechanisms"))):
         (prog if m["prognostic"] else unknown if not m["in_kb"] else res).append(m)
-    return res, prog, unknown
+    out = (res, prog, unknown)
+    if citer is not None:
+        citer.memo[key] = (data, out)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,7 +336,7 @@ def drug_explanation(drug: str, d: dict, data: dict, citer: Citer) -> dict:
                 else "Not known: no ALK mutation found, so no mutation-specific evidence applies")
         head += " (unknown is not sensitive)"
         short = "no well-supported evidence (unknown is not sensitive)"
-        off = [m["label"] for m in split_mechanisms(data)[0] if m["type"] in ("off_target", "histologic")]
+        off = [m["label"] for m in split_mechanisms(data, citer)[0] if m["type"] in ("off_target", "histologic")]
         if off and not muts:
             short = f"no ALK mutation called; ALK-independent finding: {words_list(off)} (unknown is not sensitive)"
     else:
@@ -542,7 +554,7 @@ def key_findings(data: dict, citer: Citer) -> dict:
                    if n in drugs and _t(_d(drugs[n]).get("verdict")) not in (*heads, "uncertain")]
         if unknown:
             out.append(f"Not known (no well-supported evidence; not the same as sensitive): {words_list(unknown)}.")
-    res, prog, _ = split_mechanisms(data)
+    res, prog, _ = split_mechanisms(data, citer)
     weak_ids = {i.strip() for d in _d(data.get("drugs")).values() for n in map(_t, _l(_d(d).get("notes")))
                 if "weak evidence" in n for b in re.findall(r"\[([^\]]+)\]", n) for i in b.split(",")}
     off = []
@@ -884,10 +896,16 @@ def tier_rows(data: dict, citer: Citer) -> list[dict]:
     out = []
     review_label: list[str] = []  # citer.label('tabbo2020'), cited when first needed (citation order as before)
     for t in map(_d, _l(_d(data).get("evidence_tiers"))):
-        basis = [_t(b) for b in _l(t.get("basis"))]
-        n = t.get("n_basis") or len(basis)
-        civic = [b.split(" (")[0].removeprefix("CIViC ") for b in basis if b.startswith("CIViC")]
-        review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
+        get = t.get
+        raw = get("basis")
+        # most tiers of a panel sample have no basis ("no-evidence"): no lists to make for them
+        basis = [_t(b) for b in _l(raw)] if raw else []
+        n = get("n_basis") or len(basis)
+        if basis:
+            civic = [b.split(" (")[0].removeprefix("CIViC ") for b in basis if b.startswith("CIViC")]
+            review = len([b for b in basis if not b.startswith("CIViC")]) + (0 if civic else n - len(basis))
+        else:
+            civic, review = [], n - len(basis)  # n itself, as a number (the same error as before if not)
         parts = []
         if review:
             if not review_label:
@@ -895,11 +913,16 @@ def tier_rows(data: dict, citer: Citer) -> list[dict]:
             parts.append(f"{review} statement{'s' if review != 1 else ''} of the review ({review_label[0]})")
         if civic:
             parts.append(f"CIViC {', '.join(civic)}" + (f" and {n - len(basis)} more" if n > len(basis) else ""))
-        out.append({"finding": _finding_words(_t(t.get("finding"))),
-                    "kind": _t(t.get("kind")).replace("alk_", "ALK ").replace("_", " "),
-                    "label": _t(t.get("label")), "rule": _tier_rule_words(_t(t.get("rule"))),
+        out.append({"finding": _finding_words(_t(get("finding"))), "kind": _tier_kind_words(_t(get("kind"))),
+                    "label": _t(get("label")), "rule": _tier_rule_words(_t(get("rule"))),
                     "basis": "; ".join(parts) or "no evidence in any source"})
     return out
+
+
+@lru_cache(maxsize=TEXT_MEMO_MAX)
+def _tier_kind_words(kind: str) -> str:
+    """An evidence-tier kind ('alk_mutation', 'co_alteration') in words (pure; remembered per process)."""
+    return kind.replace("alk_", "ALK ").replace("_", " ")
 
 
 @lru_cache(maxsize=TEXT_MEMO_MAX)
