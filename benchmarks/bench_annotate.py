@@ -120,9 +120,9 @@ def main(argv: list[str] | None = None) -> int:
                      "cpu_s": f"{statistics.median(cpus[label]):.3f}",
                      "runs_s": " ".join(f"{w:.3f}" for w in walls[label]),
                      "peak_rss_mb": max(rss[label]), "load1": " ".join(loads[label]), "command": " ".join(cmd)})
-    # Outputs of the warm loop go under the system's temporary folder: on this VM, creating and renaming files
-    # under /work (where the repository is) takes ~3x as long as on the same disk elsewhere (~200 vs ~70 us per
-    # file), ~6 ms of a sample's 9 files and folders; the loop into benchmarks/out is printed too.
+    # Outputs of the warm loop go under the system's temporary folder: on this VM, creating and renaming a file
+    # under /work (where the repository is) took ~3x as long as elsewhere on the same disk in a micro-benchmark
+    # (~200 vs ~70 us); the loop into benchmarks/out is printed too.
     n = str(max(5, 5 * a.repeat))
     with tempfile.TemporaryDirectory(prefix="alkannot-warm-") as scratch:
         warm = subprocess.run([str(BIN / "python"), "-c", WARM, str(IN / "panel.vcf"), scratch, n],
