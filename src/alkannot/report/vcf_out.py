@@ -25,7 +25,16 @@ from alkannot.annotate.record import AnnotatedVariant, as_records
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.atomic import atomic_path
-from alkannot.io.vcf import header_columns, is_bcf, is_indexed, prefilter_lines, region_queries, subset_path
+from alkannot.io.vcf import (
+    header_columns,
+    is_bcf,
+    is_indexed,
+    prefilter_lines,
+    region_queries,
+    span_overlaps,
+    subset_path,
+    target_spans,
+)
 
 # VCF 4.3 §1.2: characters with a special meaning are written as %XX.  Spaces are encoded too: many
 # parsers still follow VCF 4.2, which forbids whitespace in INFO.
@@ -99,26 +108,22 @@ def info_values(variants: list[AnnotatedVariant | None]) -> dict[str, tuple[str,
     return out
 
 
-def _targets(build: str) -> dict[str, tuple[tuple[int, int], ...]]:
-    """annotate.variants.target_gene_spans by contig (the annotator's rule: a record is in the targets when its
-    REF span overlaps a target gene's transcript); read only."""
+def _targets(build: str) -> dict[str, tuple[list[int], list[int]]]:
+    """The annotator's targets (annotate.variants.target_gene_spans: a record is in the targets when its REF
+    span overlaps a target gene's transcript) as io.vcf.target_spans, once per process; read only."""
     from alkannot.annotate.variants import target_gene_spans
 
-    return _by_contig(target_gene_spans(build))
+    return _spans_by_contig(target_gene_spans(build))
 
 
-@lru_cache(maxsize=16)
-def _by_contig(spans: tuple[tuple[str, int, int], ...]) -> dict[str, tuple[tuple[int, int], ...]]:
-    by_chrom: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for chrom, start, end in spans:
-        by_chrom[chrom].append((start, end))
-    return {c: tuple(v) for c, v in by_chrom.items()}
+_spans_by_contig = lru_cache(maxsize=16)(target_spans)
 
 
-def _in_targets(targets: dict[str, list[tuple[int, int]]], chrom: str, pos: int, ref: str | None,
+def _in_targets(targets: dict[str, tuple[list[int], list[int]]], chrom: str, pos: int, ref: str | None,
                 stop: int | None = None) -> bool:
     end = max(pos + max(len(ref or ""), 1) - 1, stop or 0)  # stop: htslib's end (INFO/END of a <DEL>)
-    return any(s <= end and pos <= e for s, e in targets.get(canonical_chrom(chrom), ()))
+    sp = targets.get(canonical_chrom(chrom))
+    return sp is not None and span_overlaps(sp, pos, end)
 
 
 class _Matcher:
@@ -198,8 +203,9 @@ def write_annotated_vcf(input_vcf: str, data: dict, out_path: str, *, build: str
 
 
 def _write_annotated_vcf(input_vcf: str, data: dict, out_path: str, build: str, prefiltered) -> None:
-    spans = _targets(build)
-    targets = [(c, s, e) for c, v in spans.items() for s, e in v]
+    from alkannot.annotate.variants import read_targets, target_gene_spans
+
+    targets = list(target_gene_spans(build))
     if is_indexed(input_vcf) or is_bcf(input_vcf):
         # as the annotator read it (io.vcf.is_indexed): only the target regions (such records carry no line
         # numbers); a BCF without an index is read through, its records numbered as the annotator numbers them
@@ -210,8 +216,6 @@ def _write_annotated_vcf(input_vcf: str, data: dict, out_path: str, build: str, 
         _write(region_input, input_vcf, data, out_path, build)
         return
     # a text VCF: only its target lines, with the line numbers the annotator gave them
-    from alkannot.annotate.variants import read_targets
-
     n_cols, targets = header_columns(input_vcf), read_targets(build)
     pre = prefiltered if prefiltered is not None and prefiltered.covers(input_vcf, targets, n_cols) else \
         prefilter_lines(input_vcf, targets, n_columns=n_cols, on_bad_line=_bad_line(input_vcf))

@@ -34,11 +34,11 @@ from alkannot.io.vcf.records import (
     split_record,
 )
 from alkannot.io.vcf.source import CHR2_LENGTH, VcfInput
-from alkannot.io.vcf.targets import merged_regions, region_name, region_queries, target_spans
+from alkannot.io.vcf.targets import merged_regions, region_name, region_queries, span_overlaps, target_spans
 
 __all__ = [
     "CHR2_LENGTH", "GT_ALT_ABSENT", "GT_CALLED", "GT_NOT_CALLED", "KEEP_INFO", "Prefiltered", "VcfInput",
     "check_record", "depth_for", "genotype_status", "header_columns", "index_of", "is_bcf", "is_indexed",
     "iter_records", "merged_regions", "open_vcf", "prefilter_lines", "region_name", "region_queries",
-    "scan_header", "split_record", "subset_path", "target_spans", "text_lines",
+    "scan_header", "span_overlaps", "split_record", "subset_path", "target_spans", "text_lines",
 ]

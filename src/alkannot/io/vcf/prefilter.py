@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import functools
 import os
 import re
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.vcf.files import text_blocks, text_lines
-from alkannot.io.vcf.targets import target_spans
+from alkannot.io.vcf.targets import span_overlaps, target_spans
 
 
 @dataclass
@@ -154,8 +153,7 @@ class _Scan:
         end = pos + (len(f[3]) or 1) - 1
         if f[4][:1] in (b"<", b"."):  # symbolic or no ALT (gVCF/all-sites reference blocks):
             end = max(end, _info_end(f[4]))  # htslib's end is INFO/END
-        i = bisect.bisect_right(sp[0], end) - 1
-        if i >= 0 and sp[1][i] >= pos:
+        if span_overlaps(sp, pos, end):
             if b"\0" in raw:
                 _nul_error(self.path, ln)
             self.kept.append((ln, raw if raw.endswith(b"\n") else raw + b"\n"))

@@ -9,7 +9,6 @@ whole file for callers that hold only a path.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.htslib import cyvcf2_log_level
 from alkannot.io.vcf.depth import NOT_A_NUMBER, format_numbers, info_numbers
-from alkannot.io.vcf.targets import merged_regions, target_spans
+from alkannot.io.vcf.targets import merged_regions, span_overlaps, target_spans
 
 
 @dataclass(frozen=True)
@@ -77,10 +76,7 @@ class DepthSites:
     def overlaps(self, chrom: str, start: int, end: int) -> bool:
         """Does [start, end] on ``chrom`` (canonical name) overlap a site?"""
         sp = self._spans.get(chrom)
-        if sp is None:
-            return False
-        i = bisect.bisect_right(sp[0], end) - 1
-        return i >= 0 and sp[1][i] >= start
+        return sp is not None and span_overlaps(sp, start, end)
 
     def inside(self, read: list[tuple[str, int, int]]) -> bool:
         """Is every site inside the spans a pass reads (so that the pass sees every record over it)?"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from alkannot.core.contigs import canonical_chrom
@@ -58,3 +59,10 @@ def target_spans(targets: list[tuple[str, int, int]]) -> dict[str, tuple[list[in
             maxend.append(m)
         out[c] = (starts, maxend)
     return out
+
+
+def span_overlaps(spans: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """Does [start, end] overlap a span of one contig's ``target_spans`` entry? (The one overlap test: the
+    prefilter's lines, the depth sites and the annotated VCF's records all ask it.)"""
+    i = bisect.bisect_right(spans[0], end) - 1
+    return i >= 0 and spans[1][i] >= start
