@@ -266,12 +266,9 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     if progress:
         print(f"\r{os.path.basename(path)}: reading {os.path.getsize(path) / 1e6:,.0f} MB ...", end="",
               file=sys.stderr, flush=True)
-    canon: dict[str, str] = {}  # CHROM as written -> canonical name, worked out once per name
     for line, rec in iter_records(vi, targets + other_targets):
         records_read += 1
-        c = canon.get(rec.CHROM)
-        if c is None:
-            c = canon[rec.CHROM] = canonical_chrom(rec.CHROM)
+        c = canonical_chrom(rec.CHROM)  # (remembered per name by canonical_chrom)
         pos = rec.POS
         end = max(rec.end, pos)  # htslib's end: INFO/END of a symbolic <DEL> starting upstream of a gene
         if depth_at is not None and depth_at.overlaps(c, pos, end):
@@ -355,20 +352,16 @@ def _depth_sites(depth_sites, build: str, read: list[tuple[str, int, int]]) -> D
     (a DepthSites is only read); a failure is not kept (it is asked again)."""
     if depth_sites is None:
         return None
-    key = (depth_sites, build, str(resources_dir()), tuple(read))
-    kept = _DEPTH_SITES.get(key)
-    if kept is None:
-        try:
-            sites = DepthSites(depth_sites(build))
-        except InputError:
-            return None
-        if len(_DEPTH_SITES) >= 64:
-            _DEPTH_SITES.clear()
-        kept = _DEPTH_SITES[key] = (sites if sites.inside(read) else None,)
-    return kept[0]
+    try:
+        return _depth_sites_kept(depth_sites, build, str(resources_dir()), tuple(read))
+    except InputError:
+        return None
 
 
-_DEPTH_SITES: dict[tuple, tuple[DepthSites | None]] = {}
+@lru_cache(maxsize=64)
+def _depth_sites_kept(depth_sites, build: str, _resources: str, read: tuple) -> DepthSites | None:
+    sites = DepthSites(depth_sites(build))  # (an InputError is not kept: lru_cache keeps answers only)
+    return sites if sites.inside(list(read)) else None
 
 
 _PRIMARY = {str(i) for i in range(1, 23)} | {"X", "Y", "MT"}

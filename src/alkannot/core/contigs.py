@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_chrom(chrom: str) -> str:
     """'chr2' and '2' are the same contig; we store the bare name ('MT' for chrM).
 
     Accession names of the primary chromosomes (RefSeq NC_000002.11/.12, GenBank CM000664.1/.2,
-    NC_012920/J01415 for the mitochondrion) and zero-padded numbers (chr02) are the same contig too."""
+    NC_012920/J01415 for the mitochondrion) and zero-padded numbers (chr02) are the same contig too.
+    Remembered per name (a file has a few contig names, asked for on every record and allele)."""
     c = chrom[3:] if chrom.lower().startswith("chr") else chrom
     if c in ("M", "m"):
         return "MT"

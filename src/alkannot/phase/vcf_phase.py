@@ -5,8 +5,6 @@ The caller saw the reads; we only read its statement, and say which field it cam
 
 from __future__ import annotations
 
-import functools
-
 from alkannot.core.contigs import canonical_chrom
 from alkannot.model import VariantCall
 
@@ -26,10 +24,6 @@ def alt_haplotypes(gt: str | None) -> set[int] | None:
     return carried or None
 
 
-# canonical_chrom once per contig name (asked for every pair of mutations; a few names per file)
-_canonical = functools.lru_cache(maxsize=1024)(canonical_chrom)
-
-
 def _relation(hap_a: set[int], hap_b: set[int]) -> str:
     # Sharing any haplotype means some molecule carries both (1|1 with 0|1 is cis on haplotype 2).
     return "cis" if hap_a & hap_b else "trans"
@@ -43,7 +37,7 @@ def phase_from_vcf(a: VariantCall, b: VariantCall, a_name: str = "A", b_name: st
     Returns {"phase", "basis": "GT+PS"|"PGT+PID"|"LPS", "confidence": None, "confidence_label": "caller",
     "explanation", and the fields used}.
     """
-    if _canonical(a.chrom) != _canonical(b.chrom):
+    if canonical_chrom(a.chrom) != canonical_chrom(b.chrom):
         return None
     # Phased GT + PS
     ha, hb = alt_haplotypes(a.gt), alt_haplotypes(b.gt)

@@ -6,7 +6,6 @@ contigs found by ``core.contigs.contig_named``; an unindexed file is streamed on
 
 from __future__ import annotations
 
-import functools
 import os
 import warnings
 from collections.abc import Iterable
@@ -19,11 +18,7 @@ from alkannot.io.vcf.files import is_indexed
 
 def allele_key(chrom, pos, ref, alt) -> tuple[str, int, str, str]:
     """How an allele is matched: (canonical contig, POS, REF, ALT), bases upper-case."""
-    return _canonical(str(chrom)), int(pos), str(ref).upper(), str(alt).upper()
-
-
-# canonical_chrom once per contig name (asked for every variant of every sample; a few names per file)
-_canonical = functools.lru_cache(maxsize=1024)(canonical_chrom)
+    return canonical_chrom(str(chrom)), int(pos), str(ref).upper(), str(alt).upper()
 
 
 def _info_number(vcf, field: str) -> str | None:
