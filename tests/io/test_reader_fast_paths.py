@@ -37,6 +37,12 @@ def _former_format_array(rec, key, vi=None):
         return None
 
 
+def _former_format_value(rec, key, s, vi=None):
+    """The former format_value: the sample's row of _former_format_array."""
+    arr = _former_format_array(rec, key)
+    return None if arr is None else arr[s]
+
+
 def _former_count(v, flags, flag):
     if v is None:
         return None
@@ -63,7 +69,7 @@ def _former_is_plain(allele):
 
 FORMER = {(depth, "_fmt_numbers"): _former_fmt_numbers, (depth, "_count"): _former_count,
           (depth, "_fraction"): _former_fraction, (records, "_is_plain"): _former_is_plain,
-          (records, "format_array"): _former_format_array}
+          (records, "format_value"): _former_format_value}
 
 
 def _split_all(path):

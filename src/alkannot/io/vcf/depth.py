@@ -109,21 +109,8 @@ def _list_numbers(values: list, floats: bool) -> list:
 
 
 def _fmt_numbers(rec, key: str, s: int, vi: VcfInput | None = None) -> list:
-    """FORMAT `key` of sample `s` as numbers ([] when absent or all missing), header or not.
-
-    A tag not (yet) seen missing from the header is asked for by name here, as format_array asks for it
-    (a few calls per allele: one function call fewer each)."""
-    if vi is None or key not in vi.format_undeclared:
-        try:
-            arr = rec.format(key)
-        except KeyError:
-            if vi is not None:
-                vi.format_undeclared.add(key)
-            return []
-        except Exception:  # noqa: BLE001 - as format_array
-            return []
-    else:
-        arr = format_array(rec, key, vi)
+    """FORMAT `key` of sample `s` as numbers ([] when absent or all missing), header or not."""
+    arr = format_array(rec, key, vi)
     if arr is None:
         return []
     if type(arr) is np.ndarray and arr.ndim == 2:

@@ -9,7 +9,7 @@ import numpy as np
 
 from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
-from alkannot.io.vcf.depth import MISSING_INT, depth_for, format_array
+from alkannot.io.vcf.depth import MISSING_INT, depth_for, format_value
 from alkannot.io.vcf.source import VcfInput
 from alkannot.model import VariantCall
 
@@ -82,10 +82,7 @@ def genotype_status(alleles: list[int | None] | None, alt_index: int) -> str | N
 
 def _fmt_str(vi: VcfInput, rec, key: str, s: int) -> str | None:
     # read whether or not the header defines the tag (htslib reads an undefined one as text)
-    arr = format_array(rec, key, vi)
-    if arr is None:
-        return None
-    v = arr[s]
+    v = format_value(rec, key, s, vi)
     if v is None:
         return None
     if isinstance(v, (np.ndarray, list, tuple)):
