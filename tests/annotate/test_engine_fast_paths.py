@@ -197,17 +197,15 @@ def test_acgtn_is_the_set_test(a):
 @settings(max_examples=300, deadline=None)
 @given(base=st.characters())
 def test_one_base_complement_is_revcomp(base):
-    from alkannot.annotate.engine import _COMPLEMENT
-    from alkannot.core.sequence import revcomp
+    from alkannot.core.sequence import COMPLEMENT, revcomp
 
-    assert _COMPLEMENT.get(base, base) == revcomp(base)
+    assert COMPLEMENT.get(base, base) == revcomp(base)
 
 
 # ---- the substitution path of engine._annotate (no to_interval, the REF check's transcript index reused) ----
 
 from alkannot.annotate import engine  # noqa: E402
 from alkannot.annotate.engine import (  # noqa: E402
-    _COMPLEMENT,
     REASON_NO_ALT,
     REASON_NO_SEQUENCE,
     REASON_REF_MISMATCH,
@@ -221,6 +219,7 @@ from alkannot.annotate.engine import (  # noqa: E402
     revcomp,
     to_interval,
 )
+from alkannot.core.sequence import COMPLEMENT  # noqa: E402
 
 
 def _former_annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
@@ -236,7 +235,7 @@ def _former_annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation
         if known == "N":
             continue
         checked += 1
-        expect = base if plus else _COMPLEMENT.get(base, base)  # (revcomp of one base)
+        expect = base if plus else COMPLEMENT.get(base, base)  # (revcomp of one base)
         mism += known != expect
     if checked:
         ann.ref_check = "mismatch" if mism else "match"

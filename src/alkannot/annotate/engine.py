@@ -15,7 +15,7 @@ from sys import intern
 
 from alkannot.annotate.protein import ProteinEdit, codon_substitution, protein_change
 from alkannot.annotate.transcripts import CodingPosition, Transcript
-from alkannot.core.sequence import revcomp
+from alkannot.core.sequence import COMPLEMENT, revcomp
 
 # Sequence Ontology splice_region_variant: 1-3 exonic bases or 3-8 intronic bases from an exon boundary
 # (the definition Ensembl VEP uses)
@@ -57,9 +57,6 @@ class Annotation:
     t_start: int | None = None
     t_end: int | None = None
     t_alt: str | None = None
-
-
-_COMPLEMENT = {a: b for a, b in zip("ACGTNacgtn", "TGCANtgcan")}  # core.sequence.revcomp's pairs; other letters stay
 
 
 def to_interval(pos: int, ref: str, alt: str) -> tuple[int, int, str]:
@@ -135,7 +132,7 @@ def _annotate(tx: Transcript, pos: int, ref: str, alt: str) -> Annotation:
         if known == "N":
             continue
         checked += 1
-        expect = base if plus else _COMPLEMENT.get(base, base)  # (revcomp of one base)
+        expect = base if plus else COMPLEMENT.get(base, base)  # (revcomp of one base)
         mism += known != expect
     if checked:
         ann.ref_check = "mismatch" if mism else "match"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-_COMP = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+_PAIRS = ("ACGTNacgtn", "TGCANtgcan")
+_COMP = str.maketrans(*_PAIRS)
+COMPLEMENT = dict(zip(*_PAIRS))  # one base's complement, as revcomp gives it (other letters: .get(b, b))
 
 _BASES = "TCAG"
 _AA = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
