@@ -25,7 +25,7 @@ PARSE_POINTS: dict[str, dict[str, str]] = {
         "map_variant": "CIViC variant names (import of a CIViC export)",
         "scope_genes": "KB co-alteration keys (data)",
         "is_civic_path": "the header of a CIViC evidence file",
-        "in_tumour_type": "CIViC disease names against the tier rules' patterns",
+        "_in_tumour_type": "CIViC disease names against the tier rules' patterns (in_tumour_type, remembered)",
         "_is_position": "CIViC statement alterations (data; cached, read once each)",
     },
     "interpret/kb.py": {

@@ -351,18 +351,13 @@ def in_tumour_type(disease: str, rules: dict[str, Any] | None = None) -> bool:
     per process: the names are data (a few hundred), asked about for every matched statement of every sample."""
     rules = rules or load_tier_rules()
     tt = rules["tumour_type"]
-    key = (disease, tuple(tt["disease_patterns"]), tuple(tt.get("exclude_patterns", [])))
-    hit = _IN_TUMOUR_TYPE.get(key)
-    if hit is None:
-        d = disease.lower()
-        hit = any(re.search(p, d) for p in key[1]) and not any(re.search(p, d) for p in key[2])
-        if len(_IN_TUMOUR_TYPE) >= 4096:
-            _IN_TUMOUR_TYPE.clear()
-        _IN_TUMOUR_TYPE[key] = hit
-    return hit
+    return _in_tumour_type(disease, tuple(tt["disease_patterns"]), tuple(tt.get("exclude_patterns", [])))
 
 
-_IN_TUMOUR_TYPE: dict[tuple, bool] = {}
+@lru_cache(maxsize=4096)
+def _in_tumour_type(disease: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    d = disease.lower()
+    return any(re.search(p, d) for p in include) and not any(re.search(p, d) for p in exclude)
 
 
 # ---- matching and side by side -------------------------------------------------------------------------------
