@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -83,8 +82,16 @@ def _err(what: str, *, path: str | None, line: int | None, fix: str) -> InputErr
     return InputError(what, path=path, line=line, fix=fix)
 
 
+def _close_match(word: str, choices) -> list[str]:
+    """difflib's nearest choice (at most one), for the "did you mean" of an error: difflib is imported only
+    when there is an error to word."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+
+
 def _suggest(name: str) -> str:
-    close = difflib.get_close_matches(name.strip().lower(), list(COLUMNS), n=1, cutoff=0.6)
+    close = _close_match(name.strip().lower(), COLUMNS)
     return f"did you mean {close[0]}?" if close else f"known columns: {', '.join(COLUMNS)}"
 
 
@@ -185,7 +192,7 @@ def check_row(row: Mapping[str, str], *, path: str | None = None, line: int | No
                            fix="rename the sample in the sheet or pass --sample")
             raise _err(f"{who}column {name!r}: {name} id {val!r} {rule}", path=path, line=line, fix="rename it")
         elif col.kind == "enum" and val not in col.choices:
-            near = difflib.get_close_matches(val.lower(), col.choices, n=1)
+            near = _close_match(val.lower(), col.choices)
             raise _err(f"{who}column {name!r}: {val!r} is not one of {', '.join(col.choices)}", path=path,
                        line=line, fix=f"did you mean {near[0]}?" if near else f"use one of {', '.join(col.choices)}")
         elif col.kind == "tkis":

@@ -6,13 +6,13 @@ import csv
 import io
 import json
 from functools import lru_cache
-from importlib import resources as ires
 from operator import call, itemgetter
 from pathlib import Path
 
 from alkannot.annotate.record import AnnotatedVariant, as_records
 from alkannot.io.atomic import atomic_write_text
 from alkannot.report.cells import tsv_cell, tsv_cells_by_column
+from alkannot.schemas import SAMPLE_SCHEMA
 
 SCHEMA_VERSION = "1.1.0"
 VARIANT_COLUMNS = [
@@ -86,7 +86,7 @@ def fusion_rows(data: dict) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def sample_schema() -> dict:
-    return json.loads(ires.files("alkannot.schemas").joinpath("alkannot.schema.json").read_text())
+    return json.loads(SAMPLE_SCHEMA.read_text())
 
 
 def validate_sample_json(data: dict) -> None:
@@ -108,7 +108,7 @@ def validate_sample_json(data: dict) -> None:
 def _schema_digest() -> str:
     import hashlib
 
-    return hashlib.sha256(ires.files("alkannot.schemas").joinpath("alkannot.schema.json").read_bytes()).hexdigest()
+    return hashlib.sha256(SAMPLE_SCHEMA.read_bytes()).hexdigest()
 
 
 def _draft7_schema() -> dict:

@@ -8,7 +8,6 @@ import gzip
 import os
 import shutil
 import struct
-import subprocess
 import zlib
 from collections.abc import Iterator
 
@@ -197,6 +196,8 @@ def _decompressed(path: str, *, bufsize: int = -1, wide_pipe: bool = False):
         with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
             yield fh
         return
+    import subprocess  # here: only an unindexed compressed input needs it (~1.5 ms of every start-up otherwise)
+
     proc = subprocess.Popen([*tool, path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=bufsize)
     if wide_pipe:
         _widen_pipe(proc.stdout)
