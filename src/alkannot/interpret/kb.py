@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,8 +338,8 @@ def load_kb(extra_paths: Iterable[str | Path] = (), base_path: str | Path | None
     _validate(data, path)
     if "policy" not in data:
         raise InputError("the base knowledge base needs a 'policy' block", path=str(path))
-    ids = [s["id"] for s in data["statements"]]
-    dup = sorted({i for i in ids if ids.count(i) > 1})
+    ids = Counter(s["id"] for s in data["statements"])
+    dup = sorted(i for i, n in ids.items() if n > 1)
     if dup:
         raise InputError(
             f"statement id '{dup[0]}' is used more than once", path=str(path), fix="ids must be unique"
