@@ -131,3 +131,13 @@ def test_tki_names_match_the_knowledge_base():
     from alkannot.interpret.kb import load_kb
 
     assert tuple(load_kb().policy["drugs"]) == TKIS
+
+
+def test_base_kb_with_a_repeated_statement_id_is_refused(tmp_path):
+    """A base KB (``base_path``) whose statements repeat an id names that id; a KB without repeats loads."""
+    data = yaml.safe_load((kb_dir() / "alk_kb.yaml").read_text())
+    clean = _write(tmp_path, data, "base.yaml")
+    assert load_kb(base_path=clean).statements
+    data["statements"].append(dict(data["statements"][3]))
+    with pytest.raises(InputError, match=rf"'{data['statements'][3]['id']}' is used more than once"):
+        load_kb(base_path=_write(tmp_path, data, "base_repeat.yaml"))
