@@ -12,6 +12,8 @@ benchmarks/out/compare/HEAD/, and compares every file byte for byte:
   alk_10000   10,000 records inside ALK (benchmarks/bench_compound.py); --big adds alk_100000 (slow before);
               run with report.html.VARIANT_TABLE_MAX lifted (the sample page lists every row, as before)
   cohort_100  `alkannot cohort-report` over the first 100 cohort samples' JSONs (annotated once, by this tree)
+  --truth     every caller output in ../shared/truth (other labs' VCFs and MAFs alone; CNV, SV and fusion
+              tables with the panel VCF), each with its exit status and stderr (paths replaced by <out>)
 Exit status 1 when any file differs or is missing on one side.
 """
 
@@ -62,7 +64,9 @@ def run(tree: Path, out: Path, cases: list[str]) -> None:
         dest = out / case
         if dest.exists():
             shutil.rmtree(dest)
-        if case == "demo":
+        if case.startswith("truth_"):
+            run_truth_case(shim, env, truth_cases()[case], dest)
+        elif case == "demo":
             # a scratch copy of the tree's workflow, so .snakemake/ and results/ stay out of the tree
             work = out / "demo_work"
             shutil.rmtree(work, ignore_errors=True)
@@ -94,6 +98,52 @@ def run(tree: Path, out: Path, cases: list[str]) -> None:
         print(f"  {case}: done", file=sys.stderr)
 
 
+TRUTH = ROOT.parent / "shared" / "truth"
+SMALL_INPUT = (".vcf", ".vcf.gz", ".maf.txt", ".maf")
+CNV_INPUT = (".cns", ".seg", ".seg.txt", ".cnv.somatic.tsv", ".cna.tsv", "_cna.txt")
+SV_INPUT = ("sv.vcf", "sv.vcf.gz", "fusion.tsv", "fusions.tsv", "_sv.txt", "_fusions.txt", "fusion_predictions.tsv.gz")
+
+
+def truth_cases() -> dict[str, list[str]]:
+    """case name -> `alkannot annotate` arguments, for every caller output under ../shared/truth that the
+    command reads: a VCF or MAF alone (under the build its name states, else under each build; a multi-sample
+    VCF with each of its samples as the tumour), a CNV table or an SV/fusion table beside a small VCF of its
+    build (the panel VCF for GRCh38, PCGR's T001-COAD for GRCh37)."""
+    import cyvcf2
+
+    beside = {"GRCh38": str(IN / "panel.vcf"),
+              "GRCh37": str(TRUTH / "vcf_shapes" / "pcgr_examples" / "T001-COAD.grch37.vcf.gz")}
+    cases = {}
+    for f in sorted(TRUTH.rglob("*")):
+        name = f.name.lower()
+        if not f.is_file() or name.endswith(".tbi"):
+            continue
+        named = "GRCh37" if any(t in name for t in ("b37", "grch37", "hg19")) else \
+            "GRCh38" if any(t in name for t in ("b38", "grch38", "hg38")) else None
+        case = "truth_" + "_".join(f.relative_to(TRUTH).parts).replace(".", "_")
+        if name.endswith(SV_INPUT) or name.endswith(CNV_INPUT):
+            build = named or "GRCh38"
+            flag = "--sv" if name.endswith(SV_INPUT) else "--cnv"
+            cases[case] = ["--build", build, "--sample", "T", flag, str(f), beside[build]]
+        elif name.endswith(SMALL_INPUT):
+            samples = cyvcf2.VCF(str(f)).samples if ".vcf" in name else []
+            for build in [named] if named else ["GRCh37", "GRCh38"]:
+                for tumour in samples if len(samples) > 1 else [None]:
+                    pick = ["--tumor-sample", tumour] if tumour else []
+                    tag = f"_{build}" + (f"_{tumour}" if tumour else "")
+                    cases[case + tag] = ["--build", build, "--sample", "T", *pick, str(f)]
+    return cases
+
+
+def run_truth_case(shim: Path, env: dict, args: list[str], dest: Path) -> None:
+    """One truth case into `dest`: the outputs, and exit.txt / stderr.txt (a refusal is an outcome too)."""
+    dest.mkdir(parents=True)
+    res = subprocess.run([str(shim), "annotate", *args, "--out", str(dest / "out")], env=env,
+                         capture_output=True, text=True)
+    (dest / "exit.txt").write_text(f"{res.returncode}\n")
+    (dest / "stderr.txt").write_text(res.stderr.replace(str(dest), "<out>"))
+
+
 def cohort_jsons() -> None:
     """The first 100 cohort samples annotated once (by this tree): the cohort report's input."""
     dest = OUT / "compare" / "cohort_json"
@@ -120,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rev", default="48fe281")
     ap.add_argument("--big", action="store_true", help="also 100,000 records inside ALK")
     ap.add_argument("--cases", nargs="*", help="only these cases")
+    ap.add_argument("--truth", action="store_true", help="only the caller outputs in ../shared/truth")
     ap.add_argument("--skip-before", action="store_true", help="reuse the --rev outputs of an earlier run")
     a = ap.parse_args(argv)
     from bench_compound import alk_vcf, kd_vcf
@@ -132,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         alk_vcf(100_000)
         cases.append("alk_100000")
     cases = a.cases or cases
+    if a.truth:
+        if not TRUTH.is_dir():
+            sys.exit(f"{TRUTH} not found (the shared domain kit)")
+        cases = list(truth_cases())
     if "cohort_100" in cases:
         cohort_jsons()
     before, after = OUT / "compare" / a.rev, OUT / "compare" / "HEAD"
@@ -140,11 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         run(export(a.rev), before, cases)
     print("this tree:", file=sys.stderr)
     run(ROOT, after, cases)
-    bad = [d for c in cases for d in differences(before / c, after / c)]
+    bad = [f"{c}: {d}" for c in cases for d in differences(before / c, after / c)]
     for d in bad:
         print(d)
     n = sum(1 for c in cases for p in (after / c).rglob("*") if p.is_file())
-    print(f"{len(bad)} differences over {n} files ({', '.join(cases)})")
+    named = f"{len(cases)} cases from ../shared/truth" if a.truth else ", ".join(cases)
+    print(f"{len(bad)} differences over {n} files ({named})")
     return 1 if bad else 0
 
 
