@@ -12,14 +12,8 @@ def _annotate(a: argparse.Namespace) -> None:
     from alkannot.sheet import CLI, spec_from_row
 
     sid = a.sample or _default_id(a.input)
-    # the flags are read as a sample-sheet row, so they are checked exactly as a sheet would be
-    row = {"sample": sid, "vcf": a.input, "build": a.build, "specimen": a.specimen,
-           "tumor_sample": a.tumor_sample, "normal_sample": a.normal_sample, "reference": a.reference,
-           "patient": a.patient, "timepoint": a.timepoint, "alignment": a.alignment, "cnv": a.cnv, "sv": a.sv,
-           "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
-           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy,
-           "report_date": a.report_date, "accession": a.accession}
-    spec = spec_from_row({k: v for k, v in row.items() if v is not None},
+    row = cli_row(a, sid)
+    spec = spec_from_row(row,
                          pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
                          kb_extra=a.kb_extra or [], civic=not a.no_civic,
                          civic_may_change_verdict=a.civic_may_change_verdict, path=CLI)
@@ -37,6 +31,19 @@ def _annotate(a: argparse.Namespace) -> None:
         text = "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(w).split()))  # header text
         print(f"{sid}: warning: {text}", file=sys.stderr)
     print(f"{sid}: wrote {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
+
+
+def cli_row(a: argparse.Namespace, sid: str) -> dict[str, str]:
+    """`alkannot annotate`'s flags as a sample-sheet row (flags not given are left out), so that they are
+    checked exactly as a sheet's cells are (sheet.spec_from_row)."""
+    row = {"sample": sid, "vcf": a.input, "build": a.build, "specimen": a.specimen,
+           "tumor_sample": a.tumor_sample, "normal_sample": a.normal_sample, "reference": a.reference,
+           "patient": a.patient, "timepoint": a.timepoint, "alignment": a.alignment, "cnv": a.cnv, "sv": a.sv,
+           "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
+           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy,
+           "report_date": a.report_date, "accession": a.accession, "tumor_af_tag": a.tumor_af_tag,
+           "tumor_dp_tag": a.tumor_dp_tag}
+    return {k: v for k, v in row.items() if v is not None}
 
 
 def _default_id(path: str) -> str:
@@ -171,6 +178,10 @@ def register(sub) -> None:
                    "non-normal column)")
     p.add_argument("--normal-sample", help="matched normal / white-blood-cell column, if any (plasma: lets "
                    "clonal haematopoiesis be recognised)")
+    p.add_argument("--tumor-af-tag", metavar="TAG", help="tag holding the tumour's allele fraction when the caller's "
+                   "standard tags do not (PCGR input: INFO/TVAF); INFO/ID, FORMAT/ID or a declared ID, Type=Float")
+    p.add_argument("--tumor-dp-tag", metavar="TAG", help="tag holding the tumour's read depth at the site (PCGR "
+                   "input: INFO/TDP); Type=Integer, one value per site")
     p.add_argument("--specimen", choices=["tissue", "plasma", "csf"], default="tissue",
                    help="specimen type: tissue, plasma or csf (default: tissue); selects the specimen filters and "
                         "whether the tumour fraction is estimated from VAFs (plasma/csf only)")

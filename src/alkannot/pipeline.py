@@ -49,6 +49,10 @@ class SampleSpec:
     population_af: str | None = None  # gnomAD-style VCF (INFO/AF): common population variants -> germline
     report_date: str | None = None  # YYYY-MM-DD; default today (UTC). Give it for byte-identical reruns.
     accession: str | None = None  # specimen accession number from the lab system, shown on the report
+    # where the VCF keeps the tumour's allele fraction / depth beyond the caller's standard tags (io.vcf.tags;
+    # PCGR's INFO/TVAF and INFO/TDP)
+    tumor_af_tag: str | None = None
+    tumor_dp_tag: str | None = None
 
 
 def check_sample_id(sid: str, where: str | None = None) -> None:
@@ -229,7 +233,8 @@ def _sample_result(spec: SampleSpec):
     # blocks give the hotspot depths (_reference_call_depths) without a second read of the file
     res = annotate_input(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
                          reference=spec.reference, pass_filters=spec.pass_filters,
-                         depth_sites=None if spec.alignment else hotspot_sites)
+                         depth_sites=None if spec.alignment else hotspot_sites, tumor_af_tag=spec.tumor_af_tag,
+                         tumor_dp_tag=spec.tumor_dp_tag)
     build = res.vcf_info["build"]
 
     # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence

@@ -36,7 +36,7 @@ MAX_SHEET_BYTES = 50 * 1024 * 1024
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # id | path | text | enum | tkis | number | timepoint | date
+    kind: str  # id | path | text | enum | tkis | number | timepoint | date | tag
     help: str
     choices: tuple[str, ...] = ()
     lo: float | None = None
@@ -54,6 +54,8 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     Column("build", "enum", "GRCh37 or GRCh38", choices=BUILDS),
     Column("tumor_sample", "text", "tumour column of a multi-sample VCF"),
     Column("normal_sample", "text", "matched normal / WBC column"),
+    Column("tumor_af_tag", "tag", "tag holding the tumour's allele fraction, e.g. INFO/TVAF (PCGR input)"),
+    Column("tumor_dp_tag", "tag", "tag holding the tumour's read depth, e.g. INFO/TDP (PCGR input)"),
     Column("alignment", "path", "BAM/CRAM (+index)"),
     Column("reference", "path", "genome FASTA (indexed)"),
     Column("cnv", "path", "copy-number file"),
@@ -206,8 +208,19 @@ def check_row(row: Mapping[str, str], *, path: str | None = None, line: int | No
             check_timepoint(val, who=who, path=path, line=line)
         elif col.kind == "date":
             check_date(val, col=name, who=who, path=path, line=line)
+        elif col.kind == "tag" and not _is_tag_name(val):
+            raise _err(f"{who}column {name!r}: {val!r} is not a VCF tag name", path=path, line=line,
+                       fix="name it as INFO/ID, FORMAT/ID or ID, e.g. INFO/TVAF")
         out[name] = val
     return out
+
+
+def _is_tag_name(text: str) -> bool:
+    """A VCF tag as bcftools names it (io.vcf.tags.TAG_SYNTAX; imported here, when a sheet names one: the VCF
+    reader's package is not a sheet's concern otherwise)."""
+    from alkannot.io.vcf.tags import TAG_SYNTAX
+
+    return bool(TAG_SYNTAX.match(text))
 
 
 def _sniff_separator(header: str, path: str) -> None:
@@ -301,6 +314,7 @@ def spec_from_row(row: Mapping[str, str], *, reference: str | None = "", pass_fi
         prior_tkis=[x for x in (cell("prior_tkis") or "").split(",") if x],
         tumor_fraction=num["tumor_fraction"], ploidy=num["ploidy"],
         report_date=cell("report_date"), accession=cell("accession"),
+        tumor_af_tag=cell("tumor_af_tag"), tumor_dp_tag=cell("tumor_dp_tag"),
         pass_filters=pass_filters, kb_extra=list(kb_extra or []),
         population_af=cell("population_af") or population_af or None,
         civic=civic, civic_may_change_verdict=civic_may_change_verdict,
@@ -312,7 +326,8 @@ _FLAGS = (("patient", "--patient"), ("specimen", "--specimen"), ("timepoint", "-
           ("build", "--build"), ("tumor_sample", "--tumor-sample"), ("normal_sample", "--normal-sample"),
           ("alignment", "--alignment"), ("reference", "--reference"), ("cnv", "--cnv"), ("sv", "--sv"),
           ("population_af", "--population-af"), ("current_tki", "--current-tki"),
-          ("report_date", "--report-date"), ("accession", "--accession"))
+          ("report_date", "--report-date"), ("accession", "--accession"), ("tumor_af_tag", "--tumor-af-tag"),
+          ("tumor_dp_tag", "--tumor-dp-tag"))
 
 
 def annotate_argv(spec) -> list[str]:

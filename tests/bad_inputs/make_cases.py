@@ -218,6 +218,7 @@ def main() -> None:
           header("GRCh38", T) + g38("G1202R") + rec("chr3", 1000000, "A", "G"), ACC)
     cnv_sv_cases(good)
     vcf_families(T)
+    vaf_tag_cases(T)
 
 
 # ---- copy-number and SV/fusion values (issue 18) and MAF input (issue 13) -----------------------------
@@ -429,6 +430,29 @@ def vcf_families(T: list[str]) -> None:
           ACC)
     write("contradictory_hints_no_build", "input.vcf",
           header("GRCh37", T, "##reference=file:///refs/GRCh38_full_analysis_set.fna\n") + g38("L1196M") + g38("G1202R"), ACC)
+
+
+def vaf_tag_cases(T: list[str]) -> None:
+    """Tags named for the tumour's allele fraction / depth (--tumor-af-tag, --tumor-dp-tag) that the header
+    cannot back: undeclared, of the wrong Type or Number, ambiguous, FORMAT in a sites-only VCF."""
+    info = ('##INFO=<ID=TVAF,Number=.,Type=Float,Description="Tumour VAF">\n'
+            '##INFO=<ID=TDP,Number=.,Type=Integer,Description="Tumour depth">\n')
+    pcgr = "TVAF=0.25;TDP=80"
+    write("vaf_tag_undeclared", "input.vcf", header("GRCh38", T, info) + g38("G1202R", info=pcgr))
+    write("vaf_tag_wrong_type", "input.vcf",
+          header("GRCh38", T, info.replace("TDP,Number=.,Type=Integer", "TDP,Number=.,Type=String"))
+          + g38("G1202R", info=pcgr))
+    write("vaf_tag_per_genotype", "input.vcf",
+          header("GRCh38", T, info.replace("TVAF,Number=.", "TVAF,Number=G")) + g38("G1202R", info=pcgr))
+    both = info + '##FORMAT=<ID=TVAF,Number=A,Type=Float,Description="Tumour VAF">\n'
+    write("vaf_tag_in_both_sections", "input.vcf",
+          header("GRCh38", T, both) + g38("G1202R", info=pcgr, fmt="GT:AD:DP:TVAF",
+                                          sample_cols=["0/1:60,20:80:0.25"]))
+    af = '##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fraction">\n'
+    sites = header("GRCh38", [], info + af) + g38("G1202R", info=pcgr).split("\tGT:AD:DP")[0] + "\n"
+    write("vaf_tag_format_sites_only", "input.vcf", sites)
+    write("vaf_tag_bad_name", "input.vcf", header("GRCh38", T, info) + g38("G1202R", info=pcgr))
+    write("vaf_tags_named_for_pcgr", "input.vcf", header("GRCh38", T, info) + g38("G1202R", info=pcgr), ACC)
 
 
 def sort_records(text: str) -> str:

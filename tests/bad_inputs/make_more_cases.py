@@ -113,6 +113,10 @@ def sheet_cases() -> None:
     s("sheet_bad_build", HEAD + ROW.replace("GRCh38", "hg38"),
       r"column 'build': 'hg38' is not one of GRCh37, GRCh38", "Builds are named GRCh37/GRCh38.")
     s("sheet_is_a_directory", None, r"is a directory, not a sample sheet", "A folder is not a sheet.")
+    tagged = HEAD.rstrip("\n") + "\ttumor_af_tag\n"
+    s("sheet_vaf_tag_bad_name", tagged + ROW.rstrip("\n") + "\tTVAF%\n",
+      r"sheet\.tsv:2: sample 'S1', column 'tumor_af_tag': 'TVAF%' is not a VCF tag name",
+      "A tag is named as bcftools names it (INFO/ID, FORMAT/ID or ID); checked with the other cells.")
 
 
 def cli_cases() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from alkannot.cli import build_parser
+from alkannot.commands import cli_row
 from alkannot.sheet import CLI, annotate_argv, read_sheet, spec_from_row
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,19 +20,14 @@ FULL = {"sample": "S1", "vcf": "a.vcf", "patient": "P1", "specimen": "plasma", "
         "build": "GRCh37", "tumor_sample": "T", "normal_sample": "N", "alignment": "a.bam", "reference": "r.fa",
         "cnv": "c.cns", "sv": "s.vcf", "population_af": "g.vcf.gz", "current_tki": "lorlatinib",
         "prior_tkis": "crizotinib,alectinib", "tumor_fraction": "0.35", "ploidy": "3.1",
-        "report_date": "2025-03-01", "accession": "H24-05517"}
+        "report_date": "2025-03-01", "accession": "H24-05517", "tumor_af_tag": "INFO/TVAF", "tumor_dp_tag": "TDP"}
 
 
 def _via_cli(spec):
     """The SampleSpec `alkannot annotate` builds from the workflow's arguments for `spec`."""
     a = build_parser().parse_args(["annotate", spec.vcf, *annotate_argv(spec), "--out", "o"])
-    row = {"sample": a.sample, "vcf": a.input, "build": a.build, "specimen": a.specimen,
-           "tumor_sample": a.tumor_sample, "normal_sample": a.normal_sample, "reference": a.reference,
-           "patient": a.patient, "timepoint": a.timepoint, "alignment": a.alignment, "cnv": a.cnv, "sv": a.sv,
-           "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
-           "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy, "report_date": a.report_date,
-           "accession": a.accession}
-    return spec_from_row({k: v for k, v in row.items() if v is not None},
+    row = cli_row(a, a.sample)
+    return spec_from_row(row,
                          pass_filters=a.pass_filters.split(",") if a.pass_filters else None,
                          kb_extra=a.kb_extra or [], path=CLI)
 
@@ -40,6 +36,7 @@ def test_every_column_survives_the_workflow_command_line():
     spec = spec_from_row(FULL, pass_filters=["PASS"], kb_extra=["x.yaml"])
     assert spec.ploidy == 3.1 and spec.population_af == "g.vcf.gz" and spec.timepoint == "2024-06-03"
     assert spec.report_date == "2025-03-01" and spec.accession == "H24-05517"
+    assert (spec.tumor_af_tag, spec.tumor_dp_tag) == ("INFO/TVAF", "TDP")
     assert _via_cli(spec) == spec
 
 

@@ -187,13 +187,17 @@ def variant_record(call: VariantCall, ann: Annotation | None, status: str, reaso
 def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = None,
                  normal_sample: str | None = None, reference: str | None = None,
                  pass_filters: list[str] | None = None, transcripts: TranscriptSet | None = None,
-                 depth_sites=None, _build_from_ref_check: bool = False) -> AnnotationResult:
+                 depth_sites=None, tumor_af_tag: str | None = None, tumor_dp_tag: str | None = None,
+                 _build_from_ref_check: bool = False) -> AnnotationResult:
     """``depth_sites(build)`` (optional): [(chrom, start, end)] whose covering records' stated depths
     (io.vcf.refcalls.DepthBlock) are collected in this pass into ``AnnotationResult.depth_blocks``, so that
-    reference-call depths (a gVCF's blocks) need no second read of the file."""
+    reference-call depths (a gVCF's blocks) need no second read of the file. ``tumor_af_tag``/``tumor_dp_tag``:
+    where the VCF keeps the tumour's allele fraction and depth beyond the caller's standard tags
+    (io.vcf.tags)."""
     cfg = settings()
     pass_set = set(pass_filters or cfg["pass_filters"])
-    vi = open_vcf(path, tumor_sample=tumor_sample, normal_sample=normal_sample)
+    vi = open_vcf(path, tumor_sample=tumor_sample, normal_sample=normal_sample, tumor_af_tag=tumor_af_tag,
+                  tumor_dp_tag=tumor_dp_tag)
     warnings_: list[str] = list(vi.warnings)
     # Build: an explicit build (CLI/sheet) is the user's statement; header hints (##contig chr2
     # length, ##reference) that contradict it are warnings, and the REF check of the target genes
@@ -215,7 +219,8 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     elif len(set(hints.values())) > 1:
         first = next(iter(hints.values()))
         kw = dict(tumor_sample=tumor_sample, normal_sample=normal_sample, reference=reference,
-                  pass_filters=pass_filters, depth_sites=depth_sites, _build_from_ref_check=True)
+                  pass_filters=pass_filters, depth_sites=depth_sites, tumor_af_tag=tumor_af_tag,
+                  tumor_dp_tag=tumor_dp_tag, _build_from_ref_check=True)
         try:
             return annotate_vcf(path, first, **kw)
         except BuildMismatch:

@@ -164,8 +164,76 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
     FORMAT tags are read whether or not the header defines them (htslib reads an undefined tag as
     text; so does this). A value that cannot be a count or a fraction (negative DP, AF > 1 or inf,
     AD with more or fewer values than alleles) is not used and named in `flags` (invalid_dp,
-    invalid_af, invalid_ad, ad_allele_count_mismatch); the next source the caller wrote is tried."""
+    invalid_af, invalid_ad, ad_allele_count_mismatch); the next source the caller wrote is tried.
+
+    The tumour's own tags, when the sample names them (``vi.vaf_tags``: PCGR's INFO/TVAF and INFO/TDP), come
+    first: see ``_tagged``."""
     flags = flags if flags is not None else []
+    out = _caller_reading(vi, rec, s, alt_index, ref, alt, flags)
+    if vi.vaf_tags is not None and s == vi.tumor_index:
+        return _tagged(out, vi, rec, s, alt_index, flags)
+    return out
+
+
+def _tagged(out: dict, vi: VcfInput, rec, s: int | None, alt_index: int, flags: list[str]) -> dict:
+    """The reading with the named tags' values put first. A record's value in the allele-fraction tag is its
+    VAF, and its value in the depth tag its depth (else the depth the caller wrote); the alt reads are then
+    VAF x depth, rounded, as for INFO/AF. A record without a value in the fraction tag keeps the caller's
+    reading, whose missing depth the depth tag may fill. A value that is no fraction or count is flagged
+    (invalid_af_tag, invalid_dp_tag), and so is a value that cannot be told apart per allele
+    (af_tag_not_per_allele: a Number=1 or . fraction on a multi-allelic record)."""
+    tags = vi.vaf_tags
+    n_alts = len(rec.ALT or [])
+    af = dp = None
+    if tags.af is not None:
+        v = _tag_item(vi, rec, tags.af, s, alt_index, n_alts, per_allele=True, flags=flags)
+        af = None if v is None else _fraction(v, flags, "invalid_af_tag")
+    if tags.dp is not None:
+        v = _tag_item(vi, rec, tags.dp, s, alt_index, n_alts, per_allele=False, flags=flags)
+        dp = None if v is None else _count(v, flags, "invalid_dp_tag")
+    if af is not None:
+        depth = dp if dp is not None else out["depth"]
+        source = tags.af.label + (f", {tags.dp.label}" if dp is not None else "")
+        alt_n = None if depth is None else int(round(af * depth))
+        return {"depth": depth, "alt_reads": alt_n, "vaf": af,
+                "depth_source": source + (" (alt reads = VAF x depth)" if alt_n is not None else "")}
+    if dp is None or out["depth"] is not None:
+        return out
+    out = {**out, "depth": dp,
+           "depth_source": f"{out['depth_source']}, {tags.dp.label}" if out["depth_source"] else tags.dp.label}
+    if out["vaf"] is not None and out["alt_reads"] is None:
+        out["alt_reads"] = int(round(out["vaf"] * dp))
+        out["depth_source"] += " (alt reads = VAF x depth)"
+    return out
+
+
+def _tag_item(vi: VcfInput, rec, tag, s: int | None, alt_index: int, n_alts: int, *, per_allele: bool,
+              flags: list[str]):
+    """This allele's value of a named tag (a number, None for '.' or absent, NOT_A_NUMBER for text), read by
+    the header's Number (io.vcf.tags checked it): a fraction per ALT (A), per allele with REF first (R), or
+    one value per ALT under Number 1 or . (flagged af_tag_not_per_allele when there is not one per ALT); a
+    depth is one value per site (flagged dp_tag_not_one_value otherwise)."""
+    vals = _fmt_numbers(rec, tag.name, s, vi) if tag.section == "FORMAT" else _info_numbers(rec, tag.name)
+    if not vals:
+        return None
+    if not per_allele:
+        if len(vals) == 1:
+            return vals[0]
+        flags.append("dp_tag_not_one_value")
+        return None
+    if tag.number == "A" or (tag.number in ("1", ".") and len(vals) == n_alts):
+        i = alt_index - 1
+    elif tag.number == "R":
+        i = alt_index
+    else:
+        flags.append("af_tag_not_per_allele")  # one fraction for several ALTs: whose is unknown
+        return None
+    return vals[i] if i < len(vals) else None
+
+
+def _caller_reading(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: str,
+                    flags: list[str]) -> dict:
+    """The reading from the caller's own tags, in the order the module docstring gives."""
     if s is not None:
         dps = _fmt_numbers(rec, "DP", s, vi)
         dp = _count(dps[0], flags, "invalid_dp") if dps else None

@@ -20,6 +20,7 @@ from alkannot.io.vcf.header import dropped_meta_lines, scan_header
 from alkannot.io.vcf.prefilter import prefilter_lines, write_subset
 from alkannot.io.vcf.records import check_record
 from alkannot.io.vcf.source import CHR2_LENGTH, VcfInput
+from alkannot.io.vcf.tags import resolve_vaf_tags
 from alkannot.io.vcf.targets import region_queries
 
 
@@ -51,7 +52,10 @@ def _htslib_says(header: list[str], record: str) -> str | None:
     return re.sub(r"^\[E::[^\]]*\]\s*", "", msgs[-1]).strip()
 
 
-def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str | None = None) -> VcfInput:
+def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str | None = None,
+             tumor_af_tag: str | None = None, tumor_dp_tag: str | None = None) -> VcfInput:
+    """The file opened with its header facts; ``tumor_af_tag``/``tumor_dp_tag``: the tags holding the tumour's
+    allele fraction and depth when the caller's standard ones do not (io.vcf.tags), checked against the header."""
     import cyvcf2
 
     path = str(path)
@@ -148,10 +152,12 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
         elif want_n is not None and want_n not in samples:
             meta_warnings.append(f"##normal_sample={want_n} names no sample of the VCF; no matched normal used")
     varscan = "RD" in fmt_ids and "FREQ" in fmt_ids
+    tags = resolve_vaf_tags(tumor_af_tag, tumor_dp_tag, header_lines, has_samples=bool(samples), path=path,
+                            line=n_header)
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
                     contig_style=style, header_build=header_build, n_header_lines=n_header,
                     format_ids=fmt_ids, info_ids=info_ids, varscan=varscan, header_text=header_text,
-                    warnings=meta_warnings, contig_names=seqnames, raw_header=raw)
+                    warnings=meta_warnings, contig_names=seqnames, raw_header=raw, vaf_tags=tags)
 
 
 def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[tuple[int | None, object]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alkannot.io.vcf.prefilter import Prefiltered
+from alkannot.io.vcf.tags import VafTags
 
 # GRCh37/GRCh38 chr2 lengths: enough to tell the builds apart from a header.
 CHR2_LENGTH = {"GRCh37": 243199373, "GRCh38": 242193529}
@@ -33,6 +34,7 @@ class VcfInput:
     raw_header: str = ""  # htslib's header text as opened (cyvcf2 formats it anew on every .raw_header)
     # FORMAT tags the header was seen to lack (io.vcf.depth.format_array: read as htslib's Type=String)
     format_undeclared: set[str] = field(default_factory=set)
+    vaf_tags: VafTags | None = None  # the tumour's allele-fraction/depth tags the sample names (io.vcf.tags)
 
     @property
     def tumor_sample(self) -> str | None:

@@ -1,0 +1,98 @@
+"""Where a VCF keeps the tumour's allele fraction and depth when the caller's standard tags do not hold them.
+
+PCGR's input convention puts them in INFO (``TVAF``, ``TDP``: its ``--tumor_af_tag``/``--tumor_dp_tag``); other
+pipelines write FORMAT tags of their own. The sample sheet's ``tumor_af_tag``/``tumor_dp_tag`` columns (the
+``--tumor-af-tag``/``--tumor-dp-tag`` flags) name them as bcftools names tags: ``INFO/TVAF``, ``FORMAT/AFT``, or a
+bare ID that the header declares in one section only. ``resolve_vaf_tags`` checks the names against the
+header when the file is opened; ``io.vcf.depth`` reads the values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from alkannot.errors import InputError
+
+# a tag as bcftools names it: an optional section and a VCF ID (VCF 4.3 section 1.6.1)
+TAG_SYNTAX = re.compile(r"^(?:(INFO|FORMAT)/)?([A-Za-z_][0-9A-Za-z_.]*)$")
+_DEFINITION = re.compile(r"^##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+)")
+
+# what each tag must be: (the sheet column / flag naming it, the Type the header must declare, what the value
+# is, the Numbers it may have: a fraction per ALT (A), per allele (R) or one per site (1, or . with one value per
+# ALT); a depth per site)
+_ROLES = {"af": ("tumor_af_tag", "Float", "allele fraction", ("1", "A", "R", ".")),
+          "dp": ("tumor_dp_tag", "Integer", "depth", ("1", "."))}
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """One declared tag: its section (INFO or FORMAT), ID and the header's Number (1, A, R or .)."""
+
+    section: str
+    name: str
+    number: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.section}/{self.name}"
+
+
+@dataclass(frozen=True)
+class VafTags:
+    """The tumour's allele-fraction and depth tags a sample names (either may be absent)."""
+
+    af: TagRef | None = None
+    dp: TagRef | None = None
+
+
+def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *, has_samples: bool,
+                     path: str, line: int | None) -> VafTags | None:
+    """The named tags as the header declares them (None when none is named). One InputError naming the flag
+    and the tag when a name is malformed, undeclared, declared in both sections without a prefix, a FORMAT tag
+    of a sites-only VCF, of the wrong Type (AF: Float, DP: Integer) or of a Number that is not one value per
+    site or allele."""
+    if not af and not dp:
+        return None
+    declared: dict[tuple[str, str], tuple[str, str]] = {}
+    for h in header_lines:
+        m = _DEFINITION.match(h)
+        if m:
+            declared[(m.group(1), m.group(2))] = (m.group(3), m.group(4))
+    found = {}
+    for role, text in (("af", af), ("dp", dp)):
+        if text:
+            found[role] = _resolve(role, text, declared, has_samples, path, line)
+    return VafTags(**found)
+
+
+def _resolve(role: str, text: str, declared: dict, has_samples: bool, path: str, line: int | None) -> TagRef:
+    column, want_type, what, numbers = _ROLES[role]
+    flag = "--" + column.replace("_", "-")
+
+    def refuse(why: str, fix: str) -> InputError:
+        return InputError(f"{column} ({flag}) {text}: {why}", path=path, line=line, fix=fix)
+
+    m = TAG_SYNTAX.match(text)
+    if m is None:
+        raise refuse("is not a tag name", "name a tag as INFO/ID, FORMAT/ID or ID, e.g. INFO/TVAF")
+    section, name = m.group(1), m.group(2)
+    sections = [section] if section else [s for s in ("INFO", "FORMAT") if (s, name) in declared]
+    if not sections or (section and (section, name) not in declared):
+        raise refuse(f"the VCF header declares no {section or 'INFO or FORMAT'} tag {name}",
+                     f"name the tag that holds the tumour's {what} (bcftools view -h lists them), or leave it out")
+    if len(sections) > 1:
+        raise refuse("the VCF header declares it as INFO and as FORMAT",
+                     f"write INFO/{name} or FORMAT/{name}")
+    section = sections[0]
+    if section == "FORMAT" and not has_samples:
+        raise refuse("a FORMAT tag, but the VCF has no sample columns (sites-only)", "name an INFO tag")
+    number, vtype = declared[(section, name)]
+    if vtype != want_type:
+        raise refuse(f"the header declares Type={vtype}; a tumour {what} tag must be Type={want_type}",
+                     f"name the tag that holds the tumour's {what} as a number")
+    if number not in numbers:
+        per = "per site or per allele" if role == "af" else "per site"
+        raise refuse(f"the header declares Number={number}; a tumour {what} tag needs one value {per}",
+                     f"name a tag with Number={', '.join(numbers[:-1])} or {numbers[-1]}")
+    return TagRef(section, name, number)
