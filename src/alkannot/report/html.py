@@ -400,6 +400,9 @@ def sample_view(data: dict, regions, not_listed: dict | None = None) -> dict:
         "variant_table": variant_table_html(data.get("variants"), ctdna),
         "not_listed": not_listed,
         "variants_assessed": "variants" in data,
+        # where the table's depths and VAFs were read (the variants' depth_source, each once)
+        "depth_sources": sorted({_text(x.get("depth_source")) for x in map(_dict, _list(data.get("variants")))
+                                 if x.get("depth_source")}),
         "compounds": compound_rows(data.get("compound")),
         "compound_summary": _dict(data.get("compound_summary")) or None,
         "co_alterations": [
