@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -119,3 +120,16 @@ def test_citation_links_are_built_not_copied(text, url):
 def test_hotspot_rows_match_their_alternatives(mutation, short, found):
     ctdna = {"hotspot_coverage": [{"mutation": mutation, "depth": 900, "lod": 0.01, "status": "not_detected"}]}
     assert (short in hotspot_index(ctdna)) is found
+
+
+def test_variant_table_note_names_where_depths_were_read():
+    """The note under the variant table names the sample's depth sources (each once), not a fixed
+    'FORMAT/AD or DP': a PCGR input read through its INFO tags says so."""
+    data = copy.deepcopy(load("tissue_P001_T2"))
+    for i, v in enumerate(data["variants"]):
+        v["depth_source"] = ["INFO/TVAF, INFO/TDP (alt reads = VAF x depth)", "FORMAT/AD"][i % 2]
+    page = render_sample_html(data, resources=FIXTURES)
+    assert "VAF are what the VCF states (FORMAT/AD; INFO/TVAF, INFO/TDP (alt reads = VAF x depth))" in page
+    for v in data["variants"]:
+        v["depth_source"] = None
+    assert "(no depth or VAF written)" in render_sample_html(data, resources=FIXTURES)
