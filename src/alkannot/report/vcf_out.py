@@ -359,11 +359,12 @@ def _annotate_records(vf, records, input_vcf: str, data: dict, variants: list[An
             if not alts:
                 matcher.find(line, chrom, pos, ref, ".")  # nothing to write (Number=A)
             vals = info_values([matcher.find(line, chrom, pos, ref, a) for a in alts])
+            info = rec.info  # (a new wrapper object at each access)
             for key, v in vals.items():
-                if key in rec.info:
-                    del rec.info[key]
+                if key in info:
+                    del info[key]
                 if v is not None:
-                    rec.info[key] = v
+                    info[key] = v
             yield rec
     except (OSError, ValueError) as e:
         raise InputError(f"cannot re-read the VCF ({e})", path=input_vcf, fix="check the file") from None
