@@ -13,7 +13,7 @@ from pathlib import Path
 
 from alkannot.annotate.record import AnnotatedVariant, as_records
 from alkannot.io.atomic import atomic_write_text
-from alkannot.report.cells import tsv_cell, tsv_cells_by_column
+from alkannot.report.cells import tsv_cells_by_column
 
 SCHEMA_VERSION = "1.1.0"
 VARIANT_COLUMNS = [
@@ -343,11 +343,12 @@ def sample_json(data: dict) -> dict:
 
 
 def tsv_text(rows: list[dict], columns: list[str]) -> str:
+    """The TSV of these rows (a cell per column: report.cells.tsv_cell), its cells made column by column as
+    variants.tsv's are (tsv_cells_by_column: a drug's reasons, notes and sources are long lists of text)."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
-    for r in rows:
-        w.writerow([tsv_cell(r.get(c)) for c in columns])
+    w.writerows(tsv_cells_by_column([tuple(map(r.get, columns)) for r in rows]))
     return buf.getvalue()
 
 
