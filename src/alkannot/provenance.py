@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from alkannot.errors import InputError
 
@@ -71,7 +73,15 @@ def file_record(role: str, path: Path, label: str | None = None) -> dict:
     """{role, file, version, sha256} of one resource file (version null when the file states none)."""
     try:
         st = path.stat()
-        digest, version = _digest(str(path), st.st_mtime_ns, st.st_size)
+    except OSError:
+        st = None
+    return _record(role, path, label, st)
+
+
+def _record(role: str, path: Path, label: str | None, st: os.stat_result | None) -> dict:
+    """file_record of a file whose stat the caller has (one stat per file per sample, not two)."""
+    try:
+        digest, version = _digest(str(path), st.st_mtime_ns, st.st_size) if st is not None else (None, None)
     except OSError:
         digest, version = None, None
     return {"role": role, "file": label or path.name, "version": version, "sha256": digest}
@@ -83,8 +93,12 @@ def resource_manifest(resources: Path, build: str, kb_extra: list[str] | tuple[s
     for role, rel in RESOURCE_FILES:
         rel = rel.format(build=build)
         p = resources / rel
-        if p.is_file():
-            out.append(file_record(role, p, f"resources/{rel}"))
+        try:
+            st = p.stat()  # (what p.is_file() reads, read once)
+        except OSError:
+            continue
+        if S_ISREG(st.st_mode):
+            out.append(_record(role, p, f"resources/{rel}", st))
     for extra in kb_extra:
         out.append(file_record("knowledge-base extension", Path(extra), Path(extra).name))
     return out

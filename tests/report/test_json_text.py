@@ -127,3 +127,25 @@ def test_a_broken_column_path_is_caught(monkeypatch):
                    lambda objs, template, level: [t.replace(",", ";", 1) for t in real(objs, template, level)]):
         monkeypatch.setattr(outputs, "_object_texts", broken)
         assert any(_indented(o, 1) != _expected(o, 1) for o in cases)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_lists_of_lists_are_json_dumps(seed, monkeypatch):
+    """A list of lists (a column of each row's flags, each co-alteration's evidence) is made with the items of
+    all its lists together (outputs._list_texts): empty lists, lists of strings, of objects with the same keys,
+    of anything, nested, and deep enough that the plain encoder takes over."""
+    from alkannot.report import outputs
+
+    real, used = outputs._list_texts, []
+    monkeypatch.setattr(outputs, "_list_texts", lambda *a: used.append(1) or real(*a))
+    rng = random.Random(seed)
+    cases = [[[], ["a"], [], ["b", "é—"]], [[1, None], ["x"], [{}], []], [[[]], [[1]], [[], [2, [3]]]],
+             [[{"a": 1, "b": "x"}], [], [{"a": 2, "b": None}, {"a": 3, "b": [1]}]]]
+    objects = _objects(rng)
+    cases += [[rng.choice([[], objects[:rng.randrange(1, 4)], [_value(rng, 2) for _ in range(rng.randrange(3))]])
+               for _ in range(rng.randrange(3, 7))] for _ in range(30)]
+    for o in cases:
+        for level in (0, 1, 2, 60, 61, 62, 63):
+            assert _indented(o, level) == _expected(o, level)
+            assert _item_texts(o, level) == [_expected(x, level) for x in o]
+    assert used

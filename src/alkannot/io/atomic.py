@@ -91,8 +91,11 @@ def locked_dir(out_dir: Path, wait: float | None = None):
         os.close(fd)
 
 
-def _commit_from(tmp: Path, out_dir: Path) -> None:
-    names = [n for n in (tmp / COMMIT).read_text().splitlines() if n]
+def _commit_from(tmp: Path, out_dir: Path, names: list[str] | None = None) -> None:
+    """Move the files the COMMIT list names from `tmp` into `out_dir`, in its order. ``names``: that list, when
+    the caller has just written it (a writer committing its own set need not read it back)."""
+    if names is None:
+        names = [n for n in (tmp / COMMIT).read_text().splitlines() if n]
     for name in names:
         try:
             os.replace(tmp / name, out_dir / name)
@@ -105,19 +108,26 @@ def recover_dir(out_dir: Path) -> list[str]:
     Returns the temporary directories handled."""
     import shutil
 
+    # one listing of the folder for both kinds of leftovers (a writer calls this before each set it writes)
+    try:
+        with os.scandir(out_dir) as it:
+            hidden = [e for e in it if e.name.startswith(".")]
+    except FileNotFoundError:
+        return []
     done = []
-    for tmp in sorted(out_dir.glob(TMP_PREFIX + "*")):
-        if not tmp.is_dir():
+    for entry in sorted((e for e in hidden if e.name.startswith(TMP_PREFIX)), key=lambda e: e.name):
+        if not entry.is_dir():
             continue
+        tmp = Path(entry.path)
         if (tmp / COMMIT).exists():
             _commit_from(tmp, out_dir)
         shutil.rmtree(tmp, ignore_errors=True)
-        done.append(tmp.name)
+        done.append(entry.name)
     # orphan single-file temporaries of atomic_path (`.name.XXXX.tmp`) of our outputs from killed runs
     ours = (".alkannot.", ".variants.tsv.", ".drugs.tsv.", ".report.html.", ".maf.tsv.", "summary.", "cohort.")
-    for orphan in out_dir.glob(".*.tmp"):
-        if orphan.is_file() and any(k in orphan.name for k in ours):
-            orphan.unlink(missing_ok=True)
+    for entry in hidden:
+        if entry.name.endswith(".tmp") and entry.is_file() and any(k in entry.name for k in ours):
+            Path(entry.path).unlink(missing_ok=True)
     return done
 
 
@@ -146,7 +156,7 @@ def output_set(out_dir: Path | str, tag: str, *, remove_on_failure: list[str] = 
             for name in box.stale:
                 if name not in order:
                     (out_dir / name).unlink(missing_ok=True)
-            _commit_from(tmp, out_dir)
+            _commit_from(tmp, out_dir, order)
             committed = True
         except BaseException:
             if not (tmp / COMMIT).exists():

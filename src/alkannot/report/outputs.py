@@ -6,12 +6,13 @@ import csv
 import io
 import json
 from functools import lru_cache
+from itertools import chain
 from operator import call, itemgetter
 from pathlib import Path
 
 from alkannot.annotate.record import AnnotatedVariant, as_records
 from alkannot.io.atomic import atomic_write_text
-from alkannot.report.cells import tsv_cell, tsv_cells_by_column
+from alkannot.report.cells import tsv_cells_by_column
 from alkannot.schemas import SAMPLE_SCHEMA
 
 SCHEMA_VERSION = "1.1.0"
@@ -221,8 +222,9 @@ def _indented(o, level: int, key: str = "") -> str:
 def _item_texts(o: list | tuple, level: int) -> list[str]:
     """The texts of a non-empty list's items, `level` deep: a list of strings in one C pass; a list of
     objects with the same keys (variant rows, evidence tiers, co-alterations, ...) column by column
-    (_object_texts); else item by item. (The sample JSON's variant rows are written this way, a chunk of
-    rows at a time.)"""
+    (_object_texts); a list of lists (such a column: each row's flags, each co-alteration's evidence) with
+    their items together (_list_texts); else item by item. (The sample JSON's variant rows are written this
+    way, a chunk of rows at a time.)"""
     t0 = type(o[0])
     if t0 is str:
         try:
@@ -235,7 +237,27 @@ def _item_texts(o: list | tuple, level: int) -> list[str]:
             template = _object_template(keys.pop(), level)
             if template is not None:
                 return _object_texts(o, template, level)
+    elif t0 is list and len(o) > 2 and level < 62 and set(map(type, o)) == {list}:
+        return _list_texts(o, level)
     return [f(v) if (f := _scalar_text(type(v))) else _indented(v, level) for v in o]
+
+
+def _list_texts(lists: list[list] | tuple[list, ...], level: int) -> list[str]:
+    """_indented(x, level) of each of these lists: the items of all of them made at once (_item_texts, `level`
+    + 1 deep: the flags of every row are one list of strings, the evidence of every co-alteration one list of
+    objects with the same keys), then each list's text joined from its own items' texts. A column of a
+    hundred small lists is then a few calls, not a few hundred."""
+    flat = list(chain.from_iterable(lists))
+    texts = _item_texts(flat, level + 1) if flat else []
+    nl = _NL[level + 1]
+    sep, end = "," + nl, _NL[level] + "]"
+    out = []
+    i = 0
+    for x in lists:
+        n = len(x)
+        out.append(f"[{nl}{sep.join(texts[i:i + n])}{end}" if n else "[]")
+        i += n
+    return out
 
 
 def _object_texts(objs: list[dict], template: tuple, level: int) -> list[str]:
@@ -321,11 +343,12 @@ def sample_json(data: dict) -> dict:
 
 
 def tsv_text(rows: list[dict], columns: list[str]) -> str:
+    """The TSV of these rows (a cell per column: report.cells.tsv_cell), its cells made column by column as
+    variants.tsv's are (tsv_cells_by_column: a drug's reasons, notes and sources are long lists of text)."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(columns)
-    for r in rows:
-        w.writerow([tsv_cell(r.get(c)) for c in columns])
+    w.writerows(tsv_cells_by_column([tuple(map(r.get, columns)) for r in rows]))
     return buf.getvalue()
 
 

@@ -9,6 +9,7 @@ input-derived text (sample names, variant labels from VCF INFO) can never become
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -92,9 +93,17 @@ def resolve_regions(data: dict, resources: Path | None = None) -> list[Region]:
     if resources is None:
         from alkannot.core.resources import resources_dir
 
-        resources = resources_dir()
+        return list(_bundled_regions(str(resources_dir())))
     tsv = Path(resources) / "alk_regions.tsv"
     return load_region_tsv(tsv) if tsv.is_file() else []
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_regions(resources: str) -> tuple[Region, ...]:
+    """The bundled regions, read once per process for each resources folder (as the hotspots and transcript
+    models are; Regions are frozen): a batch draws one map per sample."""
+    tsv = Path(resources) / "alk_regions.tsv"
+    return tuple(load_region_tsv(tsv)) if tsv.is_file() else ()
 
 
 # ---------------------------------------------------------------------------------------------
