@@ -1,6 +1,6 @@
 """Panel sample, warm and fresh, this tree against another commit in alternating rounds.
 
-    python benchmarks/bench_warm.py [--rev 11fd7e9] [--rounds 7]
+    python benchmarks/bench_warm.py [--rev 11fd7e9] [--rounds 7] [--fresh-pairs 21]
 
 Each round, for `--rev` (exported with `git archive` to benchmarks/out/rev-<rev>/, as compare_outputs.py does)
 and for this tree, with the same interpreter and resources (PYTHONPATH=<tree>/src):
@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rev", default="11fd7e9")
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--fresh-pairs", type=int, default=0, metavar="N",
+                    help="then N pairs of fresh `alkannot annotate` runs, the two trees in alternating order, each "
+                         "into a new folder under the system's temporary folder: medians and the paired difference")
     a = ap.parse_args(argv)
     vcf = OUT / "inputs" / "panel.vcf"
     if not vcf.exists():
@@ -116,7 +119,36 @@ def main(argv: list[str] | None = None) -> int:
               f"{m['main'] * 1000:.0f} ms = warm {m['warm5'] * 1000:.0f} ms + first-call ~"
               f"{(m['main'] - m['warm5']) * 1000:.0f} ms")
     print(f"load (1 min) per round: {' '.join(loads)}; nproc {os.cpu_count()}")
+    if a.fresh_pairs:
+        fresh_pairs(trees, a.rev, vcf, a.fresh_pairs)
     return 0
+
+
+def fresh_pairs(trees: dict[str, Path], rev: str, vcf: Path, n: int) -> None:
+    """Fresh panel samples in pairs (rev, this tree; then this tree, rev; ...): a start-up change of a few ms
+    shows in the paired differences while the VM's speed drifts between pairs."""
+    code = "import sys; sys.argv[0] = 'alkannot'; from alkannot.cli import console_main; console_main()"
+    got: dict[str, list[tuple[float, float]]] = {t: [] for t in trees}
+    for i in range(n):
+        for name in (list(trees) if i % 2 == 0 else list(trees)[::-1]):
+            env = {**os.environ, "PYTHONPATH": str(trees[name]), "ALKANNOT_RESOURCES": str(ROOT / "resources"),
+                   "OPENBLAS_NUM_THREADS": "1"}
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            with tempfile.TemporaryDirectory(prefix="alkannot-fresh-") as out:
+                t0 = time.perf_counter()
+                p = subprocess.Popen([PY, "-c", code, "annotate", "--build", "GRCh38", "--sample", "B", "--out", out,
+                                      str(vcf)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                _, status, ru = os.wait4(p.pid, 0)
+                wall = time.perf_counter() - t0
+            if status != 0:
+                sys.exit(f"{name}: alkannot annotate failed")
+            got[name].append((wall, ru.ru_utime + ru.ru_stime))
+    for name, runs in got.items():
+        print(f"{name}: fresh panel, {n} runs: wall {statistics.median(r[0] for r in runs) * 1000:.1f} ms, "
+              f"CPU {statistics.median(r[1] for r in runs) * 1000:.1f} ms")
+    new, old = got["this tree"], got[rev]
+    print(f"this tree - {rev}, paired medians: wall {statistics.median(b[0] - a[0] for a, b in zip(old, new)) * 1000:+.1f}"
+          f" ms, CPU {statistics.median(b[1] - a[1] for a, b in zip(old, new)) * 1000:+.1f} ms")
 
 
 if __name__ == "__main__":
