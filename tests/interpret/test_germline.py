@@ -66,6 +66,13 @@ def test_clean_deep_normal_overrides_the_table():
     assert out[0].ch_status is None and "kept as somatic" in out[0].ch_evidence
 
 
+def test_normal_depth_without_alt_reads_does_not_clear():
+    """A normal whose depth is known but whose alt-read count is not (a column with DP and AF only) has not
+    been seen to lack the allele: the germline label stands."""
+    out = annotate_ch([_v(normal_alt_reads=None, normal_depth=400)], "tissue", build="GRCh38")
+    assert out[0].ch_status == "germline" and "rs1042522" in out[0].ch_evidence
+
+
 def test_population_af_vcf_labels_common_alleles(tmp_path):
     vcf = tmp_path / "gnomad.vcf"
     vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr12,length=133275309>\n"

@@ -124,9 +124,12 @@ def _ch_assess(variant: AnnotatedVariant, plasma: bool, genes: set[str], t: Mapp
             return "CH", f"{seen} supports a blood-derived clone{unknown}"
     if not plasma or variant.gene not in genes:
         return None, None
-    if n_depth is not None and n_depth >= t["min_normal_depth_to_clear"] and not n_alt:
-        return None, None  # the WBC was deep enough and shows nothing: tumour-derived
-    why = "no matched normal" if n_depth is None else f"matched normal too shallow ({n_depth} reads)"
+    if n_depth is not None and n_depth >= t["min_normal_depth_to_clear"] and n_alt == 0:
+        return None, None  # the WBC was deep enough and shows no alt read: tumour-derived
+    # (a normal whose alt reads are unknown, e.g. a column with DP and AF only, has not been seen to lack it)
+    why = ("no matched normal" if n_depth is None else
+           f"matched normal alt reads unknown ({n_depth} reads deep)" if n_alt is None else
+           f"matched normal too shallow ({n_depth} reads)")
     return "possible_CH", f"plasma variant in a CH gene; {why} to rule CH out"
 
 
@@ -185,7 +188,8 @@ def tumor_fraction(variants: list[AnnotatedVariant], given: float | None = None,
         vaf = v.vaf
         if not ok or vaf is None or is_non_tumour(v):
             continue
-        if plasma and v.normal_depth is None and _likely_germline(vaf, tf_cfg["likely_germline_vaf_ranges"]):
+        # without the normal's alt-read count (no normal, or one with depth only) a germline-like VAF is skipped
+        if plasma and v.normal_alt_reads is None and _likely_germline(vaf, tf_cfg["likely_germline_vaf_ranges"]):
             continue
         if best is None or vaf > best.vaf:
             best = v

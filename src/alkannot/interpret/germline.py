@@ -8,7 +8,7 @@
 
 Labels never hide a variant: it stays in the variant list with ``ch_status: germline`` and ``ch_evidence``
 naming the rsID or the population AF; co-mutation and verdict code skip labelled variants. A matched normal
-deep enough to clear a variant (>= ``min_normal_depth_to_clear`` reads, no alt read) wins over both labels:
+deep enough to clear a variant (>= ``min_normal_depth_to_clear`` reads, zero alt reads counted) wins over both labels:
 a variant truly absent from the constitutional DNA is not germline whatever its population frequency.
 """
 
@@ -74,7 +74,8 @@ def polymorphism_index(table: Mapping, build: str) -> dict[tuple, dict]:
 def _cleared_by_normal(v: AnnotatedVariant, ch_genes: Mapping | None) -> bool:
     t = {**load_ch_genes()["matched_normal"], **((ch_genes or {}).get("matched_normal", {}))}
     depth = v.normal_depth
-    return depth is not None and depth >= t["min_normal_depth_to_clear"] and not v.normal_alt_reads
+    # zero alt reads counted, not unknown (None): a normal without an alt-read count has not been seen to lack it
+    return depth is not None and depth >= t["min_normal_depth_to_clear"] and v.normal_alt_reads == 0
 
 
 def population_afs(path: str | Path, alleles: list[tuple[str, int, str, str]], *, info_field: str = "AF",
