@@ -42,7 +42,7 @@ def cli_row(a: argparse.Namespace, sid: str) -> dict[str, str]:
            "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
            "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy,
            "report_date": a.report_date, "accession": a.accession, "tumor_af_tag": a.tumor_af_tag,
-           "tumor_dp_tag": a.tumor_dp_tag}
+           "tumor_dp_tag": a.tumor_dp_tag, "normal_af_tag": a.normal_af_tag, "normal_dp_tag": a.normal_dp_tag}
     return {k: v for k, v in row.items() if v is not None}
 
 
@@ -182,6 +182,9 @@ def register(sub) -> None:
                    "standard tags do not (PCGR input: INFO/TVAF); INFO/ID, FORMAT/ID or a declared ID, Type=Float")
     p.add_argument("--tumor-dp-tag", metavar="TAG", help="tag holding the tumour's read depth at the site (PCGR "
                    "input: INFO/TDP); Type=Integer, one value per site")
+    p.add_argument("--normal-af-tag", metavar="TAG", help="the matched normal's allele-fraction tag (PCGR input: "
+                   "INFO/CVAF); a FORMAT tag is read from the --normal-sample column")
+    p.add_argument("--normal-dp-tag", metavar="TAG", help="the matched normal's depth tag (PCGR input: INFO/CDP)")
     p.add_argument("--specimen", choices=["tissue", "plasma", "csf"], default="tissue",
                    help="specimen type: tissue, plasma or csf (default: tissue); selects the specimen filters and "
                         "whether the tumour fraction is estimated from VAFs (plasma/csf only)")

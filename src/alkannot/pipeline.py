@@ -49,10 +49,12 @@ class SampleSpec:
     population_af: str | None = None  # gnomAD-style VCF (INFO/AF): common population variants -> germline
     report_date: str | None = None  # YYYY-MM-DD; default today (UTC). Give it for byte-identical reruns.
     accession: str | None = None  # specimen accession number from the lab system, shown on the report
-    # where the VCF keeps the tumour's allele fraction / depth beyond the caller's standard tags (io.vcf.tags;
-    # PCGR's INFO/TVAF and INFO/TDP)
+    # where the VCF keeps the tumour's (the matched normal's) allele fraction / depth beyond the caller's standard
+    # tags (io.vcf.tags; PCGR's INFO/TVAF, INFO/TDP and INFO/CVAF, INFO/CDP)
     tumor_af_tag: str | None = None
     tumor_dp_tag: str | None = None
+    normal_af_tag: str | None = None
+    normal_dp_tag: str | None = None
 
 
 def check_sample_id(sid: str, where: str | None = None) -> None:
@@ -234,7 +236,8 @@ def _sample_result(spec: SampleSpec):
     res = annotate_input(spec.vcf, spec.build, tumor_sample=spec.tumor_sample, normal_sample=spec.normal_sample,
                          reference=spec.reference, pass_filters=spec.pass_filters,
                          depth_sites=None if spec.alignment else hotspot_sites, tumor_af_tag=spec.tumor_af_tag,
-                         tumor_dp_tag=spec.tumor_dp_tag)
+                         tumor_dp_tag=spec.tumor_dp_tag, normal_af_tag=spec.normal_af_tag,
+                         normal_dp_tag=spec.normal_dp_tag)
     build = res.vcf_info["build"]
 
     # plasma caveats first: CH status and specimen filters decide what may count as tumour evidence

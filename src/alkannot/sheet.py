@@ -56,6 +56,8 @@ COLUMNS: dict[str, Column] = {c.name: c for c in (
     Column("normal_sample", "text", "matched normal / WBC column"),
     Column("tumor_af_tag", "tag", "tag holding the tumour's allele fraction, e.g. INFO/TVAF (PCGR input)"),
     Column("tumor_dp_tag", "tag", "tag holding the tumour's read depth, e.g. INFO/TDP (PCGR input)"),
+    Column("normal_af_tag", "tag", "tag holding the matched normal's allele fraction, e.g. INFO/CVAF (PCGR input)"),
+    Column("normal_dp_tag", "tag", "tag holding the matched normal's read depth, e.g. INFO/CDP (PCGR input)"),
     Column("alignment", "path", "BAM/CRAM (+index)"),
     Column("reference", "path", "genome FASTA (indexed)"),
     Column("cnv", "path", "copy-number file"),
@@ -315,6 +317,7 @@ def spec_from_row(row: Mapping[str, str], *, reference: str | None = "", pass_fi
         tumor_fraction=num["tumor_fraction"], ploidy=num["ploidy"],
         report_date=cell("report_date"), accession=cell("accession"),
         tumor_af_tag=cell("tumor_af_tag"), tumor_dp_tag=cell("tumor_dp_tag"),
+        normal_af_tag=cell("normal_af_tag"), normal_dp_tag=cell("normal_dp_tag"),
         pass_filters=pass_filters, kb_extra=list(kb_extra or []),
         population_af=cell("population_af") or population_af or None,
         civic=civic, civic_may_change_verdict=civic_may_change_verdict,
@@ -327,7 +330,7 @@ _FLAGS = (("patient", "--patient"), ("specimen", "--specimen"), ("timepoint", "-
           ("alignment", "--alignment"), ("reference", "--reference"), ("cnv", "--cnv"), ("sv", "--sv"),
           ("population_af", "--population-af"), ("current_tki", "--current-tki"),
           ("report_date", "--report-date"), ("accession", "--accession"), ("tumor_af_tag", "--tumor-af-tag"),
-          ("tumor_dp_tag", "--tumor-dp-tag"))
+          ("tumor_dp_tag", "--tumor-dp-tag"), ("normal_af_tag", "--normal-af-tag"), ("normal_dp_tag", "--normal-dp-tag"))
 
 
 def annotate_argv(spec) -> list[str]:

@@ -453,6 +453,7 @@ def vaf_tag_cases(T: list[str]) -> None:
     write("vaf_tag_format_sites_only", "input.vcf", sites)
     write("vaf_tag_bad_name", "input.vcf", header("GRCh38", T, info) + g38("G1202R", info=pcgr))
     write("vaf_tags_named_for_pcgr", "input.vcf", header("GRCh38", T, info) + g38("G1202R", info=pcgr), ACC)
+    write("vaf_tags_with_maf", "input.maf", maf_text([maf_row("G1202R")]))
 
 
 def sort_records(text: str) -> str:

@@ -35,7 +35,10 @@ def write_case(tmp_path: Path, case: dict) -> Path:
 def test_reading_from_named_tags(tmp_path, case):
     res = annotate_vcf(str(write_case(tmp_path, case)), "GRCh38", tumor_sample=case.get("tumor_sample"),
                        normal_sample=case.get("normal_sample"), tumor_af_tag=case.get("af_tag"),
-                       tumor_dp_tag=case.get("dp_tag"))
+                       tumor_dp_tag=case.get("dp_tag"), normal_af_tag=case.get("normal_af_tag"),
+                       normal_dp_tag=case.get("normal_dp_tag"))
+    if case.get("normal_af_tag") and not case.get("normal_sample"):  # the normal is named by its tags
+        assert res.vcf_info["normal_sample"] == "INFO/CVAF, INFO/CDP"
     assert len(res.variants) == len(case["expect"])
     for v, call, want in zip(res.variants, res.calls, case["expect"]):
         assert v.protein_short in ("G1202R", "G1202*")
@@ -78,3 +81,13 @@ def test_tag_names_are_checked_against_the_header(tmp_path, af, dp, message):
     with pytest.raises(InputError, match=message) as exc:
         annotate_vcf(str(write_case(tmp_path, CASES[0])), "GRCh38", tumor_af_tag=af, tumor_dp_tag=dp)
     assert exc.value.line == 6  # the #CHROM line: the header is what was checked
+
+
+def test_a_normal_format_tag_needs_the_normal_column(tmp_path):
+    """The matched normal's FORMAT tag is read from its column: without one (a single tumour column) it is
+    refused; its INFO tags need none (see the PCGR control case)."""
+    case = next(c for c in CASES if c["id"] == "normal_format_tags_of_the_normal_column")
+    one_column = {**case, "samples": {"TUMOR": "70,30:.:."}}
+    with pytest.raises(InputError, match=r"normal_af_tag \(--normal-af-tag\) FORMAT/NAF: a FORMAT tag, but no VCF "
+                                         r"column is the matched normal"):
+        annotate_vcf(str(write_case(tmp_path, one_column)), "GRCh38", normal_af_tag="FORMAT/NAF")

@@ -20,7 +20,8 @@ FULL = {"sample": "S1", "vcf": "a.vcf", "patient": "P1", "specimen": "plasma", "
         "build": "GRCh37", "tumor_sample": "T", "normal_sample": "N", "alignment": "a.bam", "reference": "r.fa",
         "cnv": "c.cns", "sv": "s.vcf", "population_af": "g.vcf.gz", "current_tki": "lorlatinib",
         "prior_tkis": "crizotinib,alectinib", "tumor_fraction": "0.35", "ploidy": "3.1",
-        "report_date": "2025-03-01", "accession": "H24-05517", "tumor_af_tag": "INFO/TVAF", "tumor_dp_tag": "TDP"}
+        "report_date": "2025-03-01", "accession": "H24-05517", "tumor_af_tag": "INFO/TVAF", "tumor_dp_tag": "TDP",
+        "normal_af_tag": "INFO/CVAF", "normal_dp_tag": "CDP"}
 
 
 def _via_cli(spec):
@@ -36,7 +37,8 @@ def test_every_column_survives_the_workflow_command_line():
     spec = spec_from_row(FULL, pass_filters=["PASS"], kb_extra=["x.yaml"])
     assert spec.ploidy == 3.1 and spec.population_af == "g.vcf.gz" and spec.timepoint == "2024-06-03"
     assert spec.report_date == "2025-03-01" and spec.accession == "H24-05517"
-    assert (spec.tumor_af_tag, spec.tumor_dp_tag) == ("INFO/TVAF", "TDP")
+    assert (spec.tumor_af_tag, spec.tumor_dp_tag, spec.normal_af_tag, spec.normal_dp_tag) == (
+        "INFO/TVAF", "TDP", "INFO/CVAF", "CDP")
     assert _via_cli(spec) == spec
 
 

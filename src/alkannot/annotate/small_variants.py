@@ -23,17 +23,18 @@ from alkannot.model import VariantCall
 
 def annotate_input(path: str, build: str | None, *, tumor_sample: str | None = None,
                    normal_sample: str | None = None, reference: str | None = None,
-                   pass_filters: list[str] | None = None, depth_sites=None, tumor_af_tag: str | None = None,
-                   tumor_dp_tag: str | None = None) -> AnnotationResult:
+                   pass_filters: list[str] | None = None, depth_sites=None,
+                   **tags: str | None) -> AnnotationResult:
     """Annotate a VCF/BCF or a MAF (detected by name or header) for one tumour sample (``depth_sites`` and the
-    tumour's allele-fraction/depth tags: see ``annotate_vcf``; a MAF has no tags, its counts are its columns)."""
+    allele-fraction/depth ``tags`` (tumor_af_tag, ..., normal_dp_tag): see ``annotate_vcf``; a MAF has no
+    tags, its counts are its columns)."""
     if not looks_like_maf(path):
         return annotate_vcf(path, build, tumor_sample=tumor_sample, normal_sample=normal_sample,
-                            reference=reference, pass_filters=pass_filters, depth_sites=depth_sites,
-                            tumor_af_tag=tumor_af_tag, tumor_dp_tag=tumor_dp_tag)
-    if tumor_af_tag or tumor_dp_tag:
-        raise InputError("tumor_af_tag/tumor_dp_tag name VCF tags, but this input is a MAF", path=path,
-                         fix="leave them empty: a MAF's t_depth, t_ref_count and t_alt_count are read")
+                            reference=reference, pass_filters=pass_filters, depth_sites=depth_sites, **tags)
+    named = [k for k, v in tags.items() if v]
+    if named:
+        raise InputError(f"VCF tags named ({', '.join(named)}), but this input is a MAF", path=path,
+                         fix="leave them empty: a MAF's t_/n_depth, _ref_count and _alt_count columns are read")
     conv = maf_to_vcf(path, build=build, tumor_sample=tumor_sample, reference=reference)
     res = annotate_vcf(conv.vcf_path, conv.build, tumor_sample=conv.tumor_sample,
                        normal_sample=normal_sample or conv.normal_sample, reference=reference,

@@ -188,16 +188,18 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                  normal_sample: str | None = None, reference: str | None = None,
                  pass_filters: list[str] | None = None, transcripts: TranscriptSet | None = None,
                  depth_sites=None, tumor_af_tag: str | None = None, tumor_dp_tag: str | None = None,
+                 normal_af_tag: str | None = None, normal_dp_tag: str | None = None,
                  _build_from_ref_check: bool = False) -> AnnotationResult:
     """``depth_sites(build)`` (optional): [(chrom, start, end)] whose covering records' stated depths
     (io.vcf.refcalls.DepthBlock) are collected in this pass into ``AnnotationResult.depth_blocks``, so that
-    reference-call depths (a gVCF's blocks) need no second read of the file. ``tumor_af_tag``/``tumor_dp_tag``:
-    where the VCF keeps the tumour's allele fraction and depth beyond the caller's standard tags
-    (io.vcf.tags)."""
+    reference-call depths (a gVCF's blocks) need no second read of the file. ``tumor_af_tag``/``tumor_dp_tag``
+    (``normal_*``): where the VCF keeps the tumour's (the matched normal's) allele fraction and depth beyond the
+    caller's standard tags (io.vcf.tags)."""
     cfg = settings()
     pass_set = set(pass_filters or cfg["pass_filters"])
-    vi = open_vcf(path, tumor_sample=tumor_sample, normal_sample=normal_sample, tumor_af_tag=tumor_af_tag,
-                  tumor_dp_tag=tumor_dp_tag)
+    tags = dict(tumor_af_tag=tumor_af_tag, tumor_dp_tag=tumor_dp_tag, normal_af_tag=normal_af_tag,
+                normal_dp_tag=normal_dp_tag)
+    vi = open_vcf(path, tumor_sample=tumor_sample, normal_sample=normal_sample, **tags)
     warnings_: list[str] = list(vi.warnings)
     # Build: an explicit build (CLI/sheet) is the user's statement; header hints (##contig chr2
     # length, ##reference) that contradict it are warnings, and the REF check of the target genes
@@ -219,8 +221,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
     elif len(set(hints.values())) > 1:
         first = next(iter(hints.values()))
         kw = dict(tumor_sample=tumor_sample, normal_sample=normal_sample, reference=reference,
-                  pass_filters=pass_filters, depth_sites=depth_sites, tumor_af_tag=tumor_af_tag,
-                  tumor_dp_tag=tumor_dp_tag, _build_from_ref_check=True)
+                  pass_filters=pass_filters, depth_sites=depth_sites, **tags, _build_from_ref_check=True)
         try:
             return annotate_vcf(path, first, **kw)
         except BuildMismatch:
@@ -340,8 +341,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
         "not_annotated": dict(sorted(acc.items())),
         "read_mode": "indexed_regions" if vi.indexed else "streamed",
     }
-    vcf_info = {"tumor_sample": vi.tumor_sample, "normal_sample": (vi.samples[vi.normal_index]
-                                                                   if vi.normal_index is not None else None),
+    vcf_info = {"tumor_sample": vi.tumor_sample, "normal_sample": vi.normal_label,
                 "samples": vi.samples, "indexed": vi.indexed, "build": build,
                 "header_build": vi.header_build, "warnings": qc["input_warnings"]}
     return AnnotationResult(variants=variants, accounting=accounting, qc=qc, vcf_info=vcf_info, calls=calls,

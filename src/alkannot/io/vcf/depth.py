@@ -167,22 +167,35 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
     invalid_af, invalid_ad, ad_allele_count_mismatch); the next source the caller wrote is tried.
 
     The tumour's own tags, when the sample names them (``vi.vaf_tags``: PCGR's INFO/TVAF and INFO/TDP), come
-    first: see ``_tagged``."""
+    first: see ``_tagged``. (The matched normal: ``normal_depth_for``.)"""
     flags = flags if flags is not None else []
     out = _caller_reading(vi, rec, s, alt_index, ref, alt, flags)
     if vi.vaf_tags is not None and s == vi.tumor_index:
-        return _tagged(out, vi, rec, s, alt_index, flags)
+        return _tagged(out, vi.vaf_tags, vi, rec, s, alt_index, flags)
     return out
 
 
-def _tagged(out: dict, vi: VcfInput, rec, s: int | None, alt_index: int, flags: list[str]) -> dict:
+_NOTHING = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
+
+
+def normal_depth_for(vi: VcfInput, rec, alt_index: int, ref: str, alt: str) -> dict:
+    """The matched normal's reading (keys as depth_for's): its column as the caller wrote it, then the tags the
+    sample names for it (``vi.normal_tags``, as ``_tagged`` reads the tumour's). A VCF whose one column holds a
+    tumour-normal pair (PCGR's INFO/CVAF and INFO/CDP) has only the tags: nothing else there is the normal's."""
+    s = vi.normal_index
+    out = _caller_reading(vi, rec, s, alt_index, ref, alt, []) if s is not None else dict(_NOTHING)
+    if vi.normal_tags is not None:  # (a FORMAT tag only with the normal's column: io.vcf.tags checked it)
+        out = _tagged(out, vi.normal_tags, vi, rec, s, alt_index, [])
+    return out
+
+
+def _tagged(out: dict, tags, vi: VcfInput, rec, s: int | None, alt_index: int, flags: list[str]) -> dict:
     """The reading with the named tags' values put first. A record's value in the allele-fraction tag is its
     VAF, and its value in the depth tag its depth (else the depth the caller wrote); the alt reads are then
     VAF x depth, rounded, as for INFO/AF. A record without a value in the fraction tag keeps the caller's
     reading, whose missing depth the depth tag may fill. A value that is no fraction or count is flagged
     (invalid_af_tag, invalid_dp_tag), and so is a value that cannot be told apart per allele
     (af_tag_not_per_allele: a Number=1 or . fraction on a multi-allelic record)."""
-    tags = vi.vaf_tags
     n_alts = len(rec.ALT or [])
     af = dp = None
     if tags.af is not None:

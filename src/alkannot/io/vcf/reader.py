@@ -53,9 +53,11 @@ def _htslib_says(header: list[str], record: str) -> str | None:
 
 
 def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str | None = None,
-             tumor_af_tag: str | None = None, tumor_dp_tag: str | None = None) -> VcfInput:
-    """The file opened with its header facts; ``tumor_af_tag``/``tumor_dp_tag``: the tags holding the tumour's
-    allele fraction and depth when the caller's standard ones do not (io.vcf.tags), checked against the header."""
+             tumor_af_tag: str | None = None, tumor_dp_tag: str | None = None, normal_af_tag: str | None = None,
+             normal_dp_tag: str | None = None) -> VcfInput:
+    """The file opened with its header facts; ``tumor_af_tag``/``tumor_dp_tag`` (``normal_*``): the tags holding
+    the tumour's (the matched normal's) allele fraction and depth when the caller's standard ones do not
+    (io.vcf.tags), checked against the header."""
     import cyvcf2
 
     path = str(path)
@@ -152,12 +154,15 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
         elif want_n is not None and want_n not in samples:
             meta_warnings.append(f"##normal_sample={want_n} names no sample of the VCF; no matched normal used")
     varscan = "RD" in fmt_ids and "FREQ" in fmt_ids
-    tags = resolve_vaf_tags(tumor_af_tag, tumor_dp_tag, header_lines, has_samples=bool(samples), path=path,
+    tags = resolve_vaf_tags(tumor_af_tag, tumor_dp_tag, header_lines, has_column=bool(samples), path=path,
                             line=n_header)
+    normal_tags = resolve_vaf_tags(normal_af_tag, normal_dp_tag, header_lines, who="normal",
+                                   has_column=n_idx is not None, path=path, line=n_header)
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
                     contig_style=style, header_build=header_build, n_header_lines=n_header,
                     format_ids=fmt_ids, info_ids=info_ids, varscan=varscan, header_text=header_text,
-                    warnings=meta_warnings, contig_names=seqnames, raw_header=raw, vaf_tags=tags)
+                    warnings=meta_warnings, contig_names=seqnames, raw_header=raw, vaf_tags=tags,
+                    normal_tags=normal_tags)
 
 
 def iter_records(vi: VcfInput, targets: list[tuple[str, int, int]]) -> Iterator[tuple[int | None, object]]:

@@ -9,7 +9,7 @@ import numpy as np
 
 from alkannot.core.sequence import trim_allele
 from alkannot.errors import InputError
-from alkannot.io.vcf.depth import MISSING_INT, depth_for, format_value
+from alkannot.io.vcf.depth import MISSING_INT, depth_for, format_value, normal_depth_for
 from alkannot.io.vcf.source import VcfInput
 from alkannot.model import VariantCall
 
@@ -129,9 +129,9 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
         call.genotype_status = genotype_status(gta[0] if gta else None, i)
         call.value_flags = vflags
         call.end = rec.end  # htslib's: INFO/END for symbolic alleles and gVCF blocks
-        if vi.normal_index is not None and alt is not None:
-            nd = depth_for(vi, rec, vi.normal_index, i, tref, talt, [])
-            call.normal_alt_reads, call.normal_depth = nd.get("alt_reads"), nd.get("depth")
+        if (vi.normal_index is not None or vi.normal_tags is not None) and alt is not None:
+            nd = normal_depth_for(vi, rec, i, tref, talt)
+            call.normal_alt_reads, call.normal_depth = nd["alt_reads"], nd["depth"]
         calls.append(call)
     return calls
 

@@ -35,6 +35,16 @@ class VcfInput:
     # FORMAT tags the header was seen to lack (io.vcf.depth.format_array: read as htslib's Type=String)
     format_undeclared: set[str] = field(default_factory=set)
     vaf_tags: VafTags | None = None  # the tumour's allele-fraction/depth tags the sample names (io.vcf.tags)
+    normal_tags: VafTags | None = None  # the matched normal's (PCGR's INFO/CVAF, INFO/CDP)
+
+    @property
+    def normal_label(self) -> str | None:
+        """The matched normal as the outputs name it: its column, else the tags that hold its values (a
+        tumour-normal VCF with one column, PCGR's INFO/CVAF and INFO/CDP), else None."""
+        if self.normal_index is not None:
+            return self.samples[self.normal_index]
+        tags = self.normal_tags
+        return None if tags is None else ", ".join(t.label for t in (tags.af, tags.dp) if t is not None)
 
     @property
     def tumor_sample(self) -> str | None:

@@ -1,8 +1,10 @@
-"""Where a VCF keeps the tumour's allele fraction and depth when the caller's standard tags do not hold them.
+"""Where a VCF keeps the tumour's (and the matched normal's) allele fraction and depth when the caller's standard
+tags do not hold them.
 
-PCGR's input convention puts them in INFO (``TVAF``, ``TDP``: its ``--tumor_af_tag``/``--tumor_dp_tag``); other
-pipelines write FORMAT tags of their own. The sample sheet's ``tumor_af_tag``/``tumor_dp_tag`` columns (the
-``--tumor-af-tag``/``--tumor-dp-tag`` flags) name them as bcftools names tags: ``INFO/TVAF``, ``FORMAT/AFT``, or a
+PCGR's input convention puts them in INFO (``TVAF``, ``TDP``, and ``CVAF``, ``CDP`` for the control: its
+``--tumor_af_tag``/``--tumor_dp_tag``/``--control_af_tag``/``--control_dp_tag``); other pipelines write FORMAT
+tags of their own. The sample sheet's ``tumor_af_tag``/``tumor_dp_tag``/``normal_af_tag``/``normal_dp_tag``
+columns (the ``--tumor-af-tag``... flags) name them as bcftools names tags: ``INFO/TVAF``, ``FORMAT/AFT``, or a
 bare ID that the header declares in one section only. ``resolve_vaf_tags`` checks the names against the
 header when the file is opened; ``io.vcf.depth`` reads the values.
 """
@@ -18,11 +20,11 @@ from alkannot.errors import InputError
 TAG_SYNTAX = re.compile(r"^(?:(INFO|FORMAT)/)?([A-Za-z_][0-9A-Za-z_.]*)$")
 _DEFINITION = re.compile(r"^##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+)")
 
-# what each tag must be: (the sheet column / flag naming it, the Type the header must declare, what the value
-# is, the Numbers it may have: a fraction per ALT (A), per allele (R) or one per site (1, or . with one value per
-# ALT); a depth per site)
-_ROLES = {"af": ("tumor_af_tag", "Float", "allele fraction", ("1", "A", "R", ".")),
-          "dp": ("tumor_dp_tag", "Integer", "depth", ("1", "."))}
+# what each tag must be: (the Type the header must declare, what the value is, the Numbers it may have: a
+# fraction per ALT (A), per allele (R) or one per site (1, or . with one value per ALT); a depth per site)
+_ROLES = {"af": ("Float", "allele fraction", ("1", "A", "R", ".")),
+          "dp": ("Integer", "depth", ("1", "."))}
+WHO = {"tumor": "tumour", "normal": "matched normal's"}
 
 
 @dataclass(frozen=True)
@@ -40,18 +42,20 @@ class TagRef:
 
 @dataclass(frozen=True)
 class VafTags:
-    """The tumour's allele-fraction and depth tags a sample names (either may be absent)."""
+    """The allele-fraction and depth tags a sample names for its tumour, or for its matched normal (either may
+    be absent)."""
 
     af: TagRef | None = None
     dp: TagRef | None = None
 
 
-def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *, has_samples: bool,
-                     path: str, line: int | None) -> VafTags | None:
-    """The named tags as the header declares them (None when none is named). One InputError naming the flag
-    and the tag when a name is malformed, undeclared, declared in both sections without a prefix, a FORMAT tag
-    of a sites-only VCF, of the wrong Type (AF: Float, DP: Integer) or of a Number that is not one value per
-    site or allele."""
+def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *, who: str = "tumor",
+                     has_column: bool, path: str, line: int | None) -> VafTags | None:
+    """The named tags of the tumour (``who="tumor"``) or of the matched normal (``"normal"``) as the header
+    declares them (None when none is named). ``has_column``: the VCF has a column to read FORMAT tags from (the
+    tumour's, or the normal's). One InputError naming the sheet column, the flag and the tag when a name is
+    malformed, undeclared, declared in both sections without a prefix, a FORMAT tag without that column, of
+    the wrong Type (AF: Float, DP: Integer) or of a Number that is not one value per site or allele."""
     if not af and not dp:
         return None
     declared: dict[tuple[str, str], tuple[str, str]] = {}
@@ -62,12 +66,15 @@ def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *,
     found = {}
     for role, text in (("af", af), ("dp", dp)):
         if text:
-            found[role] = _resolve(role, text, declared, has_samples, path, line)
+            found[role] = _resolve(who, role, text, declared, has_column, path, line)
     return VafTags(**found)
 
 
-def _resolve(role: str, text: str, declared: dict, has_samples: bool, path: str, line: int | None) -> TagRef:
-    column, want_type, what, numbers = _ROLES[role]
+def _resolve(who: str, role: str, text: str, declared: dict, has_column: bool, path: str,
+             line: int | None) -> TagRef:
+    want_type, what, numbers = _ROLES[role]
+    what = f"{WHO[who]} {what}"
+    column = f"{who}_{role}_tag"
     flag = "--" + column.replace("_", "-")
 
     def refuse(why: str, fix: str) -> InputError:
@@ -80,19 +87,22 @@ def _resolve(role: str, text: str, declared: dict, has_samples: bool, path: str,
     sections = [section] if section else [s for s in ("INFO", "FORMAT") if (s, name) in declared]
     if not sections or (section and (section, name) not in declared):
         raise refuse(f"the VCF header declares no {section or 'INFO or FORMAT'} tag {name}",
-                     f"name the tag that holds the tumour's {what} (bcftools view -h lists them), or leave it out")
+                     f"name the tag that holds the {what} (bcftools view -h lists them), or leave it out")
     if len(sections) > 1:
         raise refuse("the VCF header declares it as INFO and as FORMAT",
                      f"write INFO/{name} or FORMAT/{name}")
     section = sections[0]
-    if section == "FORMAT" and not has_samples:
-        raise refuse("a FORMAT tag, but the VCF has no sample columns (sites-only)", "name an INFO tag")
+    if section == "FORMAT" and not has_column:
+        if who == "tumor":
+            raise refuse("a FORMAT tag, but the VCF has no sample columns (sites-only)", "name an INFO tag")
+        raise refuse("a FORMAT tag, but no VCF column is the matched normal",
+                     "name the normal's column (normal_sample, --normal-sample) or an INFO tag")
     number, vtype = declared[(section, name)]
     if vtype != want_type:
-        raise refuse(f"the header declares Type={vtype}; a tumour {what} tag must be Type={want_type}",
-                     f"name the tag that holds the tumour's {what} as a number")
+        raise refuse(f"the header declares Type={vtype}; a {what} tag must be Type={want_type}",
+                     f"name the tag that holds the {what} as a number")
     if number not in numbers:
         per = "per site or per allele" if role == "af" else "per site"
-        raise refuse(f"the header declares Number={number}; a tumour {what} tag needs one value {per}",
+        raise refuse(f"the header declares Number={number}; a {what} tag needs one value {per}",
                      f"name a tag with Number={', '.join(numbers[:-1])} or {numbers[-1]}")
     return TagRef(section, name, number)
