@@ -51,11 +51,18 @@ def test_reading_from_named_tags(tmp_path, case):
 
 
 def test_without_tags_the_same_file_reads_as_before(tmp_path):
-    """Naming no tag leaves the caller's reading: the PCGR-shaped case reads FORMAT/AD."""
+    """Naming no tag leaves the caller's reading (the PCGR-shaped case reads FORMAT/AD), with a hint that the
+    header's INFO/TVAF is read only when named; the control tags get theirs."""
     case = CASES[0]
     res = annotate_vcf(str(write_case(tmp_path, case)), "GRCh38")
     v = res.variants[0]
     assert (v.vaf, v.depth, v.alt_reads, v.depth_source) == (0.25, 80, 20, "FORMAT/AD")
+    assert any("INFO/TVAF and INFO/TDP, PCGR's tumour" in w for w in res.qc["input_warnings"])
+    control = next(c for c in CASES if c["id"] == "pcgr_control_tags_without_a_normal_column")
+    res = annotate_vcf(str(write_case(tmp_path, control)), "GRCh38", tumor_af_tag="TVAF")
+    assert [w for w in res.qc["input_warnings"] if "TVAF" in w or "CVAF" in w] == [
+        "the header declares INFO/CVAF and INFO/CDP, PCGR's matched normal's allele fraction and depth: read only "
+        "when named (--normal-af-tag INFO/CVAF --normal-dp-tag INFO/CDP, or the sheet's normal_af_tag/normal_dp_tag)"]
 
 
 @pytest.mark.skipif(not PCGR.exists(), reason="../shared/truth (the domain kit) is not here")
@@ -64,7 +71,10 @@ def test_real_pcgr_input():
     the tags, read with them (BRAF V600E: TVAF 0.3148, TDP 54; its FORMAT/ADT says 37,17)."""
     plain = annotate_vcf(str(PCGR), "GRCh38")
     assert all(v.vaf is None for v in plain.variants)
+    hint = [w for w in plain.qc["input_warnings"] if "INFO/TVAF and INFO/TDP, PCGR's tumour" in w]
+    assert hint and "--tumor-af-tag INFO/TVAF --tumor-dp-tag INFO/TDP" in hint[0]
     res = annotate_vcf(str(PCGR), "GRCh38", tumor_af_tag="INFO/TVAF", tumor_dp_tag="INFO/TDP")
+    assert not [w for w in res.qc["input_warnings"] if "TVAF" in w]
     braf = next(v for v in res.variants if v.protein_short == "V600E")
     assert (round(braf.vaf, 4), braf.depth, braf.alt_reads) == (0.3148, 54, 17)
     assert all(v.vaf is not None and v.depth is not None for v in res.variants)

@@ -20,7 +20,7 @@ from alkannot.io.vcf.header import dropped_meta_lines, scan_header
 from alkannot.io.vcf.prefilter import prefilter_lines, write_subset
 from alkannot.io.vcf.records import check_record
 from alkannot.io.vcf.source import CHR2_LENGTH, VcfInput
-from alkannot.io.vcf.tags import resolve_vaf_tags
+from alkannot.io.vcf.tags import resolve_vaf_tags, unnamed_convention_hint
 from alkannot.io.vcf.targets import region_queries
 
 
@@ -158,6 +158,10 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
                             line=n_header)
     normal_tags = resolve_vaf_tags(normal_af_tag, normal_dp_tag, header_lines, who="normal",
                                    has_column=n_idx is not None, path=path, line=n_header)
+    for who, named in (("tumor", tags), ("normal", normal_tags)):
+        hint = None if named is not None else unnamed_convention_hint(header_lines, who)
+        if hint:
+            meta_warnings.append(hint)
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,
                     contig_style=style, header_build=header_build, n_header_lines=n_header,
                     format_ids=fmt_ids, info_ids=info_ids, varscan=varscan, header_text=header_text,

@@ -25,6 +25,8 @@ _DEFINITION = re.compile(r"^##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([
 _ROLES = {"af": ("Float", "allele fraction", ("1", "A", "R", ".")),
           "dp": ("Integer", "depth", ("1", "."))}
 WHO = {"tumor": "tumour", "normal": "matched normal's"}
+# tags a known convention uses for these values: read only when named, but worth a hint when a header has them
+CONVENTIONS = {"tumor": ("PCGR", "TVAF", "TDP"), "normal": ("PCGR", "CVAF", "CDP")}
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,19 @@ def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *,
         if text:
             found[role] = _resolve(who, role, text, declared, has_column, path, line)
     return VafTags(**found)
+
+
+def unnamed_convention_hint(header_lines: list[str], who: str) -> str | None:
+    """A hint when the header declares a known convention's fraction tag for the tumour (or normal) and the sample
+    names no tag: the values are then not read (nothing is guessed), and the warning says how to read them."""
+    source, af, dp = CONVENTIONS[who]
+    declared = {m.group(2) for m in map(_DEFINITION.match, header_lines) if m and m.group(1) == "INFO"}
+    if af not in declared:
+        return None
+    flags = f"--{who}-af-tag INFO/{af}" + (f" --{who}-dp-tag INFO/{dp}" if dp in declared else "")
+    return (f"the header declares INFO/{af}" + (f" and INFO/{dp}" if dp in declared else "")
+            + f", {source}'s {WHO[who]} allele fraction" + (" and depth" if dp in declared else "")
+            + f": read only when named ({flags}, or the sheet's {who}_af_tag/{who}_dp_tag)")
 
 
 def _resolve(who: str, role: str, text: str, declared: dict, has_column: bool, path: str,
