@@ -18,7 +18,8 @@ from alkannot.errors import InputError
 
 # a tag as bcftools names it: an optional section and a VCF ID (VCF 4.3 section 1.6.1)
 TAG_SYNTAX = re.compile(r"^(?:(INFO|FORMAT)/)?([A-Za-z_][0-9A-Za-z_.]*)$")
-_DEFINITION = re.compile(r"^##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+)")
+_DEFINITION = re.compile(r"^##(INFO|FORMAT)=<(.*)>\s*$")
+_KEY = {k: re.compile(rf"(?:^|,){k}=([^,>]+)") for k in ("ID", "Number", "Type")}
 
 # what each tag must be: (the Type the header must declare, what the value is, the Numbers it may have: a
 # fraction per ALT (A), per allele (R) or one per site (1, or . with one value per ALT); a depth per site)
@@ -60,11 +61,7 @@ def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *,
     the wrong Type (AF: Float, DP: Integer) or of a Number that is not one value per site or allele."""
     if not af and not dp:
         return None
-    declared: dict[tuple[str, str], tuple[str, str]] = {}
-    for h in header_lines:
-        m = _DEFINITION.match(h)
-        if m:
-            declared[(m.group(1), m.group(2))] = (m.group(3), m.group(4))
+    declared = _definitions(header_lines)
     found = {}
     for role, text in (("af", af), ("dp", dp)):
         if text:
@@ -72,11 +69,25 @@ def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *,
     return VafTags(**found)
 
 
+def _definitions(header_lines: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(section, ID) -> (Number, Type) of the header's INFO and FORMAT definitions, their keys in any order (as
+    htslib reads them; the Description that follows may hold commas)."""
+    out = {}
+    for h in header_lines:
+        m = _DEFINITION.match(h)
+        if m is None:
+            continue
+        keys = {k: rx.search(m.group(2)) for k, rx in _KEY.items()}
+        if all(keys.values()):
+            out[(m.group(1), keys["ID"].group(1))] = (keys["Number"].group(1), keys["Type"].group(1))
+    return out
+
+
 def unnamed_convention_hint(header_lines: list[str], who: str) -> str | None:
     """A hint when the header declares a known convention's fraction tag for the tumour (or normal) and the sample
     names no tag: the values are then not read (nothing is guessed), and the warning says how to read them."""
     source, af, dp = CONVENTIONS[who]
-    declared = {m.group(2) for m in map(_DEFINITION.match, header_lines) if m and m.group(1) == "INFO"}
+    declared = {name for section, name in _definitions(header_lines) if section == "INFO"}
     if af not in declared:
         return None
     flags = f"--{who}-af-tag INFO/{af}" + (f" --{who}-dp-tag INFO/{dp}" if dp in declared else "")
