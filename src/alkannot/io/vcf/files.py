@@ -189,13 +189,17 @@ def _decompressed(path: str, *, bufsize: int = -1, wide_pipe: bool = False):
     gzip module), else by the gzip module; a plain file as it is. Leaving the block early (the caller
     stopped, or raised) stops the process; a decompressor that failed raises EOFError once the stream was
     read to its end."""
-    with open(path, "rb") as fh:
+    with open(path, "rb") as fh:  # the sniffing handle is the stream itself unless a decompressor runs
         gz = fh.read(2) == b"\x1f\x8b"
-    tool = _decompressor_cmd() if gz else None
-    if tool is None:
-        with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
-            yield fh
-        return
+        tool = _decompressor_cmd() if gz else None
+        if tool is None:
+            fh.seek(0)
+            if not gz:
+                yield fh
+                return
+            with gzip.GzipFile(fileobj=fh, mode="rb") as stream:
+                yield stream
+            return
     import subprocess  # here: only an unindexed compressed input needs it (~1.5 ms of every start-up otherwise)
 
     proc = subprocess.Popen([*tool, path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=bufsize)
