@@ -157,6 +157,9 @@ def _fraction(v, flags: list[str], flag: str) -> float | None:
     return float(v)
 
 
+_NOTHING = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}  # a reading of nothing (copy it)
+
+
 def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: str,
               flags: list[str] | None = None) -> dict:
     """alt_index is 1-based (allele number). Returns depth, alt_reads, vaf, depth_source.
@@ -173,9 +176,6 @@ def depth_for(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, alt: s
     if vi.vaf_tags is not None and s == vi.tumor_index:
         return _tagged(out, vi.vaf_tags, vi, rec, s, alt_index, flags)
     return out
-
-
-_NOTHING = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
 
 
 def normal_depth_for(vi: VcfInput, rec, alt_index: int, ref: str, alt: str) -> dict:
@@ -205,18 +205,21 @@ def _tagged(out: dict, tags, vi: VcfInput, rec, s: int | None, alt_index: int, f
         v = _tag_item(vi, rec, tags.dp, s, alt_index, n_alts, per_allele=False, flags=flags)
         dp = None if v is None else _count(v, flags, "invalid_dp_tag")
     if af is not None:
-        depth = dp if dp is not None else out["depth"]
         source = tags.af.label + (f", {tags.dp.label}" if dp is not None else "")
-        alt_n = None if depth is None else int(round(af * depth))
-        return {"depth": depth, "alt_reads": alt_n, "vaf": af,
-                "depth_source": source + (" (alt reads = VAF x depth)" if alt_n is not None else "")}
+        return _alt_reads_from_vaf({"depth": dp if dp is not None else out["depth"], "alt_reads": None, "vaf": af,
+                                    "depth_source": source})
     if dp is None or out["depth"] is not None:
         return out
-    out = {**out, "depth": dp,
-           "depth_source": f"{out['depth_source']}, {tags.dp.label}" if out["depth_source"] else tags.dp.label}
-    if out["vaf"] is not None and out["alt_reads"] is None:
-        out["alt_reads"] = int(round(out["vaf"] * dp))
-        out["depth_source"] += " (alt reads = VAF x depth)"
+    return _alt_reads_from_vaf({**out, "depth": dp, "depth_source": f"{out['depth_source']}, {tags.dp.label}"
+                                if out["depth_source"] else tags.dp.label})
+
+
+def _alt_reads_from_vaf(out: dict) -> dict:
+    """The reading with its alt reads as VAF x depth, rounded, when it has both but no counted reads (its
+    depth_source then says so)."""
+    if out["vaf"] is not None and out["depth"] is not None and out["alt_reads"] is None:
+        out["alt_reads"] = int(round(out["vaf"] * out["depth"]))
+        out["depth_source"] = (out["depth_source"] or "") + " (alt reads = VAF x depth)"
     return out
 
 
@@ -266,7 +269,7 @@ def _caller_reading(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, 
                 return {"depth": dp if dp is not None and dp >= total else total, "alt_reads": alt_n,
                         "vaf": af if af is not None else (alt_n / total if total else None),
                         "depth_source": "FORMAT/AD"}
-        out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
+        out = dict(_NOTHING)
         if len(ref) == 1 and len(alt) == 1 and alt in "ACGT":
             # Strelka2 somatic SNV: {ACGT}U = (tier1, tier2) counts; tier 1 is what Strelka reports
             tiers = {b: _fmt_numbers(rec, f"{b}U", s, vi) for b in "ACGT"}
@@ -306,7 +309,7 @@ def _caller_reading(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, 
             return out
         out["depth"] = dp
     else:
-        out = {"depth": None, "alt_reads": None, "vaf": None, "depth_source": None}
+        out = dict(_NOTHING)
     # INFO fallback
     iaf = _info_numbers(rec, "AF")
     if len(iaf) >= alt_index:
@@ -317,10 +320,7 @@ def _caller_reading(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, 
     if out["depth"] is None:
         idp = _info_numbers(rec, "DP")
         out["depth"] = _count(idp[0], flags, "invalid_info_dp") if idp else None
-    if out["vaf"] is not None and out["depth"] is not None and out["alt_reads"] is None:
-        out["alt_reads"] = int(round(out["vaf"] * out["depth"]))
-        out["depth_source"] = (out["depth_source"] or "") + " (alt reads = VAF x depth)"
-    return out
+    return _alt_reads_from_vaf(out)
 
 
 # The same readings for the other readers of this package (io.vcf.refcalls: depth blocks).
