@@ -2,7 +2,8 @@
 
 - ``files``: is the file readable, how is it compressed, is it indexed (``is_indexed``: the one definition,
   used by the annotator and the annotated-VCF writer), its lines;
-- ``header``: header checks of a text VCF with line numbers, before htslib sees it;
+- ``header``: header checks of a text VCF with line numbers, before htslib sees it; the INFO/FORMAT
+  definitions as htslib read them (``header_definitions``);
 - ``targets``: target regions, merged for index queries (``region_queries``) or as spans for streamed lines;
 - ``prefilter``: one pass over a streamed text VCF keeping the target lines (``Prefiltered``, which travels
   on the annotator's result to the VCF writer);
@@ -10,7 +11,9 @@
   (indexed files by region over the targets, others streamed and filtered);
 - ``records``: each ALT of a record becomes one ``VariantCall`` (split, trimmed, values checked);
 - ``depth``: depth and allele fraction from whatever the caller wrote: FORMAT AD (+DP/AF) -> Strelka2 tier
-  counts -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP;
+  counts -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP, after the tags a sample names;
+- ``tags``: the tags a sample names for the tumour's / matched normal's allele fraction and depth (PCGR's
+  INFO/TVAF, INFO/TDP, INFO/CVAF, INFO/CDP), checked against the header (``resolve_vaf_tags``);
 - ``refcalls``: the depth each record states over its span (``DepthBlock``: gVCF reference blocks, all-sites
   records), collected in the annotator's pass or read from a whole file (``read_depth_blocks``);
 - ``population``: allele frequencies of given alleles in a gnomAD-style VCF (``read_population_afs``).

@@ -1,4 +1,5 @@
-"""Header checks (text VCFs): line numbers and plain words before htslib sees the file."""
+"""Header checks (text VCFs): line numbers and plain words before htslib sees the file; the INFO/FORMAT
+definitions as htslib read them (``header_definitions``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,17 @@ _NUMBER = re.compile(r"^(\d+|[ARG.])$")
 _TYPES = {"INFO": {"Integer", "Float", "Flag", "Character", "String"},
           "FORMAT": {"Integer", "Float", "Character", "String"}}
 _META_FIELD = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|[^,"]*)\s*(?:,|$)')
+
+
+def header_definitions(vcf) -> dict[tuple[str, str], tuple[str, str]]:
+    """(section, ID) -> (Number, Type) of an opened VCF's INFO and FORMAT definitions, as htslib parsed them
+    (keys in any order, quoted descriptions with commas)."""
+    out = {}
+    for h in vcf.header_iter():
+        if h.type in ("INFO", "FORMAT"):
+            d = h.info()
+            out[(h.type, d.get("ID"))] = (d.get("Number", "."), d.get("Type"))
+    return out
 
 
 def _structured(body: str) -> dict[str, str] | None:

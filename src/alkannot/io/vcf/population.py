@@ -14,6 +14,7 @@ from alkannot.core.contigs import canonical_chrom, contig_named
 from alkannot.errors import InputError
 from alkannot.io.htslib import cyvcf2_log_level
 from alkannot.io.vcf.files import is_indexed
+from alkannot.io.vcf.header import header_definitions
 
 
 def allele_key(chrom, pos, ref, alt) -> tuple[str, int, str, str]:
@@ -23,10 +24,8 @@ def allele_key(chrom, pos, ref, alt) -> tuple[str, int, str, str]:
 
 def _info_number(vcf, field: str) -> str | None:
     """The Number= of the header's INFO ``field`` definition, or None when the header does not define it."""
-    for h in vcf.header_iter():
-        if h.type == "INFO" and h.info().get("ID") == field:
-            return h.info().get("Number", ".")
-    return None
+    found = header_definitions(vcf).get(("INFO", field))
+    return None if found is None else found[0]
 
 
 def read_population_afs(path: str, alleles: Iterable[tuple[str, int, str, str]], *, info_field: str = "AF",

@@ -16,7 +16,7 @@ from alkannot.errors import InputError
 from alkannot.io.alignment import quiet_htslib
 from alkannot.io.htslib import LOG_ERROR, cyvcf2_log_level
 from alkannot.io.vcf.files import check_readable, is_indexed, text_lines
-from alkannot.io.vcf.header import dropped_meta_lines, scan_header
+from alkannot.io.vcf.header import dropped_meta_lines, header_definitions, scan_header
 from alkannot.io.vcf.prefilter import prefilter_lines, write_subset
 from alkannot.io.vcf.records import check_record
 from alkannot.io.vcf.source import CHR2_LENGTH, VcfInput
@@ -154,12 +154,14 @@ def open_vcf(path: str, *, tumor_sample: str | None = None, normal_sample: str |
         elif want_n is not None and want_n not in samples:
             meta_warnings.append(f"##normal_sample={want_n} names no sample of the VCF; no matched normal used")
     varscan = "RD" in fmt_ids and "FREQ" in fmt_ids
-    tags = resolve_vaf_tags(tumor_af_tag, tumor_dp_tag, header_lines, has_column=bool(samples), path=path,
+    # the definitions (Number, Type) only when a tag is named: most samples name none
+    declared = header_definitions(vcf) if any((tumor_af_tag, tumor_dp_tag, normal_af_tag, normal_dp_tag)) else {}
+    tags = resolve_vaf_tags(tumor_af_tag, tumor_dp_tag, declared, has_column=bool(samples), path=path,
                             line=n_header)
-    normal_tags = resolve_vaf_tags(normal_af_tag, normal_dp_tag, header_lines, who="normal",
+    normal_tags = resolve_vaf_tags(normal_af_tag, normal_dp_tag, declared, who="normal",
                                    has_column=n_idx is not None, path=path, line=n_header)
     for who, named in (("tumor", tags), ("normal", normal_tags)):
-        hint = None if named is not None else unnamed_convention_hint(header_lines, who)
+        hint = None if named is not None else unnamed_convention_hint(info_ids, who)
         if hint:
             meta_warnings.append(hint)
     return VcfInput(path=path, vcf=vcf, samples=samples, tumor_index=t_idx, normal_index=n_idx, indexed=indexed,

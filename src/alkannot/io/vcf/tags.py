@@ -6,20 +6,20 @@ PCGR's input convention puts them in INFO (``TVAF``, ``TDP``, and ``CVAF``, ``CD
 tags of their own. The sample sheet's ``tumor_af_tag``/``tumor_dp_tag``/``normal_af_tag``/``normal_dp_tag``
 columns (the ``--tumor-af-tag``... flags) name them as bcftools names tags: ``INFO/TVAF``, ``FORMAT/AFT``, or a
 bare ID that the header declares in one section only. ``resolve_vaf_tags`` checks the names against the
-header when the file is opened; ``io.vcf.depth`` reads the values.
+header's definitions (``io.vcf.header.header_definitions``) when the file is opened; ``io.vcf.depth`` reads
+the values.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 from alkannot.errors import InputError
 
 # a tag as bcftools names it: an optional section and a VCF ID (VCF 4.3 section 1.6.1)
 TAG_SYNTAX = re.compile(r"^(?:(INFO|FORMAT)/)?([A-Za-z_][0-9A-Za-z_.]*)$")
-_DEFINITION = re.compile(r"^##(INFO|FORMAT)=<(.*)>\s*$")
-_KEY = {k: re.compile(rf"(?:^|,){k}=([^,>]+)") for k in ("ID", "Number", "Type")}
 
 # what each tag must be: (the Type the header must declare, what the value is, the Numbers it may have: a
 # fraction per ALT (A), per allele (R) or one per site (1, or . with one value per ALT); a depth per site)
@@ -52,16 +52,16 @@ class VafTags:
     dp: TagRef | None = None
 
 
-def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *, who: str = "tumor",
-                     has_column: bool, path: str, line: int | None) -> VafTags | None:
+def resolve_vaf_tags(af: str | None, dp: str | None, declared: Mapping[tuple[str, str], tuple[str, str]], *,
+                     who: str = "tumor", has_column: bool, path: str, line: int | None) -> VafTags | None:
     """The named tags of the tumour (``who="tumor"``) or of the matched normal (``"normal"``) as the header
-    declares them (None when none is named). ``has_column``: the VCF has a column to read FORMAT tags from (the
-    tumour's, or the normal's). One InputError naming the sheet column, the flag and the tag when a name is
-    malformed, undeclared, declared in both sections without a prefix, a FORMAT tag without that column, of
-    the wrong Type (AF: Float, DP: Integer) or of a Number that is not one value per site or allele."""
+    declares them (``declared``: header_definitions; None when no tag is named). ``has_column``: the VCF has a
+    column to read FORMAT tags from (the tumour's, or the normal's). One InputError naming the sheet column,
+    the flag and the tag when a name is malformed, undeclared, declared in both sections without a prefix, a
+    FORMAT tag without that column, of the wrong Type (AF: Float, DP: Integer) or of a Number that is not one
+    value per site or allele."""
     if not af and not dp:
         return None
-    declared = _definitions(header_lines)
     found = {}
     for role, text in (("af", af), ("dp", dp)):
         if text:
@@ -69,30 +69,16 @@ def resolve_vaf_tags(af: str | None, dp: str | None, header_lines: list[str], *,
     return VafTags(**found)
 
 
-def _definitions(header_lines: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
-    """(section, ID) -> (Number, Type) of the header's INFO and FORMAT definitions, their keys in any order (as
-    htslib reads them; the Description that follows may hold commas)."""
-    out = {}
-    for h in header_lines:
-        m = _DEFINITION.match(h)
-        if m is None:
-            continue
-        keys = {k: rx.search(m.group(2)) for k, rx in _KEY.items()}
-        if all(keys.values()):
-            out[(m.group(1), keys["ID"].group(1))] = (keys["Number"].group(1), keys["Type"].group(1))
-    return out
-
-
-def unnamed_convention_hint(header_lines: list[str], who: str) -> str | None:
-    """A hint when the header declares a known convention's fraction tag for the tumour (or normal) and the sample
-    names no tag: the values are then not read (nothing is guessed), and the warning says how to read them."""
+def unnamed_convention_hint(info_ids: Set[str], who: str) -> str | None:
+    """A hint when the header declares (``info_ids``: its INFO IDs) a known convention's fraction tag for the
+    tumour (or normal) and the sample names no tag: the values are then not read (nothing is guessed), and the
+    warning says how to read them."""
     source, af, dp = CONVENTIONS[who]
-    declared = {name for section, name in _definitions(header_lines) if section == "INFO"}
-    if af not in declared:
+    if af not in info_ids:
         return None
-    flags = f"--{who}-af-tag INFO/{af}" + (f" --{who}-dp-tag INFO/{dp}" if dp in declared else "")
-    return (f"the header declares INFO/{af}" + (f" and INFO/{dp}" if dp in declared else "")
-            + f", {source}'s {WHO[who]} allele fraction" + (" and depth" if dp in declared else "")
+    flags = f"--{who}-af-tag INFO/{af}" + (f" --{who}-dp-tag INFO/{dp}" if dp in info_ids else "")
+    return (f"the header declares INFO/{af}" + (f" and INFO/{dp}" if dp in info_ids else "")
+            + f", {source}'s {WHO[who]} allele fraction" + (" and depth" if dp in info_ids else "")
             + f": read only when named ({flags}, or the sheet's {who}_af_tag/{who}_dp_tag)")
 
 
