@@ -188,10 +188,10 @@ def test_codon_substitution_answers_for_sense_codons():
 
 @settings(max_examples=500, deadline=None)
 @given(a=st.text(alphabet="ACGTNacgtnRX*<>.ß", max_size=8))
-def test_acgtn_is_the_set_test(a):
-    from alkannot.annotate.variants import _acgtn
+def test_only_bases_is_the_set_test(a):
+    from alkannot.core.sequence import only_bases
 
-    assert _acgtn(a) == (set(a.upper()) <= set("ACGTN"))
+    assert only_bases(a) == (set(a.upper()) <= set("ACGTN"))
 
 
 @settings(max_examples=300, deadline=None)

@@ -67,8 +67,12 @@ def _former_is_plain(allele):
     return bool(allele) and all(c in "ACGTNacgtn" for c in allele)
 
 
+def _former_only_bases(allele):  # what the former _is_plain tested after its bool(allele)
+    return all(c in "ACGTNacgtn" for c in allele)
+
+
 FORMER = {(depth, "_fmt_numbers"): _former_fmt_numbers, (depth, "_count"): _former_count,
-          (depth, "_fraction"): _former_fraction, (records, "_is_plain"): _former_is_plain,
+          (depth, "_fraction"): _former_fraction, (records, "only_bases"): _former_only_bases,
           (records, "format_value"): _former_format_value}
 
 
@@ -162,7 +166,8 @@ def test_count_and_fraction(v):
 @settings(max_examples=500, deadline=None)
 @given(a=st.text(alphabet="ACGTNacgtnRX*<>.", max_size=8))
 def test_is_plain(a):
-    assert records._is_plain(a) == _former_is_plain(a)
+    """split_record trims an allele pair only when both are non-empty bases (records: ``x and only_bases(x)``)."""
+    assert (bool(a) and records.only_bases(a)) == _former_is_plain(a)
 
 
 def test_isfinite_is_numpys_on_python_numbers():

@@ -30,7 +30,7 @@ from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import TranscriptSet, load_transcripts, shared_transcripts
 from alkannot.core.contigs import canonical_chrom
 from alkannot.core.resources import resources_dir, settings
-from alkannot.core.sequence import trim_allele
+from alkannot.core.sequence import only_bases, trim_allele
 from alkannot.errors import InputError
 from alkannot.io.vcf import Prefiltered, iter_records, open_vcf, split_record
 from alkannot.io.vcf.refcalls import DepthBlock, DepthSites, depth_block
@@ -97,12 +97,6 @@ def read_targets(build: str) -> list[tuple[str, int, int]]:
 _GT_REASONS = {"not_called": REASON_GT_NOT_CALLED, "alt_not_in_genotype": REASON_ALT_NOT_IN_GT}
 
 
-def _acgtn(allele: str) -> bool:
-    """Only A, C, G, T, N (either case; true for ''): nothing is left once they are stripped from both ends
-    (what ``set(allele.upper()) <= set("ACGTN")`` says, without building two sets per allele)."""
-    return not allele.upper().strip("ACGTN")
-
-
 def _note_values(vd: AnnotatedVariant, call: VariantCall) -> None:
     """Per-variant flags for what the VCF did not give: invalid values that were not used, unknown
     depth/VAF of a sequence allele, and the reference span of a symbolic allele (vcf_end)."""
@@ -112,7 +106,7 @@ def _note_values(vd: AnnotatedVariant, call: VariantCall) -> None:
     if call.orig_alt and call.orig_alt.startswith("<") and call.end and call.orig_pos is not None \
             and call.end > call.orig_pos + len(call.orig_ref or "") - 1:
         vd.vcf_end = call.end
-    if _acgtn(call.alt or "") and call.alt not in ("", "."):
+    if only_bases(call.alt or "") and call.alt not in ("", "."):
         if call.depth is None:
             vd.flags.append("depth_unknown")
         if call.vaf is None:
@@ -293,7 +287,7 @@ def annotate_vcf(path: str, build: str | None, *, tumor_sample: str | None = Non
                 ann, status, reason = None, "not_annotated", REASON_NO_ALT
             elif call.alt == "*":
                 ann, status, reason = None, "not_annotated", REASON_SPANNING
-            elif not _acgtn(call.alt) or not _acgtn(call.ref):
+            elif not only_bases(call.alt) or not only_bases(call.ref):
                 ann, status, reason = None, "not_annotated", REASON_SYMBOLIC
             else:
                 ann = annotate_allele(tx, call.pos, call.ref.upper(), call.alt.upper())

@@ -21,6 +21,12 @@ THREE = {
 ONE = {v: k for k, v in THREE.items()} | {"Xxx": "X", "Asx": "B", "Glx": "Z", "Sec": "U"}
 
 
+def only_bases(allele: str) -> bool:
+    """A, C, G, T and N only, in either case (true for ''): nothing is left once they are stripped from both
+    ends (what ``set(allele.upper()) <= set("ACGTN")`` says, without building two sets per allele)."""
+    return not allele.strip("ACGTNacgtn")
+
+
 def revcomp(seq: str) -> str:
     return seq.translate(_COMP)[::-1]
 

@@ -7,7 +7,7 @@ from sys import intern
 
 import numpy as np
 
-from alkannot.core.sequence import trim_allele
+from alkannot.core.sequence import only_bases, trim_allele
 from alkannot.errors import InputError
 from alkannot.io.vcf.depth import MISSING_INT, depth_for, format_value, normal_depth_for
 from alkannot.io.vcf.source import VcfInput
@@ -119,7 +119,7 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
         ref = rec.REF
         alt_s = alt if alt is not None else "."
         pos, tref, talt = (rec.POS, ref, alt_s)
-        if alt is not None and _is_plain(ref) and _is_plain(alt_s):
+        if alt is not None and ref and alt_s and only_bases(ref) and only_bases(alt_s):
             pos, tref, talt = trim_allele(rec.POS, ref.upper(), alt_s.upper())
         vflags: list[str] = []
         d = depth_for(vi, rec, s, i, tref, talt, vflags) if alt is not None else {}
@@ -134,8 +134,3 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
             call.normal_alt_reads, call.normal_depth = nd["alt_reads"], nd["depth"]
         calls.append(call)
     return calls
-
-
-def _is_plain(allele: str) -> bool:
-    """Bases only (A, C, G, T, N in either case): nothing is left once they are stripped from both ends."""
-    return bool(allele) and not allele.strip("ACGTNacgtn")
