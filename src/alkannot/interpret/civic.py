@@ -566,15 +566,16 @@ def _review_basis(key: str, kb: KB, f: Findings, about: dict | None = None) -> l
 
 def _statements_about(kb: KB) -> dict:
     """alteration -> the KB's statements naming it, in KB order (each statement once). Built once per
-    statement list (it depends on the KB only), as `KB.by_id`'s index is."""
-    memo = kb.__dict__.get("_about")
-    if memo is None or memo[0] is not kb.statements or memo[1] != len(kb.statements):
-        about: dict = {}
-        for s in kb.statements:
-            for a in dict.fromkeys(s.alterations):
-                about.setdefault(a, []).append(s)
-        memo = kb.__dict__["_about"] = (kb.statements, len(kb.statements), about)
-    return memo[2]
+    statement list (it depends on the KB only: KB.derived), as `KB.by_id`'s index is."""
+    return kb.derived("_about", kb.statements, _index_about)
+
+
+def _index_about(statements: list) -> dict:
+    about: dict = {}
+    for s in statements:
+        for a in dict.fromkeys(s.alterations):
+            about.setdefault(a, []).append(s)
+    return about
 
 
 def _grade(source: str, level: str, in_tt: bool, rules: dict[str, Any]) -> dict[str, Any] | None:

@@ -14,12 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alkannot.core.resources import resources_dir
 from alkannot.core.yamlfile import YAMLInputError, YAMLLimitError, load_yaml, read_yaml_text
 from alkannot.errors import InputError
 
+T = TypeVar("T")
 KB_FILE = "alk_kb.yaml"
 SCHEMA_FILE = "kb.schema.json"
 
@@ -80,17 +81,20 @@ class KB:
             "extensions": [dict(e) for e in self.extensions],
         }
 
+    def derived(self, name: str, source: list | dict, build: Callable[[Any], T]) -> T:
+        """``build(source)`` for one of this KB's lists/tables (statements, aliases, a policy table), kept under
+        ``name`` while ``source`` is the same object with the same length (a kb_extra merge appends
+        statements; nothing else changes them): an index of the KB's data is built once, not per call."""
+        memo = self.__dict__.get(name)
+        if memo is None or memo[0] is not source or memo[1] != len(source):
+            memo = self.__dict__[name] = (source, len(source), build(source))
+        return memo[2]
+
     def by_id(self, statement_id: str) -> Statement:
         """The (first) statement with this id; an index built once per statement list, not a scan per call
         (the tiers and therapy flags look statements up thousands of times per sample)."""
-        index = self.__dict__.get("_by_id")
-        if index is None or index[0] is not self.statements or index[1] != len(self.statements):
-            ids: dict[str, Statement] = {}
-            for s in self.statements:
-                ids.setdefault(s.id, s)
-            index = self.__dict__["_by_id"] = (self.statements, len(self.statements), ids)
         try:
-            return index[2][statement_id]
+            return self.derived("_by_id", self.statements, _first_by_id)[statement_id]
         except KeyError:
             raise KeyError(statement_id) from None
 
@@ -109,11 +113,8 @@ class KB:
     def _alias_names(self) -> dict[str, tuple[int | None, str | None]]:
         """Alias target -> (first residue, missense residue): the KB's names are data, read once per alias
         table (not once per sample)."""
-        index = self.__dict__.get("_alias_index")
-        if index is None or index[0] is not self.aliases or index[1] != len(self.aliases):
-            names = {t: (_first_number(t), _missense_at(t)) for t in self.aliases.values()}
-            index = self.__dict__["_alias_index"] = (self.aliases, len(self.aliases), names)
-        return index[2]
+        return self.derived("_alias_index", self.aliases,
+                            lambda aliases: {t: (_first_number(t), _missense_at(t)) for t in aliases.values()})
 
     def filtered(self, keep: Callable[[Statement], bool]) -> KB:
         """A view with only some statements (e.g. Table 1 only); same policy and provenance."""
@@ -126,6 +127,13 @@ class KB:
             self.path,
             list(self.extensions),
         )
+
+
+def _first_by_id(statements: list[Statement]) -> dict[str, Statement]:
+    ids: dict[str, Statement] = {}
+    for s in statements:
+        ids.setdefault(s.id, s)
+    return ids
 
 
 _SCHEMA: dict[str, Any] | None = None

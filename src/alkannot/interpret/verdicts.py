@@ -60,12 +60,8 @@ def co_alteration_keys(co: dict[str, Any], kb: KB) -> list[str]:
 def _class_rules(kb: KB) -> list[tuple[str, list, list]]:
     """(class, categories, alterations) of the KB policy's alteration classes, read once per classes table
     (co_alteration_keys runs for every co-alteration of every sample)."""
-    classes = kb.policy["alteration_classes"]
-    memo = kb.__dict__.get("_class_rules")
-    if memo is None or memo[0] is not classes or memo[1] != len(classes):
-        rules = [(cls, rule.get("categories", []), rule.get("alterations", [])) for cls, rule in classes.items()]
-        memo = kb.__dict__["_class_rules"] = (classes, len(classes), rules)
-    return memo[2]
+    return kb.derived("_class_rules", kb.policy["alteration_classes"], lambda classes: [
+        (cls, rule.get("categories", []), rule.get("alterations", [])) for cls, rule in classes.items()])
 
 
 @dataclass
