@@ -63,23 +63,9 @@ def _consequences(v: AnnotatedVariant) -> set[str]:
     return set((v.consequence or "").split("&")) - {""}
 
 
-def _consequence_set(rules: dict, spec: str | list[str], named: dict | None = None) -> set[str]:
-    """The consequence terms a rule names (a named set of the rules, or a list); ``named``: the sets
-    already built for these rules (classify_co_mutations builds each once, not once per variant and rule;
-    they are only read), named sets under their name, a rule's own list under ("list", id(list))."""
-    if isinstance(spec, str):
-        if named is None:
-            return set(rules["consequence_sets"][spec])
-        if spec not in named:
-            named[spec] = set(rules["consequence_sets"][spec])
-        return named[spec]
-    if named is None:
-        return set(spec)
-    # a rule's own list: its set kept under the list's identity (the list is the rules', alive for the call)
-    kept = named.get(("list", id(spec)))
-    if kept is None or kept[0] is not spec:
-        kept = named[("list", id(spec))] = (spec, set(spec))
-    return kept[1]
+def _consequence_terms(rules: dict, spec: str | list[str]) -> list[str]:
+    """The consequence terms a rule names: a named set of the rules, or its own list (read, not copied)."""
+    return rules["consequence_sets"][spec] if isinstance(spec, str) else spec
 
 
 def variant_ref(v: AnnotatedVariant) -> str:
@@ -144,22 +130,13 @@ def _exon_c_bounds(_resources: str, gene: str, exon: int, build: str) -> tuple[i
     return a - t.cds_start + 1, b - t.cds_start + 1
 
 
-def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str,
-                       named: dict | None = None) -> str | None:
-    """Why the variant disrupts the exon's splice sites (None when it does not); ``named``: see
-    `_consequence_set` (the exon's c. bounds are kept there too, once per call rather than per variant)."""
+def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str) -> str | None:
+    """Why the variant disrupts the exon's splice sites (None when it does not)."""
     span = _coding_span(v)
     if span is None:
         return None
     lo, hi = span
-    if named is None:
-        c_start, c_end = exon_c_bounds(gene, int(rule["exon"]), build)
-    else:
-        key = ("exon_c_bounds", gene, int(rule["exon"]), build)
-        bounds = named.get(key)
-        if bounds is None:
-            bounds = named[key] = exon_c_bounds(gene, int(rule["exon"]), build)
-        c_start, c_end = bounds
+    c_start, c_end = exon_c_bounds(gene, int(rule["exon"]), build)  # (kept per process: _exon_c_bounds)
     w = rule.get("windows", {})
 
     def covers(a: tuple[int, int], b: tuple[int, int]) -> bool:  # span overlaps [a, b]
@@ -179,15 +156,15 @@ def _exon_skipping_hit(v: AnnotatedVariant, rule: Mapping, gene: str, build: str
 
 
 def _rule_matches(v: AnnotatedVariant, rule: Mapping, gene: str, rules: dict, build: str,
-                  csq: set[str] | None = None, named: dict | None = None) -> str | None:
+                  csq: set[str] | None = None) -> str | None:
     """None when the rule does not apply, else a short note on why it does (``csq``: `_consequences(v)`, when
-    the caller has it; ``named``: see `_consequence_set`)."""
+    the caller has it)."""
     kind = rule["kind"]
     if kind == "exon_skipping":
-        return _exon_skipping_hit(v, rule, gene, build, named)
+        return _exon_skipping_hit(v, rule, gene, build)
     if csq is None:
         csq = _consequences(v)
-    if not csq & _consequence_set(rules, rule.get("consequences", "protein_altering"), named):
+    if csq.isdisjoint(_consequence_terms(rules, rule.get("consequences", "protein_altering"))):
         return None
     if kind == "consequence":
         return "consequence " + "&".join(sorted(csq))
@@ -237,9 +214,9 @@ def _entry(v: AnnotatedVariant, gene: str, **kw: Any) -> dict:
             "ch_status": v.ch_status, **kw}
 
 
-def classify_variant(v: AnnotatedVariant, rules: dict, build: str = "GRCh38", named: dict | None = None) -> dict | None:
+def classify_variant(v: AnnotatedVariant, rules: dict, build: str = "GRCh38") -> dict | None:
     """The co-alteration entry for one (eligible) variant, or None when its gene is not listed or the
-    variant is not protein-altering (``named``: see `_consequence_set`)."""
+    variant is not protein-altering."""
     gene = v.gene
     spec = rules["genes"].get(gene)
     if spec is None:
@@ -249,13 +226,13 @@ def classify_variant(v: AnnotatedVariant, rules: dict, build: str = "GRCh38", na
     csq = _consequences(v)  # read once for all the gene's rules (a set: the rules only read it)
     if same_tx:
         for rule in spec["rules"]:
-            why = _rule_matches(v, rule, gene, rules, build, csq, named)
+            why = _rule_matches(v, rule, gene, rules, build, csq)
             if why:
                 return _entry(v, gene, alteration=_alteration(v, rule["alteration"]), role=rule["role"],
                               hotspot=bool(rule.get("hotspot", False)), **{"class": rule.get("class")},
                               rule=rule["id"], match=why, evidence=_evidence(rule["evidence"], rules["sources"]))
     um = rules.get("unmatched_protein_altering", {})
-    if um.get("report") and csq & _consequence_set(rules, "protein_altering", named):
+    if um.get("report") and not csq.isdisjoint(_consequence_terms(rules, "protein_altering")):
         note = "" if same_tx else (f" Annotated on {v.transcript}; the rules use {accession} numbering, "
                                    "so residue rules were not applied.")
         return _entry(v, gene, alteration=_alteration(v, "protein"), role=um["role"], hotspot=False,
@@ -276,12 +253,11 @@ def classify_co_mutations(variants: list[AnnotatedVariant], config: Mapping | No
     cfg = _settings(config)
     rules = cfg.get("co_alterations") or load_co_alterations()
     out = []
-    named: dict = {}  # the rules' consequence sets and exon bounds, built once for this call
     for v in variants:
         ok, _ = counts_as_somatic_call(v, cfg)
         if not ok:
             continue
-        entry = classify_variant(v, rules, cfg["build"], named)
+        entry = classify_variant(v, rules, cfg["build"])
         if entry is not None:
             out.append(entry)
     return out
