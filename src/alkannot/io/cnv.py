@@ -19,6 +19,12 @@ Supported shapes, detected from the header row (or forced with ``fmt=``):
   it is used as an absolute copy number and never purity-adjusted again; ``CN_change`` alone (older
   tumour-only output) is the sample's mixed copy number. ClinCNV lists altered segments only. Germline
   ClinCNV files are refused (they are not tumour copy number).
+* ``gatk``    GATK 4 somatic copy-number tables, below a SAM-style header (``@HD``/``@SQ``/``@RG``, whose
+  ``SM:`` names the sample): ``CONTIG START END`` (1-based, closed) and a log2 copy ratio (relative, the
+  sample's mixture): ``MEAN_LOG2_COPY_RATIO`` (ModelSegments/CallCopyRatioSegments ``.cr.seg``,
+  ``.called.seg``), else ``LOG2_COPY_RATIO_POSTERIOR_50`` (``.modelFinal.seg``: the posterior median), else
+  ``LOG2_COPY_RATIO`` (DenoiseReadCounts ``.denoisedCR.tsv`` bins). GATK's ``CALL`` (+/-/0) is not read:
+  the gene call follows resources/cnv_genes.yaml, as for every format.
 * ``vcf``     CNV/DEL/DUP records (INFO/SVTYPE or a symbolic ALT) with FORMAT/CN (tumour sample) or
   INFO/CN, e.g. DELLY. POS is the padding base of a symbolic allele, so the segment is POS+1..END.
 
@@ -44,6 +50,7 @@ from pathlib import Path
 from alkannot.core.contigs import canonical_chrom
 from alkannot.errors import InputError
 from alkannot.io.textfile import (
+    header_line,
     raw_info,
     resolve_format,
     table_header,
@@ -51,7 +58,7 @@ from alkannot.io.textfile import (
     vcf_records,
 )
 
-FORMATS = ("cnvkit", "purple", "pcgr", "seg", "clincnv", "vcf")
+FORMATS = ("cnvkit", "purple", "pcgr", "seg", "clincnv", "gatk", "vcf")
 ABSOLUTE_FORMATS = ("purple", "pcgr")  # + clincnv when tumor_CN_change is given
 ALTERED_ONLY_FORMATS = ("clincnv", "vcf")  # files that list altered segments only
 
@@ -90,6 +97,9 @@ _LOG2 = {"log2", "segmean", "segmentmean", "log2ratio", "segcn", "mean", "logr",
 _CN = {"copynumber", "cn", "totalcn", "tcn", "absolutecn", "copies"}
 _SAMPLE = {"id", "sample", "samplename", "sampleid", "tumorsamplebarcode"}
 _GENE_LEVEL = {"hugosymbol", "genesymbol", "gene"}
+# GATK's log2 copy-ratio columns, in the order they are preferred when a table has several (CombineSegmentBreakpoints
+# output can carry the segment mean and the posterior deciles side by side)
+_GATK_LOG2 = ("mean_log2_copy_ratio", "log2_copy_ratio_posterior_50", "log2_copy_ratio")
 
 _MISSING = {"", "na", "nan", "none", ".", "null"}
 
@@ -121,6 +131,8 @@ def detect_format(path: str | Path) -> str:
         return "purple"
     if {"chromosome", "start", "end", "nmajor", "nminor"} <= names:
         return "pcgr"
+    if {"contig", "start", "end"} <= names and names & set(_GATK_LOG2):
+        return "gatk"
     if normed & _CHROM and normed & _START and normed & _END and normed & (_LOG2 | _CN):
         return "seg"
     if normed & _GENE_LEVEL and not normed & _START:
@@ -204,6 +216,7 @@ _FIXED = {
     "purple": {"chrom": "chromosome", "start": "start", "end": "end", "cn": "copynumber"},
     "pcgr": {"chrom": "chromosome", "start": "start", "end": "end", "nmajor": "nmajor", "nminor": "nminor"},
     "clincnv": {"chrom": "chr", "start": "start", "end": "end"},
+    "gatk": {"chrom": "contig", "start": "start", "end": "end"},
 }
 
 
@@ -216,6 +229,10 @@ def _column_index(header: list[str], fmt: str, path: Path, ln: int) -> dict[str,
         idx: dict[str, int | None] = {k: lower.index(v) for k, v in need.items() if v in lower}
         if fmt == "cnvkit":
             idx["cn"] = lower.index("cn") if "cn" in lower else None
+        if fmt == "gatk":
+            idx["log2"] = next((lower.index(c) for c in _GATK_LOG2 if c in lower), None)
+            if idx["log2"] is None:
+                missing.append(" or ".join(c.upper() for c in _GATK_LOG2))
         if fmt == "clincnv":
             # tumour cells' copy number when given (tumour-normal and current tumour-only output), else the
             # sample's mixed copy number (CN_change)
@@ -249,14 +266,24 @@ def _probes(header: list[str], fields: list[str]) -> int | None:
         return None
 
 
+def _sam_header_sample(path: Path) -> str | None:
+    """The sample a GATK table names in its SAM-style header (the first ``@RG`` line's ``SM:``), if any."""
+    _, _, meta = header_line(path, "a copy-number segment file")
+    for m in meta:
+        if m.startswith("@RG\t"):
+            return next((f[3:].strip() or None for f in m.split("\t")[1:] if f.startswith("SM:")), None)
+    return None
+
+
 def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str | None) -> list[Segment]:
     out: list[Segment] = []
     samples_seen: list[str] = []
     idx: dict[str, int | None] = {}
+    file_sample = _sam_header_sample(path) if fmt == "gatk" else None  # a one-sample table that names it
     for ln, header, f in _rows(path):
         if not idx:
             idx = _column_index(header, fmt, path, ln - 1)
-        sid = f[idx["sample"]] if idx.get("sample") is not None else None
+        sid = f[idx["sample"]] if idx.get("sample") is not None else file_sample
         if sid is not None:
             if sid not in samples_seen:
                 samples_seen.append(sid)

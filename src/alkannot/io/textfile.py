@@ -58,10 +58,21 @@ def resolve_format(path: Path, fmt: str, formats, detect, kind: str) -> str:
     return fmt
 
 
+# A SAM-style header record (@HD, @SQ, @RG, @PG, @CO and a tab), as GATK writes above its copy-number tables
+_SAM_HEADER = ("@HD\t", "@SQ\t", "@RG\t", "@PG\t", "@CO\t")
+
+
+def is_meta_line(text: str) -> bool:
+    """A line above a table's column header that is not the header: a ``##`` comment, or a SAM-style header
+    record (GATK's copy-number tables start with ``@HD``/``@SQ``/``@RG`` lines)."""
+    return text.startswith("##") or text.startswith(_SAM_HEADER)
+
+
 def header_line(path: Path, expected: str) -> tuple[int, str, list[str]]:
-    """(line number, text, meta lines) of a table's header: the first non-blank line that is not a ``##``
-    comment. Tools write ``##`` meta lines above the column header (ClinCNV ``##ANALYSISTYPE=``, Arriba
-    and STAR-Fusion wrappers, CNVkit exports run through other pipelines); those come back as meta lines.
+    """(line number, text, meta lines) of a table's header: the first non-blank line that is not a meta line
+    (`is_meta_line`). Tools write ``##`` meta lines above the column header (ClinCNV ``##ANALYSISTYPE=``,
+    Arriba and STAR-Fusion wrappers, CNVkit exports run through other pipelines), GATK a SAM-style header;
+    those come back as meta lines.
     """
     meta: list[str] = []
     with open_text(path) as fh:
@@ -69,7 +80,7 @@ def header_line(path: Path, expected: str) -> tuple[int, str, list[str]]:
             text = line.rstrip("\n\r")
             if not text.strip():
                 continue
-            if text.startswith("##"):
+            if is_meta_line(text):
                 meta.append(text)
                 continue
             return ln, text, meta
@@ -92,7 +103,7 @@ def table_header(path: Path, expected: str) -> tuple[int, list[str], list[str]] 
 def table_rows(path: Path, *, short_rows: str = "error", long_rows: str = "error"):
     """(line number, header, fields) for each data row of a tab-separated table with one header row.
 
-    ``##`` comment lines before the header and blank lines are skipped; ``#`` lines after the header
+    Meta lines before the header (`is_meta_line`) and blank lines are skipped; ``#`` lines after the header
     are comments. A row with fewer fields than the header is an `InputError` naming the line (never
     padded: a cut row would be read with shifted or empty values); with ``long_rows="allow"`` extra
     trailing fields are kept.
@@ -104,7 +115,7 @@ def table_rows(path: Path, *, short_rows: str = "error", long_rows: str = "error
             if not line.strip():
                 continue
             if header is None:
-                if line.startswith("##"):
+                if is_meta_line(line):
                     continue
                 header = [c.strip().lstrip("#") for c in line.split("\t")]
                 continue
