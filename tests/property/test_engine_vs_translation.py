@@ -41,7 +41,11 @@ def expected(cds: str, ca: int, n_del: int, ins: str) -> tuple[str, int]:
     while n < min(len(rp), len(ap)) and rp[n] == ap[n]:
         n += 1
     if (len(ins) - n_del) % 3:
-        return ("stop_gained" if ap[n : n + 1] == "*" else "frameshift_variant"), n + 1
+        if ap[n : n + 1] == "*":
+            return "stop_gained", n + 1
+        # a frameshift that reaches the stop codon first (an insertion 3'-shifted up to it) changes the stop:
+        # an extension, p.(Ter<n>Xaaext*?), classed stop_lost (VEP would add frameshift_variant)
+        return ("stop_lost" if rp[n : n + 1] == "*" else "frameshift_variant"), n + 1
     if rp == ap:  # only substitutions get here: name the codon of the first base that changed
         first = ca + next(k for k in range(len(ins)) if ins[k] != cds[ca + k])
         return "synonymous_variant", first // 3 + 1
@@ -118,3 +122,14 @@ def test_engine_matches_edit_and_translate(build, gene, data):
         assert want_pos - len(ins) // 3 - 1 <= ann.protein_position <= want_pos, (ann.hgvsp, want_pos)
     else:
         assert ann.protein_position == want_pos, (kind, ann.hgvsc, ann.hgvsp, want_pos)
+
+
+def test_frameshift_into_the_stop_codon_is_an_extension():
+    """Found by the property test above: a 7-base insertion drawn inside TP53's last exon is 3'-shifted (HGVS)
+    up to the stop codon, so the first residue it changes is the stop: an extension (stop_lost), not a
+    frameshift named at a residue. The oracle and the engine agree on it."""
+    tx = load_transcripts("GRCh37").by_gene("TP53")
+    assert expected(tx.cds_seq(), 1179, 0, "AACAGAC") == ("stop_lost", 394)
+    ann = annotate_allele(tx, 7572934, "G", "GTTGTCTG")
+    assert (ann.consequence, ann.hgvsc, ann.hgvsp, ann.protein_position) == (
+        "stop_lost", "c.1179_1180insAACAGAC", "p.(Ter394AsnextTer?)", 394)
