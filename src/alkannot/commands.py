@@ -39,6 +39,7 @@ def cli_row(a: argparse.Namespace, sid: str) -> dict[str, str]:
     row = {"sample": sid, "vcf": a.input, "build": a.build, "specimen": a.specimen,
            "tumor_sample": a.tumor_sample, "normal_sample": a.normal_sample, "reference": a.reference,
            "patient": a.patient, "timepoint": a.timepoint, "alignment": a.alignment, "cnv": a.cnv, "sv": a.sv,
+           "cnv_sample": a.cnv_sample, "sv_sample": a.sv_sample,
            "population_af": a.population_af, "current_tki": a.current_tki, "prior_tkis": a.prior_tkis,
            "tumor_fraction": a.tumor_fraction, "ploidy": a.ploidy,
            "report_date": a.report_date, "accession": a.accession, "tumor_af_tag": a.tumor_af_tag,
@@ -196,8 +197,14 @@ def register(sub) -> None:
                    help="report date printed on the report and part of the report id (default: today, UTC; give it "
                    "for byte-identical reruns)")
     p.add_argument("--alignment", help="BAM/CRAM (+index) for read-based phasing and hotspot coverage")
-    p.add_argument("--cnv", help="copy-number file (CNVkit .cns/.cnr, segment TSV, PURPLE, CNV VCF)")
+    p.add_argument("--cnv", help="copy-number file (CNVkit .cns/.cnr, segment TSV, PURPLE, GATK, CNV VCF)")
+    p.add_argument("--cnv-sample", metavar="NAME",
+                   help="the sample to read when the copy-number file holds several (SEG ID, VCF column; default: "
+                        "the one named like the VCF's tumour column or --sample)")
     p.add_argument("--sv", help="SV/fusion calls (Manta/GRIDSS/DELLY VCF, Arriba, STAR-Fusion)")
+    p.add_argument("--sv-sample", metavar="NAME",
+                   help="the tumour column when the SV VCF holds several (default: the one named like the VCF's "
+                        "tumour column or --sample, else like a tumour)")
     p.add_argument("--population-af", help="population allele-frequency VCF (gnomAD-style INFO/AF, indexed): "
                    "variants above the threshold in resources/germline_polymorphisms.yaml are labelled germline")
     p.add_argument("--current-tki", type=tki_arg, metavar="TKI",

@@ -38,6 +38,8 @@ class SampleSpec:
     alignment: str | None = None
     cnv: str | None = None
     sv: str | None = None
+    cnv_sample: str | None = None  # the sample to read from a copy-number file holding several
+    sv_sample: str | None = None  # the tumour column of an SV VCF holding several samples
     current_tki: str | None = None
     prior_tkis: list[str] = field(default_factory=list)
     tumor_fraction: float | None = None
@@ -131,23 +133,27 @@ def _kb(extra: tuple[str, ...]):
 _KB_CACHE: dict = {}
 
 
-def _copy_number(spec: SampleSpec, build: str) -> list[dict]:
+def _copy_number(spec: SampleSpec, build: str, hints: tuple[str | None, ...]) -> tuple[list[dict], str | None]:
+    """(gene calls, the sample the file names for the segments read: None when it names none)."""
     if not spec.cnv:
-        return []
+        return [], None
     from alkannot.interpret.copy_number import context_regions, gene_copy_number
     from alkannot.io.cnv import read_segments
 
-    segs = read_segments(spec.cnv, regions=context_regions(build))  # whole chromosomes: focality
-    return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2)
+    segs = read_segments(spec.cnv, regions=context_regions(build),  # whole chromosomes: focality
+                         sample=spec.cnv_sample, hints=hints)
+    named = {s.sample for s in segs if s.sample is not None}
+    sample = named.pop() if len(named) == 1 else spec.cnv_sample
+    return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2), sample
 
 
-def _fusions(spec: SampleSpec, build: str) -> tuple[list[dict], dict]:
+def _fusions(spec: SampleSpec, build: str, hints: tuple[str | None, ...]) -> tuple[list[dict], dict]:
     """(fusions, fusion_assessment): the SV/fusion file's calls and ALK rearrangements found in the
     alignment's reads, one entry per event (`interpret.fusions.assess_fusions`)."""
     from alkannot.interpret.fusions import assess_fusions
 
     return assess_fusions(build=build, sv=spec.sv, alignment=spec.alignment, reference=spec.reference,
-                          specimen=spec.specimen)
+                          specimen=spec.specimen, sv_sample=spec.sv_sample, sample_hints=hints)
 
 
 def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusions: list[dict]) -> list[dict]:
@@ -281,8 +287,11 @@ def _sample_result(spec: SampleSpec):
     for v in variants:
         v.compound = list(labels.get(v.protein_short, ()))
 
-    copy_number = _copy_number(spec, build)
-    fusions, fusion_assessment = _fusions(spec, build)
+    # a copy-number or SV file holding several samples is read for the one its sheet column names, else for the
+    # one named like the VCF's tumour column or the sample id (one pipeline names a sample alike in its files)
+    hints = (res.vcf_info["tumor_sample"], spec.id)
+    copy_number, cnv_sample = _copy_number(spec, build, hints)
+    fusions, fusion_assessment = _fusions(spec, build, hints)
     co_rules = load_co_alterations()  # read once: the co-mutations and the transformation flags apply them
     co_mut = classify_co_mutations(variants, {"build": build, "co_alterations": co_rules})
     tumour_co = [c for c in co_mut if c["ch_status"] not in NON_TUMOUR_LABELS]
@@ -304,6 +313,8 @@ def _sample_result(spec: SampleSpec):
             # small call files are checksummed; BAM/CRAM, genome FASTA and gnomAD (gigabytes) are named only
             digest = sha256(p) if role in ("cnv", "sv") else None
             inputs.append({"role": role, "path": os.path.basename(p), "sha256": digest})
+            if role in ("cnv", "sv"):  # which sample of the file was read (a file may hold several)
+                inputs[-1]["sample"] = cnv_sample if role == "cnv" else (fusion_assessment["sv_file"] or {}).get("sample")
     data = {
         "schema_version": SCHEMA_VERSION,
         "alkannot_version": __version__,

@@ -12,7 +12,7 @@ import pytest
 
 from alkannot.cli import build_parser
 from alkannot.commands import cli_row
-from alkannot.sheet import CLI, annotate_argv, read_sheet, spec_from_row
+from alkannot.sheet import CLI, COLUMNS, annotate_argv, read_sheet, spec_from_row
 
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = shutil.which("snakemake", path=str(Path(sys.executable).parent)) or shutil.which("snakemake")
@@ -21,7 +21,7 @@ FULL = {"sample": "S1", "vcf": "a.vcf", "patient": "P1", "specimen": "plasma", "
         "cnv": "c.cns", "sv": "s.vcf", "population_af": "g.vcf.gz", "current_tki": "lorlatinib",
         "prior_tkis": "crizotinib,alectinib", "tumor_fraction": "0.35", "ploidy": "3.1",
         "report_date": "2025-03-01", "accession": "H24-05517", "tumor_af_tag": "INFO/TVAF", "tumor_dp_tag": "TDP",
-        "normal_af_tag": "INFO/CVAF", "normal_dp_tag": "CDP"}
+        "normal_af_tag": "INFO/CVAF", "normal_dp_tag": "CDP", "cnv_sample": "PT01-T2", "sv_sample": "PT01-lung"}
 
 
 def _via_cli(spec):
@@ -34,7 +34,9 @@ def _via_cli(spec):
 
 
 def test_every_column_survives_the_workflow_command_line():
+    assert set(FULL) == set(COLUMNS), "FULL must give every sheet column"
     spec = spec_from_row(FULL, pass_filters=["PASS"], kb_extra=["x.yaml"])
+    assert (spec.cnv_sample, spec.sv_sample) == ("PT01-T2", "PT01-lung")
     assert spec.ploidy == 3.1 and spec.population_af == "g.vcf.gz" and spec.timepoint == "2024-06-03"
     assert spec.report_date == "2025-03-01" and spec.accession == "H24-05517"
     assert (spec.tumor_af_tag, spec.tumor_dp_tag, spec.normal_af_tag, spec.normal_dp_tag) == (

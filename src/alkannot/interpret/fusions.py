@@ -292,7 +292,8 @@ def _pct(x: float | None) -> str:
 
 def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None = None,
                    reference: str | None = None, specimen: str | None = "tissue",
-                   settings: dict | None = None) -> tuple[list[dict], dict]:
+                   settings: dict | None = None, sv_sample: str | None = None,
+                   sample_hints: tuple[str | None, ...] = ()) -> tuple[list[dict], dict]:
     """(relevant fusions, fusion_assessment) from an SV/fusion file and/or the alignment.
 
     fusion_assessment: {status: detected | none_found | not_assessable | not_assessed, sources: [read inputs],
@@ -300,11 +301,12 @@ def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None =
     """
     called, sv_info = [], None
     if sv:
-        from alkannot.io.sv import read_fusions
+        from alkannot.io.sv import read_fusion_file
 
-        records = read_fusions(sv, build)
+        read = read_fusion_file(sv, build, sample=sv_sample, hints=sample_hints)
+        records = read.records
         called = relevant(annotate_fusions(records, build))
-        sv_info = {"records": len(records), "relevant": len(called)}
+        sv_info = {"records": len(records), "relevant": len(called), "sample": read.sample}
     from_reads, reads_info, scan = [], None, None
     if alignment:
         from alkannot.interpret.alignment_fusions import scan_alignment

@@ -275,7 +275,8 @@ def _sam_header_sample(path: Path) -> str | None:
     return None
 
 
-def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str | None) -> list[Segment]:
+def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str | None,
+                hints: tuple) -> list[Segment]:
     out: list[Segment] = []
     samples_seen: list[str] = []
     idx: dict[str, int | None] = {}
@@ -316,26 +317,39 @@ def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str 
         out.append(Segment(chrom=chrom, start=start, end=end, log2=log2, copy_number=cn, source_format=fmt,
                            absolute=absolute, line=ln, sample=sid, flag=flag))
     if sample is None and len(samples_seen) > 1:
+        hinted = next((h for h in hints if h and h in samples_seen), None)
+        if hinted is not None:
+            return [seg for seg in out if seg.sample == hinted]
         shown = ", ".join(samples_seen[:5]) + (" ..." if len(samples_seen) > 5 else "")
         raise InputError(f"segment file holds {len(samples_seen)} samples ({shown})", path=str(path),
-                         fix="choose one with sample=<ID>")
+                         fix=f"name the sample with {CNV_SAMPLE_OPTION}")
     if sample is not None and samples_seen and sample not in samples_seen:
         raise InputError(f"sample {sample!r} not in the segment file", path=str(path),
-                         fix=f"choose one of: {', '.join(samples_seen[:10])}")
+                         fix=f"set {CNV_SAMPLE_OPTION} to one of: {', '.join(samples_seen[:10])}")
     return out
 
 
-def pick_tumour_sample(samples: list[str], sample: str | None, path: Path) -> int | None:
-    """Index of the tumour sample: the one asked for, the only one, or the one named like a tumour."""
+# How a user names the sample to read from a copy-number file that holds several (the sheet column and the flag)
+CNV_SAMPLE_OPTION = "the sheet's cnv_sample column (alkannot annotate --cnv-sample)"
+
+
+def pick_tumour_sample(samples: list[str], sample: str | None, path: Path, *, hints: Iterable[str | None] = (),
+                       option: str = CNV_SAMPLE_OPTION) -> int | None:
+    """Index of the tumour sample: the one asked for (`sample`), the only one, the first of `hints` the file
+    holds (the small-variant VCF's tumour column, the sample id: one pipeline names a sample alike in its
+    files), or the one named like a tumour. `option` is how the user names it when none of these decides."""
     if not samples:
         return None
     if sample is not None:
         if sample not in samples:
             raise InputError(f"sample {sample!r} not in the VCF", path=str(path),
-                             fix=f"choose one of: {', '.join(samples)}")
+                             fix=f"set {option} to one of: {', '.join(samples)}")
         return samples.index(sample)
     if len(samples) == 1:
         return 0
+    hinted = next((h for h in hints if h and h in samples), None)
+    if hinted is not None:
+        return samples.index(hinted)
     tum = [i for i, s in enumerate(samples) if re.search(r"tumou?r|(^|[_.-])t($|[_.-])", s, re.IGNORECASE)]
     if len(tum) == 1:
         return tum[0]
@@ -344,18 +358,18 @@ def pick_tumour_sample(samples: list[str], sample: str | None, path: Path) -> in
     if len(tum) == 1 and all(s[-1:] in ("R", "N") for i, s in enumerate(samples) if i != tum[0]):
         return tum[0]
     raise InputError(f"VCF has samples {', '.join(samples)} and none is clearly the tumour", path=str(path),
-                     fix="choose one with sample=<name>")
+                     fix=f"name the tumour with {option}")
 
 
-def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:
+def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None, hints: tuple) -> list[Segment]:
     """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
     from alkannot.io.htslib import cyvcf2_log_level
 
     with cyvcf2_log_level():
-        return _read_vcf_records(path, regions, sample)
+        return _read_vcf_records(path, regions, sample, hints)
 
 
-def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | None) -> list[Segment]:
+def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | None, hints: tuple) -> list[Segment]:
     from cyvcf2 import VCF
 
     try:
@@ -364,7 +378,7 @@ def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | No
         raise InputError(f"cannot read VCF: {err}", path=str(path), fix="give a valid (b)gzipped/plain VCF") \
             from None
     has_fmt_cn = "##FORMAT=<ID=CN," in vcf.raw_header
-    si = pick_tumour_sample(list(vcf.samples), sample, path) if has_fmt_cn else None
+    si = pick_tumour_sample(list(vcf.samples), sample, path, hints=hints) if has_fmt_cn else None
     out: list[Segment] = []
     cnv_like = 0
     def raw_check(raw: list[str], ln: int | None) -> None:
@@ -445,15 +459,18 @@ def _info_cn(rec, raw: list[str] | None, path: Path, ln: int | None) -> float | 
 
 
 def read_segments(path: str | Path, *, fmt: str = "auto", regions: Iterable[Region] | None = None,
-                  sample: str | None = None) -> list[Segment]:
+                  sample: str | None = None, hints: Iterable[str | None] = ()) -> list[Segment]:
     """Read copy-number segments (1-based inclusive, canonical chromosome names).
 
     `regions` (chrom, start, end) keeps only segments overlapping them, so large ``.cnr`` files stream
-    through without being held in memory. `sample` picks one sample from multi-sample SEG files/VCFs.
+    through without being held in memory. `sample` picks one sample from multi-sample SEG files/VCFs (it
+    must be there); without it, a file holding several samples is read for the first of `hints` it holds
+    (the VCF's tumour column, the sample id), else (VCF) the one named like a tumour, else it is an error
+    asking for `CNV_SAMPLE_OPTION`.
     """
     path = Path(path)
     fmt = resolve_format(path, fmt, FORMATS, detect_format, "copy-number")
     regs = [(canonical_chrom(c), int(s), int(e)) for c, s, e in regions] if regions is not None else None
     if fmt == "vcf":
-        return _read_vcf(path, regs, sample)
-    return _read_table(path, fmt, regs, sample)
+        return _read_vcf(path, regs, sample, tuple(hints))
+    return _read_table(path, fmt, regs, sample, tuple(hints))

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,15 +206,21 @@ def check_info_counts(rec, raw: list[str] | None, path: Path, line: int | None) 
                              path=str(path), line=line, fix=f"give one number for {key}, e.g. {key}=5")
 
 
-def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter, status: dict) -> list[dict]:
+# How a user names the tumour column of an SV VCF that holds several samples (the sheet column and the flag)
+SV_SAMPLE_OPTION = "the sheet's sv_sample column (alkannot annotate --sv-sample)"
+
+
+def _read_vcf(path: Path, build: str, sample: str | None, skipped: Counter, status: dict,
+              hints: tuple = ()) -> list[dict]:
     """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
     from alkannot.io.htslib import cyvcf2_log_level
 
     with cyvcf2_log_level():
-        return _read_vcf_records(path, build, sample, skipped, status)
+        return _read_vcf_records(path, build, sample, skipped, status, hints)
 
 
-def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Counter, status: dict) -> list[dict]:
+def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Counter, status: dict,
+                      hints: tuple = ()) -> list[dict]:
     from cyvcf2 import VCF
 
     try:
@@ -223,11 +230,12 @@ def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Count
             from None
     caller = _vcf_caller(vcf.raw_header)
     try:
-        si = pick_tumour_sample(list(vcf.samples), sample, path)
+        si = pick_tumour_sample(list(vcf.samples), sample, path, hints=hints, option=SV_SAMPLE_OPTION)
     except InputError:
         if sample is not None:
             raise
         si = None  # read counts then come from INFO
+    status["sample"] = vcf.samples[si] if si is not None else None
     out: list[dict] = []
     sv_like = 0
     records = 0
@@ -435,40 +443,47 @@ _READERS = {"arriba": _read_arriba, "star_fusion": _read_star_fusion, "pcgr_fusi
 class FusionRead:
     """What one SV/fusion file gave: its junctions, the non-junction records by reason, its format, and
     how many records the file held (``records_in_file``: 0 for a header-only VCF or a table without rows,
-    i.e. the file was read and holds no SV - "none found", not "not assessed")."""
+    i.e. the file was read and holds no SV - "none found", not "not assessed"); ``sample``: the SV VCF's
+    column read as the tumour (None for a table, or when no column could be named the tumour)."""
 
     records: list[dict]
     skipped: dict[str, int]
     source_format: str
     records_in_file: int
+    sample: str | None = None
 
     @property
     def empty(self) -> bool:
         return self.records_in_file == 0
 
 
-def read_fusion_file(path: str | Path, build: str, *, fmt: str = "auto", sample: str | None = None) -> FusionRead:
-    """Read an SV VCF or fusion table (see the module doc) into a `FusionRead`."""
+def read_fusion_file(path: str | Path, build: str, *, fmt: str = "auto", sample: str | None = None,
+                     hints: Iterable[str | None] = ()) -> FusionRead:
+    """Read an SV VCF or fusion table (see the module doc) into a `FusionRead`. In an SV VCF with several
+    samples the tumour is `sample`, else the first of `hints` it holds, else the one named like a tumour
+    (`io.cnv.pick_tumour_sample`); with none of these the read counts come from INFO."""
     path = Path(path)
     fmt = resolve_format(path, fmt, FORMATS, detect_format, "SV/fusion")
     skipped: Counter = Counter()
     status: dict = {}
     if fmt == "sv_vcf":
-        records = _read_vcf(path, build, sample, skipped, status)
+        records = _read_vcf(path, build, sample, skipped, status, tuple(hints))
         n = status.get("records_in_file", len(records))
     else:
         records = _READERS[fmt](path, build)
         n = len(records)
-    return FusionRead(records=records, skipped=dict(skipped), source_format=fmt, records_in_file=n)
+    return FusionRead(records=records, skipped=dict(skipped), source_format=fmt, records_in_file=n,
+                      sample=status.get("sample"))
 
 
-def read_fusions_detailed(path: str | Path, build: str, *, fmt: str = "auto",
-                          sample: str | None = None) -> tuple[list[dict], dict[str, int]]:
+def read_fusions_detailed(path: str | Path, build: str, *, fmt: str = "auto", sample: str | None = None,
+                          hints: Iterable[str | None] = ()) -> tuple[list[dict], dict[str, int]]:
     """Junction records plus counts of records that are not junctions (e.g. insertions), by reason."""
-    r = read_fusion_file(path, build, fmt=fmt, sample=sample)
+    r = read_fusion_file(path, build, fmt=fmt, sample=sample, hints=hints)
     return r.records, r.skipped
 
 
-def read_fusions(path: str | Path, build: str, *, fmt: str = "auto", sample: str | None = None) -> list[dict]:
+def read_fusions(path: str | Path, build: str, *, fmt: str = "auto", sample: str | None = None,
+                 hints: Iterable[str | None] = ()) -> list[dict]:
     """Junction records (see the module doc) from an SV VCF or a fusion table."""
-    return read_fusions_detailed(path, build, fmt=fmt, sample=sample)[0]
+    return read_fusions_detailed(path, build, fmt=fmt, sample=sample, hints=hints)[0]

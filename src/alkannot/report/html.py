@@ -436,8 +436,8 @@ def sample_view(data: dict, regions, not_listed: dict | None = None) -> dict:
             "build": _text(res.get("build") or s.get("build")),
             "transcripts": _text(res.get("transcripts") or res.get("transcripts_source")
                                  or res.get("transcripts source")),
-            "inputs": [{"role": _text(i.get("role")), "path": _text(i.get("path")), "sha256": _text(i.get("sha256"))}
-                       for i in map(_dict, _list(data.get("inputs")))],
+            "inputs": [{"role": _text(i.get("role")), "path": _text(i.get("path")), "sha256": _text(i.get("sha256")),
+                        "sample": _text(i.get("sample"))} for i in map(_dict, _list(data.get("inputs")))],
         },
         "tier_scheme": _text(_dict(data.get("evidence_tier_scheme")).get("scheme")),
         "civic": civic_methods(data),
