@@ -197,7 +197,8 @@ def register(sub) -> None:
                    help="report date printed on the report and part of the report id (default: today, UTC; give it "
                    "for byte-identical reruns)")
     p.add_argument("--alignment", help="BAM/CRAM (+index) for read-based phasing and hotspot coverage")
-    p.add_argument("--cnv", help="copy-number file (CNVkit .cns/.cnr, segment TSV, PURPLE, GATK, CNV VCF)")
+    p.add_argument("--cnv", help="copy-number file (CNVkit .cns/.cnr, SEG, PURPLE, PCGR, ClinCNV, GATK, FACETS, "
+                        "Sequenza, ASCAT, CNV VCF: docs/formats.md)")
     p.add_argument("--cnv-sample", metavar="NAME",
                    help="the sample to read when the copy-number file holds several (SEG ID, VCF column; default: "
                         "the one named like the VCF's tumour column or --sample)")

@@ -25,6 +25,14 @@ Supported shapes, detected from the header row (or forced with ``fmt=``):
   ``.called.seg``), else ``LOG2_COPY_RATIO_POSTERIOR_50`` (``.modelFinal.seg``: the posterior median), else
   ``LOG2_COPY_RATIO`` (DenoiseReadCounts ``.denoisedCR.tsv`` bins). GATK's ``CALL`` (+/-/0) is not read:
   the gene call follows resources/cnv_genes.yaml, as for every format.
+* ``facets``  FACETS ``cncf`` tables (``chrom seg ... start end cf.em tcn.em lcn.em``): ``tcn.em``, the
+  tumour's total copy number fitted for purity and ploidy (absolute; ``cnlr.median``, a log ratio of the
+  mixture, is not read). FACETS numbers chromosome X as 23 (Y as 24).
+* ``sequenza`` Sequenza ``*_segments.txt`` (``chromosome start.pos end.pos ... CNt A B``; R writes the header
+  and chromosome names in double quotes): ``CNt``, the tumour's total copy number fitted for cellularity and
+  ploidy (absolute; ``depth.ratio`` is not read).
+* ``ascat``   ASCAT segments (``sample chr startpos endpos nMajor nMinor``): allele-specific absolute copy
+  numbers, total = nMajor + nMinor; several samples per file, as in SEG.
 * ``vcf``     CNV/DEL/DUP records (INFO/SVTYPE or a symbolic ALT) with FORMAT/CN (tumour sample) or
   INFO/CN, e.g. DELLY. POS is the padding base of a symbolic allele, so the segment is POS+1..END.
 
@@ -58,8 +66,12 @@ from alkannot.io.textfile import (
     vcf_records,
 )
 
-FORMATS = ("cnvkit", "purple", "pcgr", "seg", "clincnv", "gatk", "vcf")
-ABSOLUTE_FORMATS = ("purple", "pcgr")  # + clincnv when tumor_CN_change is given
+FORMATS = ("cnvkit", "purple", "pcgr", "seg", "clincnv", "gatk", "facets", "sequenza", "ascat", "vcf")
+# copy numbers already fitted for purity/ploidy (+ clincnv when tumor_CN_change is given)
+ABSOLUTE_FORMATS = ("purple", "pcgr", "facets", "sequenza", "ascat")
+ALLELE_SPECIFIC_FORMATS = ("pcgr", "ascat")  # total copy number = nMajor + nMinor
+# FACETS numbers the sex chromosomes
+_FACETS_CHROM = {"23": "X", "24": "Y"}
 ALTERED_ONLY_FORMATS = ("clincnv", "vcf")  # files that list altered segments only
 
 LOG2_LIMIT = 32.0
@@ -108,6 +120,12 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def _name(column: str) -> str:
+    """A header cell as the readers compare it: lower case, without the double quotes R's write.table puts
+    around it (Sequenza)."""
+    return column.strip().strip('"').lower()
+
+
 def detect_format(path: str | Path) -> str:
     """Name the shape of a copy-number file from its header (one of FORMATS); InputError if none fits."""
     path = Path(path)
@@ -120,7 +138,7 @@ def detect_format(path: str | Path) -> str:
         raise InputError(f"this is a germline ClinCNV file ({analysis}), not tumour copy number",
                          path=str(path), line=ln,
                          fix="give ClinCNV's somatic output (tumour-normal pair or tumour-only)")
-    names = {c.lower() for c in cols}
+    names = {_name(c) for c in cols}
     normed = {_norm(c) for c in cols}
     if {"chr", "start", "end"} <= names and ("tumor_cn_change" in names or
                                              (analysis.startswith("CLINCNV") and "cn_change" in names)):
@@ -131,6 +149,12 @@ def detect_format(path: str | Path) -> str:
         return "purple"
     if {"chromosome", "start", "end", "nmajor", "nminor"} <= names:
         return "pcgr"
+    if {"chr", "startpos", "endpos", "nmajor", "nminor"} <= names:
+        return "ascat"
+    if {"chrom", "seg", "start", "end", "cnlr.median"} <= names:
+        return "facets"
+    if {"chromosome", "start.pos", "end.pos", "cnt"} <= names:
+        return "sequenza"
     if {"contig", "start", "end"} <= names and names & set(_GATK_LOG2):
         return "gatk"
     if normed & _CHROM and normed & _START and normed & _END and normed & (_LOG2 | _CN):
@@ -143,9 +167,9 @@ def detect_format(path: str | Path) -> str:
                 "cna.tsv or a CNV VCF)")
     raise InputError(
         f"unrecognised copy-number header ({' '.join(cols[:8])})", path=str(path), line=ln,
-        fix="expected columns chromosome/start/end plus log2 (CNVkit, SEG: seg.mean/Segment_Mean) or a "
-            "copy number (PURPLE copyNumber, PCGR nMajor+nMinor, ClinCNV tumor_CN_change, copy_number), or a "
-            "VCF with CNV records")
+        fix="expected columns chromosome/start/end plus log2 (CNVkit, SEG: seg.mean/Segment_Mean, GATK "
+            "MEAN_LOG2_COPY_RATIO) or a copy number (PURPLE copyNumber, PCGR/ASCAT nMajor+nMinor, ClinCNV "
+            "tumor_CN_change, FACETS tcn.em, Sequenza CNt, copy_number), or a VCF with CNV records")
 
 
 def _overlaps(regions: list[Region] | None, chrom: str, start: int, end: int) -> bool:
@@ -217,18 +241,23 @@ _FIXED = {
     "pcgr": {"chrom": "chromosome", "start": "start", "end": "end", "nmajor": "nmajor", "nminor": "nminor"},
     "clincnv": {"chrom": "chr", "start": "start", "end": "end"},
     "gatk": {"chrom": "contig", "start": "start", "end": "end"},
+    "facets": {"chrom": "chrom", "start": "start", "end": "end", "cn": "tcn.em"},
+    "sequenza": {"chrom": "chromosome", "start": "start.pos", "end": "end.pos", "cn": "cnt"},
+    "ascat": {"chrom": "chr", "start": "startpos", "end": "endpos", "nmajor": "nmajor", "nminor": "nminor"},
 }
 
 
 def _column_index(header: list[str], fmt: str, path: Path, ln: int) -> dict[str, int | None]:
     """Field -> column index for a format; InputError naming the missing columns."""
-    lower = [h.lower() for h in header]
+    lower = [_name(h) for h in header]
     if fmt in _FIXED:
         need = _FIXED[fmt]
         missing = [name for name in need.values() if name not in lower]
         idx: dict[str, int | None] = {k: lower.index(v) for k, v in need.items() if v in lower}
         if fmt == "cnvkit":
             idx["cn"] = lower.index("cn") if "cn" in lower else None
+        if fmt == "ascat":
+            idx["sample"] = lower.index("sample") if "sample" in lower else None
         if fmt == "gatk":
             idx["log2"] = next((lower.index(c) for c in _GATK_LOG2 if c in lower), None)
             if idx["log2"] is None:
@@ -257,7 +286,7 @@ def _column_index(header: list[str], fmt: str, path: Path, ln: int) -> dict[str,
 
 
 def _probes(header: list[str], fields: list[str]) -> int | None:
-    lower = [h.lower() for h in header]
+    lower = [_name(h) for h in header]
     if "probes" not in lower:
         return None
     try:
@@ -290,7 +319,8 @@ def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str 
                 samples_seen.append(sid)
             if sample is not None and sid != sample:
                 continue
-        chrom = canonical_chrom(f[idx["chrom"]].strip())
+        chrom = f[idx["chrom"]].strip().strip('"')
+        chrom = canonical_chrom(_FACETS_CHROM.get(chrom, chrom) if fmt == "facets" else chrom)
         start = _int(f[idx["start"]], path, ln, "start")
         end = _int(f[idx["end"]], path, ln, "end")
         if fmt == "cnvkit":
@@ -304,7 +334,7 @@ def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str 
             continue
         log2 = _float(f[idx["log2"]], path, ln, "log2") if idx.get("log2") is not None else None
         log2 = checked_log2(log2, path, ln, header[idx["log2"]] if idx.get("log2") is not None else "log2")
-        if fmt == "pcgr":
+        if fmt in ALLELE_SPECIFIC_FORMATS:
             a = _float(f[idx["nmajor"]], path, ln, "nMajor")
             b = _float(f[idx["nminor"]], path, ln, "nMinor")
             cn = None if a is None or b is None else a + b
