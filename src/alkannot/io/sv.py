@@ -5,7 +5,8 @@
 
 Shapes (detected from the first line, or forced with ``fmt=``):
 
-* ``sv_vcf``        Manta, GRIDSS/Esvee, PURPLE, DELLY SV VCFs. BND mates (MATEID, or the same junction written
+* ``sv_vcf``        Manta, GRIDSS/Esvee, PURPLE, DELLY SV VCFs, and Ion Torrent (Oncomine) fusion VCFs, whose
+                    ``SVTYPE=Fusion`` BND pairs are RNA evidence with ``INFO/READ_COUNT`` reads. BND mates (MATEID, or the same junction written
                     twice in bracket notation) become one junction; DELLY-style records carry the partner in
                     INFO/CHR2 + END with INFO/CT for the joined ends; Manta <INV> uses INV3/INV5. Single
                     breakends (``G.``/``.G``) give a junction with ``bp2 = None``. Insertions (sequence or
@@ -97,6 +98,8 @@ def _vcf_caller(raw_header: str) -> str:
         names.append("esvee")
     elif "delly" in h or "svmethod" in h:
         names.append("delly")
+    elif "##ionreporter" in h or '##source="tvc' in h or "##source=tvc" in h:
+        names.append("ion_torrent")  # Ion Reporter / Torrent Variant Caller: RNA fusions as SVTYPE=Fusion BNDs
     if "purpleversion" in h:
         names.append("purple")
     return "+".join(names) or "unknown SV caller"
@@ -184,6 +187,8 @@ def _reads(rec, si: int | None) -> int | None:
         return (dv or 0) + (rv or 0)
     if rec.INFO.get("VF") is not None:
         return int(rec.INFO.get("VF"))
+    if rec.INFO.get("READ_COUNT") is not None:  # Ion Torrent (Oncomine) fusion reads
+        return int(rec.INFO.get("READ_COUNT"))
     pe, srr = rec.INFO.get("PE"), rec.INFO.get("SR")
     if pe is not None or srr is not None:
         return int(pe or 0) + int(srr or 0)
@@ -191,8 +196,9 @@ def _reads(rec, si: int | None) -> int | None:
 
 
 def check_info_counts(rec, raw: list[str] | None, path: Path, line: int | None) -> None:
-    """INFO read counts (PE, SR) must be one non-negative integer each; InputError with the line."""
-    for key in ("PE", "SR"):
+    """INFO read counts (PE, SR, Ion Torrent's READ_COUNT) must be one non-negative integer each; InputError
+    with the line."""
+    for key in ("PE", "SR", "READ_COUNT"):
         text = raw_info(raw, key) if raw is not None else None
         value = rec.INFO.get(key)
         if text is None and value is None:
@@ -272,7 +278,9 @@ def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Count
                 prev["supporting_reads"] = r
             continue
         svtype = rec.INFO.get("SVTYPE")
-        r = _record("sv_vcf", caller, "dna", build, ln, bp1, bp2, record_id=rid, svtype=svtype, filt=filt,
+        # SVTYPE=Fusion: a fusion transcript an RNA panel detected (Ion Torrent Oncomine), not a DNA junction
+        evidence = "rna" if str(svtype).lower() == "fusion" else "dna"
+        r = _record("sv_vcf", caller, evidence, build, ln, bp1, bp2, record_id=rid, svtype=svtype, filt=filt,
                     reads=_reads(rec, si))
         out.append(r)
         if rid:
