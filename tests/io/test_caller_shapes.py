@@ -60,6 +60,20 @@ SHAPES = {
          '##FORMAT=<ID=FREQ,Number=1,Type=String,Description="freq">'],
         lambda r, a, n, d: f"0/1:{d}:{d - n}:{n}:{100 * n / d:.2f}%",
     ),
+    # Ion Torrent TVC: flow-evaluator FAO/FDP (= its AF) differ from the read-level AO/RO; FAO/FDP are read
+    "ion_torrent_tvc": (
+        "GT:GQ:DP:FDP:RO:FRO:AO:FAO:AF",
+        ['##FORMAT=<ID=GT,Number=1,Type=String,Description="g">',
+         '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="gq">',
+         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="dp">',
+         '##FORMAT=<ID=FDP,Number=1,Type=Integer,Description="flow evaluator read depth">',
+         '##FORMAT=<ID=RO,Number=1,Type=Integer,Description="ro">',
+         '##FORMAT=<ID=FRO,Number=1,Type=Integer,Description="flow evaluator ref observations">',
+         '##FORMAT=<ID=AO,Number=A,Type=Integer,Description="ao">',
+         '##FORMAT=<ID=FAO,Number=A,Type=Integer,Description="flow evaluator alt observations">',
+         '##FORMAT=<ID=AF,Number=A,Type=Float,Description="FAO/FDP">'],
+        lambda r, a, n, d: f"0/1:99:{d + 37}:{d}:{d - n + 20}:{d - n}:{n + 5}:{n}:{n / d:.6f}",
+    ),
     "bcftools": (
         "GT:PL:DP:AD",
         ['##FORMAT=<ID=GT,Number=1,Type=String,Description="g">',

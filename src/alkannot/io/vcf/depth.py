@@ -1,5 +1,5 @@
 """Depth and allele fraction from whatever the caller wrote: FORMAT AD (+DP/AF) -> Strelka2 tier counts
--> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP."""
+-> Ion Torrent FAO/FDP -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP."""
 
 from __future__ import annotations
 
@@ -286,6 +286,16 @@ def _caller_reading(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, 
             if a is not None and r is not None:
                 out.update(alt_reads=a, depth=a + r, vaf=a / (a + r) if a + r else None,
                            depth_source="Strelka2 tier1 TIR/TAR")
+                return out
+        # Ion Torrent TVC: the flow-evaluator counts FAO (per ALT) and FDP (the locus) are what its AF is (FAO/FDP)
+        # and what Ion Reporter reports; its AO/RO (read-level, before flow evaluation) come next, as FreeBayes'
+        fao, fdp = _fmt_numbers(rec, "FAO", s, vi), _fmt_numbers(rec, "FDP", s, vi)
+        if fao and fdp and len(fao) >= alt_index:
+            a = _count(fao[alt_index - 1], flags, "invalid_fao")
+            d = _count(fdp[0], flags, "invalid_fdp")
+            if a is not None and d is not None:
+                out.update(alt_reads=a, depth=d, vaf=af if af is not None else (a / d if d else None),
+                           depth_source="Ion Torrent FAO/FDP")
                 return out
         ao, ro = _fmt_numbers(rec, "AO", s, vi), _fmt_numbers(rec, "RO", s, vi)
         if ao and ro and len(ao) >= alt_index:
