@@ -14,6 +14,8 @@ Shapes (detected from the first line, or forced with ``fmt=``):
 * ``arriba``        Arriba ``fusions.tsv`` (gene1 is the 5' partner when the fusion strand is known).
 * ``star_fusion``   STAR-Fusion / ctat-LR-fusion / FusionInspector-style tables and target lists with
                     ``LeftGene LeftBreakpoint RightGene RightBreakpoint`` (``chr2:42295516:+``; left = 5').
+* ``fusioncatcher`` FusionCatcher ``final-list_candidate-fusion-genes.txt``: gene 1 is the 5' partner, breakpoints
+                    ``2:42522656:+``, reads = ``Spanning_unique_reads`` + ``Spanning_pairs``.
 * ``pcgr_fusions``  PCGR ``fusions.tsv``: ``FusionGene LeftBreakpoint RightBreakpoint SplitReads``.
 * ``linx``          LINX ``*.linx.fusion.tsv``: gene names and fused exons only (no coordinates).
 * ``gene_pair``     gene-name-only tables (``GeneA GeneB`` or ``Fusion`` = ``A-B``, OncoKB-annotator style):
@@ -40,7 +42,10 @@ from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
 from alkannot.io.textfile import raw_info, resolve_format, table_header, table_rows, vcf_records
 
-FORMATS = ("sv_vcf", "arriba", "star_fusion", "pcgr_fusions", "linx", "gene_pair")
+FORMATS = ("sv_vcf", "arriba", "star_fusion", "fusioncatcher", "pcgr_fusions", "linx", "gene_pair")
+# FusionCatcher's final-list_candidate-fusion-genes.txt columns (lower case), gene 1 = the 5' partner
+_FC_GENE1, _FC_GENE2 = "gene_1_symbol(5end_fusion_partner)", "gene_2_symbol(3end_fusion_partner)"
+_FC_POINT1, _FC_POINT2 = "fusion_point_for_gene_1(5end_fusion_partner)", "fusion_point_for_gene_2(3end_fusion_partner)"
 
 _BRACKET = re.compile(r"^([A-Za-z]*)([\[\]])([^\[\]]+):(\d+)([\[\]])([A-Za-z]*)$")
 _SINGLE = re.compile(r"^(\.[A-Za-z]+|[A-Za-z]+\.)$")
@@ -57,6 +62,8 @@ def detect_format(path: str | Path) -> str:
         return "arriba"
     if {"leftbreakpoint", "rightbreakpoint", "leftgene", "rightgene"} <= cols:
         return "star_fusion"
+    if {_FC_POINT1, _FC_POINT2} <= cols:
+        return "fusioncatcher"
     if {"fusiongene", "leftbreakpoint", "rightbreakpoint"} <= cols:
         return "pcgr_fusions"
     if {"genestart", "geneend", "fusedexonup", "fusedexondown"} <= cols:
@@ -65,8 +72,9 @@ def detect_format(path: str | Path) -> str:
         return "gene_pair"
     raise InputError(
         f"unrecognised SV/fusion header ({' '.join(sorted(cols)[:8])})", path=str(path), line=ln,
-        fix="give an SV VCF (Manta/GRIDSS/DELLY/PURPLE), Arriba fusions.tsv, a STAR-Fusion/ctat-LR-fusion "
-            "table (LeftGene LeftBreakpoint RightGene RightBreakpoint), PCGR fusions.tsv or LINX fusion.tsv")
+        fix="give an SV VCF (Manta/GRIDSS/DELLY/PURPLE/Ion Torrent), Arriba fusions.tsv, a STAR-Fusion/"
+            "ctat-LR-fusion table (LeftGene LeftBreakpoint RightGene RightBreakpoint), FusionCatcher's final list, "
+            "PCGR fusions.tsv or LINX fusion.tsv")
 
 
 def _bp(chrom: str | None, pos: int | None, *, side: str | None = None, strand: str | None = None,
@@ -396,6 +404,22 @@ def _read_star_fusion(path: Path, build: str) -> list[dict]:
     return out
 
 
+def _read_fusioncatcher(path: Path, build: str) -> list[dict]:
+    out = []
+    for ln, row in _table(path):
+        _require(row, (_FC_GENE1, _FC_GENE2, _FC_POINT1, _FC_POINT2), path, ln, "fusioncatcher")
+        c1, p1, st1 = _locus(row[_FC_POINT1], path, ln)
+        c2, p2, st2 = _locus(row[_FC_POINT2], path, ln)
+        bp1 = _bp(c1, p1, strand=st1, gene=_gene_name(row[_FC_GENE1]))
+        bp2 = _bp(c2, p2, strand=st2, gene=_gene_name(row[_FC_GENE2]))
+        # RNA junctions, as STAR-Fusion's: the 5' partner keeps its upstream side, the 3' partner its downstream one
+        bp1["side"] = {"+": "left", "-": "right"}.get(bp1["strand"] or "")
+        bp2["side"] = {"+": "right", "-": "left"}.get(bp2["strand"] or "")
+        reads = _int_or_none(row.get("spanning_unique_reads", ""), row.get("spanning_pairs", ""))
+        out.append(_record("fusioncatcher", "fusioncatcher", "rna", build, ln, bp1, bp2, ordered=True, reads=reads))
+    return out
+
+
 def _read_pcgr(path: Path, build: str) -> list[dict]:
     out = []
     for ln, row in _table(path):
@@ -443,7 +467,8 @@ def _read_gene_pair(path: Path, build: str) -> list[dict]:
     return out
 
 
-_READERS = {"arriba": _read_arriba, "star_fusion": _read_star_fusion, "pcgr_fusions": _read_pcgr,
+_READERS = {"arriba": _read_arriba, "star_fusion": _read_star_fusion, "fusioncatcher": _read_fusioncatcher,
+            "pcgr_fusions": _read_pcgr,
             "linx": _read_linx, "gene_pair": _read_gene_pair}
 
 
