@@ -26,6 +26,9 @@ SPECIMENS = ("tissue", "plasma", "csf")
 
 @dataclass
 class SampleSpec:
+    """Everything one sample's run needs, as a sheet row or `alkannot annotate`'s flags give it
+    (`sheet.spec_from_row` builds it from either)."""
+
     id: str
     vcf: str
     build: str | None = None

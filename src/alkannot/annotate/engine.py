@@ -36,6 +36,9 @@ REASON_ALT_NOT_IN_GT = "alt_not_in_genotype"
 
 @dataclass
 class Annotation:
+    """One allele against one transcript: HGVS c./p., consequence, the REF check and, when it cannot be
+    annotated, `status`/`reason` saying why (the allele is listed, never dropped)."""
+
     gene: str
     transcript: str
     status: str = "annotated"

@@ -114,6 +114,9 @@ def protein_order(residue: int | None, name: str) -> tuple[int, str]:
 
 @dataclass
 class ProteinChange:
+    """The protein-level result of a coding edit: the HGVS edit, its SO consequence term and the residues it
+    starts (and ends) at."""
+
     edit: ProteinEdit
     consequence: str  # SO term
     position: int | None  # first affected residue (1-based)

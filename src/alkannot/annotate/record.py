@@ -27,6 +27,10 @@ BASE_KEYS = (
 
 @dataclass(slots=True)
 class AnnotatedVariant:
+    """One ALT allele of the input as the outputs show it: the caller's values (FILTER, GT, depth, VAF), its
+    annotation on the gene's transcript, and the labels the interpretation stages add in place (CH/germline,
+    compounds, co-alteration role). `to_dict()` is the JSON/TSV row."""
+
     gene: str | None
     chrom: str
     pos: int

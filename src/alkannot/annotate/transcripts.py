@@ -47,6 +47,9 @@ class CodingPosition:
 
 @dataclass
 class Transcript:
+    """A bundled transcript model: exons (genomic, transcript order), spliced sequence ('N' where unknown) and
+    the CDS bounds; maps genomic and transcript coordinates both ways."""
+
     gene: str
     transcript_id: str
     chrom: str  # canonical (no 'chr')
@@ -227,6 +230,8 @@ class Transcript:
 
 @dataclass
 class TranscriptSet:
+    """The transcripts of one build (resources/<build>/transcripts.json) and their provenance (`meta`)."""
+
     build: str
     transcripts: list[Transcript]
     meta: dict = field(default_factory=dict)

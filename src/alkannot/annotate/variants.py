@@ -119,6 +119,9 @@ class BuildMismatch(InputError):
 
 @dataclass
 class AnnotationResult:
+    """What reading and annotating one small-variant input gave: the annotated alleles, the record/allele
+    accounting, QC notes, the VCF's sample and build facts, and the calls behind the variants."""
+
     variants: list[AnnotatedVariant]
     accounting: dict
     qc: dict

@@ -83,6 +83,9 @@ def read_settings(specimen: str | None = "tissue", overrides: dict | None = None
 
 @dataclass(frozen=True)
 class PartnerGene:
+    """A gene a read-found ALK rearrangement can be named after: its locus, strand and whether its model is
+    bundled."""
+
     gene: str
     chrom: str  # canonical, no 'chr'
     start: int

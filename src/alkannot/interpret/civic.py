@@ -286,6 +286,9 @@ def dump_civic(doc: dict[str, Any]) -> str:
 
 @dataclass
 class CivicEvidence:
+    """CIViC evidence loaded for a run (bundled resources/kb/civic.yaml or a kb_extra file): its source and
+    release, a summary, and the statements matched against a sample's findings."""
+
     path: str
     source: dict[str, Any]
     summary: dict[str, Any]

@@ -31,6 +31,9 @@ def kb_dir() -> Path:
 
 @dataclass(frozen=True)
 class Statement:
+    """One knowledge-base statement: the alteration(s) it is about (all in cis when `requires_phase` is 'cis'),
+    the drug and its effect, and the sources it cites."""
+
     id: str
     alterations: tuple[str, ...]
     requires_phase: str  # 'cis' or 'any'
@@ -65,6 +68,9 @@ class Statement:
 
 @dataclass
 class KB:
+    """The knowledge base of a run (resources/kb/alk_kb.yaml plus kb_extra files): its statements, alteration
+    aliases, verdict policy and the version and sources it was built from."""
+
     version: str
     sources: dict[str, str]
     statements: list[Statement]

@@ -66,6 +66,8 @@ def _class_rules(kb: KB) -> list[tuple[str, list, list]]:
 
 @dataclass
 class _Phase:
+    """How two or more ALK mutations were phased: cis, trans or unresolved, and by which methods."""
+
     phase: str
     methods: list[str] = field(default_factory=list)
 
@@ -134,6 +136,8 @@ def resolve_phase(members: Iterable[str], compounds: list[dict[str, Any]]) -> _P
 
 @dataclass
 class _Match:
+    """The statements about one drug that apply to a sample, split by whether their phase condition holds."""
+
     fired: list[tuple[Statement, _Phase | None]]
     pending: list[tuple[Statement, _Phase]]  # cis needed, phase unresolved
     blocked: list[tuple[Statement, _Phase]]  # cis needed, found in trans
@@ -254,6 +258,8 @@ def _components(alk: list[str], compounds: list[dict[str, Any]], unresolved_as_c
 
 @dataclass
 class _Reading:
+    """One drug's verdict while it is built: the verdict, its reasons and evidence, and what is missing."""
+
     verdict: str
     reasons: list[str]
     evidence: list[dict[str, Any]]

@@ -64,6 +64,8 @@ class CivicRow:
 
 @dataclass(frozen=True)
 class CivicExport:
+    """A CIViC evidence export as read from its file: release date, checksum and the rows kept."""
+
     path: str
     file_name: str
     release_date: str  # ISO date of the release

@@ -27,6 +27,8 @@ _KEY_RE = re.compile(r"\b(tabbo2020:ref\d+|tabbo2020)\b")
 
 @dataclass(frozen=True)
 class Reference:
+    """One bibliography entry (the review or one of its references) as the report cites it."""
+
     key: str
     authors: str = ""
     title: str = ""

@@ -33,6 +33,8 @@ PHASE_DASH = {"cis": "", "trans": "6 4", "unresolved": "2 3"}
 
 @dataclass(frozen=True)
 class Region:
+    """A labelled stretch of the ALK protein drawn on the kinase-domain map (e.g. the kinase domain itself)."""
+
     region: str
     start: int
     end: int
@@ -116,6 +118,8 @@ def _short_label(v: dict) -> str:
 
 @dataclass(frozen=True)
 class MapMarker:
+    """One ALK mutation drawn on the kinase-domain map at its residue."""
+
     label: str
     position: int
     vaf: float | None

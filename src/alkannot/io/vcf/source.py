@@ -13,6 +13,9 @@ CHR2_LENGTH = {"GRCh37": 243199373, "GRCh38": 242193529}
 
 @dataclass
 class VcfInput:
+    """An opened small-variant VCF and what was decided about it once: its samples (tumour, normal), whether it
+    is read by region, the caller conventions it follows and the tags that hold its VAF and depth."""
+
     path: str
     vcf: object  # cyvcf2.VCF
     samples: list[str]
