@@ -150,3 +150,34 @@ def test_multiallelic_record_is_split(tmp_path):
     got = [(v.protein_short, v.consequence, v.alt_reads, v.depth) for v in res.variants]
     assert got == [("G1202R", "missense_variant", 20, 100), ("G1202*", "stop_gained", 10, 100)]
     assert res.accounting["records_in_targets"] == 1 and res.accounting["alleles_in_targets"] == 2
+
+
+@pytest.mark.parametrize("samples", [0, 1, 2])
+def test_info_dp4_counts_alt_reads(tmp_path, samples):
+    """LoFreq writes no sample column: INFO/DP4 (ref fwd, ref rev, alt fwd, alt rev) counts the alt reads that
+    VAF x depth would only estimate; the VAF stays the caller's INFO/AF. A multi-ALT record lumps its ALTs in
+    DP4 and a two-sample file sums both samples there, so those are estimated from INFO AF x DP as before."""
+    cols = ["TUMOR", "NORMAL"][:samples]
+    fmt = ["GT"] if samples else []
+    head = ["##fileformat=VCFv4.2", "##contig=<ID=chr2,length=242193529>",
+            '##INFO=<ID=DP,Number=1,Type=Integer,Description="Raw Depth">',
+            '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele Frequency">',
+            '##INFO=<ID=DP4,Number=4,Type=Integer,Description="ref fwd, ref rev, alt fwd, alt rev">',
+            '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">',
+            "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", *(["FORMAT"] if samples else []),
+                       *cols])]
+    rows = ["chr2\t29220747\t.\tC\tT\t3000\tPASS\tDP=1003;AF=0.0493;DP4=480,473,26,21",   # G1202R
+            "chr2\t29222408\t.\tT\tC,G\t900\tPASS\tDP=1000;AF=0.03,0.02;DP4=480,470,30,20"]  # multi-ALT
+    lines = [r + ("\t" + "\t".join(fmt + ["0/1"] * samples) if samples else "") for r in rows]
+    vcf = tmp_path / "lofreq.vcf"
+    vcf.write_text("\n".join(head + lines) + "\n")
+    got = {(v.pos, v.alt): v for v in annotate_vcf(str(vcf), "GRCh38").variants}
+    g1202r = got[(29220747, "T")]
+    if samples < 2:
+        assert (g1202r.alt_reads, g1202r.depth, g1202r.vaf) == (47, 1003, pytest.approx(0.0493))
+        assert g1202r.depth_source == "INFO/AF, INFO/DP4"
+    else:
+        assert (g1202r.alt_reads, g1202r.depth) == (round(0.0493 * 1003), 1003)
+        assert g1202r.depth_source == "INFO/AF (alt reads = VAF x depth)"
+    multi = got[(29222408, "C")]
+    assert (multi.alt_reads, multi.depth_source) == (30, "INFO/AF (alt reads = VAF x depth)")

@@ -1,5 +1,5 @@
 """Depth and allele fraction from whatever the caller wrote: FORMAT AD (+DP/AF) -> Strelka2 tier counts
--> Ion Torrent FAO/FDP -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP."""
+-> Ion Torrent FAO/FDP -> FreeBayes AO/RO -> VarScan AD/RD/FREQ -> INFO AF/DP (+ DP4 read counts)."""
 
 from __future__ import annotations
 
@@ -330,7 +330,30 @@ def _caller_reading(vi: VcfInput, rec, s: int | None, alt_index: int, ref: str, 
     if out["depth"] is None:
         idp = _info_numbers(rec, "DP")
         out["depth"] = _count(idp[0], flags, "invalid_info_dp") if idp else None
+    _dp4_counts(vi, rec, out, flags)
     return _alt_reads_from_vaf(out)
+
+
+def _dp4_counts(vi: VcfInput, rec, out: dict, flags: list[str]) -> None:
+    """INFO/DP4 (LoFreq, bcftools/samtools mpileup: high-quality ref-forward, ref-reverse, alt-forward,
+    alt-reverse bases) counts the alt reads of a one-ALT record, which VAF x depth would only estimate: the
+    reading takes them, its depth at least their total, and its VAF from them unless the caller wrote one
+    (INFO/AF). A record with several ALTs lumps them in DP4, and a file with several samples sums theirs
+    (bcftools call), so neither is read there."""
+    if len(rec.ALT or []) != 1 or len(vi.samples) > 1:
+        return
+    dp4 = _info_numbers(rec, "DP4")
+    if len(dp4) != 4:
+        return
+    counts = [_count(x, flags, "invalid_dp4") for x in dp4]
+    if None in counts:
+        return
+    alt_n, total = counts[2] + counts[3], sum(counts)
+    out["alt_reads"] = alt_n
+    out["depth"] = out["depth"] if out["depth"] is not None and out["depth"] >= total else total
+    if out["vaf"] is None:
+        out["vaf"] = alt_n / total if total else None
+    out["depth_source"] = f"{out['depth_source']}, INFO/DP4" if out["depth_source"] else "INFO/DP4"
 
 
 # The same readings for the other readers of this package (io.vcf.refcalls: depth blocks).
