@@ -198,7 +198,7 @@ def register(sub) -> None:
                    "for byte-identical reruns)")
     p.add_argument("--alignment", help="BAM/CRAM (+index) for read-based phasing and hotspot coverage")
     p.add_argument("--cnv", help="copy-number file (CNVkit .cns/.cnr, SEG, PURPLE, PCGR, ClinCNV, GATK, FACETS, "
-                        "Sequenza, ASCAT, CNV VCF: docs/formats.md)")
+                        "Sequenza, ASCAT, ichorCNA, CNV VCF: docs/formats.md)")
     p.add_argument("--cnv-sample", metavar="NAME",
                    help="the sample to read when the copy-number file holds several (SEG ID, VCF column; default: "
                         "the one named like the VCF's tumour column or --sample)")

@@ -33,6 +33,12 @@ Supported shapes, detected from the header row (or forced with ``fmt=``):
   ploidy (absolute; ``depth.ratio`` is not read).
 * ``ascat``   ASCAT segments (``sample chr startpos endpos nMajor nMinor``): allele-specific absolute copy
   numbers, total = nMajor + nMinor; several samples per file, as in SEG.
+* ``ichorcna`` ichorCNA (plasma): ``*.seg.txt`` (``ID chrom start end ... seg.median.logR copy.number ...
+  Corrected_Copy_Number``) and the per-bin ``*.cna.seg`` (``chr start end <sample>.copy.number ...
+  <sample>.Corrected_Copy_Number``): the tumour's copies under the tumour fraction ichorCNA fitted (absolute,
+  never adjusted again; read as a mixture they would turn a gain into an amplification at a low tumour
+  fraction). ``Corrected_Copy_Number`` is preferred: ``copy.number`` stops at the HMM's top state. Its IGV
+  ``.seg`` (``seg.median.logR`` only) is a SEG file with a log2 ratio.
 * ``vcf``     CNV/DEL/DUP records (INFO/SVTYPE or a symbolic ALT) with FORMAT/CN (tumour sample) or
   INFO/CN, e.g. DELLY. POS is the padding base of a symbolic allele, so the segment is POS+1..END.
 
@@ -66,10 +72,12 @@ from alkannot.io.textfile import (
     vcf_records,
 )
 
-FORMATS = ("cnvkit", "purple", "pcgr", "seg", "clincnv", "gatk", "facets", "sequenza", "ascat", "vcf")
+FORMATS = ("cnvkit", "purple", "pcgr", "seg", "clincnv", "gatk", "facets", "sequenza", "ascat", "ichorcna", "vcf")
 # copy numbers already fitted for purity/ploidy (+ clincnv when tumor_CN_change is given)
-ABSOLUTE_FORMATS = ("purple", "pcgr", "facets", "sequenza", "ascat")
+ABSOLUTE_FORMATS = ("purple", "pcgr", "facets", "sequenza", "ascat", "ichorcna")
 ALLELE_SPECIFIC_FORMATS = ("pcgr", "ascat")  # total copy number = nMajor + nMinor
+# ichorCNA's copy-number columns, preferred first (a bare name in seg.txt, "<sample>." before it in .cna.seg)
+_ICHOR_CN = ("corrected_copy_number", "copy.number")
 # FACETS numbers the sex chromosomes
 _FACETS_CHROM = {"23": "X", "24": "Y"}
 ALTERED_ONLY_FORMATS = ("clincnv", "vcf")  # files that list altered segments only
@@ -105,7 +113,7 @@ Region = tuple[str, int, int]
 _CHROM = {"chrom", "chromosome", "chr", "contig", "seqnames", "seqname"}
 _START = {"start", "locstart", "startbp", "startpos", "segstart", "begin", "chromstart"}
 _END = {"end", "locend", "endbp", "endpos", "segend", "stop", "chromend"}
-_LOG2 = {"log2", "segmean", "segmentmean", "log2ratio", "segcn", "mean", "logr", "log2r"}
+_LOG2 = {"log2", "segmean", "segmentmean", "log2ratio", "segcn", "mean", "logr", "log2r", "segmedianlogr"}
 _CN = {"copynumber", "cn", "totalcn", "tcn", "absolutecn", "copies"}
 _SAMPLE = {"id", "sample", "samplename", "sampleid", "tumorsamplebarcode"}
 _GENE_LEVEL = {"hugosymbol", "genesymbol", "gene"}
@@ -155,6 +163,9 @@ def detect_format(path: str | Path) -> str:
         return "facets"
     if {"chromosome", "start.pos", "end.pos", "cnt"} <= names:
         return "sequenza"
+    if ({"chrom", "start", "end", "seg.median.logr"} <= names and names & set(_ICHOR_CN)) or \
+            ({"chr", "start", "end"} <= names and any(n.endswith("." + c) for n in names for c in _ICHOR_CN)):
+        return "ichorcna"
     if {"contig", "start", "end"} <= names and names & set(_GATK_LOG2):
         return "gatk"
     if normed & _CHROM and normed & _START and normed & _END and normed & (_LOG2 | _CN):
@@ -169,7 +180,8 @@ def detect_format(path: str | Path) -> str:
         f"unrecognised copy-number header ({' '.join(cols[:8])})", path=str(path), line=ln,
         fix="expected columns chromosome/start/end plus log2 (CNVkit, SEG: seg.mean/Segment_Mean, GATK "
             "MEAN_LOG2_COPY_RATIO) or a copy number (PURPLE copyNumber, PCGR/ASCAT nMajor+nMinor, ClinCNV "
-            "tumor_CN_change, FACETS tcn.em, Sequenza CNt, copy_number), or a VCF with CNV records")
+            "tumor_CN_change, FACETS tcn.em, Sequenza CNt, ichorCNA copy.number, copy_number), or a VCF with "
+            "CNV records")
 
 
 def _overlaps(regions: list[Region] | None, chrom: str, start: int, end: int) -> bool:
@@ -304,6 +316,34 @@ def _sam_header_sample(path: Path) -> str | None:
     return None
 
 
+def _ichor_columns(header: list[str], path: Path, ln: int, sample: str | None,
+                   hints: tuple) -> tuple[dict[str, int | None], str | None]:
+    """(field -> column, the sample its columns name) of an ichorCNA table: seg.txt has one copy-number column
+    and the sample in ``ID``; a .cna.seg names a column set per sample ``<sample>.copy.number``, of which the
+    one asked for, else the first hint it holds, else the only one is read."""
+    lower = [_name(h) for h in header]
+    chrom = "chrom" if "chrom" in lower else "chr"
+    idx: dict[str, int | None] = {"chrom": lower.index(chrom), "start": lower.index("start"),
+                                  "end": lower.index("end"), "log2": None,
+                                  "sample": lower.index("id") if "id" in lower else None}
+    if "seg.median.logr" in lower:  # seg.txt
+        idx["cn"] = next(lower.index(c) for c in _ICHOR_CN if c in lower)
+        return idx, None
+    prefixes = list(dict.fromkeys(h[: -len("." + c)] for h in header for c in _ICHOR_CN
+                                  if h.lower().endswith("." + c)))
+    chosen = sample if sample is not None else next((h for h in hints if h and h in prefixes), None)
+    if chosen is None and len(prefixes) == 1:
+        chosen = prefixes[0]
+    if chosen is None or chosen not in prefixes:
+        what = f"sample {sample!r} not in the segment file" if sample is not None else \
+            f"segment file holds {len(prefixes)} samples ({', '.join(prefixes[:5])})"
+        raise InputError(what, path=str(path), line=ln,
+                         fix=f"set {CNV_SAMPLE_OPTION} to one of: {', '.join(prefixes[:10])}")
+    wanted = [f"{chosen}.{c}".lower() for c in _ICHOR_CN]
+    idx["cn"] = next(lower.index(c) for c in wanted if c in lower)
+    return idx, chosen
+
+
 def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str | None,
                 hints: tuple) -> list[Segment]:
     out: list[Segment] = []
@@ -311,7 +351,9 @@ def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str 
     idx: dict[str, int | None] = {}
     file_sample = _sam_header_sample(path) if fmt == "gatk" else None  # a one-sample table that names it
     for ln, header, f in _rows(path):
-        if not idx:
+        if not idx and fmt == "ichorcna":
+            idx, file_sample = _ichor_columns(header, path, ln - 1, sample, hints)
+        elif not idx:
             idx = _column_index(header, fmt, path, ln - 1)
         sid = f[idx["sample"]] if idx.get("sample") is not None else file_sample
         if sid is not None:
