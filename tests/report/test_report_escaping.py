@@ -31,7 +31,7 @@ def poison(data: dict, payload: str) -> dict:
     d["sample"]["patient"] = d["sample"]["patient"]  # keep one patient for the timeline
     d["sample"]["current_tki"] = payload
     d["sample"]["prior_tkis"] = [payload]
-    d["inputs"] = [{"role": payload, "path": f"/data/{payload}.vcf", "sha256": payload}]
+    d["inputs"] = [{"role": payload, "path": f"/data/{payload}.vcf", "sha256": payload, "sample": payload}]
     d["resources"] = {"build": payload, "transcripts": payload}
     for v in d.get("variants", []):
         v.update(hgvsp=payload, hgvsc=payload, reason=payload, flags=[payload], filter=payload,
