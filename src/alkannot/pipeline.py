@@ -153,10 +153,12 @@ def _copy_number(spec: SampleSpec, build: str, hints: tuple[str | None, ...]) ->
 def _fusions(spec: SampleSpec, build: str, hints: tuple[str | None, ...]) -> tuple[list[dict], dict]:
     """(fusions, fusion_assessment): the SV/fusion file's calls and ALK rearrangements found in the
     alignment's reads, one entry per event (`interpret.fusions.assess_fusions`)."""
+    from alkannot.core.resources import settings
     from alkannot.interpret.fusions import assess_fusions
 
     return assess_fusions(build=build, sv=spec.sv, alignment=spec.alignment, reference=spec.reference,
-                          specimen=spec.specimen, sv_sample=spec.sv_sample, sample_hints=hints)
+                          specimen=spec.specimen, sv_sample=spec.sv_sample, sample_hints=hints,
+                          pass_filters=spec.pass_filters or settings()["pass_filters"])
 
 
 def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusions: list[dict]) -> list[dict]:

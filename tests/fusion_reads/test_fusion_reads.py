@@ -264,3 +264,33 @@ def test_adapter_tails_are_not_junctions():
     assert _adapter("ACACAGATCGGAAGAGCGTC")  # read-through into the TruSeq adapter (right clip)
     assert _adapter("TCTAGCCTTCTCGTGTG")  # reversed left clip ending in GCTCTTCCGATCT... (stored junction-first)
     assert not _adapter("GGCATGAGTTACCGTCATAG")
+
+
+# An SV VCF's FILTER decides as the small variants' does: a junction the caller failed is listed, not called.
+_ION_FUSION = (
+    "##fileformat=VCFv4.1\n##source=\"tvc 5.12\"\n##contig=<ID=chr2,length=243199373>\n"
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="t">\n'
+    '##INFO=<ID=READ_COUNT,Number=1,Type=Integer,Description="r">\n'
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    "chr2\t42522656\tEML4-ALK.E13A20.COSF408_1\tG\tG]chr2:29446394]\t.\t{f}\tSVTYPE=Fusion;READ_COUNT={n}\n"
+    "chr2\t29446394\tEML4-ALK.E13A20.COSF408_2\tA\tA]chr2:42522656]\t.\t{f}\tSVTYPE=Fusion;READ_COUNT={n}\n")
+
+
+@pytest.mark.parametrize(("filt", "pass_filters", "called"), [
+    ("PASS", None, True),
+    ("FAIL", None, False),            # Ion Torrent lists every assay it targets; FAIL = not detected
+    ("MinSomaticScore", None, False),  # a Manta filter
+    ("MinSomaticScore", ["PASS", "MinSomaticScore"], True),  # the sample's pass_filters decide, as for SNVs
+])
+def test_sv_file_filter_failed_call_is_listed_not_called(tmp_path, filt, pass_filters, called):
+    sv = tmp_path / "fusions.vcf"
+    sv.write_text(_ION_FUSION.format(f=filt, n=0 if filt == "FAIL" else 1432))
+    fusions, assessment = assess_fusions(build="GRCh37", sv=str(sv), pass_filters=pass_filters)
+    if called:
+        assert [f["name"] for f in fusions] == ["EML4-ALK"] and assessment["status"] == "detected"
+        assert assessment["sv_file"]["filtered"] == []
+    else:
+        assert fusions == [] and assessment["status"] == "none_found"
+        listed = assessment["sv_file"]["filtered"]
+        assert [(f["name"], f["variant"], f["filter"]) for f in listed] == [("EML4-ALK", "v1", filt)]
+        assert f"1 call failed the caller's FILTER ({filt}), not used: EML4-ALK v1" in assessment["summary"]

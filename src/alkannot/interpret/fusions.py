@@ -293,20 +293,31 @@ def _pct(x: float | None) -> str:
 def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None = None,
                    reference: str | None = None, specimen: str | None = "tissue",
                    settings: dict | None = None, sv_sample: str | None = None,
-                   sample_hints: tuple[str | None, ...] = ()) -> tuple[list[dict], dict]:
+                   sample_hints: tuple[str | None, ...] = (),
+                   pass_filters: list[str] | None = None) -> tuple[list[dict], dict]:
     """(relevant fusions, fusion_assessment) from an SV/fusion file and/or the alignment.
 
+    An SV VCF's junction whose FILTER is not one of `pass_filters` (the sample's, as for its small variants;
+    default PASS and '.') was not called by the caller: it is listed in ``sv_file.filtered`` and the summary,
+    never a finding (Ion Torrent lists every fusion assay it targets, FAIL when not detected).
+
     fusion_assessment: {status: detected | none_found | not_assessable | not_assessed, sources: [read inputs],
-    summary: text for the report, sv_file: {records, relevant} | None, dna_reads: scan summary | None}.
+    summary: text for the report, sv_file: {records, relevant, sample, filtered} | None, dna_reads: scan
+    summary | None}.
     """
-    called, sv_info = [], None
+    called, sv_info, filtered = [], None, []
     if sv:
         from alkannot.io.sv import read_fusion_file
 
         read = read_fusion_file(sv, build, sample=sv_sample, hints=sample_hints)
         records = read.records
-        called = relevant(annotate_fusions(records, build))
-        sv_info = {"records": len(records), "relevant": len(called), "sample": read.sample}
+        passing = set(pass_filters or ("PASS", "."))
+        for f in relevant(annotate_fusions(records, build)):
+            failed = f["source_format"] == "sv_vcf" and (f["filter"] or "PASS") not in passing
+            (filtered if failed else called).append(f)
+        sv_info = {"records": len(records), "relevant": len(called), "sample": read.sample,
+                   "filtered": [{k: f.get(k) for k in ("name", "variant", "exons", "filter", "supporting_reads",
+                                                         "record_id", "line")} for f in filtered]}
     from_reads, reads_info, scan = [], None, None
     if alignment:
         from alkannot.interpret.alignment_fusions import scan_alignment
@@ -320,6 +331,11 @@ def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None =
     if sv_info is not None:
         parts.append("SV file read, " + (f"{sv_info['relevant']} ALK/off-target fusion(s)" if sv_info["relevant"]
                                          else "negative"))
+        if filtered:
+            names = ", ".join(f"{f['name']}{' ' + f['variant'] if f.get('variant') else ''}" for f in filtered)
+            flags = ", ".join(dict.fromkeys(str(f["filter"]) for f in filtered))
+            parts.append(f"{len(filtered)} call{'s' if len(filtered) > 1 else ''} failed the caller's FILTER "
+                         f"({flags}), not used: {names}")
     if scan is not None:
         intron = scan.settings["lod_introns"][0] if scan.settings["lod_introns"] else 19
         depth = scan.intron_depth.get(str(intron))
