@@ -140,11 +140,13 @@ def _copy_number(spec: SampleSpec, build: str, hints: tuple[str | None, ...]) ->
     """(gene calls, the sample the file names for the segments read: None when it names none)."""
     if not spec.cnv:
         return [], None
+    from alkannot.core.resources import settings
     from alkannot.interpret.copy_number import context_regions, gene_copy_number
     from alkannot.io.cnv import read_segments
 
     segs = read_segments(spec.cnv, regions=context_regions(build),  # whole chromosomes: focality
-                         sample=spec.cnv_sample, hints=hints)
+                         sample=spec.cnv_sample, hints=hints,
+                         pass_filters=spec.pass_filters or settings()["pass_filters"])
     named = {s.sample for s in segs if s.sample is not None}
     sample = named.pop() if len(named) == 1 else spec.cnv_sample
     return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2), sample

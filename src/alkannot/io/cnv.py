@@ -433,15 +433,17 @@ def pick_tumour_sample(samples: list[str], sample: str | None, path: Path, *, hi
                      fix=f"name the tumour with {option}")
 
 
-def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None, hints: tuple) -> list[Segment]:
+def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None, hints: tuple,
+              pass_filters: tuple[str, ...]) -> list[Segment]:
     """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
     from alkannot.io.htslib import cyvcf2_log_level
 
     with cyvcf2_log_level():
-        return _read_vcf_records(path, regions, sample, hints)
+        return _read_vcf_records(path, regions, sample, hints, pass_filters)
 
 
-def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | None, hints: tuple) -> list[Segment]:
+def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | None, hints: tuple,
+                      pass_filters: tuple[str, ...]) -> list[Segment]:
     from cyvcf2 import VCF
 
     try:
@@ -478,6 +480,10 @@ def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | No
         start, end = rec.POS + 1, int(rec.INFO.get("END") or rec.end)
         if not _overlaps(regions, chrom, start, end):
             continue
+        filt = rec.FILTER or "PASS"
+        if filt not in pass_filters:  # the caller did not call it: kept without a value, the gene call says why
+            cn, flag = None, (f"line {ln}: FILTER {filt} is not a pass filter: the caller did not call this "
+                              f"segment (CN {cn:g}); not used")
         out.append(Segment(chrom=chrom, start=start, end=end, log2=None, copy_number=cn, source_format="vcf",
                            absolute=False, line=ln, sample=vcf.samples[si] if si is not None else None,
                            flag=flag))
@@ -531,18 +537,20 @@ def _info_cn(rec, raw: list[str] | None, path: Path, ln: int | None) -> float | 
 
 
 def read_segments(path: str | Path, *, fmt: str = "auto", regions: Iterable[Region] | None = None,
-                  sample: str | None = None, hints: Iterable[str | None] = ()) -> list[Segment]:
+                  sample: str | None = None, hints: Iterable[str | None] = (),
+                  pass_filters: Iterable[str] = ("PASS", ".")) -> list[Segment]:
     """Read copy-number segments (1-based inclusive, canonical chromosome names).
 
     `regions` (chrom, start, end) keeps only segments overlapping them, so large ``.cnr`` files stream
     through without being held in memory. `sample` picks one sample from multi-sample SEG files/VCFs (it
     must be there); without it, a file holding several samples is read for the first of `hints` it holds
     (the VCF's tumour column, the sample id), else (VCF) the one named like a tumour, else it is an error
-    asking for `CNV_SAMPLE_OPTION`.
+    asking for `CNV_SAMPLE_OPTION`. A CNV VCF record whose FILTER is not one of `pass_filters` (the sample's, as
+    for its small variants) is kept without a value, flagged (`Segment.flag`): the gene call says why.
     """
     path = Path(path)
     fmt = resolve_format(path, fmt, FORMATS, detect_format, "copy-number")
     regs = [(canonical_chrom(c), int(s), int(e)) for c, s, e in regions] if regions is not None else None
     if fmt == "vcf":
-        return _read_vcf(path, regs, sample, tuple(hints))
+        return _read_vcf(path, regs, sample, tuple(hints), tuple(pass_filters))
     return _read_table(path, fmt, regs, sample, tuple(hints))
