@@ -34,6 +34,9 @@ BIN = ROOT / ".venv" / "bin"
 
 
 def export(rev: str) -> Path:
+    # named by the commit, not by what was typed: "HEAD~1" names another commit after the next commit
+    rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", f"{rev}^{{commit}}"], check=True,
+                         capture_output=True, text=True).stdout.strip()
     tree = OUT / f"rev-{rev}"
     if not (tree / "src").exists():
         tree.mkdir(parents=True, exist_ok=True)
