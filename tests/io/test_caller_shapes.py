@@ -181,3 +181,30 @@ def test_info_dp4_counts_alt_reads(tmp_path, samples):
         assert g1202r.depth_source == "INFO/AF (alt reads = VAF x depth)"
     multi = got[(29222408, "C")]
     assert (multi.alt_reads, multi.depth_source) == (30, "INFO/AF (alt reads = VAF x depth)")
+
+
+@pytest.mark.parametrize(("record_filter", "ft", "expected_filter", "called"), [
+    ("PASS", "PASS", "PASS", True),
+    ("PASS", ".", "PASS", True),
+    ("PASS", "LowGQ", "FT:LowGQ", False),          # the tumour's genotype filter failed: not called there
+    ("PASS", "LowGQ;LowDP", "FT:LowGQ;LowDP", False),
+    ("weak_evidence", "PASS", "weak_evidence", False),  # the record's own FILTER is shown as written
+])
+def test_tumour_sample_ft_filters_the_call(tmp_path, record_filter, ft, expected_filter, called):
+    """FORMAT/FT is the sample's FILTER (VCF 4.2 section 1.6.2): a PASS record whose tumour genotype the caller
+    filtered (Octopus, Strelka2/GATK genotype filters) was not called in the tumour. The normal's FT does not
+    matter. The call's filter then reads FT:<codes>, which pass_filters can name like any other."""
+    vcf = tmp_path / "ft.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=chr2,length=242193529>\n"
+                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">\n'
+                   '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="ad">\n'
+                   '##FORMAT=<ID=FT,Number=1,Type=String,Description="sample filter">\n'
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tNORMAL\tTUMOR\n"
+                   f"chr2\t29220747\t.\tC\tT\t.\t{record_filter}\t.\tGT:AD:FT\t0/0:60,0:LowDP\t0/1:80,20:{ft}\n")
+    res = annotate_vcf(str(vcf), "GRCh38", tumor_sample="TUMOR", normal_sample="NORMAL")
+    (v,) = res.variants
+    assert (v.protein_short, v.filter, v.filter_pass) == ("G1202R", expected_filter, called)
+    assert alk_mutations(res.variants) == (["G1202R"] if called else [])
+    if not called:
+        assert alk_mutations(annotate_vcf(str(vcf), "GRCh38", tumor_sample="TUMOR", normal_sample="NORMAL",
+                                          pass_filters=["PASS", expected_filter]).variants) == ["G1202R"]

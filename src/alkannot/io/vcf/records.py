@@ -100,6 +100,11 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
     calls = []
     filt = intern(rec.FILTER or "PASS")  # (a few distinct values on many records: one string each)
     s = vi.tumor_index
+    if filt == "PASS" and s is not None:
+        # FORMAT/FT is the tumour's own FILTER (VCF 4.2 1.6.2): a genotype filtered there was not called there
+        ft = _fmt_str(vi, rec, "FT", s)
+        if ft is not None and ft != "PASS":
+            filt = intern(f"FT:{ft}")
     gta = _gt_alleles(rec, s) if s is not None else None
     gt, phased = _gt_info(gta)
     ps = _fmt_str(vi, rec, "PS", s) if s is not None else None
