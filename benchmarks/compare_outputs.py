@@ -111,8 +111,11 @@ def truth_cases() -> dict[str, list[str]]:
     """case name -> `alkannot annotate` arguments, for every caller output under ../shared/truth that the
     command reads: a VCF or MAF alone (under the build its name states, else under each build; a multi-sample
     VCF with each of its samples as the tumour), a CNV table or an SV/fusion table beside a small VCF of its
-    build (the panel VCF for GRCh38, PCGR's T001-COAD for GRCh37)."""
+    build (named, else declared by a VCF's ##contig lengths, else GRCh38: the panel VCF for GRCh38, PCGR's
+    T001-COAD for GRCh37)."""
     import cyvcf2
+
+    from alkannot.core.contigs import build_of_lengths, vcf_header_lengths
 
     beside = {"GRCh38": str(IN / "panel.vcf"),
               "GRCh37": str(TRUTH / "vcf_shapes" / "pcgr_examples" / "T001-COAD.grch37.vcf.gz")}
@@ -125,7 +128,9 @@ def truth_cases() -> dict[str, list[str]]:
             "GRCh38" if any(t in name for t in ("b38", "grch38", "hg38")) else None
         case = "truth_" + "_".join(f.relative_to(TRUTH).parts).replace(".", "_")
         if name.endswith(SV_INPUT) or name.endswith(CNV_INPUT):
-            build = named or "GRCh38"
+            # a VCF's ##contig lengths say its build where its name does not (alkannot refuses the other one)
+            declared = build_of_lengths(vcf_header_lengths(cyvcf2.VCF(str(f)).raw_header)) if ".vcf" in name else None
+            build = named or (declared[0] if declared else "GRCh38")
             flag = "--sv" if name.endswith(SV_INPUT) else "--cnv"
             cases[case] = ["--build", build, "--sample", "T", flag, str(f), beside[build]]
         elif name.endswith(SMALL_INPUT):

@@ -146,7 +146,7 @@ def _copy_number(spec: SampleSpec, build: str, hints: tuple[str | None, ...]) ->
 
     segs = read_segments(spec.cnv, regions=context_regions(build),  # whole chromosomes: focality
                          sample=spec.cnv_sample, hints=hints,
-                         pass_filters=spec.pass_filters or settings()["pass_filters"])
+                         pass_filters=spec.pass_filters or settings()["pass_filters"], build=build)
     named = {s.sample for s in segs if s.sample is not None}
     sample = named.pop() if len(named) == 1 else spec.cnv_sample
     return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2), sample

@@ -61,7 +61,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from alkannot.core.contigs import canonical_chrom
+from alkannot.core.contigs import (
+    canonical_chrom,
+    check_declared_build,
+    sam_header_lengths,
+    vcf_header_lengths,
+)
 from alkannot.errors import InputError
 from alkannot.io.textfile import (
     header_line,
@@ -434,16 +439,16 @@ def pick_tumour_sample(samples: list[str], sample: str | None, path: Path, *, hi
 
 
 def _read_vcf(path: Path, regions: list[Region] | None, sample: str | None, hints: tuple,
-              pass_filters: tuple[str, ...]) -> list[Segment]:
+              pass_filters: tuple[str, ...], build: str | None = None) -> list[Segment]:
     """htslib's own warnings (e.g. ``[W::vcf_parse_info]``) never reach the user raw: values are checked here."""
     from alkannot.io.htslib import cyvcf2_log_level
 
     with cyvcf2_log_level():
-        return _read_vcf_records(path, regions, sample, hints, pass_filters)
+        return _read_vcf_records(path, regions, sample, hints, pass_filters, build)
 
 
 def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | None, hints: tuple,
-                      pass_filters: tuple[str, ...]) -> list[Segment]:
+                      pass_filters: tuple[str, ...], build: str | None) -> list[Segment]:
     from cyvcf2 import VCF
 
     try:
@@ -451,6 +456,7 @@ def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | No
     except Exception as err:  # noqa: BLE001 - cyvcf2 raises bare Exception for unreadable files
         raise InputError(f"cannot read VCF: {err}", path=str(path), fix="give a valid (b)gzipped/plain VCF") \
             from None
+    check_declared_build(vcf_header_lengths(vcf.raw_header), build, path, "copy-number file")
     has_fmt_cn = "##FORMAT=<ID=CN," in vcf.raw_header
     si = pick_tumour_sample(list(vcf.samples), sample, path, hints=hints) if has_fmt_cn else None
     out: list[Segment] = []
@@ -538,7 +544,7 @@ def _info_cn(rec, raw: list[str] | None, path: Path, ln: int | None) -> float | 
 
 def read_segments(path: str | Path, *, fmt: str = "auto", regions: Iterable[Region] | None = None,
                   sample: str | None = None, hints: Iterable[str | None] = (),
-                  pass_filters: Iterable[str] = ("PASS", ".")) -> list[Segment]:
+                  pass_filters: Iterable[str] = ("PASS", "."), build: str | None = None) -> list[Segment]:
     """Read copy-number segments (1-based inclusive, canonical chromosome names).
 
     `regions` (chrom, start, end) keeps only segments overlapping them, so large ``.cnr`` files stream
@@ -546,11 +552,16 @@ def read_segments(path: str | Path, *, fmt: str = "auto", regions: Iterable[Regi
     must be there); without it, a file holding several samples is read for the first of `hints` it holds
     (the VCF's tumour column, the sample id), else (VCF) the one named like a tumour, else it is an error
     asking for `CNV_SAMPLE_OPTION`. A CNV VCF record whose FILTER is not one of `pass_filters` (the sample's, as
-    for its small variants) is kept without a value, flagged (`Segment.flag`): the gene call says why.
+    for its small variants) is kept without a value, flagged (`Segment.flag`): the gene call says why. With
+    `build`, a file whose header declares the other build's contig lengths (a VCF's ##contig, GATK's @SQ) is
+    refused.
     """
     path = Path(path)
     fmt = resolve_format(path, fmt, FORMATS, detect_format, "copy-number")
     regs = [(canonical_chrom(c), int(s), int(e)) for c, s, e in regions] if regions is not None else None
     if fmt == "vcf":
-        return _read_vcf(path, regs, sample, tuple(hints), tuple(pass_filters))
+        return _read_vcf(path, regs, sample, tuple(hints), tuple(pass_filters), build)
+    if fmt == "gatk":
+        check_declared_build(sam_header_lengths(header_line(path, "a copy-number segment file")[2]), build, path,
+                             "copy-number file")
     return _read_table(path, fmt, regs, sample, tuple(hints))

@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from alkannot.core.contigs import canonical_chrom
+from alkannot.core.contigs import canonical_chrom, check_declared_build, vcf_header_lengths
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
 from alkannot.io.textfile import raw_info, resolve_format, table_header, table_rows, vcf_records
@@ -242,6 +242,7 @@ def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Count
     except Exception as err:  # noqa: BLE001 - cyvcf2 raises bare Exception for unreadable files
         raise InputError(f"cannot read VCF: {err}", path=str(path), fix="give a valid (b)gzipped/plain VCF") \
             from None
+    check_declared_build(vcf_header_lengths(vcf.raw_header), build, path, "SV/fusion file")
     caller = _vcf_caller(vcf.raw_header)
     try:
         si = pick_tumour_sample(list(vcf.samples), sample, path, hints=hints, option=SV_SAMPLE_OPTION)

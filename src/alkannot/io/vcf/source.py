@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from alkannot.core.contigs import BUILD_CONTIG_LENGTHS
 from alkannot.io.vcf.prefilter import Prefiltered
 from alkannot.io.vcf.tags import VafTags
 
 # GRCh37/GRCh38 chr2 lengths: enough to tell the builds apart from a header.
-CHR2_LENGTH = {"GRCh37": 243199373, "GRCh38": 242193529}
+CHR2_LENGTH = {build: lengths["2"] for build, lengths in BUILD_CONTIG_LENGTHS.items()}
 
 
 @dataclass
