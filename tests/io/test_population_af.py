@@ -48,3 +48,21 @@ def test_large_unindexed_file_and_missing_file_are_refused(tmp_path):
         read_population_afs(str(p), WANT, max_stream_bytes=10)
     with pytest.raises(InputError, match="population AF file not found"):
         read_population_afs(str(tmp_path / "absent.vcf.gz"), WANT)
+
+
+@pytest.mark.parametrize(("declared", "build", "refused"), [
+    ("GRCh37", "GRCh38", True), ("GRCh38", "GRCh38", False), ("GRCh37", "GRCh37", False), ("GRCh37", None, False)])
+def test_a_file_of_the_other_build_is_refused(tmp_path, declared, build, refused):
+    """gnomAD's ##contig lines name its build: GRCh37 frequencies looked up at GRCh38 positions would label
+    unrelated alleles germline (or none)."""
+    length = {"GRCh37": 243199373, "GRCh38": 242193529}[declared]
+    p = tmp_path / "gnomad.vcf"
+    p.write_text(f"##fileformat=VCFv4.2\n##contig=<ID=chr2,length={length}>\n"
+                 '##INFO=<ID=AF,Number=A,Type=Float,Description="Allele frequency">\n'
+                 "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr2\t100\t.\tA\tC\t.\tPASS\tAF=0.3\n")
+    if refused:
+        with pytest.raises(InputError, match=r"population AF file is GRCh37 \(its header gives chr2 length "
+                                             r"243,199,373\) but the sample is GRCh38"):
+            read_population_afs(str(p), WANT, build=build)
+    else:
+        assert read_population_afs(str(p), WANT, build=build) == {("2", 100, "A", "C"): 0.3}

@@ -79,13 +79,14 @@ def _cleared_by_normal(v: AnnotatedVariant, ch_genes: Mapping | None) -> bool:
 
 
 def population_afs(path: str | Path, alleles: list[tuple[str, int, str, str]], *, info_field: str = "AF",
-                   max_stream_bytes: int = 200_000_000) -> dict[tuple, float]:
+                   max_stream_bytes: int = 200_000_000, build: str | None = None) -> dict[tuple, float]:
     """{allele: AF} for the given alleles found in a gnomAD-style VCF (INFO/<info_field>, Number=A).
 
     Indexed files are read by region; an unindexed file is streamed only up to ``max_stream_bytes``
     (``alkannot.io.vcf.population``).
     """
-    return read_population_afs(str(path), alleles, info_field=info_field, max_stream_bytes=max_stream_bytes)
+    return read_population_afs(str(path), alleles, info_field=info_field, max_stream_bytes=max_stream_bytes,
+                               build=build)
 
 
 def label_germline(variants: list[AnnotatedVariant], build: str, *, population_af: str | Path | None = None,
@@ -100,7 +101,7 @@ def label_germline(variants: list[AnnotatedVariant], build: str, *, population_a
     if population_af:
         alleles = [a for a in (_allele(v) for v in variants) if a is not None]
         afs = population_afs(population_af, alleles, info_field=str(cfg.get("info_field", "AF")),
-                             max_stream_bytes=int(cfg.get("max_stream_bytes", 200_000_000)))
+                             max_stream_bytes=int(cfg.get("max_stream_bytes", 200_000_000)), build=build)
     out = []
     for v in variants:
         key = _allele(v)

@@ -10,7 +10,7 @@ import os
 import warnings
 from collections.abc import Iterable
 
-from alkannot.core.contigs import canonical_chrom, contig_named
+from alkannot.core.contigs import canonical_chrom, check_declared_build, contig_named, vcf_header_lengths
 from alkannot.errors import InputError
 from alkannot.io.htslib import cyvcf2_log_level
 from alkannot.io.vcf.files import is_indexed
@@ -29,10 +29,11 @@ def _info_number(vcf, field: str) -> str | None:
 
 
 def read_population_afs(path: str, alleles: Iterable[tuple[str, int, str, str]], *, info_field: str = "AF",
-                        max_stream_bytes: int = 200_000_000) -> dict[tuple, float]:
+                        max_stream_bytes: int = 200_000_000, build: str | None = None) -> dict[tuple, float]:
     """{allele: AF} for the given alleles (``allele_key`` tuples) found in the file (INFO/<info_field>,
     Number=A; 32-bit floats shown as htslib stores them, rounded to 6 significant digits); the highest
-    when an allele is listed twice. An AF outside [0, 1] is an InputError."""
+    when an allele is listed twice. An AF outside [0, 1] is an InputError, and so is a file whose ##contig
+    lines declare the other build than `build`."""
     import cyvcf2
 
     p = str(path)
@@ -48,6 +49,7 @@ def read_population_afs(path: str, alleles: Iterable[tuple[str, int, str, str]],
         raise InputError(f"cannot read the population AF file as VCF/BCF ({str(err).strip() or type(err).__name__})",
                          path=p, fix="give a gnomAD-style VCF (bgzipped + tabix-indexed) with INFO/AF") from None
     try:
+        check_declared_build(vcf_header_lengths(vcf.raw_header), build, p, "population AF file")
         number = _info_number(vcf, info_field)
         if number is None:
             raise InputError(f"population AF file has no INFO/{info_field} field", path=p,
