@@ -294,3 +294,27 @@ def test_sv_file_filter_failed_call_is_listed_not_called(tmp_path, filt, pass_fi
         listed = assessment["sv_file"]["filtered"]
         assert [(f["name"], f["variant"], f["filter"]) for f in listed] == [("EML4-ALK", "v1", filt)]
         assert f"1 call failed the caller's FILTER ({filt}), not used: EML4-ALK v1" in assessment["summary"]
+
+
+_DELLY_JOINT = (
+    "##fileformat=VCFv4.2\n##source=DELLY\n##contig=<ID=chr2,length=242193529>\n"
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="t">\n'
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="g">\n'
+    '##FORMAT=<ID=DV,Number=1,Type=Integer,Description="alt pairs">\n'
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tOTHER_PATIENT\tTUMOR\n"
+    "chr2\t42325800\tBND1\tC\tC]chr2:29224000]\t.\tPASS\tSVTYPE=BND\tGT:DV\t0/1:14\t{gt}:0\n")
+
+
+@pytest.mark.parametrize(("gt", "called"), [("0/1", True), ("1/1", True), ("./.", True), ("0/0", False)])
+def test_sv_file_tumour_genotype_reference_only_is_not_called(tmp_path, gt, called):
+    """A joint-called SV VCF (DELLY cohort calling) holds other samples' events: where the caller genotyped the
+    tumour 0/0 it did not call the junction there. A missing genotype (./., as Ion Torrent writes for every
+    fusion) says nothing and does not filter."""
+    sv = tmp_path / "joint.vcf"
+    sv.write_text(_DELLY_JOINT.format(gt=gt))
+    fusions, assessment = assess_fusions(build="GRCh38", sv=str(sv), sv_sample="TUMOR")
+    if called:
+        assert [f["name"] for f in fusions] == ["EML4-ALK"]
+    else:
+        assert fusions == [] and assessment["status"] == "none_found"
+        assert [(f["name"], f["filter"]) for f in assessment["sv_file"]["filtered"]] == [("EML4-ALK", "GT:0/0")]

@@ -41,6 +41,7 @@ from alkannot.core.contigs import canonical_chrom, check_declared_build, vcf_hea
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
 from alkannot.io.textfile import raw_info, resolve_format, table_header, table_rows, vcf_records
+from alkannot.io.vcf.records import genotype_alleles
 
 FORMATS = ("sv_vcf", "arriba", "star_fusion", "fusioncatcher", "pcgr_fusions", "linx", "gene_pair")
 # FusionCatcher's final-list_candidate-fusion-genes.txt columns (lower case), gene 1 = the 5' partner
@@ -267,6 +268,13 @@ def _read_vcf_records(path: Path, build: str, sample: str | None, skipped: Count
             continue
         kind, (chrom2, pos2, s1, s2) = j
         filt = rec.FILTER or "PASS"
+        if filt == "PASS" and si is not None:
+            # genotyped reference-only in the tumour (a joint call's other samples' event): not called there.
+            # A missing genotype (./., Ion Torrent's for every fusion) says nothing.
+            gta = genotype_alleles(rec, si)
+            called = [a for a in gta[0] if a is not None] if gta else []
+            if called and all(a == 0 for a in called):
+                filt = "GT:" + "/".join("." if a is None else str(a) for a in gta[0])
         rid = rec.ID
         mate = rec.INFO.get("MATEID")
         mate = mate[0] if isinstance(mate, tuple) else mate

@@ -40,14 +40,14 @@ def check_record(vi: VcfInput, rec, line: int | None) -> None:
 
 
 def _gt_info(g: tuple[list[int | None], bool] | None) -> tuple[str | None, bool]:
-    """(GT text, phased) of the sample's GT as _gt_alleles read it (read once per record)."""
+    """(GT text, phased) of the sample's GT as genotype_alleles read it (read once per record)."""
     if g is None:
         return None, False
     alleles, phased = g
     return ("|" if phased else "/").join(["." if a is None else str(a) for a in alleles]), phased
 
 
-def _gt_alleles(rec, s: int) -> tuple[list[int | None], bool] | None:
+def genotype_alleles(rec, s: int) -> tuple[list[int | None], bool] | None:
     """The sample's GT as allele numbers (None = '.') and phasing, or None when the record has no GT
     (Strelka2 somatic, many sites-only or tier-count callers). Read whether or not ##FORMAT=<ID=GT>
     is declared, as htslib does."""
@@ -105,7 +105,7 @@ def split_record(vi: VcfInput, rec, line: int | None) -> list[VariantCall]:
         ft = _fmt_str(vi, rec, "FT", s)
         if ft is not None and ft != "PASS":
             filt = intern(f"FT:{ft}")
-    gta = _gt_alleles(rec, s) if s is not None else None
+    gta = genotype_alleles(rec, s) if s is not None else None
     gt, phased = _gt_info(gta)
     ps = _fmt_str(vi, rec, "PS", s) if s is not None else None
     pgt = _fmt_str(vi, rec, "PGT", s) if s is not None else None
