@@ -154,3 +154,26 @@ def test_a_vcf_named_maf_is_still_a_vcf(tmp_path: Path) -> None:
     assert looks_like_maf(q)  # by name: the MAF reader then says which columns are missing
     with pytest.raises(InputError, match="MAF header lacks column"):
         annotate_input(str(q), "GRCh38")
+
+
+@pytest.mark.parametrize("status", ["Germline", "LOH", "germline"])
+def test_mutation_status_germline_is_a_germline_label(tmp_path: Path, status: str) -> None:
+    """A MAF's Mutation_Status (GDC: somatic, germline, LOH, ...) is the caller's own tumour-normal call: a
+    Germline or LOH row (a constitutional allele, LOH = lost in the tumour) is labelled germline, stays in the
+    variant list with the reason, and is no co-mutation (cBioPortal MSK-IMPACT exports carry germline rows)."""
+    lines = MAF.read_text().splitlines()
+    n = next(i for i, ln in enumerate(lines) if ln.startswith("Hugo_Symbol"))
+    out = lines[:n] + [lines[n] + "\tMutation_Status"]
+    for k, ln in enumerate(lines[n + 1:], start=n + 2):
+        out.append(ln + "\t" + (status if k == 9 else "Somatic"))
+    maf = tmp_path / "status.maf"
+    maf.write_text("\n".join(out) + "\n")
+    import json
+
+    data = json.loads(run_sample(SampleSpec(id="M2", vcf=str(maf), tumor_sample=T1), tmp_path)["json"].read_text())
+    by = {v["maf_line"]: v for v in data["variants"]}
+    assert (by[9]["gene"], by[9]["ch_status"], by[9]["maf_mutation_status"]) == ("TP53", "germline", status)
+    assert f"Mutation_Status {status}" in by[9]["ch_evidence"]
+    assert by[4]["ch_status"] is None and by[4]["maf_mutation_status"] == "Somatic"
+    assert not any(c["gene"] == "TP53" for c in data["co_alterations"])
+    assert "G1202R" in data["alk_mutations"]

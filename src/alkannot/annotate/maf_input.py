@@ -50,6 +50,10 @@ REASON_ANCHOR = "maf_anchor_base_unknown"
 REQUIRED = ("Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele2")
 _NAME = re.compile(r"\.maf(\.tsv|\.txt)?(\.gz)?$", re.IGNORECASE)
 _MISSING = {"", ".", "NA", "na", "NaN", "nan", "None", "null"}
+# Mutation_Status values (GDC MAF: somatic, germline, LOH, post-transcriptional modification, unknown, none) that
+# are the caller's own call of a constitutional allele (LOH: a germline allele lost in the tumour); compared in
+# lower case
+GERMLINE_MUTATION_STATUS = frozenset({"germline", "loh"})
 _BUILDS = {"grch37": "GRCh37", "hg19": "GRCh37", "37": "GRCh37", "b37": "GRCh37", "grch38": "GRCh38",
            "hg38": "GRCh38", "38": "GRCh38", "b38": "GRCh38"}
 
@@ -67,6 +71,7 @@ class MafConversion:
     rows_for_sample: int
     unanchored: list[dict] = field(default_factory=list)  # records listed as not_annotated
     maf_line_of: dict[int, int] = field(default_factory=dict)  # line in the converted VCF -> MAF line
+    mutation_status_of: dict[int, str] = field(default_factory=dict)  # MAF line -> its Mutation_Status, if given
 
 
 def looks_like_maf(path: str | Path) -> bool:
@@ -245,7 +250,11 @@ def maf_to_vcf(path: str | Path, *, build: str | None = None, tumor_sample: str 
 
     records: list[tuple[str, int, str, str, str, str, str]] = []
     unanchored: list[dict] = []
+    status_of: dict[int, str] = {}
     for ln, _, row in mine:
+        status = (row.get("Mutation_Status") or "").strip()
+        if status not in _MISSING:
+            status_of[ln] = status
         chrom = canonical_chrom((row.get("Chromosome") or "").strip())
         start_text = (row.get("Start_Position") or "").strip()
         try:
@@ -345,7 +354,7 @@ def maf_to_vcf(path: str | Path, *, build: str | None = None, tumor_sample: str 
     line_of = {n_header + i: int(re.search(r"MAF_LINE=(\d+)", r[6]).group(1)) for i, r in enumerate(records, 1)}
     conv = MafConversion(maf_path=str(path), vcf_path=str(out), build=build, tumor_sample=sample,
                          normal_sample=normal, rows_read=len(rows), rows_for_sample=len(mine),
-                         unanchored=unanchored, maf_line_of=line_of)
+                         unanchored=unanchored, maf_line_of=line_of, mutation_status_of=status_of)
     _CONVERTED[str(path)] = conv
     return conv
 

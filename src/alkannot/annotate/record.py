@@ -72,6 +72,7 @@ class AnnotatedVariant:
     individual_hgvsp: str | None = None  # same-codon changes combined: this allele's own HGVS p.
     combined_from: list[str] | None = None  # (present with individual_hgvsp)
     maf_line: int | None = None  # MAF input: the row's line in the MAF
+    maf_mutation_status: str | None = None  # MAF input: the row's Mutation_Status as written, when it has one
     ch_status: str | None = None  # present (possibly None) once ch_assessed
     ch_evidence: str | None = None
     population_af: float | None = None
@@ -129,6 +130,7 @@ _OPTIONAL = (
     (("external_annotations",), "external_annotations"),
     (("individual_hgvsp", "combined_from"), "combined_from"),
     (("maf_line",), "maf_line"),
+    (("maf_mutation_status",), "maf_mutation_status"),
     (("ch_status", "ch_evidence"), "ch_assessed"),
     (("population_af",), "population_af"),
     (("specimen_class", "specimen_filter"), "specimen_class"),

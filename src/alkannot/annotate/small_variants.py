@@ -44,6 +44,7 @@ def annotate_input(path: str, build: str | None, *, tumor_sample: str | None = N
         maf_line = conv.maf_line_of.get(call.line) if call.line is not None else None
         if maf_line is not None:
             v.maf_line = maf_line
+            v.maf_mutation_status = conv.mutation_status_of.get(maf_line)
     cfg = settings()
     pass_set = set(pass_filters or cfg["pass_filters"])
     genes = set(cfg["target_genes"])
@@ -62,6 +63,7 @@ def annotate_input(path: str, build: str | None, *, tumor_sample: str | None = N
             ann = Annotation(gene=tx.gene, transcript=tx.transcript_id, status="not_annotated", reason=REASON_ANCHOR)
             vd = variant_record(call, ann, "not_annotated", REASON_ANCHOR, pass_set)
             vd.maf_line = u["line"]
+            vd.maf_mutation_status = conv.mutation_status_of.get(u["line"])
             res.variants.append(vd)
             res.calls.append(call)
     acc = res.accounting

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from alkannot.annotate.maf_input import GERMLINE_MUTATION_STATUS
 from alkannot.annotate.record import AnnotatedVariant
 from alkannot.annotate.transcripts import shared_transcripts
 from alkannot.core.contigs import canonical_chrom, contig_named
@@ -105,6 +106,9 @@ def _ch_rules(ch_genes: Mapping | Iterable[str] | None) -> tuple[set[str], dict]
 
 
 def _ch_assess(variant: AnnotatedVariant, plasma: bool, genes: set[str], t: Mapping) -> tuple[str | None, str | None]:
+    status = variant.maf_mutation_status
+    if status is not None and status.lower() in GERMLINE_MUTATION_STATUS:  # the caller's own tumour-normal call
+        return "germline", f"the MAF's Mutation_Status {status} (line {variant.maf_line}): a constitutional allele"
     n_alt, n_depth = variant.normal_alt_reads, variant.normal_depth
     n_vaf = (n_alt / n_depth) if (n_alt is not None and n_depth) else None
     vaf = variant.vaf
