@@ -318,3 +318,15 @@ def test_sv_file_tumour_genotype_reference_only_is_not_called(tmp_path, gt, call
     else:
         assert fusions == [] and assessment["status"] == "none_found"
         assert [(f["name"], f["filter"]) for f in assessment["sv_file"]["filtered"]] == [("EML4-ALK", "GT:0/0")]
+
+
+@pytest.mark.parametrize(("filt", "called"), [("PASS", True), ("", True), ("LowScore", False)])
+def test_fusion_table_filter_column_is_the_callers_filter(tmp_path, filt, called):
+    """A FusionGene/LeftBreakpoint/RightBreakpoint table (PCGR input, DRAGEN-style) with a Filter column: a row
+    the caller filtered is listed, not called; an empty cell says nothing."""
+    t = tmp_path / "fusions.tsv"
+    t.write_text("FusionGene\tLeftBreakpoint\tRightBreakpoint\tSplitReads\tFilter\n"
+                 f"EML4--ALK\tchr2:42295554:+\tchr2:29223528:-\t100\t{filt}\n")
+    fusions, assessment = assess_fusions(build="GRCh38", sv=str(t))
+    assert ([f["name"] for f in fusions] == ["EML4-ALK"]) is called
+    assert [f["filter"] for f in assessment["sv_file"]["filtered"]] == ([] if called else ["LowScore"])

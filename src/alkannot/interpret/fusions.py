@@ -297,8 +297,8 @@ def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None =
                    pass_filters: list[str] | None = None) -> tuple[list[dict], dict]:
     """(relevant fusions, fusion_assessment) from an SV/fusion file and/or the alignment.
 
-    An SV VCF's junction whose FILTER is not one of `pass_filters` (the sample's, as for its small variants;
-    default PASS and '.') was not called by the caller: it is listed in ``sv_file.filtered`` and the summary,
+    An SV VCF's junction (or a FusionGene table row with a Filter column) whose FILTER is not one of
+    `pass_filters` (the sample's, as for its small variants; default PASS and '.') was not called by the caller: it is listed in ``sv_file.filtered`` and the summary,
     never a finding (Ion Torrent lists every fusion assay it targets, FAIL when not detected).
 
     fusion_assessment: {status: detected | none_found | not_assessable | not_assessed, sources: [read inputs],
@@ -307,13 +307,13 @@ def assess_fusions(*, build: str, sv: str | None = None, alignment: str | None =
     """
     called, sv_info, filtered = [], None, []
     if sv:
-        from alkannot.io.sv import read_fusion_file
+        from alkannot.io.sv import FILTER_FORMATS, read_fusion_file
 
         read = read_fusion_file(sv, build, sample=sv_sample, hints=sample_hints)
         records = read.records
         passing = set(pass_filters or ("PASS", "."))
         for f in relevant(annotate_fusions(records, build)):
-            failed = f["source_format"] == "sv_vcf" and (f["filter"] or "PASS") not in passing
+            failed = f["source_format"] in FILTER_FORMATS and (f["filter"] or "PASS") not in passing
             (filtered if failed else called).append(f)
         sv_info = {"records": len(records), "relevant": len(called), "sample": read.sample,
                    "filtered": [{k: f.get(k) for k in ("name", "variant", "exons", "filter", "supporting_reads",

@@ -44,6 +44,9 @@ from alkannot.io.textfile import raw_info, resolve_format, table_header, table_r
 from alkannot.io.vcf.records import genotype_alleles
 
 FORMATS = ("sv_vcf", "arriba", "star_fusion", "fusioncatcher", "pcgr_fusions", "linx", "gene_pair")
+# formats whose record `filter` is the caller's FILTER (pass/fail, as a VCF's): an SV VCF, and a FusionGene table
+# with a Filter column (DRAGEN-style); Arriba's confidence and a gene list's "reported" are notes, not filters
+FILTER_FORMATS = frozenset({"sv_vcf", "pcgr_fusions"})
 # FusionCatcher's final-list_candidate-fusion-genes.txt columns (lower case), gene 1 = the 5' partner
 _FC_GENE1, _FC_GENE2 = "gene_1_symbol(5end_fusion_partner)", "gene_2_symbol(3end_fusion_partner)"
 _FC_POINT1, _FC_POINT2 = "fusion_point_for_gene_1(5end_fusion_partner)", "fusion_point_for_gene_2(3end_fusion_partner)"
@@ -439,7 +442,8 @@ def _read_pcgr(path: Path, build: str) -> list[dict]:
         c2, p2, st2 = _locus(row["rightbreakpoint"], path, ln)
         out.append(_record("pcgr_fusions", "pcgr input", "unspecified", build, ln,
                            _bp(c1, p1, strand=st1, gene=_gene_name(g1)), _bp(c2, p2, strand=st2, gene=_gene_name(g2)),
-                           ordered=True, reads=_int_or_none(row.get("splitreads", "")), name=row["fusiongene"]))
+                           ordered=True, reads=_int_or_none(row.get("splitreads", "")), name=row["fusiongene"],
+                           filt=(row.get("filter") or "").strip() or None))
     return out
 
 
