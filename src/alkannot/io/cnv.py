@@ -40,7 +40,10 @@ Supported shapes, detected from the header row (or forced with ``fmt=``):
   fraction). ``Corrected_Copy_Number`` is preferred: ``copy.number`` stops at the HMM's top state. Its IGV
   ``.seg`` (``seg.median.logR`` only) is a SEG file with a log2 ratio.
 * ``vcf``     CNV/DEL/DUP records (INFO/SVTYPE or a symbolic ALT) with FORMAT/CN (tumour sample) or
-  INFO/CN, e.g. DELLY. POS is the padding base of a symbolic allele, so the segment is POS+1..END.
+  INFO/CN, e.g. DELLY. POS is the padding base of a symbolic allele, so the segment is POS+1..END. The CN is
+  the sample's copy number (purity-adjusted when a tumour fraction is given), except in DRAGEN's somatic
+  allele-specific VCF, whose header gives the purity it fitted (``##EstimatedTumorPurity=0.42``): there it is
+  the tumour cells' (absolute).
 
 Every table may start with ``##`` comment lines before its header. Values are checked where they are
 read: a log2 ratio that is not finite or beyond +-32 (CNVkit writes -20 for bins without coverage), a copy
@@ -458,6 +461,9 @@ def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | No
             from None
     check_declared_build(vcf_header_lengths(vcf.raw_header), build, path, "copy-number file")
     has_fmt_cn = "##FORMAT=<ID=CN," in vcf.raw_header
+    # DRAGEN's somatic allele-specific caller fits purity and ploidy (##EstimatedTumorPurity=<fraction>): its CN is
+    # the tumour cells' copy number. NA (its default diploid model) or no such line: the sample's copy number.
+    absolute = re.search(r"^##EstimatedTumorPurity=[0-9]*\.?[0-9]+\s*$", vcf.raw_header, re.MULTILINE) is not None
     si = pick_tumour_sample(list(vcf.samples), sample, path, hints=hints) if has_fmt_cn else None
     out: list[Segment] = []
     cnv_like = 0
@@ -491,7 +497,7 @@ def _read_vcf_records(path: Path, regions: list[Region] | None, sample: str | No
             cn, flag = None, (f"line {ln}: FILTER {filt} is not a pass filter: the caller did not call this "
                               f"segment (CN {cn:g}); not used")
         out.append(Segment(chrom=chrom, start=start, end=end, log2=None, copy_number=cn, source_format="vcf",
-                           absolute=False, line=ln, sample=vcf.samples[si] if si is not None else None,
+                           absolute=absolute, line=ln, sample=vcf.samples[si] if si is not None else None,
                            flag=flag))
     if cnv_like and not out and regions is None:
         raise InputError(f"{cnv_like} CNV/DEL/DUP records but none carries a copy number (FORMAT/CN or INFO/CN)",
