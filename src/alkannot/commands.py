@@ -203,7 +203,7 @@ def register(sub) -> None:
                    help="the sample to read when the copy-number file holds several (SEG ID, VCF column; default: "
                         "the one named like the VCF's tumour column or --sample)")
     p.add_argument("--sv", help="SV/fusion calls (Manta/GRIDSS/DELLY/Ion Torrent VCF, Arriba, STAR-Fusion, "
-                                "FusionCatcher: docs/formats.md)")
+                                "FusionCatcher, JAFFA: docs/formats.md)")
     p.add_argument("--sv-sample", metavar="NAME",
                    help="the tumour column when the SV VCF holds several (default: the one named like the VCF's "
                         "tumour column or --sample, else like a tumour)")

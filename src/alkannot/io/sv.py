@@ -16,6 +16,8 @@ Shapes (detected from the first line, or forced with ``fmt=``):
                     ``LeftGene LeftBreakpoint RightGene RightBreakpoint`` (``chr2:42295516:+``; left = 5').
 * ``fusioncatcher`` FusionCatcher ``final-list_candidate-fusion-genes.txt``: gene 1 is the 5' partner, breakpoints
                     ``2:42522656:+``, reads = ``Spanning_unique_reads`` + ``Spanning_pairs``.
+* ``jaffa``         JAFFA's results CSV: ``fusion genes`` 5':3', ``chrom1/base1`` and ``chrom2/base2`` the 5' and 3'
+                    breaks, reads = ``spanning reads`` + ``spanning pairs``; several samples per file (``sample``).
 * ``pcgr_fusions``  PCGR ``fusions.tsv``: ``FusionGene LeftBreakpoint RightBreakpoint SplitReads``.
 * ``linx``          LINX ``*.linx.fusion.tsv``: gene names and fused exons only (no coordinates).
 * ``gene_pair``     gene-name-only tables (``GeneA GeneB`` or ``Fusion`` = ``A-B``, OncoKB-annotator style):
@@ -31,6 +33,7 @@ caller wrote, ``exon`` a fused exon number the caller wrote (LINX). Positions ar
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -40,10 +43,20 @@ from pathlib import Path
 from alkannot.core.contigs import canonical_chrom, check_declared_build, vcf_header_lengths
 from alkannot.errors import InputError
 from alkannot.io.cnv import pick_tumour_sample
-from alkannot.io.textfile import raw_info, resolve_format, table_header, table_rows, vcf_records
+from alkannot.io.textfile import (
+    numbered_lines,
+    open_text,
+    raw_info,
+    resolve_format,
+    table_header,
+    table_rows,
+    vcf_records,
+)
 from alkannot.io.vcf.records import genotype_alleles
 
-FORMATS = ("sv_vcf", "arriba", "star_fusion", "fusioncatcher", "pcgr_fusions", "linx", "gene_pair")
+FORMATS = ("sv_vcf", "arriba", "star_fusion", "fusioncatcher", "jaffa", "pcgr_fusions", "linx", "gene_pair")
+# JAFFA's results CSV: the columns it needs (lower case)
+_JAFFA = ("fusion genes", "chrom1", "base1", "chrom2", "base2")
 # formats whose record `filter` is the caller's FILTER (pass/fail, as a VCF's): an SV VCF, and a FusionGene table
 # with a Filter column (DRAGEN-style); Arriba's confidence and a gene list's "reported" are notes, not filters
 FILTER_FORMATS = frozenset({"sv_vcf", "pcgr_fusions"})
@@ -61,6 +74,8 @@ def detect_format(path: str | Path) -> str:
     if header is None:
         return "sv_vcf"
     ln, columns, _ = header
+    if len(columns) == 1 and set(_JAFFA) <= {c.strip().lower() for c in next(csv.reader([columns[0]]))}:
+        return "jaffa"
     cols = {c.lower() for c in columns}
     if {"gene1", "gene2", "breakpoint1", "breakpoint2"} <= cols:
         return "arriba"
@@ -432,6 +447,52 @@ def _read_fusioncatcher(path: Path, build: str) -> list[dict]:
     return out
 
 
+def _read_jaffa(path: Path, build: str, sample: str | None, hints: tuple) -> tuple[list[dict], str | None]:
+    """(records, the sample read) of JAFFA's results CSV: 'fusion genes' is 5':3', chrom1/base1 the 5' partner's
+    break, chrom2/base2 the 3' one's (strand1/strand2 when written); reads = spanning reads + spanning pairs. A
+    file of several samples is read for `sample`, else the first of `hints` it holds; else an error."""
+    with open_text(path) as fh:
+        lines = numbered_lines(fh, path)
+        ln0, head = next(((ln, t) for ln, t in lines if t.strip()), (0, ""))
+        header = [h.strip().lower() for h in next(csv.reader([head]))]
+        rows = [(ln, dict(zip(header, cells))) for ln, text in lines if text.strip()
+                for cells in csv.reader([text])]
+    for ln, row in rows:
+        if len(row) < len(header):
+            raise InputError(f"row has {len(row)} columns, the header has {len(header)}", path=str(path), line=ln,
+                             fix="the table must be a complete JAFFA results CSV (is the file cut short?)")
+    samples = list(dict.fromkeys(r.get("sample", "") for _, r in rows))
+    chosen = sample if sample is not None else next((h for h in hints if h and h in samples), None)
+    if chosen is None and len(samples) > 1:
+        raise InputError(f"fusion table holds {len(samples)} samples ({', '.join(samples[:5])})", path=str(path),
+                         line=ln0, fix=f"name the sample with {SV_SAMPLE_OPTION}")
+    if chosen is not None and chosen not in samples:
+        raise InputError(f"sample {chosen!r} not in the fusion table", path=str(path), line=ln0,
+                         fix=f"set {SV_SAMPLE_OPTION} to one of: {', '.join(samples[:10])}")
+    out = []
+    for ln, row in rows:
+        if chosen is not None and row.get("sample") != chosen:
+            continue
+        genes = (row["fusion genes"].split(":") + [""])[:2]
+        ends = []
+        for k, gene in zip("12", genes):
+            chrom, pos = row[f"chrom{k}"].strip(), row[f"base{k}"].strip()
+            if not pos.isdigit():
+                raise InputError(f"base{k} {pos!r} is not a position", path=str(path), line=ln,
+                                 fix="check the JAFFA results columns")
+            strand = row.get(f"strand{k}", "").strip()
+            ends.append(_bp(chrom, int(pos), strand=strand if strand in ("+", "-") else None, gene=_gene_name(gene)))
+        bp1, bp2 = ends
+        # RNA junctions, as STAR-Fusion's: the 5' partner keeps its upstream side, the 3' partner its downstream one
+        bp1["side"] = {"+": "left", "-": "right"}.get(bp1["strand"] or "")
+        bp2["side"] = {"+": "right", "-": "left"}.get(bp2["strand"] or "")
+        reads = _int_or_none(row.get("spanning reads", ""), row.get("spanning pairs", ""))
+        out.append(_record("jaffa", "jaffa", "rna", build, ln, bp1, bp2, ordered=True, reads=reads,
+                           name=row["fusion genes"],
+                           filt=None if row.get("classification") in (None, "", "HighConfidence") else row["classification"]))
+    return out, (chosen or (samples[0] if samples else None))
+
+
 def _read_pcgr(path: Path, build: str) -> list[dict]:
     out = []
     for ln, row in _table(path):
@@ -515,6 +576,9 @@ def read_fusion_file(path: str | Path, build: str, *, fmt: str = "auto", sample:
     if fmt == "sv_vcf":
         records = _read_vcf(path, build, sample, skipped, status, tuple(hints))
         n = status.get("records_in_file", len(records))
+    elif fmt == "jaffa":
+        records, status["sample"] = _read_jaffa(path, build, sample, tuple(hints))
+        n = len(records)
     else:
         records = _READERS[fmt](path, build)
         n = len(records)
