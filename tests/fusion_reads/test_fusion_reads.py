@@ -330,3 +330,19 @@ def test_fusion_table_filter_column_is_the_callers_filter(tmp_path, filt, called
     fusions, assessment = assess_fusions(build="GRCh38", sv=str(t))
     assert ([f["name"] for f in fusions] == ["EML4-ALK"]) is called
     assert [f["filter"] for f in assessment["sv_file"]["filtered"]] == ([] if called else ["LowScore"])
+
+
+def test_key_finding_names_the_alk_fusion_the_caller_filtered(tmp_path):
+    """'No ALK rearrangement found' stays true (the caller did not call it), and the sentence says which ALK
+    fusion the file lists with a failed FILTER, so the board can weigh it."""
+    from alkannot.report.wording import fusion_finding
+
+    sv = tmp_path / "fusions.vcf"
+    sv.write_text(_ION_FUSION.format(f="FAIL", n=0))
+    fusions, assessment = assess_fusions(build="GRCh37", sv=str(sv))
+    text = fusion_finding({"fusions": fusions, "fusion_assessment": assessment})
+    assert text == ("No ALK rearrangement found in the SV/fusion file; the file lists EML4-ALK (FILTER FAIL), "
+                    "which its caller did not call.")
+    sv.write_text(_ION_FUSION.format(f="PASS", n=5))
+    fusions, assessment = assess_fusions(build="GRCh37", sv=str(sv))
+    assert "detected" in fusion_finding({"fusions": fusions, "fusion_assessment": assessment})

@@ -844,8 +844,14 @@ def fusion_finding(data: dict) -> str:
             where.append("the SV/fusion file")
         if reads:
             where.append("the reads")
+        # calls the caller itself filtered are not findings, but the board should know they were there
+        failed = [f for f in map(_d, _l(_d(fa.get("sv_file")).get("filtered")))
+                  if "ALK" in (_t(f.get("name")) or "").split("-")]
+        filtered = ("; the file lists " + words_list([f"{_t(f.get('name'))} (FILTER {_t(f.get('filter'))})"
+                                                       for f in failed]) + ", which its caller did not call"
+                    if failed else "")
         return (f"No ALK rearrangement found in {words_list(where) or 'the data given'}"
-                + (f" ({cover})" if cover else "")
+                + (f" ({cover})" if cover else "") + filtered
                 + ("; a break elsewhere in ALK or an RNA-only fusion is not excluded." if reads else "."))
     if status == "not_assessable":
         why = engine_words(reads.get("reason") or fa.get("summary"))
