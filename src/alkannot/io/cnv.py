@@ -176,6 +176,10 @@ def detect_format(path: str | Path) -> str:
         return "ichorcna"
     if {"contig", "start", "end"} <= names and names & set(_GATK_LOG2):
         return "gatk"
+    if {"gene", "start", "end", "mincopynumber", "maxcopynumber"} <= names:
+        raise InputError("this is PURPLE's gene-level table (*.purple.cnv.gene.tsv: the lowest and highest copy "
+                         "number per gene), not segments", path=str(path), line=ln,
+                         fix="give PURPLE's segments, *.purple.cnv.somatic.tsv (focality needs the segments)")
     if normed & _CHROM and normed & _START and normed & _END and normed & (_LOG2 | _CN):
         return "seg"
     if normed & _GENE_LEVEL and not normed & _START:
