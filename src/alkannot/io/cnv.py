@@ -343,14 +343,8 @@ def _ichor_columns(header: list[str], path: Path, ln: int, sample: str | None,
         return idx, None
     prefixes = list(dict.fromkeys(h[: -len("." + c)] for h in header for c in _ICHOR_CN
                                   if h.lower().endswith("." + c)))
-    chosen = sample if sample is not None else next((h for h in hints if h and h in prefixes), None)
-    if chosen is None and len(prefixes) == 1:
-        chosen = prefixes[0]
-    if chosen is None or chosen not in prefixes:
-        what = f"sample {sample!r} not in the segment file" if sample is not None else \
-            f"segment file holds {len(prefixes)} samples ({', '.join(prefixes[:5])})"
-        raise InputError(what, path=str(path), line=ln,
-                         fix=f"set {CNV_SAMPLE_OPTION} to one of: {', '.join(prefixes[:10])}")
+    chosen = named_sample(prefixes, sample, hints, path=path, what="segment file", option=CNV_SAMPLE_OPTION,
+                          line=ln)
     wanted = [f"{chosen}.{c}".lower() for c in _ICHOR_CN]
     idx["cn"] = next(lower.index(c) for c in wanted if c in lower)
     return idx, chosen
@@ -400,21 +394,40 @@ def _read_table(path: Path, fmt: str, regions: list[Region] | None, sample: str 
         absolute = fmt in ABSOLUTE_FORMATS or (fmt == "clincnv" and idx.get("clincnv_tumour") is not None)
         out.append(Segment(chrom=chrom, start=start, end=end, log2=log2, copy_number=cn, source_format=fmt,
                            absolute=absolute, line=ln, sample=sid, flag=flag))
-    if sample is None and len(samples_seen) > 1:
-        hinted = next((h for h in hints if h and h in samples_seen), None)
-        if hinted is not None:
-            return [seg for seg in out if seg.sample == hinted]
-        shown = ", ".join(samples_seen[:5]) + (" ..." if len(samples_seen) > 5 else "")
-        raise InputError(f"segment file holds {len(samples_seen)} samples ({shown})", path=str(path),
-                         fix=f"name the sample with {CNV_SAMPLE_OPTION}")
-    if sample is not None and samples_seen and sample not in samples_seen:
-        raise InputError(f"sample {sample!r} not in the segment file", path=str(path),
-                         fix=f"set {CNV_SAMPLE_OPTION} to one of: {', '.join(samples_seen[:10])}")
+    chosen = named_sample(samples_seen, sample, hints, path=path, what="segment file", option=CNV_SAMPLE_OPTION)
+    if sample is None and len(samples_seen) > 1:  # (with `sample`, the other samples' rows were not kept)
+        return [seg for seg in out if seg.sample == chosen]
     return out
 
 
 # How a user names the sample to read from a copy-number file that holds several (the sheet column and the flag)
 CNV_SAMPLE_OPTION = "the sheet's cnv_sample column (alkannot annotate --cnv-sample)"
+
+
+def first_held(hints: Iterable[str | None], samples: list[str]) -> str | None:
+    """The first of `hints` (names the sample may have in this file: the VCF's tumour column, the sample id)
+    that `samples` holds; None when none does."""
+    return next((h for h in hints if h and h in samples), None)
+
+
+def named_sample(samples: list[str], sample: str | None, hints: Iterable[str | None], *, path: Path, what: str,
+                 option: str, line: int | None = None) -> str | None:
+    """The one sample to read of a table naming `samples` (in file order): `sample`, which it must hold, else the
+    first of `hints` it holds, else its only one (None when it names none). Several with none of them named is
+    an InputError asking for `option`: reading them all would mix patients or time points."""
+    if sample is not None:
+        if samples and sample not in samples:
+            raise InputError(f"sample {sample!r} not in the {what}", path=str(path), line=line,
+                             fix=f"set {option} to one of: {', '.join(samples[:10])}")
+        return sample
+    hinted = first_held(hints, samples)
+    if hinted is not None:
+        return hinted
+    if len(samples) > 1:
+        shown = ", ".join(samples[:5]) + (" ..." if len(samples) > 5 else "")
+        raise InputError(f"{what} holds {len(samples)} samples ({shown})", path=str(path), line=line,
+                         fix=f"name the sample with {option}")
+    return samples[0] if samples else None
 
 
 def pick_tumour_sample(samples: list[str], sample: str | None, path: Path, *, hints: Iterable[str | None] = (),
@@ -431,7 +444,7 @@ def pick_tumour_sample(samples: list[str], sample: str | None, path: Path, *, hi
         return samples.index(sample)
     if len(samples) == 1:
         return 0
-    hinted = next((h for h in hints if h and h in samples), None)
+    hinted = first_held(hints, samples)
     if hinted is not None:
         return samples.index(hinted)
     tum = [i for i, s in enumerate(samples) if re.search(r"tumou?r|(^|[_.-])t($|[_.-])", s, re.IGNORECASE)]

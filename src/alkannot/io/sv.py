@@ -42,7 +42,7 @@ from pathlib import Path
 
 from alkannot.core.contigs import canonical_chrom, check_declared_build, vcf_header_lengths
 from alkannot.errors import InputError
-from alkannot.io.cnv import pick_tumour_sample
+from alkannot.io.cnv import named_sample, pick_tumour_sample
 from alkannot.io.textfile import (
     numbered_lines,
     open_text,
@@ -461,17 +461,11 @@ def _read_jaffa(path: Path, build: str, sample: str | None, hints: tuple) -> tup
         if len(row) < len(header):
             raise InputError(f"row has {len(row)} columns, the header has {len(header)}", path=str(path), line=ln,
                              fix="the table must be a complete JAFFA results CSV (is the file cut short?)")
-    samples = list(dict.fromkeys(r.get("sample", "") for _, r in rows))
-    chosen = sample if sample is not None else next((h for h in hints if h and h in samples), None)
-    if chosen is None and len(samples) > 1:
-        raise InputError(f"fusion table holds {len(samples)} samples ({', '.join(samples[:5])})", path=str(path),
-                         line=ln0, fix=f"name the sample with {SV_SAMPLE_OPTION}")
-    if chosen is not None and chosen not in samples:
-        raise InputError(f"sample {chosen!r} not in the fusion table", path=str(path), line=ln0,
-                         fix=f"set {SV_SAMPLE_OPTION} to one of: {', '.join(samples[:10])}")
+    samples = list(dict.fromkeys(r["sample"] for _, r in rows if r.get("sample")))
+    chosen = named_sample(samples, sample, hints, path=path, what="fusion table", option=SV_SAMPLE_OPTION, line=ln0)
     out = []
     for ln, row in rows:
-        if chosen is not None and row.get("sample") != chosen:
+        if chosen is not None and row.get("sample", chosen) != chosen:
             continue
         genes = (row["fusion genes"].split(":") + [""])[:2]
         ends = []
@@ -490,7 +484,7 @@ def _read_jaffa(path: Path, build: str, sample: str | None, hints: tuple) -> tup
         out.append(_record("jaffa", "jaffa", "rna", build, ln, bp1, bp2, ordered=True, reads=reads,
                            name=row["fusion genes"],
                            filt=None if row.get("classification") in (None, "", "HighConfidence") else row["classification"]))
-    return out, (chosen or (samples[0] if samples else None))
+    return out, chosen
 
 
 def _read_pcgr(path: Path, build: str) -> list[dict]:
