@@ -408,6 +408,13 @@ def _read_arriba(path: Path, build: str) -> list[dict]:
     return out
 
 
+def _rna_sides(bp1: dict, bp2: dict) -> None:
+    """The kept sides of an RNA junction from the transcript strands a caller wrote: the 5' partner (`bp1`) keeps
+    its transcript-upstream side, the 3' partner (`bp2`) its downstream one (None where no strand is written)."""
+    bp1["side"] = {"+": "left", "-": "right"}.get(bp1["strand"] or "")
+    bp2["side"] = {"+": "right", "-": "left"}.get(bp2["strand"] or "")
+
+
 def _read_star_fusion(path: Path, build: str) -> list[dict]:
     out = []
     for ln, row in _table(path):
@@ -423,9 +430,7 @@ def _read_star_fusion(path: Path, build: str) -> list[dict]:
             caller, reads = "fusion breakpoint list", None
         bp1 = _bp(c1, p1, strand=st1, gene=_gene_name(row["leftgene"]))
         bp2 = _bp(c2, p2, strand=st2, gene=_gene_name(row["rightgene"]))
-        # RNA junctions: the 5' partner keeps its transcript-upstream side, the 3' partner its downstream side
-        bp1["side"] = {"+": "left", "-": "right"}.get(bp1["strand"] or "")
-        bp2["side"] = {"+": "right", "-": "left"}.get(bp2["strand"] or "")
+        _rna_sides(bp1, bp2)
         out.append(_record("star_fusion", caller, "rna", build, ln, bp1, bp2, ordered=True, reads=reads,
                            name=row.get("fusionname")))
     return out
@@ -439,9 +444,7 @@ def _read_fusioncatcher(path: Path, build: str) -> list[dict]:
         c2, p2, st2 = _locus(row[_FC_POINT2], path, ln)
         bp1 = _bp(c1, p1, strand=st1, gene=_gene_name(row[_FC_GENE1]))
         bp2 = _bp(c2, p2, strand=st2, gene=_gene_name(row[_FC_GENE2]))
-        # RNA junctions, as STAR-Fusion's: the 5' partner keeps its upstream side, the 3' partner its downstream one
-        bp1["side"] = {"+": "left", "-": "right"}.get(bp1["strand"] or "")
-        bp2["side"] = {"+": "right", "-": "left"}.get(bp2["strand"] or "")
+        _rna_sides(bp1, bp2)
         reads = _int_or_none(row.get("spanning_unique_reads", ""), row.get("spanning_pairs", ""))
         out.append(_record("fusioncatcher", "fusioncatcher", "rna", build, ln, bp1, bp2, ordered=True, reads=reads))
     return out
@@ -477,9 +480,7 @@ def _read_jaffa(path: Path, build: str, sample: str | None, hints: tuple) -> tup
             strand = row.get(f"strand{k}", "").strip()
             ends.append(_bp(chrom, int(pos), strand=strand if strand in ("+", "-") else None, gene=_gene_name(gene)))
         bp1, bp2 = ends
-        # RNA junctions, as STAR-Fusion's: the 5' partner keeps its upstream side, the 3' partner its downstream one
-        bp1["side"] = {"+": "left", "-": "right"}.get(bp1["strand"] or "")
-        bp2["side"] = {"+": "right", "-": "left"}.get(bp2["strand"] or "")
+        _rna_sides(bp1, bp2)
         reads = _int_or_none(row.get("spanning reads", ""), row.get("spanning pairs", ""))
         out.append(_record("jaffa", "jaffa", "rna", build, ln, bp1, bp2, ordered=True, reads=reads,
                            name=row["fusion genes"],
