@@ -136,31 +136,30 @@ def _kb(extra: tuple[str, ...]):
 _KB_CACHE: dict = {}
 
 
-def _copy_number(spec: SampleSpec, build: str, hints: tuple[str | None, ...]) -> tuple[list[dict], str | None]:
+def _copy_number(spec: SampleSpec, build: str, hints: tuple[str | None, ...],
+                 pass_filters: list[str]) -> tuple[list[dict], str | None]:
     """(gene calls, the sample the file names for the segments read: None when it names none)."""
     if not spec.cnv:
         return [], None
-    from alkannot.core.resources import settings
     from alkannot.interpret.copy_number import context_regions, gene_copy_number
     from alkannot.io.cnv import read_segments
 
     segs = read_segments(spec.cnv, regions=context_regions(build),  # whole chromosomes: focality
-                         sample=spec.cnv_sample, hints=hints,
-                         pass_filters=spec.pass_filters or settings()["pass_filters"], build=build)
+                         sample=spec.cnv_sample, hints=hints, pass_filters=pass_filters, build=build)
     named = {s.sample for s in segs if s.sample is not None}
     sample = named.pop() if len(named) == 1 else spec.cnv_sample
     return gene_copy_number(segs, build, purity=spec.tumor_fraction, ploidy=spec.ploidy or 2), sample
 
 
-def _fusions(spec: SampleSpec, build: str, hints: tuple[str | None, ...]) -> tuple[list[dict], dict]:
+def _fusions(spec: SampleSpec, build: str, hints: tuple[str | None, ...],
+             pass_filters: list[str]) -> tuple[list[dict], dict]:
     """(fusions, fusion_assessment): the SV/fusion file's calls and ALK rearrangements found in the
     alignment's reads, one entry per event (`interpret.fusions.assess_fusions`)."""
-    from alkannot.core.resources import settings
     from alkannot.interpret.fusions import assess_fusions
 
     return assess_fusions(build=build, sv=spec.sv, alignment=spec.alignment, reference=spec.reference,
                           specimen=spec.specimen, sv_sample=spec.sv_sample, sample_hints=hints,
-                          pass_filters=spec.pass_filters or settings()["pass_filters"])
+                          pass_filters=pass_filters)
 
 
 def _kb_co_alterations(co_mutations: list[dict], copy_number: list[dict], fusions: list[dict]) -> list[dict]:
@@ -215,6 +214,7 @@ def build_sample_result(spec: SampleSpec) -> dict:
 
 def _sample_result(spec: SampleSpec):
     """(result, the annotator's AnnotationResult): its streamed lines serve the annotated-VCF writer."""
+    from alkannot.core.resources import settings
     from alkannot.interpret import civic as civic_ev
     from alkannot.interpret.comutations import (
         classify_co_mutations,
@@ -297,8 +297,10 @@ def _sample_result(spec: SampleSpec):
     # a copy-number or SV file holding several samples is read for the one its sheet column names, else for the
     # one named like the VCF's tumour column or the sample id (one pipeline names a sample alike in its files)
     hints = (res.vcf_info["tumor_sample"], spec.id)
-    copy_number, cnv_sample = _copy_number(spec, build, hints)
-    fusions, fusion_assessment = _fusions(spec, build, hints)
+    # their records count under the FILTER values the sample's small variants do
+    pass_filters = spec.pass_filters or settings()["pass_filters"]
+    copy_number, cnv_sample = _copy_number(spec, build, hints, pass_filters)
+    fusions, fusion_assessment = _fusions(spec, build, hints, pass_filters)
     co_rules = load_co_alterations()  # read once: the co-mutations and the transformation flags apply them
     co_mut = classify_co_mutations(variants, {"build": build, "co_alterations": co_rules})
     tumour_co = [c for c in co_mut if c["ch_status"] not in NON_TUMOUR_LABELS]

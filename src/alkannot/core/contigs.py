@@ -6,6 +6,8 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
+from alkannot.errors import InputError
+
 # Lengths that tell the two builds apart from a header (##contig, SAM @SQ): chr2 (ALK, EML4) and chr7 (MET)
 BUILD_CONTIG_LENGTHS = {"GRCh37": {"2": 243199373, "7": 159138663},
                         "GRCh38": {"2": 242193529, "7": 159345973}}
@@ -83,8 +85,6 @@ def check_declared_build(lengths: Mapping[str, int], build: str | None, path, wh
     """InputError when a file's header declares contig lengths of the other build than the sample's."""
     found = build_of_lengths(lengths) if build else None
     if found is not None and found[0] != build:
-        from alkannot.errors import InputError
-
         declared, contig, length = found
         raise InputError(f"{what} is {declared} (its header gives chr{contig} length {length:,}) but the sample "
                          f"is {build}", path=str(path),
